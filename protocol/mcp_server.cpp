@@ -1,0 +1,217 @@
+#include "protocol/mcp_server.h"
+
+#include <exception>
+
+#include "protocol/schema_validator.h"
+#include "protocol/versions.h"
+
+namespace rdmcp::protocol {
+
+namespace {
+
+constexpr const char* kMetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+constexpr const char* kMetaClientCapabilities = "io.modelcontextprotocol/clientCapabilities";
+constexpr const char* kMetaClientInfo = "io.modelcontextprotocol/clientInfo";
+constexpr const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
+constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
+
+// The tool list and discovery answer change only with a new server version.
+constexpr int kListTtlMs = 3'600'000;
+
+RpcError invalid_params(std::string message) {
+    return {error_code::kInvalidParams, std::move(message), {}};
+}
+
+RpcError unsupported_version(const std::string& requested) {
+    return {error_code::kUnsupportedProtocolVersion,
+            "Unsupported protocol version \"" + requested + "\"",
+            Json{{"supported", supported_versions_list()}, {"requested", requested}}};
+}
+
+std::string available_tool_names(const ToolRegistry& tools) {
+    std::string names;
+    for (const auto& tool : tools.tools()) names += (names.empty() ? "" : ", ") + tool.definition.name;
+    return names;
+}
+
+}  // namespace
+
+McpServer::McpServer(ServerIdentity identity, ToolRegistry tools)
+    : identity_(std::move(identity)), tools_(std::move(tools)) {}
+
+std::optional<RpcError> McpServer::prepare(const Request& request, const LegacySession& session,
+                                           RequestContext& context) const {
+    Json meta = Json::object();
+    if (auto it = request.params.find("_meta"); it != request.params.end()) {
+        if (!it->is_object()) return invalid_params("params._meta must be an object");
+        meta = *it;
+    }
+    if (auto token = meta.find("progressToken"); token != meta.end()) {
+        if (!token->is_string() && !token->is_number_integer()) {
+            return invalid_params("_meta.progressToken must be a string or an integer");
+        }
+        context.progress_token = *token;
+    }
+
+    if (request.method == "initialize") return std::nullopt;  // the handshake sets the version
+
+    if (auto version = meta.find(kMetaProtocolVersion); version != meta.end()) {
+        if (!version->is_string()) {
+            return invalid_params(std::string("_meta[\"") + kMetaProtocolVersion +
+                                  "\"] must be a string such as \"2026-07-28\"");
+        }
+        const auto requested = version->get<std::string>();
+        if (!is_supported_version(requested)) return unsupported_version(requested);
+        context.protocol_version = requested;
+        if (is_modern_version(requested)) {
+            auto capabilities = meta.find(kMetaClientCapabilities);
+            if (capabilities == meta.end() || !capabilities->is_object()) {
+                return invalid_params(std::string("_meta[\"") + kMetaClientCapabilities +
+                                      "\"] is required (an object; {} when the client has none)");
+            }
+            context.client_capabilities = *capabilities;
+            if (auto info = meta.find(kMetaClientInfo); info != meta.end() && info->is_object()) {
+                context.client_info = *info;
+            }
+            if (auto level = meta.find(kMetaLogLevel); level != meta.end() && level->is_string()) {
+                context.log_level = level->get<std::string>();
+            }
+            return std::nullopt;
+        }
+    }
+
+    if (auto state = session.state()) {
+        if (context.protocol_version.empty()) context.protocol_version = state->version;
+        context.client_info = state->client_info;
+        context.client_capabilities = state->client_capabilities;
+        return std::nullopt;
+    }
+    if (!context.protocol_version.empty()) return std::nullopt;  // a legacy version in _meta
+    if (request.method == "ping") {
+        context.protocol_version = std::string(kLatestLegacyVersion);
+        return std::nullopt;
+    }
+    return invalid_params(
+        std::string("this request names no protocol version: put it in params._meta[\"") +
+        kMetaProtocolVersion + "\"] with the client capabilities (MCP 2026-07-28), or send "
+        "`initialize` first (MCP 2025-11-25 and earlier)");
+}
+
+Outcome McpServer::handle(const Request& request, LegacySession& session,
+                          RequestContext& context) const {
+    Outcome outcome = [&]() -> Outcome {
+        const auto& method = request.method;
+        if (method == "initialize") return initialize(request, session);
+        if (method == "server/discover") return discover();
+        if (method == "ping") return Json::object();
+        if (method == "tools/list") return list_tools(request);
+        if (method == "tools/call") return call_tool(request, context);
+        return RpcError{error_code::kMethodNotFound, "Method not found: " + method, {}};
+    }();
+    if (auto* result = std::get_if<Json>(&outcome)) decorate(*result, context);
+    return outcome;
+}
+
+void McpServer::handle_notification(const Notification& notification,
+                                    InFlightRequests& in_flight) const {
+    if (notification.method == "notifications/cancelled") {
+        auto id = notification.params.find("requestId");
+        if (id == notification.params.end()) return;
+        std::string reason = "cancelled by the client";
+        if (auto r = notification.params.find("reason"); r != notification.params.end() &&
+                                                         r->is_string()) {
+            reason += ": " + r->get<std::string>();
+        }
+        in_flight.cancel(*id, reason);
+    }
+    // notifications/initialized needs no action: we answer requests whether or not it came.
+}
+
+Json McpServer::capabilities() const { return Json{{"tools", Json::object()}}; }
+
+void McpServer::decorate(Json& result, const RequestContext& context) const {
+    if (!is_modern_version(context.protocol_version)) return;
+    result["resultType"] = "complete";
+    result["_meta"][kMetaServerInfo] = {{"name", identity_.name}, {"version", identity_.version}};
+}
+
+Outcome McpServer::discover() const {
+    return Json{{"supportedVersions", supported_versions_list()},
+                {"capabilities", capabilities()},
+                {"instructions", identity_.instructions},
+                {"ttlMs", kListTtlMs},
+                {"cacheScope", "public"}};
+}
+
+Outcome McpServer::initialize(const Request& request, LegacySession& session) const {
+    auto requested = request.params.find("protocolVersion");
+    if (requested == request.params.end() || !requested->is_string()) {
+        return invalid_params("initialize needs params.protocolVersion (a string such as "
+                              "\"2025-11-25\")");
+    }
+    LegacySession::State state;
+    state.version = negotiate_legacy_version(requested->get<std::string>());
+    if (auto caps = request.params.find("capabilities"); caps != request.params.end()) {
+        if (!caps->is_object()) return invalid_params("params.capabilities must be an object");
+        state.client_capabilities = *caps;
+    }
+    if (auto info = request.params.find("clientInfo");
+        info != request.params.end() && info->is_object()) {
+        state.client_info = *info;
+    }
+    const std::string version = state.version;
+    session.initialize(std::move(state));
+    return Json{{"protocolVersion", version},
+                {"capabilities", capabilities()},
+                {"serverInfo",
+                 {{"name", identity_.name}, {"title", identity_.title}, {"version", identity_.version}}},
+                {"instructions", identity_.instructions}};
+}
+
+Outcome McpServer::list_tools(const Request& request) const {
+    if (auto cursor = request.params.find("cursor"); cursor != request.params.end() &&
+                                                     !cursor->is_null()) {
+        // We never hand out cursors: the whole list fits in one page.
+        return invalid_params("invalid cursor: tools/list has a single page; omit params.cursor");
+    }
+    Json result = {{"tools", tools_.definitions_json()}};
+    // ttlMs/cacheScope belong to 2026-07-28; earlier clients ignore unknown fields.
+    result["ttlMs"] = kListTtlMs;
+    result["cacheScope"] = "public";
+    return result;
+}
+
+Outcome McpServer::call_tool(const Request& request, RequestContext& context) const {
+    auto name = request.params.find("name");
+    if (name == request.params.end() || !name->is_string()) {
+        return invalid_params("tools/call needs params.name (a string); available tools: " +
+                              available_tool_names(tools_));
+    }
+    const Tool* tool = tools_.find(name->get<std::string>());
+    if (!tool) {
+        return invalid_params("Unknown tool: " +
+                              name->dump(-1, ' ', false, Json::error_handler_t::replace) +
+                              "; available tools: " + available_tool_names(tools_));
+    }
+    Json arguments = Json::object();
+    if (auto args = request.params.find("arguments"); args != request.params.end() &&
+                                                      !args->is_null()) {
+        if (!args->is_object()) return invalid_params("params.arguments must be an object");
+        arguments = *args;
+    }
+    auto violations = validate_against_schema(arguments, tool->definition.input_schema);
+    if (!violations.empty()) {
+        return ToolResult::error("Invalid arguments for " + tool->definition.name + ": " +
+                                 describe_violations(violations) + ".")
+            .to_json();
+    }
+    try {
+        return tool->handler(arguments, context).to_json();
+    } catch (const std::exception& e) {
+        // A handler bug must not take the process down; the caller learns it was not its fault.
+        return RpcError{error_code::kInternalError,
+                        "Internal error in tool " + tool->definition.name + ": " + e.what(), {}};
+    }
+}
+
+}  // namespace rdmcp::protocol

@@ -1,0 +1,62 @@
+#pragma once
+// The MCP engine shared by every transport: decides which protocol generation a request
+// speaks, answers the lifecycle and discovery methods, lists and calls tools. It holds no
+// per-caller state: the caller's key and version travel in the RequestContext, a legacy
+// client's handshake in its LegacySession.
+#include <string>
+#include <variant>
+
+#include "protocol/in_flight.h"
+#include "protocol/json_rpc.h"
+#include "protocol/request_context.h"
+#include "protocol/session.h"
+#include "protocol/tool.h"
+
+namespace rdmcp::protocol {
+
+struct ServerIdentity {
+    std::string name;
+    std::string title;
+    std::string version;
+    std::string instructions;
+};
+
+// What a request produced: a result object, or a JSON-RPC error.
+using Outcome = std::variant<Json, RpcError>;
+
+class McpServer {
+public:
+    McpServer(ServerIdentity identity, ToolRegistry tools);
+
+    // Reads the request's protocol version, client identity, capabilities and progress token
+    // into `context`, from _meta (2026-07-28) or from the session's handshake (earlier versions).
+    // Cheap; transports call it before deciding where the request runs. An error means the
+    // request must be answered with it and go no further.
+    std::optional<RpcError> prepare(const Request& request, const LegacySession& session,
+                                    RequestContext& context) const;
+
+    // Answers a prepared request. tools/call may block on the upstream for minutes.
+    Outcome handle(const Request& request, LegacySession& session, RequestContext& context) const;
+
+    // notifications/initialized, notifications/cancelled; everything else is ignored.
+    void handle_notification(const Notification& notification, InFlightRequests& in_flight) const;
+
+    // Whether a request may wait on the network (so transports run it off their reading thread).
+    static bool may_block(const Request& request) { return request.method == "tools/call"; }
+
+    const ToolRegistry& tools() const { return tools_; }
+    const ServerIdentity& identity() const { return identity_; }
+
+private:
+    Outcome discover() const;
+    Outcome initialize(const Request& request, LegacySession& session) const;
+    Outcome list_tools(const Request& request) const;
+    Outcome call_tool(const Request& request, RequestContext& context) const;
+    Json capabilities() const;
+    void decorate(Json& result, const RequestContext& context) const;
+
+    ServerIdentity identity_;
+    ToolRegistry tools_;
+};
+
+}  // namespace rdmcp::protocol

@@ -1,0 +1,40 @@
+#pragma once
+// Everything one request carries through the rooms: the caller's key (never stored anywhere
+// else), the protocol version it speaks, who it is, how to reach it with notifications, and
+// whether it has been cancelled. Passed down by reference; tools never see a transport.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "protocol/cancellation.h"
+#include "protocol/json_rpc.h"
+
+namespace rdmcp::protocol {
+
+struct RequestContext {
+    // The RetroDiffusion API key of this caller: RD_API_KEY over stdio, the bearer token over
+    // HTTP. Empty when the caller sent none.
+    std::string api_key;
+
+    std::string protocol_version;
+    Json client_info = Json::object();
+    Json client_capabilities = Json::object();
+    std::optional<std::string> log_level;  // 2026-07-28: per request, in _meta
+
+    // Present when the client asked for progress on this request.
+    std::optional<Json> progress_token;
+
+    // Sends one notification to this request's client (stdout line, SSE event). Set by the
+    // transport; may be empty in tests.
+    std::function<void(std::string_view method, const Json& params)> notify;
+
+    std::shared_ptr<CancellationToken> cancellation = std::make_shared<CancellationToken>();
+
+    // A short id for log lines ("stdio-42"); never contains the key.
+    std::string log_id;
+
+    bool is_cancelled() const { return cancellation && cancellation->is_cancelled(); }
+};
+
+}  // namespace rdmcp::protocol

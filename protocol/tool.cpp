@@ -1,0 +1,67 @@
+#include "protocol/tool.h"
+
+#include <stdexcept>
+
+namespace rdmcp::protocol {
+
+Json ToolDefinition::to_json() const {
+    Json tool = {{"name", name},
+                 {"title", title},
+                 {"description", description},
+                 {"inputSchema", input_schema},
+                 {"annotations",
+                  {{"title", title},
+                   {"readOnlyHint", annotations.read_only},
+                   {"destructiveHint", annotations.destructive},
+                   {"idempotentHint", annotations.idempotent},
+                   {"openWorldHint", annotations.open_world}}}};
+    if (output_schema) tool["outputSchema"] = *output_schema;
+    return tool;
+}
+
+ToolResult ToolResult::error(std::string message) {
+    ToolResult result;
+    result.is_error = true;
+    result.add_text(std::move(message));
+    return result;
+}
+
+ToolResult ToolResult::text(std::string text) {
+    ToolResult result;
+    result.add_text(std::move(text));
+    return result;
+}
+
+ToolResult& ToolResult::add_text(std::string text) {
+    content.push_back({{"type", "text"}, {"text", std::move(text)}});
+    return *this;
+}
+
+Json ToolResult::to_json() const {
+    Json result = {{"content", content}};
+    if (structured_content) result["structuredContent"] = *structured_content;
+    if (is_error) result["isError"] = true;
+    return result;
+}
+
+void ToolRegistry::add(Tool tool) {
+    if (find(tool.definition.name)) {
+        throw std::logic_error("tool registered twice: " + tool.definition.name);
+    }
+    tools_.push_back(std::move(tool));
+}
+
+const Tool* ToolRegistry::find(std::string_view name) const {
+    for (const auto& tool : tools_) {
+        if (tool.definition.name == name) return &tool;
+    }
+    return nullptr;
+}
+
+Json ToolRegistry::definitions_json() const {
+    Json list = Json::array();
+    for (const auto& tool : tools_) list.push_back(tool.definition.to_json());
+    return list;
+}
+
+}  // namespace rdmcp::protocol

@@ -1,0 +1,64 @@
+#pragma once
+// What MCP needs to know of a tool: its definition (as tools/list shows it) and a handler that
+// turns validated arguments into a result. The tools themselves live in tools/.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/json_rpc.h"
+#include "protocol/request_context.h"
+
+namespace rdmcp::protocol {
+
+struct ToolAnnotations {
+    bool read_only = false;
+    bool destructive = false;
+    bool idempotent = false;
+    bool open_world = true;
+};
+
+struct ToolDefinition {
+    std::string name;
+    std::string title;
+    std::string description;
+    Json input_schema;                 // JSON Schema object; arguments are checked against it
+    std::optional<Json> output_schema; // when set, structuredContent conforms to it
+    ToolAnnotations annotations;
+
+    Json to_json() const;
+};
+
+// A tools/call result. Errors an agent can act on (bad arguments, upstream failures) are results
+// with is_error set, never protocol errors.
+struct ToolResult {
+    Json content = Json::array();
+    std::optional<Json> structured_content;
+    bool is_error = false;
+
+    static ToolResult error(std::string message);
+    static ToolResult text(std::string text);
+    ToolResult& add_text(std::string text);
+    Json to_json() const;
+};
+
+using ToolHandler = std::function<ToolResult(const Json& arguments, RequestContext& context)>;
+
+struct Tool {
+    ToolDefinition definition;
+    ToolHandler handler;
+};
+
+// The tools a server offers, in the order they were added (tools/list is deterministic).
+class ToolRegistry {
+public:
+    void add(Tool tool);
+    const Tool* find(std::string_view name) const;
+    const std::vector<Tool>& tools() const { return tools_; }
+    Json definitions_json() const;
+
+private:
+    std::vector<Tool> tools_;
+};
+
+}  // namespace rdmcp::protocol

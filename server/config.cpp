@@ -1,0 +1,201 @@
+#include "server/config.h"
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+#include "tools/upstream_client.h"
+
+namespace rdmcp::server {
+
+namespace {
+
+// One row per option: the flag, its variable, and how to apply a value to the Config.
+struct Option {
+    const char* flag;
+    const char* env;
+    const char* help;
+    std::function<std::optional<std::string>(Config&, const std::string&)> apply;
+};
+
+std::optional<long long> parse_integer(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    long long value = std::strtoll(text.c_str(), &end, 10);
+    if (errno != 0 || *end != '\0') return std::nullopt;
+    return value;
+}
+
+std::optional<std::string> set_bounded(long long& out, const std::string& text, long long lo,
+                                       long long hi, const char* what) {
+    auto value = parse_integer(text);
+    if (!value || *value < lo || *value > hi) {
+        return std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
+               std::to_string(hi) + ", got \"" + text + "\"";
+    }
+    out = *value;
+    return std::nullopt;
+}
+
+const std::vector<Option>& options() {
+    static const std::vector<Option> table = {
+        {"--transport", "RD_MCP_TRANSPORT", "stdio (default) or http",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v == "stdio") c.transport = Transport::Stdio;
+             else if (v == "http") c.transport = Transport::Http;
+             else return "--transport must be stdio or http, got \"" + v + "\"";
+             return std::nullopt;
+         }},
+        {"--host", "RD_MCP_HOST", "address the HTTP transport binds (default 127.0.0.1)",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "--host must not be empty";
+             c.host = v;
+             return std::nullopt;
+         }},
+        {"--port", "RD_MCP_PORT", "port of the HTTP transport (default 8000; 0 picks a free one)",
+         [](Config& c, const std::string& v) {
+             long long port = 0;
+             auto error = set_bounded(port, v, 0, 65535, "--port");
+             c.port = static_cast<int>(port);
+             return error;
+         }},
+        {"--upstream-url", "RD_API_BASE_URL",
+         "RetroDiffusion API base URL (default https://api.retrodiffusion.ai)",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (auto problem = tools::UpstreamClient::validate_base_url(v)) {
+                 return "--upstream-url " + *problem + ", got \"" + v + "\"";
+             }
+             c.upstream_url = v;
+             return std::nullopt;
+         }},
+        {"--upstream-timeout", "RD_UPSTREAM_TIMEOUT",
+         "seconds to wait for the API to answer (default 300: generations can take minutes)",
+         [](Config& c, const std::string& v) {
+             long long seconds = 0;
+             auto error = set_bounded(seconds, v, 1, 3600, "--upstream-timeout");
+             c.upstream_timeout = std::chrono::seconds(seconds);
+             return error;
+         }},
+        {"--upstream-ca-file", "RD_UPSTREAM_CA_FILE",
+         "PEM bundle to trust for the API instead of the system's CA store",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "--upstream-ca-file must not be empty";
+             c.upstream_ca_file = v;
+             return std::nullopt;
+         }},
+        {"--max-message-bytes", "RD_MCP_MAX_MESSAGE_BYTES",
+         "largest JSON-RPC message accepted (default 67108864 = 64 MiB)",
+         [](Config& c, const std::string& v) {
+             long long bytes = 0;
+             auto error = set_bounded(bytes, v, 1024, 1LL << 32, "--max-message-bytes");
+             c.max_message_bytes = static_cast<std::size_t>(bytes);
+             return error;
+         }},
+        {"--max-concurrency", "RD_MCP_MAX_CONCURRENCY",
+         "tool calls that may run at once (default 64; more wait their turn)",
+         [](Config& c, const std::string& v) {
+             long long n = 0;
+             auto error = set_bounded(n, v, 1, 10000, "--max-concurrency");
+             c.max_concurrency = static_cast<std::size_t>(n);
+             return error;
+         }},
+        {"--log-level", "RD_MCP_LOG_LEVEL", "error, warn, info (default) or debug",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             auto level = parse_log_level(v);
+             if (!level) return "--log-level must be error, warn, info or debug, got \"" + v + "\"";
+             c.log_level = *level;
+             return std::nullopt;
+         }},
+    };
+    return table;
+}
+
+const Option* find_option(const std::string& flag) {
+    for (const auto& option : options()) {
+        if (flag == option.flag) return &option;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::optional<std::string> process_environment(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value) return std::nullopt;
+    return std::string(value);
+}
+
+ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
+                                     EnvironmentLookup environment) {
+    ParsedCommandLine parsed;
+    Config config;
+
+    // Environment first, so flags given on the command line override it.
+    for (const auto& option : options()) {
+        auto value = environment(option.env);
+        if (!value || value->empty()) continue;
+        if (auto error = option.apply(config, *value)) {
+            parsed.error = *error + " (from " + option.env + ")";
+            return parsed;
+        }
+    }
+
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            parsed.show_help = true;
+            return parsed;
+        }
+        if (arg == "--version" || arg == "-V") {
+            parsed.show_version = true;
+            return parsed;
+        }
+        std::string flag = arg, value;
+        bool has_value = false;
+        if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+            flag = arg.substr(0, eq);
+            value = arg.substr(eq + 1);
+            has_value = true;
+        }
+        const Option* option = find_option(flag);
+        if (!option) {
+            parsed.error = "unknown option \"" + arg + "\" (see --help)";
+            return parsed;
+        }
+        if (!has_value) {
+            if (i + 1 >= args.size()) {
+                parsed.error = flag + " needs a value (see --help)";
+                return parsed;
+            }
+            value = args[++i];
+        }
+        if (auto error = option->apply(config, value)) {
+            parsed.error = *error;
+            return parsed;
+        }
+    }
+
+    if (auto key = environment("RD_API_KEY")) config.api_key = *key;
+    parsed.config = std::move(config);
+    return parsed;
+}
+
+std::string usage_text() {
+    std::string text =
+        "Usage: retrodiffusion-mcp [options]\n"
+        "An MCP server for the RetroDiffusion pixel-art API (MCP 2026-07-28 and 2025-11-25).\n"
+        "Over stdio the API key comes from RD_API_KEY; over HTTP from each request's\n"
+        "Authorization: Bearer header.\n\nOptions (each also set by the environment variable "
+        "shown):\n";
+    for (const auto& option : options()) {
+        std::string left = std::string("  ") + option.flag + " VALUE";
+        left.resize(std::max<std::size_t>(left.size() + 1, 28), ' ');
+        text += left + option.help + "  [" + option.env + "]\n";
+    }
+    text += "  -h, --help                  show this text\n"
+            "  -V, --version               show the version\n";
+    return text;
+}
+
+}  // namespace rdmcp::server

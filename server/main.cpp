@@ -1,0 +1,104 @@
+// retrodiffusion-mcp: an MCP server for the RetroDiffusion pixel-art API.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "protocol/mcp_server.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/stdio_transport.h"
+#include "tools/retrodiffusion_tools.h"
+#include "version.h"
+
+namespace {
+
+using namespace rdmcp;
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "retrodiffusion-mcp: error: %s\n", message.c_str());
+    return 2;
+}
+
+// Signals are taken by one thread with sigwait, so no handler runs in the middle of our code.
+sigset_t shutdown_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    return set;
+}
+
+protocol::McpServer make_server(const server::Config& config) {
+    tools::UpstreamConfig upstream;
+    upstream.base_url = config.upstream_url;
+    upstream.read_timeout = config.upstream_timeout;
+    upstream.ca_file = config.upstream_ca_file;
+    auto client = std::make_shared<const tools::UpstreamClient>(upstream);
+    return protocol::McpServer(
+        {kServerName, "RetroDiffusion pixel art", kServerVersion, tools::server_instructions()},
+        tools::make_retrodiffusion_tools(client));
+}
+
+int serve_stdio(const server::Config& config, server::Logger& logger) {
+    const auto server = make_server(config);
+    server::StdioTransport transport(server,
+                                     {.api_key = config.api_key,
+                                      .max_message_bytes = config.max_message_bytes,
+                                      .max_concurrency = config.max_concurrency},
+                                     logger);
+    sigset_t signals = shutdown_signals();
+    sigaddset(&signals, SIGUSR1);  // our own wake-up when stdin ends first
+    std::thread signal_thread([&] {
+        int signal = 0;
+        if (sigwait(&signals, &signal) == 0 && signal != SIGUSR1) {
+            logger.info("shutdown", {{"signal", std::to_string(signal)}});
+            transport.stop();
+        }
+    });
+    logger.info("started", {{"transport", "stdio"},
+                            {"version", kServerVersion},
+                            {"upstream", config.upstream_url},
+                            {"api_key", config.api_key.empty() ? "absent" : "present"}});
+    const int code = transport.run();
+    // Wake the signal thread if no signal came, so it can be joined.
+    pthread_kill(signal_thread.native_handle(), SIGUSR1);
+    signal_thread.join();
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // A client that goes away must not kill us with SIGPIPE; writes fail instead.
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t blocked = shutdown_signals();
+    sigaddset(&blocked, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &blocked, nullptr);  // inherited by every thread started below
+
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    auto parsed = server::parse_command_line(args);
+    if (parsed.show_help) {
+        std::cout << server::usage_text();
+        return 0;
+    }
+    if (parsed.show_version) {
+        std::cout << kServerName << " " << kServerVersion << "\n";
+        return 0;
+    }
+    if (!parsed.config) return fail(parsed.error);
+    const auto& config = *parsed.config;
+
+    server::Logger logger(config.log_level);
+    try {
+        if (config.transport == server::Transport::Http) {
+            return fail("--transport http is not available in this build yet; use stdio");
+        }
+        return serve_stdio(config, logger);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+}

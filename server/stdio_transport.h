@@ -1,0 +1,57 @@
+#pragma once
+// MCP over stdio: newline-delimited JSON-RPC on stdin/stdout. stdout carries protocol messages
+// only. Requests that may wait on the network run on the worker pool, so a slow generation
+// never holds up ping or tools/list; everything else is answered in order on the reading thread.
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+#include "protocol/in_flight.h"
+#include "protocol/mcp_server.h"
+#include "protocol/session.h"
+#include "server/log.h"
+#include "server/worker_pool.h"
+
+namespace rdmcp::server {
+
+struct StdioOptions {
+    std::string api_key;  // RD_API_KEY: every request over this stdio belongs to one caller
+    std::size_t max_message_bytes = 64u << 20;
+    std::size_t max_concurrency = 64;
+    int input_fd = 0;
+    int output_fd = 1;
+};
+
+class StdioTransport {
+public:
+    StdioTransport(const protocol::McpServer& server, StdioOptions options, Logger& logger);
+
+    // Serves until stdin ends (then waits for in-flight requests, whose answers the client may
+    // still read) or until stop() (then cancels them). Returns the process exit code.
+    int run();
+
+    // Safe from any thread (a signal-handling thread): cancels in-flight work and ends run().
+    void stop();
+
+private:
+    void handle_frame(std::string_view frame);
+    void handle_request(protocol::Request request);
+    void run_request(protocol::Request request, std::shared_ptr<protocol::RequestContext> context);
+    void send_outcome(const protocol::RequestId& id, const protocol::Outcome& outcome);
+    void write_line(const std::string& line);
+    void reject_oversized_message();
+
+    const protocol::McpServer& server_;
+    const StdioOptions options_;
+    Logger& logger_;
+    protocol::LegacySession session_;
+    protocol::InFlightRequests in_flight_;
+    WorkerPool pool_;
+    std::mutex output_mutex_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<unsigned long long> request_counter_{0};
+    int wake_pipe_[2] = {-1, -1};
+};
+
+}  // namespace rdmcp::server

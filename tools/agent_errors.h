@@ -1,0 +1,13 @@
+#pragma once
+// Turns an upstream failure into a tool error an agent can act on: what happened, whether it
+// cost anything, and what to do next (set the key, wait, fix a field, retry).
+#include <string_view>
+
+#include "protocol/tool.h"
+#include "tools/upstream_error.h"
+
+namespace rdmcp::tools {
+
+protocol::ToolResult tool_error_for(const UpstreamError& error, std::string_view action);
+
+}  // namespace rdmcp::tools

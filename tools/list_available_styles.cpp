@@ -1,0 +1,183 @@
+// list_available_styles: the style catalog, filterable, answered locally (no key, no cost).
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "tools/cost_model.h"
+#include "tools/retrodiffusion_tools.h"
+#include "tools/style_catalog.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+Json known_models() {
+    std::set<std::string> models;
+    for (const auto& style : all_styles()) models.insert(style.model);
+    return Json(std::vector<std::string>(models.begin(), models.end()));
+}
+
+std::string size_text(const Style& s) {
+    auto range = [](int lo, int hi) {
+        return lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi);
+    };
+    if (s.min_width == s.max_width && s.min_height == s.max_height) {
+        return std::to_string(s.min_width) + "x" + std::to_string(s.min_height) + " only";
+    }
+    std::string text = s.min_width == s.min_height && s.max_width == s.max_height
+                           ? range(s.min_width, s.max_width) + "px"
+                           : range(s.min_width, s.max_width) + " x " +
+                                 range(s.min_height, s.max_height) + "px";
+    if (s.square_only) text += " square";
+    return text;
+}
+
+Json style_json(const Style& s) {
+    Json entry = {{"prompt_style", s.id},
+                  {"aliases", s.aliases},
+                  {"model", s.model},
+                  {"kind", to_string(s.kind)},
+                  {"description", s.description},
+                  {"min_width", s.min_width},
+                  {"max_width", s.max_width},
+                  {"min_height", s.min_height},
+                  {"max_height", s.max_height},
+                  {"square_only", s.square_only},
+                  {"max_images", s.max_images},
+                  {"requires_input_image", s.requires_input_image},
+                  {"max_reference_images", s.max_reference_images},
+                  {"supports_frames_duration", s.supports_frames_duration},
+                  {"output_mime_type", to_string(s.output)},
+                  {"price", describe_price(s.price)}};
+    return entry;
+}
+
+std::string style_line(const Style& s) {
+    std::string line = s.id + " [" + s.model + ", " + std::string(to_string(s.kind)) + ", " +
+                       size_text(s) + ", up to " + std::to_string(s.max_images) + " image" +
+                       (s.max_images == 1 ? "" : "s");
+    if (s.requires_input_image) line += ", needs input_image";
+    if (s.max_reference_images > 0) {
+        line += ", reference_images<=" + std::to_string(s.max_reference_images);
+    }
+    if (s.output == OutputFormat::Gif) line += ", GIF";
+    line += ", " + describe_price(s.price) + "]";
+    if (!s.aliases.empty()) {
+        line += " (also: ";
+        for (std::size_t i = 0; i < s.aliases.size(); ++i) line += (i ? ", " : "") + s.aliases[i];
+        line += ")";
+    }
+    return line + ": " + s.description;
+}
+
+bool matches_query(const Style& s, const std::string& query) {
+    if (query.empty()) return true;
+    std::string haystack = lowercase(s.id + " " + s.description + " " + s.model);
+    for (const auto& alias : s.aliases) haystack += " " + lowercase(alias);
+    // Every word must appear, so "walk 4 direction" narrows rather than widens.
+    std::size_t start = 0;
+    const std::string needle = lowercase(query);
+    while (start < needle.size()) {
+        auto end = needle.find(' ', start);
+        if (end == std::string::npos) end = needle.size();
+        if (end > start && haystack.find(needle.substr(start, end - start)) == std::string::npos) {
+            return false;
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
+protocol::ToolDefinition definition() {
+    Json style_schema = {
+        {"type", "object"},
+        {"properties",
+         {{"prompt_style", {{"type", "string"}}},
+          {"aliases", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+          {"model", {{"type", "string"}}},
+          {"kind", {{"type", "string"}}},
+          {"description", {{"type", "string"}}},
+          {"min_width", {{"type", "integer"}}},
+          {"max_width", {{"type", "integer"}}},
+          {"min_height", {{"type", "integer"}}},
+          {"max_height", {{"type", "integer"}}},
+          {"square_only", {{"type", "boolean"}}},
+          {"max_images", {{"type", "integer"}}},
+          {"requires_input_image", {{"type", "boolean"}}},
+          {"max_reference_images", {{"type", "integer"}}},
+          {"supports_frames_duration", {{"type", "boolean"}}},
+          {"output_mime_type", {{"type", "string"}}},
+          {"price", {{"type", "string"}}}}},
+        {"required", {"prompt_style", "model", "kind", "min_width", "max_width", "min_height",
+                      "max_height", "max_images", "price"}}};
+    return {
+        .name = "list_available_styles",
+        .title = "List RetroDiffusion styles",
+        .description =
+            "Lists the RetroDiffusion styles (the prompt_style values for create_inference) with "
+            "their model, kind (image, animation, advanced_animation, tileset), allowed sizes, "
+            "batch limit, required inputs, output format and price formula. Filter by model, "
+            "kind, or words in the name or description (query). Free and works without an API "
+            "key. User styles (user__...) are not listed here: use the prompt_style returned by "
+            "create_user_style.",
+        .input_schema =
+            {{"type", "object"},
+             {"properties",
+              {{"model", {{"type", "string"},
+                          {"enum", known_models()},
+                          {"description", "Only styles of this model family."}}},
+               {"kind", {{"type", "string"},
+                         {"enum", {"image", "animation", "advanced_animation", "tileset"}},
+                         {"description", "Only styles of this kind."}}},
+               {"query", {{"type", "string"},
+                          {"maxLength", 200},
+                          {"description", "Words that must all appear in the style's id, aliases "
+                                          "or description, e.g. \"walking\" or \"isometric\"."}}}}},
+             {"additionalProperties", false}},
+        .output_schema = Json{{"type", "object"},
+                              {"properties",
+                               {{"count", {{"type", "integer"}}},
+                                {"styles", {{"type", "array"}, {"items", style_schema}}}}},
+                              {"required", {"count", "styles"}}},
+        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+                        .open_world = false},
+    };
+}
+
+}  // namespace
+
+protocol::Tool make_list_available_styles_tool() {
+    auto handler = [](const Json& arguments, protocol::RequestContext&) {
+        const std::string model = arguments.value("model", std::string());
+        const std::string kind = arguments.value("kind", std::string());
+        const std::string query = arguments.value("query", std::string());
+
+        Json styles = Json::array();
+        std::string text;
+        for (const auto& style : all_styles()) {
+            if (!model.empty() && style.model != model) continue;
+            if (!kind.empty() && to_string(style.kind) != kind) continue;
+            if (!matches_query(style, query)) continue;
+            styles.push_back(style_json(style));
+            text += "- " + style_line(style) + "\n";
+        }
+        const std::size_t count = styles.size();
+        std::string header = std::to_string(count) + " style" + (count == 1 ? "" : "s") +
+                             (count ? ":\n" : " match these filters; call again without "
+                                              "filters to see all styles.");
+        auto result = protocol::ToolResult::text(header + text);
+        result.structured_content = Json{{"count", count}, {"styles", std::move(styles)}};
+        return result;
+    };
+    return {definition(), handler};
+}
+
+}  // namespace rdmcp::tools

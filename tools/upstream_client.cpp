@@ -1,0 +1,265 @@
+#include "tools/upstream_client.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include "version.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+using protocol::RequestContext;
+
+// Idle keep-alive connections to the API, so a call does not pay a TCP and TLS handshake.
+// Each httplib::Client holds one connection and serves one call at a time.
+class ConnectionPool {
+  public:
+    ConnectionPool(std::string origin, const UpstreamConfig& config)
+        : origin_(std::move(origin)), config_(config) {}
+
+    std::unique_ptr<httplib::Client> acquire() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                auto client = std::move(idle_.back());
+                idle_.pop_back();
+                return client;
+            }
+        }
+        return connect();
+    }
+
+    void release(std::unique_ptr<httplib::Client> client) {
+        std::lock_guard lock(mutex_);
+        if (idle_.size() < config_.max_idle_connections) idle_.push_back(std::move(client));
+    }
+
+  private:
+    std::unique_ptr<httplib::Client> connect() const {
+        auto client = std::make_unique<httplib::Client>(origin_);
+        client->set_connection_timeout(config_.connect_timeout);
+        client->set_read_timeout(config_.read_timeout);
+        client->set_write_timeout(std::chrono::seconds(60));
+        client->set_keep_alive(true);
+        client->set_follow_location(false);
+        client->enable_server_certificate_verification(true);
+        if (!config_.ca_file.empty()) client->set_ca_cert_path(config_.ca_file);
+        return client;
+    }
+
+    const std::string origin_;
+    const UpstreamConfig config_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<httplib::Client>> idle_;
+};
+
+struct UpstreamClient::Call {
+    std::string method;  // GET, POST, PATCH, DELETE
+    std::string path;    // "/v1/inferences"
+    std::optional<Json> body;
+    bool idempotent;
+};
+
+namespace {
+
+struct ParsedUrl {
+    std::string origin, prefix, error;
+};
+
+ParsedUrl parse_base_url(const std::string& url) {
+    ParsedUrl parsed;
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string::npos) {
+        parsed.error = "must start with https:// (or http:// for a local test server)";
+        return parsed;
+    }
+    const std::string scheme = url.substr(0, scheme_end);
+    if (scheme != "https" && scheme != "http") {
+        parsed.error = "scheme must be https or http, got \"" + scheme + "\"";
+        return parsed;
+    }
+    auto host_start = scheme_end + 3;
+    auto path_start = url.find('/', host_start);
+    std::string authority = url.substr(
+        host_start, path_start == std::string::npos ? std::string::npos : path_start - host_start);
+    if (authority.empty() || authority.find_first_of("@?# ") != std::string::npos) {
+        parsed.error = "must name a host, as in https://api.retrodiffusion.ai";
+        return parsed;
+    }
+    parsed.origin = scheme + "://" + authority;
+    if (path_start != std::string::npos) {
+        parsed.prefix = url.substr(path_start);
+        while (!parsed.prefix.empty() && parsed.prefix.back() == '/') parsed.prefix.pop_back();
+    }
+    return parsed;
+}
+
+UpstreamError transport_error(httplib::Error error, bool cancelled, bool timed_out) {
+    if (cancelled)
+        return UpstreamError::of(UpstreamError::Kind::Cancelled, "cancelled by the client");
+    switch (error) {
+        case httplib::Error::SSLServerVerification:
+            return UpstreamError::of(UpstreamError::Kind::Connect,
+                                     "the server's TLS certificate could not be verified");
+        case httplib::Error::SSLConnection:
+            return UpstreamError::of(UpstreamError::Kind::Connect, "the TLS handshake failed");
+        case httplib::Error::ConnectionTimeout:
+            return UpstreamError::of(UpstreamError::Kind::Connect, "connecting timed out");
+        case httplib::Error::Connection:
+            return UpstreamError::of(
+                UpstreamError::Kind::Connect,
+                "the connection failed (refused, unreachable or unknown host)");
+        case httplib::Error::Read:
+            if (timed_out)
+                return UpstreamError::of(UpstreamError::Kind::Timeout, "no answer in time");
+            return UpstreamError::of(UpstreamError::Kind::Connect,
+                                     "the connection broke while reading the answer");
+        case httplib::Error::Write:
+            return UpstreamError::of(UpstreamError::Kind::Connect,
+                                     "the connection broke while sending the request");
+        default:
+            return UpstreamError::of(UpstreamError::Kind::Connect,
+                                     "transport error: " + httplib::to_string(error));
+    }
+}
+
+std::optional<int> read_retry_after(const httplib::Response& response) {
+    if (!response.has_header("Retry-After")) return std::nullopt;
+    const std::string value = response.get_header_value("Retry-After");
+    try {
+        std::size_t used = 0;
+        int seconds = std::stoi(value, &used);
+        if (used == value.size() && seconds >= 0) return seconds;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;  // an HTTP date: not worth guessing
+}
+
+bool worth_retrying(const UpstreamError& error) {
+    if (error.kind == UpstreamError::Kind::Connect) return true;
+    return error.kind == UpstreamError::Kind::Http &&
+           (error.status == 502 || error.status == 503 || error.status == 504);
+}
+
+}  // namespace
+
+std::optional<std::string> UpstreamClient::validate_base_url(const std::string& url) {
+    auto parsed = parse_base_url(url);
+    if (!parsed.error.empty()) return parsed.error;
+    return std::nullopt;
+}
+
+UpstreamClient::UpstreamClient(UpstreamConfig config) : config_(std::move(config)) {
+    auto parsed = parse_base_url(config_.base_url);
+    if (!parsed.error.empty()) {
+        throw std::invalid_argument("upstream URL " + config_.base_url + " " + parsed.error);
+    }
+    origin_ = parsed.origin;
+    path_prefix_ = parsed.prefix;
+    pool_ = std::make_unique<ConnectionPool>(origin_, config_);
+}
+
+UpstreamClient::~UpstreamClient() = default;
+
+UpstreamResult UpstreamClient::get(const std::string& path, const RequestContext& context) const {
+    return send({"GET", path, std::nullopt, true}, context);
+}
+
+UpstreamResult UpstreamClient::post(const std::string& path, const Json& body,
+                                    const RequestContext& context) const {
+    return send({"POST", path, body, false}, context);
+}
+
+UpstreamResult UpstreamClient::patch(const std::string& path, const Json& body,
+                                     const RequestContext& context) const {
+    return send({"PATCH", path, body, false}, context);
+}
+
+UpstreamResult UpstreamClient::del(const std::string& path, const RequestContext& context) const {
+    return send({"DELETE", path, std::nullopt, false}, context);
+}
+
+UpstreamResult UpstreamClient::send(const Call& call, const RequestContext& context) const {
+    UpstreamResult result = send_once(call, context);
+    if (!result.ok() && call.idempotent && worth_retrying(*result.error) &&
+        !context.is_cancelled()) {
+        result = send_once(call, context);
+    }
+    if (!result.ok()) {
+        result.error->method = call.method;
+        result.error->path = call.path;
+        result.error->message = redact(result.error->message, context.api_key);
+    }
+    return result;
+}
+
+UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext& context) const {
+    UpstreamResult result;
+    if (context.api_key.empty()) {
+        result.error = UpstreamError::of(UpstreamError::Kind::MissingKey, "no API key");
+        return result;
+    }
+    if (context.is_cancelled()) {
+        result.error = transport_error(httplib::Error::Canceled, true, false);
+        return result;
+    }
+
+    httplib::Headers headers = {
+        {"X-RD-Token", context.api_key},
+        {"Accept", "application/json"},
+        {"User-Agent", std::string(kServerName) + "/" + kServerVersion},
+    };
+    const std::string target = path_prefix_ + call.path;
+    const std::string body =
+        call.body ? call.body->dump(-1, ' ', false, Json::error_handler_t::replace) : std::string();
+
+    auto client = pool_->acquire();
+    std::atomic<bool> interrupted{false};
+    const auto started = std::chrono::steady_clock::now();
+    httplib::Result response = [&] {
+        // Cancellation shuts the socket down, which wakes the blocked read at once.
+        protocol::CancellationHook hook(*context.cancellation, [&] {
+            interrupted = true;
+            client->stop();
+        });
+        if (call.method == "GET") return client->Get(target, headers);
+        if (call.method == "DELETE") return client->Delete(target, headers);
+        if (call.method == "PATCH") return client->Patch(target, headers, body, "application/json");
+        return client->Post(target, headers, body, "application/json");
+    }();
+
+    if (!response) {
+        const bool timed_out = std::chrono::steady_clock::now() - started >=
+                               config_.read_timeout - std::chrono::seconds(1);
+        result.error = transport_error(response.error(), interrupted.load(), timed_out);
+        return result;  // the connection is in an unknown state: drop it
+    }
+    if (interrupted) {
+        result.error = transport_error(httplib::Error::Canceled, true, false);
+        return result;
+    }
+
+    result.status = response->status;
+    const bool reusable = response->get_header_value("Connection") != "close";
+    if (result.status < 200 || result.status >= 300) {
+        auto error = UpstreamError::of(UpstreamError::Kind::Http, "", result.status);
+        error.retry_after = read_retry_after(*response);
+        read_error_body(response->body, error);
+        result.error = std::move(error);
+    } else {
+        result.body = Json::parse(response->body, nullptr, false);
+        if (result.body.is_discarded() || !result.body.is_object()) {
+            result.error = UpstreamError::of(
+                UpstreamError::Kind::InvalidResponse,
+                "the API answered with something other than a JSON object", result.status);
+            result.body = nullptr;
+        }
+    }
+    if (reusable) pool_->release(std::move(client));
+    return result;
+}
+
+}  // namespace rdmcp::tools
