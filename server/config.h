@@ -3,6 +3,7 @@
 // environment variable; a flag wins over its variable, which wins over the default.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ struct ParsedCommandLine {
 };
 
 // `environment` is consulted through this function so tests need not touch the process's.
-using EnvironmentLookup = std::optional<std::string> (*)(const char* name);
+using EnvironmentLookup = std::function<std::optional<std::string>(const char* name)>;
 std::optional<std::string> process_environment(const char* name);
 
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
