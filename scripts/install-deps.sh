@@ -5,7 +5,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-debian_packages=(g++ make cmake pkg-config libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev
+debian_packages=(g++ make cmake pkg-config python3 libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev openssl
                  nodejs npm ca-certificates)
 missing=()
 for p in "${debian_packages[@]}"; do

@@ -1,0 +1,237 @@
+// The official MCP TypeScript SDK 1.x (@modelcontextprotocol/sdk, protocol 2025-11-25, with the
+// `initialize` handshake) spawns retrodiffusion-mcp over stdio and uses it against rd-sim.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+
+import {
+    closeClient,
+    eventually,
+    KEY_1,
+    KEY_2,
+    MCP_BINARY,
+    recordingTransportClass,
+    REQUEST_TIMEOUT_MS,
+    requireBinary,
+    resultText,
+    serverChildren,
+    serverEnv,
+    startSim,
+} from './helpers.mjs';
+
+const RecordingTransport = recordingTransportClass(StdioClientTransport);
+const OPTIONS = { timeout: REQUEST_TIMEOUT_MS };
+
+async function connect(env) {
+    requireBinary(MCP_BINARY, 'retrodiffusion-mcp');
+    const transport = new RecordingTransport({ command: MCP_BINARY, args: [], env });
+    const client = new Client({ name: 'rdmcp-e2e-sdk1', version: '0.0.0' });
+    try {
+        await client.connect(transport, OPTIONS);
+    } catch (error) {
+        await closeClient(client, transport);
+        error.message += `\nserver stderr:\n${transport.serverStderr}\nwire:\n${transport.transcript()}`;
+        throw error;
+    }
+    return { client, transport };
+}
+
+// What the simulated API recorded while `action` ran.
+async function upstreamRequestsDuring(sim, action) {
+    const before = await sim.requests();
+    const value = await action();
+    const after = await sim.requests();
+    return { value, requests: after.slice(before.length) };
+}
+
+describe('SDK 1.x client over stdio, with RD_API_KEY', { timeout: 45_000 }, () => {
+    let sim;
+    let client;
+    let transport;
+
+    before(async () => {
+        sim = await startSim();
+        ({ client, transport } = await connect(serverEnv({ apiKey: KEY_1, baseUrl: sim.url })));
+    });
+
+    after(async () => {
+        if (client) await closeClient(client, transport);
+        if (sim) await sim.stop();
+    });
+
+    it('negotiates 2025-11-25 with initialize and names itself retrodiffusion-mcp', () => {
+        const initialize = transport.sent.find((m) => m.method === 'initialize');
+        assert.ok(initialize, `no initialize was sent:\n${transport.transcript()}`);
+        assert.equal(initialize.params.protocolVersion, '2025-11-25');
+
+        const response = transport.responseTo(initialize.id);
+        assert.ok(response?.result, `initialize got no result:\n${transport.transcript()}`);
+        assert.equal(response.result.protocolVersion, '2025-11-25');
+        assert.equal(response.result.serverInfo.name, 'retrodiffusion-mcp');
+        assert.equal(typeof response.result.serverInfo.version, 'string');
+
+        assert.equal(client.getServerVersion()?.name, 'retrodiffusion-mcp');
+        assert.ok(client.getServerCapabilities()?.tools, 'the server must advertise tools');
+        assert.ok(transport.sent.some((m) => m.method === 'notifications/initialized'));
+    });
+
+    it('lists get_balance and list_available_styles with title, schemas and annotations', async () => {
+        const { tools } = await client.listTools(undefined, OPTIONS);
+        const byName = new Map(tools.map((tool) => [tool.name, tool]));
+        for (const name of ['get_balance', 'list_available_styles']) {
+            const tool = byName.get(name);
+            assert.ok(tool, `${name} missing from tools/list: ${[...byName.keys()].join(', ')}`);
+            assert.equal(typeof tool.title, 'string');
+            assert.ok(tool.title.length > 0, `${name} has an empty title`);
+            assert.ok(tool.description?.length > 0, `${name} has no description`);
+            assert.equal(tool.inputSchema?.type, 'object', `${name} inputSchema`);
+            assert.equal(tool.outputSchema?.type, 'object', `${name} outputSchema`);
+            assert.equal(typeof tool.annotations, 'object', `${name} annotations`);
+            assert.equal(tool.annotations.readOnlyHint, true, `${name} readOnlyHint`);
+            assert.equal(tool.annotations.destructiveHint, false, `${name} destructiveHint`);
+            assert.equal(tool.annotations.idempotentHint, true, `${name} idempotentHint`);
+        }
+        assert.equal(byName.get('get_balance').annotations.openWorldHint, true);
+        assert.equal(byName.get('list_available_styles').annotations.openWorldHint, false);
+        assert.deepEqual(byName.get('get_balance').outputSchema.required?.toSorted(),
+                         ['balance', 'currency']);
+        assert.deepEqual(
+            byName.get('list_available_styles').inputSchema.properties.kind.enum.toSorted(),
+            ['advanced_animation', 'animation', 'image', 'tileset']);
+    });
+
+    it('get_balance returns the balance of the key and asks the API exactly once', async () => {
+        const { value: result, requests } = await upstreamRequestsDuring(
+            sim, () => client.callTool({ name: 'get_balance', arguments: {} }, undefined, OPTIONS));
+
+        assert.notEqual(result.isError, true, `get_balance failed: ${resultText(result)}`);
+        assert.equal(result.structuredContent?.balance, 100);
+        assert.equal(result.structuredContent?.currency, 'USD');
+        const text = result.content.find((block) => block.type === 'text');
+        assert.ok(text, 'get_balance must return a text content block');
+        assert.match(text.text, /100/);
+
+        assert.equal(requests.length, 1, `upstream requests: ${JSON.stringify(requests)}`);
+        assert.equal(requests[0].method, 'GET');
+        assert.equal(requests[0].path, '/v1/inferences/credits');
+        assert.equal(requests[0].token, KEY_1);
+
+        // Nothing before it (connect, tools/list) reached the API either.
+        const credits = (await sim.requests()).filter((r) => r.path === '/v1/inferences/credits');
+        assert.equal(credits.length, 1, `credits requests: ${JSON.stringify(credits)}`);
+    });
+
+    it('list_available_styles filters by kind, answered locally', async () => {
+        const { value: result, requests } = await upstreamRequestsDuring(
+            sim, () => client.callTool({ name: 'list_available_styles', arguments: { kind: 'animation' } },
+                                       undefined, OPTIONS));
+
+        assert.notEqual(result.isError, true, `list_available_styles failed: ${resultText(result)}`);
+        const { count, styles } = result.structuredContent;
+        assert.ok(Array.isArray(styles));
+        assert.ok(styles.length > 0, 'no animation styles listed');
+        assert.equal(count, styles.length);
+        for (const style of styles) assert.equal(style.kind, 'animation', style.prompt_style);
+        assert.ok(resultText(result).length > 0, 'no text content');
+        assert.equal(requests.length, 0, 'the catalog must not call the API');
+
+        const all = await client.callTool({ name: 'list_available_styles', arguments: {} },
+                                          undefined, OPTIONS);
+        assert.notEqual(all.isError, true, resultText(all));
+        assert.ok(all.structuredContent.count > count, 'unfiltered must list more than animations');
+        assert.equal(all.structuredContent.count, all.structuredContent.styles.length);
+        const kinds = new Set(all.structuredContent.styles.map((s) => s.kind));
+        assert.ok(kinds.has('image') && kinds.has('animation'), [...kinds].join(', '));
+    });
+
+    it('invalid arguments give a tool error that names the argument', async () => {
+        const { value: result, requests } = await upstreamRequestsDuring(
+            sim, () => client.callTool({ name: 'list_available_styles', arguments: { kind: 'nope' } },
+                                       undefined, OPTIONS));
+        assert.equal(result.isError, true, `expected isError: ${JSON.stringify(result)}`);
+        assert.match(resultText(result), /\bkind\b/);
+        assert.equal(requests.length, 0);
+
+        const extra = await client.callTool({ name: 'get_balance', arguments: { currency: 'EUR' } },
+                                            undefined, OPTIONS);
+        assert.equal(extra.isError, true, `expected isError: ${JSON.stringify(extra)}`);
+        assert.match(resultText(extra), /currency/);
+    });
+
+    it('an unknown tool is a JSON-RPC invalid-params error', async () => {
+        await assert.rejects(
+            client.callTool({ name: 'no_such_tool', arguments: {} }, undefined, OPTIONS),
+            (error) => {
+                assert.equal(error.code, -32602);
+                assert.match(error.message, /no_such_tool/);
+                return true;
+            });
+    });
+
+    it('closing the client ends the server process', async () => {
+        assert.equal(serverChildren().length, 1, 'exactly one server should be running');
+        await closeClient(client, transport);
+        client = undefined;
+        const gone = await eventually(() => serverChildren().length === 0, 5000);
+        assert.ok(gone, `server processes left: ${serverChildren().join(', ')}`);
+    });
+});
+
+describe('SDK 1.x client over stdio, other callers', { timeout: 45_000 }, () => {
+    let sim;
+    const open = [];
+
+    before(async () => {
+        sim = await startSim();
+    });
+
+    after(async () => {
+        for (const { client, transport } of open) await closeClient(client, transport);
+        if (sim) await sim.stop();
+    });
+
+    it('without RD_API_KEY: the catalog works, get_balance explains the missing key', async () => {
+        const connection = await connect(serverEnv({ baseUrl: sim.url }));
+        open.push(connection);
+        const { client } = connection;
+
+        const styles = await client.callTool(
+            { name: 'list_available_styles', arguments: { kind: 'animation' } }, undefined, OPTIONS);
+        assert.notEqual(styles.isError, true, resultText(styles));
+        assert.ok(styles.structuredContent.count > 0);
+        assert.equal(styles.structuredContent.count, styles.structuredContent.styles.length);
+
+        const { value: balance, requests } = await upstreamRequestsDuring(
+            sim, () => client.callTool({ name: 'get_balance', arguments: {} }, undefined, OPTIONS));
+        assert.equal(balance.isError, true, `expected isError: ${JSON.stringify(balance)}`);
+        assert.match(resultText(balance), /RD_API_KEY/);
+        assert.equal(requests.length, 0, 'no key: the API must not be called');
+    });
+
+    it('each key sees its own balance', async () => {
+        const connection = await connect(serverEnv({ apiKey: KEY_2, baseUrl: sim.url }));
+        open.push(connection);
+        const { value: result, requests } = await upstreamRequestsDuring(
+            sim, () => connection.client.callTool({ name: 'get_balance', arguments: {} },
+                                                  undefined, OPTIONS));
+        assert.notEqual(result.isError, true, resultText(result));
+        assert.equal(result.structuredContent.balance, 5);
+        assert.equal(requests.length, 1);
+        assert.equal(requests[0].token, KEY_2);
+    });
+
+    it('an unknown key is reported as a tool error, not a crash', async () => {
+        const connection = await connect(serverEnv({ apiKey: 'rdpk-not-a-real-key', baseUrl: sim.url }));
+        open.push(connection);
+        const result = await connection.client.callTool({ name: 'get_balance', arguments: {} },
+                                                        undefined, OPTIONS);
+        assert.equal(result.isError, true, `expected isError: ${JSON.stringify(result)}`);
+        assert.match(resultText(result), /key/i);
+        // The server is still serving after the failure.
+        const again = await connection.client.callTool({ name: 'list_available_styles', arguments: {} },
+                                                       undefined, OPTIONS);
+        assert.notEqual(again.isError, true);
+    });
+});

@@ -1,0 +1,104 @@
+// The upstream client against the simulated API: retries, error shapes, TLS verification.
+#include "tools/upstream_client.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "tests/support/simulated_api.h"
+
+using namespace rdmcp;
+using namespace rdmcp::testing;
+
+namespace {
+protocol::RequestContext context_with(std::string key) {
+    protocol::RequestContext context;
+    context.api_key = std::move(key);
+    return context;
+}
+tools::UpstreamClient client_for(const SimulatedApi& api, std::string ca_file = "") {
+    tools::UpstreamConfig config;
+    config.base_url = api.url();
+    config.read_timeout = std::chrono::seconds(5);
+    config.ca_file = std::move(ca_file);
+    return tools::UpstreamClient(config);
+}
+}  // namespace
+
+TEST_CASE("each call carries its own caller's key, and only that key") {
+    SimulatedApi api;
+    auto client = client_for(api);
+    auto first = client.get("/v1/inferences/credits", context_with(kTestKey));
+    auto second = client.get("/v1/inferences/credits", context_with(kSecondTestKey));
+    CHECK(first.body["balance"] == 100.0);
+    CHECK(second.body["balance"] == 5.0);
+    auto seen = api.requests();
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0]["token"] == kTestKey);
+    CHECK(seen[1]["token"] == kSecondTestKey);
+}
+
+TEST_CASE("an idempotent GET is retried once on 503; a paid POST never is") {
+    SimulatedApi api;
+    auto client = client_for(api);
+    api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 503}, {"count", 1}});
+    auto balance = client.get("/v1/inferences/credits", context_with(kTestKey));
+    CHECK(balance.ok());
+    CHECK(api.requests_to("GET", "/v1/inferences/credits").size() == 2);
+
+    api.clear_requests();
+    api.fail_next({{"path_prefix", "/v1/inferences"}, {"status", 503}, {"count", 1}});
+    auto generated = client.post("/v1/inferences",
+                                 {{"prompt", "corgi"}, {"width", 64}, {"height", 64},
+                                  {"prompt_style", "rd_fast__default"}, {"num_images", 1}},
+                                 context_with(kTestKey));
+    REQUIRE_FALSE(generated.ok());
+    CHECK(generated.error->status == 503);
+    CHECK(api.requests_to("POST", "/v1/inferences").size() == 1);
+}
+
+TEST_CASE("429 carries Retry-After; errors name the call") {
+    SimulatedApi api;
+    auto client = client_for(api);
+    api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 429}, {"retry_after", 17},
+                   {"body", {{"detail", {{"code", "rate_limited"}, {"message", "Too many requests"}}}}}});
+    auto limited = client.get("/v1/inferences/credits", context_with(kTestKey));
+    REQUIRE_FALSE(limited.ok());
+    CHECK(limited.error->retry_after == 17);
+    CHECK(limited.error->summary() ==
+          "GET /v1/inferences/credits: HTTP 429 (rate_limited): Too many requests");
+}
+
+TEST_CASE("connection refused is a clear error, not a hang") {
+    tools::UpstreamConfig config;
+    config.base_url = "http://127.0.0.1:1";  // nothing listens on port 1
+    tools::UpstreamClient client(config);
+    auto result = client.get("/v1/inferences/credits", context_with(kTestKey));
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error->kind == tools::UpstreamError::Kind::Connect);
+}
+
+TEST_CASE("HTTPS: the certificate is verified") {
+    namespace fs = std::filesystem;
+    const auto dir = fs::temp_directory_path() / ("rdmcp-tls-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+    const std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+    REQUIRE(std::system(command.c_str()) == 0);
+
+    SimulatedApi api({"--tls-cert", cert, "--tls-key", key});
+    REQUIRE(api.url().rfind("https://", 0) == 0);
+
+    auto untrusted = client_for(api).get("/v1/inferences/credits", context_with(kTestKey));
+    REQUIRE_FALSE(untrusted.ok());
+    CHECK(untrusted.error->kind == tools::UpstreamError::Kind::Connect);
+    CHECK(untrusted.error->message.find("certificate") != std::string::npos);
+
+    auto trusted = client_for(api, cert).get("/v1/inferences/credits", context_with(kTestKey));
+    CHECK(trusted.ok());
+    CHECK(trusted.body["balance"] == 100.0);
+    fs::remove_all(dir);
+}

@@ -1,0 +1,632 @@
+#!/usr/bin/env python3
+"""Self-test for rd-sim, the simulated RetroDiffusion API (Python standard library only).
+
+usage: sim_selftest.py PATH/TO/rd-sim
+
+Starts the simulator on a free port, checks every endpoint against the documented contract
+(shapes, error codes, prices, images that really decode), then stops it with SIGTERM.
+Prints one line per failed check and closes with "N passed, N failed".
+"""
+import base64
+import json
+import os
+import re
+import signal
+import ssl
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import zlib
+
+KEY1, KEY2 = "rdpk-test-key-1", "rdpk-test-key-2"
+PASSED, FAILED = [], []
+
+
+def check(name, cond, detail=""):
+    (PASSED if cond else FAILED).append(name)
+    if not cond:
+        print(f"FAIL {name}: {repr(detail)[:400]}", flush=True)
+
+
+# ---------------------------------------------------------------- image decoders
+
+
+def decode_png(b):
+    """Full decode of the chunk structure and the zlib stream; returns (width, height)."""
+    assert b[:8] == b"\x89PNG\r\n\x1a\n", "PNG signature"
+    at, idat, w, h = 8, b"", 0, 0
+    while at < len(b):
+        (n,) = struct.unpack(">I", b[at:at + 4])
+        t, d = b[at + 4:at + 8], b[at + 8:at + 8 + n]
+        (crc,) = struct.unpack(">I", b[at + 8 + n:at + 12 + n])
+        assert zlib.crc32(t + d) & 0xFFFFFFFF == crc, "chunk CRC"
+        if t == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", d[:10])
+            assert depth == 8 and ctype == 3
+        if t == b"IDAT":
+            idat += d
+        at += 12 + n
+        if t == b"IEND":
+            break
+    raw = zlib.decompress(idat)  # also checks Adler-32
+    assert len(raw) == h * (w + 1), "scanline bytes"
+    return w, h
+
+
+def lzw_decode(data, mcs):
+    clear, end = 1 << mcs, (1 << mcs) + 1
+    size, bits, nb, pos, prev, out = mcs + 1, 0, 0, 0, None, bytearray()
+    table = [bytes([i]) for i in range(clear)] + [b"", b""]
+    while True:
+        while nb < size:
+            bits |= data[pos] << nb
+            pos, nb = pos + 1, nb + 8
+        code, bits, nb = bits & ((1 << size) - 1), bits >> size, nb - size
+        if code == clear:
+            table, size, prev = [bytes([i]) for i in range(clear)] + [b"", b""], mcs + 1, None
+            continue
+        if code == end:
+            return bytes(out)
+        if prev is None:
+            entry = table[code]
+        elif code < len(table):
+            entry = table[code]
+            table.append(prev + entry[:1])
+        else:
+            entry = prev + prev[:1]
+            table.append(entry)
+        out += entry
+        prev = entry
+        if len(table) == (1 << size) and size < 12:
+            size += 1
+
+
+def decode_gif(b):
+    """Decodes every frame; returns (width, height, frames, loops)."""
+    assert b[:6] == b"GIF89a", "GIF signature"
+    w, h, packed = struct.unpack("<HHB", b[6:11])
+    at, frames, loops = 13 + 3 * (2 << (packed & 7)), 0, False
+    while b[at] != 0x3B:
+        if b[at] == 0x21:
+            if b[at + 1] == 0xFF and b[at + 3:at + 14] == b"NETSCAPE2.0":
+                loops = True
+            at += 2
+            while b[at]:
+                at += 1 + b[at]
+            at += 1
+            continue
+        assert b[at] == 0x2C, "image descriptor"
+        fw, fh = struct.unpack("<HH", b[at + 5:at + 9])
+        at += 10
+        mcs, data = b[at], b""
+        at += 1
+        while b[at]:
+            data += b[at + 1:at + 1 + b[at]]
+            at += 1 + b[at]
+        at += 1
+        assert len(lzw_decode(data, mcs)) == fw * fh, "frame pixels"
+        frames += 1
+    return w, h, frames, loops
+
+
+def image_of(b64):
+    raw = base64.b64decode(b64, validate=True)
+    if raw[:4] == b"\x89PNG":
+        return ("png",) + decode_png(raw)
+    return ("gif",) + decode_gif(raw)
+
+
+def tiny_png(w=32, h=32):
+    rows = b"".join(b"\x00" + b"\x00\x80\xff" * w for _ in range(h))
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+
+    return base64.b64encode(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")).decode()
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+class Sim:
+    def __init__(self, binary, *args):
+        self.proc = subprocess.Popen([binary, *args], stdout=subprocess.PIPE, stderr=None,
+                                     text=True)
+        self.line = self.proc.stdout.readline().strip()
+        m = re.fullmatch(r"listening on (https?)://127\.0\.0\.1:(\d+)", self.line)
+        assert m, f"bad first line {self.line!r}"
+        self.base = f"{m.group(1)}://127.0.0.1:{m.group(2)}"
+
+    def call(self, method, path, body=None, token=KEY1, raw=None, ctype="application/json",
+             context=None):
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        if token is not None:
+            req.add_header("X-RD-Token", token)
+        if data is not None and ctype:
+            req.add_header("Content-Type", ctype)
+        try:
+            with urllib.request.urlopen(req, timeout=30, context=context) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def json(self, method, path, body=None, **kw):
+        status, headers, data = self.call(method, path, body, **kw)
+        if not path.startswith("/_sim/outputs/"):
+            check(f"json content-type {method} {path}",
+                  headers.get("Content-Type", "").startswith("application/json"), headers)
+        try:
+            return status, json.loads(data), headers
+        except ValueError:
+            return status, data, headers
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return None
+
+
+def balance(sim, key=KEY1):
+    return sim.json("GET", "/v1/inferences/credits", token=key)[1]["balance"]
+
+
+def infer(sim, token=KEY1, **fields):
+    body = {"prompt": "a corgi", "width": 64, "height": 64}
+    body.update(fields)
+    return sim.json("POST", "/v1/inferences", body, token=token)
+
+
+def is_invalid(r):
+    status, body, _ = r
+    return status == 400 and body["detail"]["code"] == "invalid_request" and body["detail"]["message"]
+
+
+# ---------------------------------------------------------------- checks
+
+
+def test_status_and_auth(sim):
+    s, b, _ = sim.json("GET", "/v1/status", token=None)
+    check("status shape", s == 200 and b["status"]["rd_pro"] == "ok" and "updated_at" in b, b)
+    s, b, _ = sim.json("GET", "/v1/inferences/credits")
+    check("credits shape", s == 200 and b == {"credits": 0, "balance": 100.0}, b)
+    s, b, _ = sim.json("POST", "/v1/inferences", {}, token=None)
+    check("missing token 401", s == 401 and b["detail"]["code"] == "missing_token", b)
+    s, b, _ = sim.json("POST", "/v1/inferences", {}, token="rdpk-unknown")
+    check("unknown token 401", s == 401, (s, b))
+    s, b, _ = sim.json("GET", "/v1/inferences/credits", token="rdpk-unknown")
+    check("unknown token on credits 403", s == 403, (s, b))
+    s, b, _ = sim.json("POST", "/v1/inferences", {}, token="rdpk-no-access")
+    check("no-access key 403", s == 403, (s, b))
+    s, b, _ = sim.json("GET", "/v1/nothing-here")
+    check("unknown path 404 json", s == 404 and b == {"detail": "Not Found"}, (s, b))
+    s, b, h = sim.json("GET", "/v1/inferences")
+    check("wrong method 405", s == 405 and h.get("Allow") == "POST"
+          and b == {"detail": "Method Not Allowed"}, (s, b))
+
+
+def test_sync_inference(sim):
+    before = balance(sim)
+    s, b, _ = infer(sim)
+    check("default style is rd_fast", s == 200 and b["model"] == "rd_fast", (s, b))
+    check("rd_fast 64x64 cost", b["balance_cost"] == 0.017, b.get("balance_cost"))
+    check("created_at unix int", isinstance(b["created_at"], int), b.get("created_at"))
+    check("remaining balance", abs(b["remaining_balance"] - (before - 0.017)) < 1e-9, b)
+    check("one 64x64 png", [image_of(x)[:3] for x in b["base64_images"]] == [("png", 64, 64)], b)
+    check("balance charged", abs(balance(sim) - (before - 0.017)) < 1e-9)
+    s, b, _ = infer(sim, prompt_style="rd_pro__default", width=256, height=256, num_images=2)
+    check("rd_pro 2 images 0.36", s == 200 and b["balance_cost"] == 0.36 and b["model"] == "rd_pro", b)
+    check("rd_pro 2 pngs", [image_of(x)[:3] for x in b["base64_images"]] == [("png", 256, 256)] * 2)
+    s, b, _ = infer(sim, prompt_style="rd_plus__default", width=128, height=128, num_images=3)
+    check("rd_plus cost", b["balance_cost"] == 0.1, b)  # (16384+50000)/2e6 x3 = 0.099576
+    s, b, _ = infer(sim, prompt_style="rd_plus__mc_item", width=32, height=32)
+    check("low-res cost", b["balance_cost"] == 0.025, b)  # (1024+13700)/6e5=0.02454
+    s, b, _ = infer(sim, prompt_style="rd_mini__fast_mc_item", width=32, height=32)
+    check("rd_mini routed model", s == 200 and b["model"] == "rd_fast", b)
+    s, b, _ = infer(sim, prompt_style="rd_tile__tileset", width=32, height=32)
+    check("tileset flat 0.10", b["balance_cost"] == 0.1 and b["model"] == "rd_tile", b)
+    s, b, _ = infer(sim, prompt_style="default:rd_flux")
+    check("internal rd_fast id accepted", s == 200 and b["model"] == "rd_fast", (s, b))
+    s, b, _ = infer(sim, unknown_future_field=True, negative="blurry", seed=7)
+    check("unknown fields ignored", s == 200, (s, b))
+    s, b, _ = infer(sim, upscale_output_factor=2)
+    check("upscale x2", image_of(b["base64_images"][0])[1:3] == (128, 128), b)
+    s, b, _ = infer(sim, upscale_output_factor=None)
+    check("upscale null native", image_of(b["base64_images"][0])[1:3] == (64, 64), b)
+
+
+def test_extras(sim):
+    pal = tiny_png(8, 1)
+    _, b, _ = infer(sim, remove_bg=True, return_non_bg_removed=True)
+    check("non-bg-removed extra", len(b["base64_images"]) == 2, len(b["base64_images"]))
+    _, b, _ = infer(sim, input_palette=pal, return_pre_palette=True)
+    check("pre-palette extra", len(b["base64_images"]) == 2, len(b["base64_images"]))
+    _, b, _ = infer(sim, input_palette=pal, return_pre_palette=True, remove_bg=True,
+                    return_non_bg_removed=True, num_images=2)
+    check("both extras", len(b["base64_images"]) == 4, len(b["base64_images"]))
+    _, b, _ = infer(sim, remove_bg=True)
+    check("remove_bg alone one image", len(b["base64_images"]) == 1)
+    s, b, _ = infer(sim, prompt_style="rd_pro__inventory_items", width=256, height=256,
+                    prompt="sword, shield", include_downloadable_data=True)
+    dj = b.get("downloadable_data", {}).get("downloadable_json", {})
+    check("downloadable_data shape", s == 200 and dj.get("type") == "item_atlas"
+          and dj["filename"] == "item_atlas.json" and dj["data"]["meta"]["image_w"] == 256
+          and {"h", "w", "x", "y", "id", "name", "mask_h", "mask_w", "mask_x", "mask_y"}
+          <= set(dj["data"]["sprites"][0]), b)
+    s, b, _ = infer(sim, upload_outputs=True, num_images=2)
+    check("upload_outputs urls", s == 200 and b["base64_images"] == [] and len(b["output_urls"]) == 2, b)
+    st, hdr, data = sim.call("GET", b["output_urls"][0][len(sim.base):], token=None)
+    check("hosted output served", st == 200 and hdr["Content-Type"] == "image/png"
+          and decode_png(data) == (64, 64), (st, hdr))
+
+
+def test_animations(sim):
+    s, b, _ = infer(sim, prompt_style="animation__four_angle_walking", width=64, height=64)
+    img = image_of(b["base64_images"][0])
+    check("legacy walking name -> 48x48 gif", s == 200 and img[:3] == ("gif", 48, 48) and img[4],
+          (s, b if s != 200 else img))
+    check("animation cost 0.07", b["balance_cost"] == 0.07 and b["model"] == "rd_animation", b)
+    s, b, _ = infer(sim, prompt_style="rd_animation__four_angle_walking", width=48, height=48,
+                    return_spritesheet=True)
+    check("spritesheet png", image_of(b["base64_images"][0])[:3] == ("png", 192, 192), b)
+    s, b, _ = infer(sim, prompt_style="animation__walking_and_idle", width=48, height=48,
+                    frames_duration=8)
+    check("walking_and_idle 8 frames", s == 200 and image_of(b["base64_images"][0])[3] == 8, b)
+    s, b, _ = infer(sim, prompt_style="rd_animation__vfx", width=40, height=40)
+    check("vfx square ok", s == 200, b)
+    check("vfx not square 400", is_invalid(infer(sim, prompt_style="rd_animation__vfx", width=40, height=48)))
+    check("any_animation wrong size 400", is_invalid(infer(sim, prompt_style="rd_animation__any_animation", width=48, height=48)))
+    s, b, _ = infer(sim, prompt_style="rd_animation__8_dir_rotation", width=80, height=80)
+    check("8_dir_rotation 0.25", s == 200 and b["balance_cost"] == 0.25, b)
+    check("advanced needs input_image",
+          is_invalid(infer(sim, prompt_style="rd_advanced_animation__walking")))
+    s, b, _ = infer(sim, prompt_style="rd_advanced_animation__walking", input_image=tiny_png(64, 64),
+                    frames_duration=6)
+    check("advanced walking 0.14 gif", s == 200 and b["balance_cost"] == 0.14
+          and image_of(b["base64_images"][0])[:4] == ("gif", 64, 64, 6), b)
+    s, b, _ = infer(sim, prompt_style="rd_advanced_animation__custom_action", input_image=tiny_png())
+    check("custom_action 0.25", s == 200 and b["balance_cost"] == 0.25, b)
+
+
+def test_validation(sim):
+    before = balance(sim)
+    s, b, _ = sim.json("POST", "/v1/inferences", {"width": 64, "height": 64})
+    check("missing prompt 422", s == 422 and b["detail"][0]["loc"] == ["body", "prompt"]
+          and b["detail"][0]["type"] == "missing", b)
+    s, b, _ = sim.json("POST", "/v1/inferences", {"prompt": "x", "width": "64", "height": 64})
+    check("string width 422", s == 422 and b["detail"][0]["loc"] == ["body", "width"], b)
+    s, b, _ = sim.json("POST", "/v1/inferences", raw=b'{"prompt": "x",')
+    check("malformed json 422", s == 422 and b["detail"][0]["type"] == "json_invalid", b)
+    s, b, _ = sim.json("POST", "/v1/inferences", raw=b'[1]')
+    check("array body 422", s == 422, b)
+    s, b, _ = sim.json("POST", "/v1/inferences", raw=b'{}', ctype="text/plain")
+    check("non-json content type 422", s == 422, b)
+    s, b, _ = infer(sim, remove_bg="yes", reference_images=[1])
+    check("two type errors 422", s == 422 and len(b["detail"]) == 2, b)
+    bad = {
+        "unknown style": dict(prompt_style="rd_fast__nope"),
+        "too small": dict(width=32),
+        "too big for style": dict(width=512, height=512),
+        "beyond api": dict(width=1024),
+        "num_images 0": dict(num_images=0),
+        "num_images over max": dict(num_images=16),
+        "pro batch > 4": dict(prompt_style="rd_pro__default", num_images=5),
+        "tile_variation needs input": dict(prompt_style="rd_tile__tile_variation", width=32, height=32),
+        "pro edit needs input": dict(prompt_style="rd_pro__edit"),
+        "refs on rd_fast": dict(reference_images=[tiny_png()]),
+        "10 refs on rd_pro": dict(prompt_style="rd_pro__default", reference_images=[tiny_png()] * 10),
+        "6 refs on 8_dir": dict(prompt_style="rd_animation__8_dir_rotation", width=80, height=80,
+                                reference_images=[tiny_png()] * 6),
+        "strength > 1": dict(input_image=tiny_png(), strength=1.5),
+        "frames_duration 5": dict(prompt_style="rd_animation__vfx", width=32, height=32, frames_duration=5),
+        "data uri prefix": dict(input_image="data:image/png;base64," + tiny_png()),
+        "bad base64": dict(input_image="!!!notbase64"),
+        "not an image": dict(input_image=base64.b64encode(b"hello world!").decode()),
+        "bad palette": dict(input_palette="AAAA"),
+        "bad extra_input_image": dict(prompt_style="rd_tile__tileset_advanced", width=16, height=16,
+                                      extra_input_image="AAAA"),
+        "upscale 0": dict(upscale_output_factor=0),
+        "inventory below 96": dict(prompt_style="rd_pro__inventory_items"),
+    }
+    for name, fields in bad.items():
+        check(f"400 {name}", is_invalid(infer(sim, **fields)), infer(sim, **fields))
+    s, b, _ = infer(sim, prompt_style="rd_pro__default", reference_images=[tiny_png()] * 9)
+    check("9 refs on rd_pro ok", s == 200, b)
+    s, b, _ = infer(sim, input_image=tiny_png(), strength=0)
+    check("strength 0 ok", s == 200, b)
+    after = balance(sim)
+    check("rejected requests not charged", abs(after - (before - 0.18 - 0.017)) < 1e-9, (before, after))
+
+
+def test_cost_and_balance(sim):
+    before = balance(sim)
+    s, b, _ = infer(sim, prompt_style="rd_pro__default", width=256, height=256, num_images=2,
+                    check_cost=True)
+    check("check_cost shape", s == 200 and b["model"] == "check_cost" and b["balance_cost"] == 0.36
+          and b["base64_images"] == [] and b["output_images"] == [] and b["output_urls"] == []
+          and b["remaining_balance"] == before, b)
+    check("check_cost free", balance(sim) == before)
+    sim.json("POST", "/_sim/keys", {"key": "rdpk-poor", "balance": 0.01}, token=None)
+    s, b, _ = infer(sim, token="rdpk-poor", prompt_style="rd_pro__default")
+    check("not enough balance shape", s == 400 and b == {"detail": [{"msg": "Not enough balance."}]}, b)
+    check("poor key not charged", balance(sim, "rdpk-poor") == 0.01)
+    s, b, _ = infer(sim, token="rdpk-poor", prompt_style="rd_pro__default", check_cost=True)
+    check("check_cost with low balance", s == 200 and b["balance_cost"] == 0.18, b)
+    s, b, _ = infer(sim, prompt="FAILME please")
+    check("sync FAILME 500", s == 500 and b["detail"]["code"] == "inference_failed", b)
+    check("sync FAILME refunded", balance(sim) == before)
+    s, led, _ = sim.json("GET", "/_sim/ledger", token=None)
+    check("ledger shape", s == 200 and "balances" in led and led["entries"][-1]["type"] == "refund", led)
+
+
+def test_async(sim):
+    sim.json("POST", "/_sim/config", {"async_duration_ms": 600}, token=None)
+    before = balance(sim)
+    s, b, _ = infer(sim, prompt_style="rd_pro__default", **{"async": True})
+    check("async accepted shape", s == 200 and b["status"] == "accepted"
+          and re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", b["task_id"])
+          and b["message"] == "Inference accepted. Poll GET /v1/inferences/tasks/{task_id} for status.", b)
+    check("async charged at acceptance", abs(balance(sim) - (before - 0.18)) < 1e-9)
+    tid, seen = b["task_id"], []
+    for _ in range(60):
+        s, t, _ = sim.json("GET", f"/v1/inferences/tasks/{tid}")
+        if not seen or seen[-1] != t["status"]:
+            seen.append(t["status"])
+        if t["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.05)
+    check("async states", seen == ["pending", "running", "succeeded"], seen)
+    check("async result shape", t["task_id"] == tid and t["result"]["model"] == "rd_pro"
+          and image_of(t["result"]["base64_images"][0])[:3] == ("png", 64, 64)
+          and t["result"]["balance_cost"] == 0.18, t)
+    s, _, _ = sim.json("GET", f"/v1/inferences/tasks/{tid}", token=KEY2)
+    check("task of another key 404", s == 404)
+    s, b, _ = sim.json("GET", "/v1/inferences/tasks/00000000-0000-4000-8000-000000000000")
+    check("unknown task 404", s == 404 and b["detail"]["code"], b)
+    sim.json("POST", "/_sim/config", {"async_duration_ms": 100}, token=None)
+    before = balance(sim)
+    _, b, _ = infer(sim, prompt="FAILME", **{"async": True})
+    check("failing task charged first", abs(balance(sim) - (before - 0.017)) < 1e-9)
+    time.sleep(0.2)
+    _, t, _ = sim.json("GET", f"/v1/inferences/tasks/{b['task_id']}")
+    check("failed task shape", t["status"] == "failed"
+          and t["error"] == {"status_code": 500, "detail": "Unable to run inference."} and "result" not in t, t)
+    check("failed task refunded", balance(sim) == before)
+    sim.json("POST", "/_sim/config", {"async_duration_ms": 1000}, token=None)
+
+
+def test_user_styles(sim):
+    body = {"name": "My RD Pro Style", "description": "d", "style_icon": "sparkles",
+            "reference_images": [tiny_png()], "apply_prompt_fixer": True,
+            "user_prompt_template": "Pixel art styled {prompt}", "min_width": 192, "min_height": 192}
+    s, st, _ = sim.json("POST", "/v1/styles", body)
+    check("create style 201", s == 201 and st["type"] == "user"
+          and re.fullmatch(r"user__my_rd_pro_style_[0-9a-f]{8}", st["prompt_style"])
+          and st["id"].startswith("user_style_") and st["created_at"] == st["updated_at"], (s, st))
+    bad = {
+        "unknown field": ({"name": "x", "prompt_style": "rd_pro__default"}, "prompt_style"),
+        "bad icon": ({"name": "x", "style_icon": "banana"}, "style_icon"),
+        "two refs": ({"name": "x", "reference_images": [tiny_png(), tiny_png()]}, "reference_images"),
+        "min_width alone": ({"name": "x", "min_width": 128}, "min_height"),
+        "min out of range": ({"name": "x", "min_width": 300, "min_height": 300}, "between"),
+        "template without {prompt}": ({"name": "x", "user_prompt_template": "no token"}, "{prompt}"),
+    }
+    for name, (b, word) in bad.items():
+        s, r, _ = sim.json("POST", "/v1/styles", b)
+        check(f"style 400 {name}", s == 400 and word in r["detail"]["message"], (s, r))
+    s, r, _ = sim.json("POST", "/v1/styles", {"name": "ok", "min_width": 64, "min_height": 64})
+    check("style min 64 accepted", s == 201, r)
+    s, r, _ = sim.json("POST", "/v1/styles", {"description": "no name"})
+    check("style without name 422", s == 422 and r["detail"][0]["loc"] == ["body", "name"], r)
+    s, b, _ = infer(sim, prompt_style=st["prompt_style"], width=192, height=192)
+    check("infer with user style", s == 200 and b["model"] == "rd_pro" and b["balance_cost"] == 0.18, b)
+    s, b, _ = infer(sim, token=KEY2, prompt_style=st["prompt_style"], width=192, height=192)
+    check("user style of another key 404", s == 404, (s, b))
+    s, b, _ = infer(sim, prompt_style="user__never_made_12345678")
+    check("unknown user style 404", s == 404, (s, b))
+    s, b, _ = sim.json("PATCH", f"/v1/styles/{st['prompt_style']}", {"description": "Updated"})
+    check("patch by prompt_style", s == 200 and b["description"] == "Updated" and b["id"] == st["id"], b)
+    s, b, _ = sim.json("PATCH", f"/v1/styles/{st['id']}", {"foo": 1})
+    check("patch unknown field 400", s == 400 and "foo" in b["detail"]["message"], b)
+    s, b, _ = sim.json("PATCH", f"/v1/styles/{st['id']}", {"description": "x"}, token=KEY2)
+    check("patch other key 404", s == 404, b)
+    s, b, _ = sim.json("DELETE", f"/v1/styles/{st['id']}", token=KEY2)
+    check("delete other key 404", s == 404, b)
+    s, b, _ = sim.json("DELETE", f"/v1/styles/{st['id']}")
+    check("delete style", s == 200 and b == {"id": st["id"], "prompt_style": st["prompt_style"],
+                                             "deleted": True}, b)
+    s, b, _ = infer(sim, prompt_style=st["prompt_style"], width=192, height=192)
+    check("deleted style 404", s == 404, b)
+
+
+def test_selector(sim):
+    s, b, _ = sim.json("GET", "/v1/styles/selector")
+    keys = {"prompt_style", "name", "description", "required_model", "required_tab", "min_width",
+            "max_width", "min_height", "max_height", "max_number_of_images", "require_input_image",
+            "supports_reference_images", "example_prompt"}
+    check("selector items", s == 200 and len(b["items"]) > 70 and set(b["items"][0]) == keys, b)
+    s, b, _ = sim.json("GET", "/v1/styles/selector?model=rd_pro")
+    check("selector model filter", len(b["items"]) == 18
+          and all(i["required_model"] == "rd_pro" for i in b["items"]), len(b["items"]))
+    s, b, _ = sim.json("GET", "/v1/styles/selector?tab=tab:animation")
+    check("selector tab filter", all(i["required_tab"] == "tab:animation" for i in b["items"])
+          and len(b["items"]) == 8, b)
+    s, b, _ = sim.json("GET", "/v1/styles/selector", token=None)
+    check("selector needs token", s == 401)
+
+
+def test_edit(sim):
+    before = balance(sim)
+    s, b, _ = sim.json("POST", "/v1/edit", {"prompt": "add a hat", "inputImageBase64": tiny_png(40, 24)})
+    check("edit ok", s == 200 and image_of(b["outputImageBase64"])[:3] == ("png", 40, 24)
+          and abs(b["remaining_credits"] - (before - 0.06)) < 1e-9, b)
+    s, b, _ = sim.json("POST", "/v1/edit", {"prompt": "x", "inputImageBase64": tiny_png(8, 8)})
+    check("edit too small 400", is_invalid((s, b, None)), b)
+    s, b, _ = sim.json("POST", "/v1/edit", {"prompt": "x", "inputImageBase64": tiny_png(300, 16)})
+    check("edit too big 400", is_invalid((s, b, None)), b)
+    s, b, _ = sim.json("POST", "/v1/edit", {"prompt": "x"})
+    check("edit missing image 422", s == 422, b)
+    s, b, _ = sim.json("POST", "/v1/edit", {"prompt": "x", "inputImageBase64": "AAAA"})
+    check("edit not an image 400", s == 400, b)
+    s, b, _ = sim.json("GET", "/v1/edit/tools")
+    ids = {t["tool_id"] for t in b["tools"]}
+    check("tools list", s == 200 and {"image_edit", "background_remover"} <= ids
+          and all("api_fields" in t and "cost" in t for t in b["tools"]), b)
+    before = balance(sim)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/background_remover", {"input_image": tiny_png(20, 20)})
+    check("background_remover", s == 200 and b["tool_id"] == "background_remover" and b["charged"]
+          and b["balance_cost"] == 0.01 and b["output_urls"] == []
+          and image_of(b["base64_images"][0])[:3] == ("png", 20, 20)
+          and abs(b["remaining_balance"] - (before - 0.01)) < 1e-9, b)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit",
+                       {"input_image": "data:image/png;base64," + tiny_png(), "prompt": "hat"})
+    check("image_edit with data uri", s == 200 and b["balance_cost"] == 0.18, b)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit", {"input_image": tiny_png()})
+    check("image_edit needs prompt 422", s == 422, b)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit", {"input_image": tiny_png(300, 300), "prompt": "x"})
+    check("image_edit over 256 400", s == 400, b)
+    before = balance(sim)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit/estimate", {"input_image": tiny_png(), "prompt": "x"})
+    check("estimate free", s == 200 and b["balance_cost"] == 0.18 and balance(sim) == before, b)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/nope", {"input_image": tiny_png()})
+    check("unknown tool 404", s == 404, b)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/outpainting", {"input_image": tiny_png(), "expand_left": 8})
+    check("outpainting size", s == 200 and image_of(b["base64_images"][0])[1:3] == (40, 32), b)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/outpainting", {"input_image": tiny_png()})
+    check("outpainting needs expansion", s == 400, b)
+    s, b, _ = sim.json("POST", "/v1/edit/tools/k_centroid_downscale",
+                       {"input_image": tiny_png(), "width": 16, "height": 8})
+    check("k_centroid free", s == 200 and b["charged"] is False
+          and image_of(b["base64_images"][0])[1:3] == (16, 8), b)
+
+
+def test_fail_next_and_recording(sim):
+    sim.json("DELETE", "/_sim/requests", token=None)
+    before = balance(sim)
+    sim.json("POST", "/_sim/fail_next", {"path_prefix": "/v1/inferences", "status": 503,
+                                         "retry_after": 7, "count": 2}, token=None)
+    for i in range(2):
+        s, b, h = infer(sim)
+        check(f"fail_next 503 #{i}", s == 503 and h.get("Retry-After") == "7"
+              and b["detail"]["code"] == "service_unavailable", (s, b, h))
+    s, _, _ = infer(sim)
+    check("fail_next consumed", s == 200)
+    check("failed requests not charged", abs(balance(sim) - (before - 0.017)) < 1e-9)
+    sim.json("POST", "/_sim/fail_next", {"path_prefix": "/v1/inferences", "status": 502,
+                                         "raw": "<html>bad gateway</html>", "content_type": "text/html"},
+             token=None)
+    st, hdr, data = sim.call("POST", "/v1/inferences", {"prompt": "a", "width": 64, "height": 64})
+    check("fail_next raw body", st == 502 and data == b"<html>bad gateway</html>"
+          and hdr["Content-Type"].startswith("text/html"), (st, data))
+    sim.json("POST", "/_sim/fail_next", {"path_prefix": "/v1/edit", "status": 429,
+                                         "body": {"detail": "slow down"}}, token=None)
+    s, b, _ = sim.json("GET", "/v1/edit/tools")
+    check("fail_next custom body", s == 429 and b == {"detail": "slow down"}, (s, b))
+    s, reqs, _ = sim.json("GET", "/_sim/requests", token=None)
+    first = next(r for r in reqs if r["method"] == "POST")
+    check("recorded requests", s == 200 and first["method"] == "POST" and first["path"] == "/v1/inferences"
+          and first["token"] == KEY1 and first["body"]["prompt"] == "a corgi"
+          and first["headers"]["x-rd-token"] == KEY1 and "content-type" in first["headers"], first)
+    check("control calls not recorded", all(not r["path"].startswith("/_sim") for r in reqs))
+    check("credits request recorded", any(r["path"] == "/v1/inferences/credits" for r in reqs))
+    sim.json("GET", "/v1/status", token=None)
+    _, reqs, _ = sim.json("GET", "/_sim/requests", token=None)
+    check("missing token recorded as null", reqs[-1]["token"] is None, reqs[-1])
+    sim.json("DELETE", "/_sim/requests", token=None)
+    _, reqs, _ = sim.json("GET", "/_sim/requests", token=None)
+    check("requests cleared", reqs == [], reqs)
+
+
+def test_latency_and_concurrency(sim):
+    sim.json("POST", "/_sim/config", {"latency_ms": 400}, token=None)
+    t0 = time.time()
+    infer(sim)
+    check("latency applied", time.time() - t0 >= 0.4)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(infer(sim)[0])) for _ in range(24)]
+    t0 = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check("24 slow requests in parallel", results == [200] * 24 and time.time() - t0 < 2.0,
+          (results, time.time() - t0))
+    sim.json("POST", "/_sim/config", {"latency_ms": 0}, token=None)
+
+
+def test_shutdown_during_latency(binary):
+    sim = Sim(binary, "--latency-ms", "60000")
+    threading.Thread(target=lambda: sim.call("POST", "/v1/inferences",
+                                             {"prompt": "a", "width": 64, "height": 64}),
+                     daemon=True).start()
+    time.sleep(0.3)
+    t0 = time.time()
+    code = sim.stop()
+    check("SIGTERM exits 0 promptly", code == 0 and time.time() - t0 < 3, (code, time.time() - t0))
+    check("stdout has only the listening line", sim.proc.stdout.read() == "")
+
+
+def test_cli_keys(binary):
+    sim = Sim(binary, "--key", "rdpk-a=3.5", "--key", "rdpk-b=0")
+    check("--key balance", balance(sim, "rdpk-a") == 3.5)
+    s, _, _ = sim.json("GET", "/v1/inferences/credits", token=KEY1)
+    check("--key replaces defaults", s == 403)
+    sim.stop()
+
+
+def test_tls(binary):
+    with tempfile.TemporaryDirectory() as d:
+        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+        r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                            "-keyout", key, "-out", cert], capture_output=True)
+        if r.returncode != 0:
+            check("openssl available for TLS test", False, r.stderr)
+            return
+        sim = Sim(binary, "--tls-cert", cert, "--tls-key", key)
+        check("https listening line", sim.line.startswith("listening on https://127.0.0.1:"), sim.line)
+        s, b, _ = sim.json("GET", "/v1/status", token=None, context=ssl.create_default_context(cafile=cert))
+        check("https with trusted cert", s == 200 and b["status"]["rd_fast"] == "ok", b)
+        try:
+            sim.call("GET", "/v1/status", token=None, context=ssl.create_default_context())
+            check("https rejects untrusted cert", False, "no verification error")
+        except urllib.error.URLError as e:
+            check("https rejects untrusted cert", "CERTIFICATE_VERIFY_FAILED" in str(e), e)
+        sim.stop()
+
+
+def main():
+    binary = sys.argv[1]
+    sim = Sim(binary)
+    try:
+        for test in (test_status_and_auth, test_sync_inference, test_extras, test_animations,
+                     test_validation, test_cost_and_balance, test_async, test_user_styles,
+                     test_selector, test_edit, test_fail_next_and_recording,
+                     test_latency_and_concurrency):
+            try:
+                test(sim)
+            except Exception as e:  # a crash in one group must not hide the others
+                check(f"{test.__name__} ran", False, repr(e))
+    finally:
+        code = sim.stop()
+    check("clean exit", code == 0, code)
+    for test in (test_shutdown_during_latency, test_cli_keys, test_tls):
+        try:
+            test(binary)
+        except Exception as e:
+            check(f"{test.__name__} ran", False, repr(e))
+    print(f"{len(PASSED)} passed, {len(FAILED)} failed")
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+#pragma once
+// Everything the simulated API remembers, behind one mutex: accounts and their ledger, the
+// recorded requests, injected faults, run-time configuration, async tasks, user styles and
+// uploaded outputs. Nothing here sleeps while holding the lock (see wait_ms).
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rdsim {
+
+using json = nlohmann::json;
+using Micros = std::int64_t;  // money in millionths of a USD, so balances never drift
+
+Micros usd_to_micros(double usd);
+double micros_to_usd(Micros micros);
+std::int64_t unix_now();
+
+enum class Access { Ok, Unknown, Forbidden };
+
+struct SimConfig {
+    int latency_ms = 0;
+    int async_duration_ms = 1000;
+    bool created_at_iso = false;           // the newer document shows ISO strings
+    json service_status = json::object();  // overrides for GET /v1/status
+};
+
+struct FailRule {
+    std::string path_prefix = "/";
+    std::string method;  // empty: any method
+    int status = 500;
+    std::optional<json> body;
+    std::optional<std::string> raw;
+    std::string content_type = "text/plain";  // for raw bodies
+    std::optional<int> retry_after;
+    json headers = json::object();
+    int delay_ms = 0;
+    int count = 1;
+};
+
+struct Task {
+    std::string id;
+    std::string key;
+    std::string path;
+    std::chrono::steady_clock::time_point accepted;
+    int duration_ms = 0;
+    bool will_fail = false;
+    Micros cost = 0;
+    json result;
+    bool refunded = false;
+};
+
+struct UserStyle {
+    std::string id;
+    std::string prompt_style;
+    std::string owner;
+    json fields = json::object();
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+struct StoredOutput {
+    std::string bytes;
+    std::string content_type;
+};
+
+class State {
+  public:
+    State(std::map<std::string, Micros> keys, SimConfig config);
+
+    // Recording of public requests.
+    void record(json entry);
+    json requests() const;
+    void clear_requests();
+
+    // Fault injection: the first rule matching (method, path) is consumed.
+    void add_fail_rule(FailRule rule);
+    void clear_fail_rules();
+    std::optional<FailRule> take_fail_rule(const std::string& method, const std::string& path);
+
+    SimConfig config() const;
+    void set_config(SimConfig config);
+
+    // Accounts and ledger.
+    Access check_key(const std::string& key) const;
+    void set_key(const std::string& key, Micros balance, bool access);
+    std::optional<Micros> balance(const std::string& key);
+    // Deducts cost and returns the remaining balance, or nullopt (nothing charged) if too low.
+    std::optional<Micros> charge(const std::string& key, Micros cost, const std::string& what);
+    Micros refund(const std::string& key, Micros cost, const std::string& what);
+    json ledger();
+
+    // Async inference tasks; states derive from the time since acceptance.
+    void add_task(Task task);
+    std::optional<json> task_view(const std::string& key, const std::string& id);
+
+    // User styles, owned by the key that made them; found by id or prompt_style.
+    void put_style(UserStyle style);
+    bool replace_style(const UserStyle& style);  // false if it was deleted meanwhile
+    std::optional<UserStyle> find_style(const std::string& key,
+                                        const std::string& id_or_name) const;
+    bool delete_style(const std::string& key, const std::string& id);
+
+    // Outputs served at /_sim/outputs/<id>.<ext>.
+    std::string store_output(std::string bytes, std::string content_type);
+    std::optional<StoredOutput> output(const std::string& id) const;
+
+    std::string new_uuid();
+    std::string random_hex(int digits);
+    std::uint64_t random_u64();
+
+    // Sleeps without the lock; returns early (false) once stop() was called.
+    bool wait_ms(int ms);
+    void stop();
+
+    // Back to the state at start-up (keys, config), forgetting everything else.
+    void reset();
+
+  private:
+    void settle_tasks_locked();
+    std::string task_status_locked(const Task& task) const;
+
+    mutable std::mutex mutex_;
+    std::condition_variable stop_cv_;
+    bool stopping_ = false;
+
+    const std::map<std::string, Micros> initial_keys_;
+    const SimConfig initial_config_;
+
+    SimConfig config_;
+    std::map<std::string, Micros> balances_;
+    std::map<std::string, bool> access_;
+    json ledger_ = json::array();
+    json requests_ = json::array();
+    std::vector<FailRule> fail_rules_;
+    std::map<std::string, Task> tasks_;
+    std::map<std::string, UserStyle> styles_;  // by id
+    std::map<std::string, StoredOutput> outputs_;
+    std::uint64_t rng_state_;
+};
+
+}  // namespace rdsim

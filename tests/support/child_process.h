@@ -1,0 +1,46 @@
+#pragma once
+// A real child process with real pipes, for tests that drive our binary the way an agent does.
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rdmcp::testing {
+
+class ChildProcess {
+public:
+    // Starts `argv[0]` with `argv`; `env` is the whole environment (nothing is inherited but PATH).
+    ChildProcess(std::vector<std::string> argv, std::map<std::string, std::string> env);
+    ~ChildProcess();  // kills the child if it still runs
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    void write(const std::string& text);
+    void write_line(const std::string& line) { write(line + "\n"); }
+    void close_stdin();
+
+    // The next line on stdout (without '\n'), or nothing if none came within `timeout`.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+
+    // Waits for the exit; the exit code, 128+signal, or nothing on timeout.
+    std::optional<int> wait(std::chrono::milliseconds timeout);
+    void signal(int signo);
+
+    // Everything the child wrote to stderr so far (read in the background).
+    std::string stderr_text();
+
+    pid_t pid() const { return pid_; }
+
+private:
+    void drain_stderr();
+
+    pid_t pid_ = -1;
+    int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1;
+    std::string stdout_buffer_, stderr_buffer_;
+    std::optional<int> exit_code_;
+};
+
+}  // namespace rdmcp::testing

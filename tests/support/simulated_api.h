@@ -1,0 +1,39 @@
+#pragma once
+// The simulated RetroDiffusion API (tests/sim) as a running process, with its control
+// endpoints: what it received, its balances, injected failures, latency.
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/child_process.h"
+
+namespace rdmcp::testing {
+
+using Json = nlohmann::json;
+
+inline constexpr const char* kTestKey = "rdpk-test-key-1";        // balance 100
+inline constexpr const char* kSecondTestKey = "rdpk-test-key-2";  // balance 5
+
+class SimulatedApi {
+public:
+    explicit SimulatedApi(std::vector<std::string> extra_args = {});
+
+    const std::string& url() const { return url_; }
+
+    Json requests();  // every public request so far: {method, path, token, body, headers}
+    std::vector<Json> requests_to(const std::string& method, const std::string& path);
+    void clear_requests();
+    void configure(const Json& settings);  // {"latency_ms": N, "async_duration_ms": N}
+    void fail_next(const Json& failure);   // {"path_prefix","status","body"|"raw","retry_after","count"}
+    Json ledger();
+
+private:
+    Json control(const std::string& method, const std::string& path, const Json& body = nullptr);
+
+    ChildProcess process_;
+    std::string url_;
+};
+
+}  // namespace rdmcp::testing

@@ -1,0 +1,206 @@
+#include "tools/inference_request.h"
+
+#include <algorithm>
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+std::string size_range(const Style& s) {
+    if (s.min_width == s.max_width && s.min_height == s.max_height) {
+        return "exactly " + std::to_string(s.min_width) + "x" + std::to_string(s.min_height);
+    }
+    std::string text = "between " + std::to_string(s.min_width) + "x" + std::to_string(s.min_height) +
+                       " and " + std::to_string(s.max_width) + "x" + std::to_string(s.max_height);
+    if (s.square_only) text += ", square (width = height)";
+    return text;
+}
+
+// A call that would pass, for the agent to copy: the style's smallest valid size.
+std::string corrected_example(const Style& s, const Json& arguments) {
+    int side = std::clamp(arguments.value("width", s.min_width), s.min_width, s.max_width);
+    int height = s.square_only ? side
+                               : std::clamp(arguments.value("height", s.min_height), s.min_height,
+                                            s.max_height);
+    Json example = {{"prompt", arguments.value("prompt", std::string("a knight"))},
+                    {"prompt_style", s.id},
+                    {"width", side},
+                    {"height", height},
+                    {"num_images", std::clamp(arguments.value("num_images", 1), 1, s.max_images)}};
+    if (s.requires_input_image) example["input_image"] = "<base64 PNG>";
+    return example.dump();
+}
+
+std::string rejection(const Style& s, const Json& arguments, const std::string& problem) {
+    return "Invalid request for style " + s.id + ": " + problem + ". Corrected example: " +
+           corrected_example(s, arguments);
+}
+
+std::optional<std::string> check_against_style(const Style& s, const Json& args, int width,
+                                               int height, int num_images) {
+    const bool width_ok = width >= s.min_width && width <= s.max_width;
+    const bool height_ok = height >= s.min_height && height <= s.max_height;
+    if (!width_ok || !height_ok || (s.square_only && width != height)) {
+        return rejection(s, args, "'width' and 'height' must be " + size_range(s) + ", got " +
+                                      std::to_string(width) + "x" + std::to_string(height));
+    }
+    if (num_images > s.max_images) {
+        return rejection(s, args, "'num_images' must be at most " + std::to_string(s.max_images) +
+                                      " for this style, got " + std::to_string(num_images));
+    }
+    if (s.requires_input_image && !args.contains("input_image")) {
+        return rejection(s, args, "'input_image' is required (a base64 PNG" +
+                                      std::string(s.kind == StyleKind::AdvancedAnimation
+                                                      ? " start frame matching width and height"
+                                                      : "") +
+                                      ")");
+    }
+    if (auto refs = args.find("reference_images"); refs != args.end() && !refs->empty()) {
+        if (s.max_reference_images == 0) {
+            return rejection(s, args, "'reference_images' is not supported by this style (RD Pro "
+                                      "styles and some animations take them); remove it");
+        }
+        if (static_cast<int>(refs->size()) > s.max_reference_images) {
+            return rejection(s, args, "'reference_images' takes at most " +
+                                          std::to_string(s.max_reference_images) +
+                                          " images for this style, got " +
+                                          std::to_string(refs->size()));
+        }
+    }
+    return std::nullopt;
+}
+
+// Replaces an image argument with the raw base64 the API wants (data: prefix stripped, local
+// file read), after checking that it is an image.
+std::optional<std::string> resolve_image_field(Json& body, const char* field,
+                                               const ImageInputPolicy& policy) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return std::nullopt;
+    if (it->is_string()) {
+        auto resolved = resolve_image_input(field, it->get_ref<const std::string&>(), policy);
+        if (auto* error = std::get_if<std::string>(&resolved)) return *error;
+        *it = std::move(std::get<ImageInput>(resolved).base64);
+        return std::nullopt;
+    }
+    if (it->is_array()) {
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const std::string name = std::string(field) + "[" + std::to_string(i) + "]";
+            if (!(*it)[i].is_string()) return "'" + name + "' must be a base64 image string";
+            auto resolved = resolve_image_input(name, (*it)[i].get_ref<const std::string&>(), policy);
+            if (auto* error = std::get_if<std::string>(&resolved)) return *error;
+            (*it)[i] = std::move(std::get<ImageInput>(resolved).base64);
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<InferenceRequest, std::string> build_inference_request(const Json& arguments,
+                                                                     const ImageInputPolicy& images) {
+    InferenceRequest request;
+    request.body = arguments;
+    if (auto dir = request.body.find(kOutputDirArgument); dir != request.body.end()) {
+        if (!images.allow_local_files) {
+            return std::string("'output_dir' only works when the server runs locally over stdio; "
+                               "remove it (hosted servers return images inline or as links)");
+        }
+        request.output_dir = dir->get<std::string>();
+        request.body.erase(dir);
+    }
+
+    request.width = request.body.at("width").get<int>();
+    request.height = request.body.at("height").get<int>();
+    request.num_images = request.body.value("num_images", 1);
+    request.body["num_images"] = request.num_images;
+    request.prompt_style = request.body.at("prompt_style").get<std::string>();
+
+    request.style = find_style(request.prompt_style);
+    if (request.style) {
+        request.prompt_style = request.style->id;  // old names go out as the current ones
+        request.body["prompt_style"] = request.prompt_style;
+        if (auto problem = check_against_style(*request.style, request.body, request.width,
+                                               request.height, request.num_images)) {
+            return *problem;
+        }
+    }
+
+    for (const char* field : {"input_image", "extra_input_image", "input_palette", "reference_images"}) {
+        if (auto problem = resolve_image_field(request.body, field, images)) return *problem;
+    }
+    return request;
+}
+
+Json inference_input_schema(bool local_files_allowed) {
+    const std::string image_hint =
+        local_files_allowed
+            ? "A PNG as raw base64, a data: URL, or a local file path (read by the server)."
+            : "A PNG as raw base64 or a data: URL.";
+    auto image = [&](const std::string& what) {
+        return Json{{"type", "string"}, {"description", what + " " + image_hint}};
+    };
+    Json properties = {
+        {"prompt", {{"type", "string"}, {"minLength", 1},
+                    {"description", "The subject only (\"a knight resting by a campfire\"); never "
+                                    "write \"pixel art\" or style words: prompt_style does that."}}},
+        {"prompt_style", {{"type", "string"}, {"minLength", 1},
+                          {"description", "A style id from list_available_styles (e.g. "
+                                          "rd_fast__default, rd_pro__default, "
+                                          "rd_animation__four_angle_walking, rd_tile__tileset) or a "
+                                          "user style (user__...)."}}},
+        {"width", {{"type", "integer"}, {"minimum", 16}, {"maximum", 512},
+                   {"description", "Pixels; each style has its own range (list_available_styles). "
+                                   "For tilesets, the tile size."}}},
+        {"height", {{"type", "integer"}, {"minimum", 16}, {"maximum", 512},
+                    {"description", "Pixels; see width."}}},
+        {"num_images", {{"type", "integer"}, {"minimum", 1}, {"default", 1},
+                        {"description", "Images in this request (style limits apply; animations: 1)."}}},
+        {"seed", {{"type", "integer"},
+                  {"description", "Reuse a seed to iterate on one composition."}}},
+        {"input_image", image("img2img source, tile to vary, or animation start frame (RGB, no "
+                              "transparency).")},
+        {"strength", {{"type", "number"}, {"minimum", 0}, {"maximum", 1},
+                      {"description", "img2img: how much to change input_image (default 0.75)."}}},
+        {"reference_images", {{"type", "array"}, {"maxItems", 9}, {"items", image("A reference.")},
+                              {"description", "Up to 9 references guiding style/content (RD Pro "
+                                              "and some animation styles)."}}},
+        {"input_palette", image("A small image whose colors constrain the output.")},
+        {"return_pre_palette", {{"type", "boolean"},
+                                {"description", "Also return the image before the palette."}}},
+        {"remove_bg", {{"type", "boolean"}, {"description", "Transparent background."}}},
+        {"return_non_bg_removed", {{"type", "boolean"},
+                                   {"description", "Also return the image before background removal."}}},
+        {"tile_x", {{"type", "boolean"}, {"description", "Seamless horizontally."}}},
+        {"tile_y", {{"type", "boolean"}, {"description", "Seamless vertically."}}},
+        {"bypass_prompt_expansion", {{"type", "boolean"},
+                                     {"description", "Use the prompt verbatim (no LLM enrichment)."}}},
+        {"include_downloadable_data", {{"type", "boolean"},
+                                       {"description", "Extra structured assets, e.g. the item atlas "
+                                                       "JSON of rd_pro__inventory_items."}}},
+        {"upscale_output_factor", {{"type", {"integer", "null"}}, {"minimum", 1},
+                                   {"description", "1 = native pixel size; null = regular size."}}},
+        {"return_spritesheet", {{"type", "boolean"},
+                                {"description", "Animations: a PNG spritesheet instead of a GIF."}}},
+        {"extra_prompt", {{"type", "string"},
+                          {"description", "rd_tile__tileset_advanced: the outside texture."}}},
+        {"extra_input_image", image("rd_tile__tileset_advanced: the outside texture image.")},
+        {"frames_duration", {{"type", "integer"}, {"enum", {4, 6, 8, 10, 12, 16}},
+                             {"description", "Animation length in frames (advanced animations)."}}},
+        {"upload_outputs", {{"type", "boolean"},
+                            {"description", "Return hosted URLs instead of image data."}}},
+    };
+    if (local_files_allowed) {
+        properties[kOutputDirArgument] = {
+            {"type", "string"}, {"minLength", 1},
+            {"description", "Also save the images into this local directory and return the paths."}};
+    }
+    return {{"type", "object"},
+            {"properties", properties},
+            {"required", {"prompt", "prompt_style", "width", "height"}},
+            // Fields the schema does not know go to the API unchanged (new upstream features).
+            {"additionalProperties", true}};
+}
+
+}  // namespace rdmcp::tools

@@ -1,0 +1,34 @@
+#pragma once
+// Turns create_inference arguments into the body of POST /v1/inferences, checking them first
+// against the style catalog so a request bound to fail never spends credits. Styles the catalog
+// does not know (user styles, styles newer than this build) skip the local checks: the API
+// decides. Fields we do not know pass through unchanged, so new API features keep working.
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/json_rpc.h"
+#include "tools/image_input.h"
+#include "tools/style_catalog.h"
+
+namespace rdmcp::tools {
+
+struct InferenceRequest {
+    protocol::Json body;          // what goes to the API
+    const Style* style = nullptr; // nullptr for styles the catalog does not know
+    std::string prompt_style;     // as sent (an old alias becomes the current name)
+    int width = 0, height = 0, num_images = 1;
+    std::string output_dir;       // where to save the images, when the caller asked (stdio)
+};
+
+// Our own arguments, which are never sent upstream.
+inline constexpr const char* kOutputDirArgument = "output_dir";
+
+// Either the request, or a message naming the field, the allowed values and a corrected example.
+std::variant<InferenceRequest, std::string> build_inference_request(
+    const protocol::Json& arguments, const ImageInputPolicy& images);
+
+// The inputSchema shared by create_inference, estimate_inference_cost and the async job tools.
+protocol::Json inference_input_schema(bool local_files_allowed);
+
+}  // namespace rdmcp::tools
