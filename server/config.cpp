@@ -100,6 +100,30 @@ const std::vector<Option>& options() {
              c.max_concurrency = static_cast<std::size_t>(n);
              return error;
          }},
+        {"--output-dir", "RD_MCP_OUTPUT_DIR",
+         "stdio: also save every generated image in this directory and return the paths",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "--output-dir must not be empty";
+             c.output_dir = v;
+             return std::nullopt;
+         }},
+        {"--inline-image-budget", "RD_MCP_INLINE_IMAGE_BUDGET",
+         "bytes of images one result carries inline (default 524288); above it they become "
+         "files (stdio) or links",
+         [](Config& c, const std::string& v) {
+             long long bytes = 0;
+             auto error = set_bounded(bytes, v, 0, 1LL << 32, "--inline-image-budget");
+             c.inline_image_budget = static_cast<std::size_t>(bytes);
+             return error;
+         }},
+        {"--progress-interval-ms", "RD_MCP_PROGRESS_INTERVAL_MS",
+         "milliseconds between progress notifications while a call waits (default 5000)",
+         [](Config& c, const std::string& v) {
+             long long ms = 0;
+             auto error = set_bounded(ms, v, 100, 60000, "--progress-interval-ms");
+             c.progress_interval = std::chrono::milliseconds(ms);
+             return error;
+         }},
         {"--log-level", "RD_MCP_LOG_LEVEL", "error, warn, info (default) or debug",
          [](Config& c, const std::string& v) -> std::optional<std::string> {
              auto level = parse_log_level(v);

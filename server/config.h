@@ -24,6 +24,9 @@ struct Config {
     std::size_t max_message_bytes = 64u << 20;  // a line on stdio
     std::size_t max_concurrency = 64;           // tool calls running at once
     LogLevel log_level = LogLevel::Info;
+    std::string output_dir;                       // stdio: save every generated image here
+    std::size_t inline_image_budget = 512u << 10; // decoded bytes of images inline per result
+    std::chrono::milliseconds progress_interval{5000};
     // stdio only: the caller's key, from RD_API_KEY. Over HTTP each request brings its own.
     std::string api_key;
 };

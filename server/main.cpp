@@ -38,9 +38,15 @@ protocol::McpServer make_server(const server::Config& config) {
     upstream.read_timeout = config.upstream_timeout;
     upstream.ca_file = config.upstream_ca_file;
     auto client = std::make_shared<const tools::UpstreamClient>(upstream);
+
+    tools::ToolsConfig tools_config;
+    tools_config.local_files_allowed = config.transport == server::Transport::Stdio;
+    tools_config.output_dir = config.output_dir;
+    tools_config.inline_image_budget_bytes = config.inline_image_budget;
+    tools_config.progress_interval = config.progress_interval;
     return protocol::McpServer(
         {kServerName, "RetroDiffusion pixel art", kServerVersion, tools::server_instructions()},
-        tools::make_retrodiffusion_tools(client));
+        tools::make_retrodiffusion_tools(client, tools_config));
 }
 
 int serve_stdio(const server::Config& config, server::Logger& logger) {

@@ -1,8 +1,7 @@
 // get_balance: GET /v1/inferences/credits — the account's prepaid balance in USD.
-#include <cstdio>
-
 #include "tools/agent_errors.h"
 #include "tools/retrodiffusion_tools.h"
+#include "tools/usd.h"
 
 namespace rdmcp::tools {
 
@@ -34,7 +33,7 @@ protocol::ToolDefinition definition() {
 
 }  // namespace
 
-protocol::Tool make_get_balance_tool(std::shared_ptr<const UpstreamClient> upstream) {
+protocol::Tool make_get_balance_tool(UpstreamPtr upstream) {
     auto handler = [upstream](const Json&, protocol::RequestContext& context) {
         auto reply = upstream->get("/v1/inferences/credits", context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Checking the balance");
@@ -45,9 +44,8 @@ protocol::Tool make_get_balance_tool(std::shared_ptr<const UpstreamClient> upstr
                 "Retry later; if it persists, the API may have changed.");
         }
         const double value = balance->get<double>();
-        char text[96];
-        std::snprintf(text, sizeof text, "Remaining RetroDiffusion balance: $%.3f USD.", value);
-        auto result = protocol::ToolResult::text(text);
+        auto result = protocol::ToolResult::text("Remaining RetroDiffusion balance: " +
+                                                 format_usd(value) + " USD.");
         result.structured_content = Json{{"balance", value}, {"currency", "USD"}};
         return result;
     };

@@ -2,25 +2,33 @@
 
 namespace rdmcp::tools {
 
-protocol::ToolRegistry make_retrodiffusion_tools(std::shared_ptr<const UpstreamClient> upstream) {
+protocol::ToolRegistry make_retrodiffusion_tools(UpstreamPtr upstream, const ToolsConfig& config) {
     protocol::ToolRegistry registry;
-    registry.add(make_get_balance_tool(upstream));
+    registry.add(make_create_inference_tool(upstream, config));
+    registry.add(make_estimate_inference_cost_tool(upstream, config));
+    registry.add(make_edit_image_tool(upstream, config));
     registry.add(make_list_available_styles_tool());
+    registry.add(make_get_balance_tool(upstream));
+    registry.add(make_create_user_style_tool(upstream, config));
+    registry.add(make_update_user_style_tool(upstream, config));
+    registry.add(make_delete_user_style_tool(upstream));
     return registry;
 }
 
 std::string server_instructions() {
-    return "RetroDiffusion generates pixel art (images, animations, tilesets) through the "
-           "caller's own API key; generations cost real money.\n"
+    return "RetroDiffusion generates pixel art (images, animations, tilesets) with the caller's "
+           "own API key; generations cost real money.\n"
            "- Pick a style first with list_available_styles: it gives each prompt_style's sizes, "
            "batch limit, required inputs and price.\n"
            "- Prompts describe the subject only (\"a knight resting by a campfire\"); never "
-           "write \"pixel art\" or style words: the style does that.\n"
-           "- Estimate the cost before generating (estimate_inference_cost is free) and check "
-           "the balance with get_balance before large batches.\n"
+           "write \"pixel art\" or style words: prompt_style does that.\n"
+           "- Estimate the cost first with estimate_inference_cost (free) and check the balance "
+           "with get_balance before large batches.\n"
            "- Reuse a seed to iterate on one composition: change only the prompt.\n"
-           "- Images are returned as PNG (animations as GIF); input images are raw base64 PNGs "
-           "without a data: prefix.";
+           "- For a consistent character, generate once with an RD Pro style, then pass that "
+           "image in reference_images.\n"
+           "- Images come back as PNG (animations as GIF). Image arguments are raw base64 PNGs "
+           "or data: URLs (local file paths too when the server runs locally).";
 }
 
 }  // namespace rdmcp::tools

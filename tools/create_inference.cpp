@@ -1,0 +1,124 @@
+// create_inference: POST /v1/inferences — images, animations and tilesets, checked against the
+// style catalog first so a request bound to fail costs nothing.
+
+#include "protocol/progress.h"
+#include "tools/agent_errors.h"
+#include "tools/generated_images.h"
+#include "tools/inference_request.h"
+#include "tools/retrodiffusion_tools.h"
+#include "tools/usd.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+protocol::ToolDefinition definition(const ToolsConfig& config) {
+    return {
+        .name = "create_inference",
+        .title = "Generate pixel art",
+        .description =
+            "Generates pixel-art images, animations (GIF) or tilesets with RetroDiffusion and "
+            "returns them (PNG/GIF image content, plus files when saved). Costs money: check the "
+            "price first with estimate_inference_cost (free). Pick prompt_style, sizes and limits "
+            "from list_available_styles; the prompt describes only the subject. Arguments are "
+            "checked against the style before anything is charged. Generations can take minutes "
+            "(animations especially).",
+        .input_schema = inference_input_schema(config.local_files_allowed),
+        .output_schema = images_output_schema(),
+        .annotations = {.read_only = false, .destructive = false, .idempotent = false,
+                        .open_world = true},
+    };
+}
+
+std::string headline(const InferenceRequest& request, std::size_t returned) {
+    const bool animation = request.style && (request.style->kind == StyleKind::Animation ||
+                                             request.style->kind == StyleKind::AdvancedAnimation);
+    const std::string what = animation ? "animation" : request.style && request.style->kind ==
+                                                                            StyleKind::Tileset
+                                                           ? "tileset"
+                                                           : "image";
+    return "Generated " + std::to_string(returned) + " " + what + (returned == 1 ? "" : "s") +
+           " with " + request.prompt_style + " at " + std::to_string(request.width) + "x" +
+           std::to_string(request.height);
+}
+
+std::string file_stem(const InferenceRequest& request) {
+    std::string stem = request.prompt_style;
+    if (auto seed = request.body.find("seed"); seed != request.body.end() && seed->is_number_integer()) {
+        stem += "-seed" + std::to_string(seed->get<long long>());
+    }
+    return stem;
+}
+
+// After "not enough balance": the free dry run says what the request costs and what is left.
+std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& request,
+                      const protocol::RequestContext& context) {
+    Json dry_run = request.body;
+    dry_run["check_cost"] = true;
+    dry_run.erase("async");
+    auto reply = upstream.post("/v1/inferences", dry_run, context);
+    if (!reply.ok()) return "";
+    std::string text;
+    if (auto cost = reply.body.find("balance_cost"); cost != reply.body.end() && cost->is_number()) {
+        text += " This request costs " + format_usd(cost->get<double>()) + ".";
+    }
+    if (auto left = reply.body.find("remaining_balance"); left != reply.body.end() && left->is_number()) {
+        text += " The balance is " + format_usd(left->get<double>()) + ".";
+    }
+    return text;
+}
+
+bool flag(const Json& body, const char* name) { return body.value(name, false) == true; }
+
+}  // namespace
+
+protocol::Tool make_create_inference_tool(UpstreamPtr upstream,
+                                          ToolsConfig config) {
+    auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
+        auto built = build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
+        if (auto* problem = std::get_if<std::string>(&built)) {
+            return protocol::ToolResult::error(*problem + " Nothing was charged.");
+        }
+        auto& request = std::get<InferenceRequest>(built);
+
+        UpstreamResult reply;
+        {
+            protocol::ProgressHeartbeat heartbeat(
+                context, "Waiting for RetroDiffusion to generate with " + request.prompt_style,
+                config.progress_interval);
+            reply = upstream->post("/v1/inferences", request.body, context);
+        }
+        if (!reply.ok()) {
+            auto result = tool_error_for(*reply.error, "Generating with " + request.prompt_style);
+            if (reply.error->status == 400 &&
+                reply.error->message.find("balance") != std::string::npos) {
+                result.content[0]["text"] = result.content[0]["text"].get<std::string>() +
+                                            shortfall(*upstream, request, context);
+            }
+            return result;
+        }
+
+        auto images = read_inference_images(
+            reply.body, request.num_images,
+            flag(request.body, "return_pre_palette") && request.body.contains("input_palette"),
+            flag(request.body, "remove_bg") && flag(request.body, "return_non_bg_removed"));
+        if (images.base64_images.empty() && images.output_urls.empty()) {
+            return protocol::ToolResult::error(
+                "Generating with " + request.prompt_style + " returned no images although the API "
+                "reported success" +
+                (images.balance_cost ? " (cost " + format_usd(*images.balance_cost) + ")" : "") +
+                ". Check get_balance; failed generations are normally refunded.");
+        }
+        const std::size_t returned = std::max(images.base64_images.size(), images.output_urls.size());
+        return render_images(std::move(images),
+                             {.headline = headline(request, returned),
+                              .file_stem = file_stem(request),
+                              .output_dir = request.output_dir},
+                             config);
+    };
+    return {definition(config), handler};
+}
+
+}  // namespace rdmcp::tools

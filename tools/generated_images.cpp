@@ -1,0 +1,186 @@
+#include "tools/generated_images.h"
+
+#include <filesystem>
+
+#include "tools/base64.h"
+#include "tools/image_info.h"
+#include "tools/image_output.h"
+#include "tools/usd.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+std::vector<std::string> strings_in(const Json& body, const char* field) {
+    std::vector<std::string> values;
+    if (auto it = body.find(field); it != body.end() && it->is_array()) {
+        for (const auto& v : *it) {
+            if (v.is_string()) values.push_back(v.get<std::string>());
+        }
+    }
+    return values;
+}
+
+std::optional<double> number_in(const Json& body, const char* field) {
+    auto it = body.find(field);
+    if (it == body.end() || !it->is_number()) return std::nullopt;
+    return it->get<double>();
+}
+
+std::filesystem::path default_output_dir() {
+    return std::filesystem::temp_directory_path() / "retrodiffusion-mcp";
+}
+
+}  // namespace
+
+GeneratedImages read_inference_images(const Json& body, int expected_images, bool has_pre_palette,
+                                      bool has_non_bg_removed) {
+    GeneratedImages images;
+    images.base64_images = strings_in(body, "base64_images");
+    images.output_urls = strings_in(body, "output_urls");
+    images.model = body.value("model", std::string());
+    images.balance_cost = number_in(body, "balance_cost");
+    images.remaining_balance = number_in(body, "remaining_balance");
+    images.created_at = body.value("created_at", Json());
+    images.downloadable_data = body.value("downloadable_data", Json());
+
+    // The API appends the extra images after the requested ones, in the order documented.
+    std::vector<std::string> extras;
+    if (has_pre_palette) extras.push_back("pre_palette");
+    if (has_non_bg_removed) extras.push_back("non_bg_removed");
+    const std::size_t count = std::max(images.base64_images.size(), images.output_urls.size());
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto extra = i >= static_cast<std::size_t>(expected_images)
+                               ? i - static_cast<std::size_t>(expected_images)
+                               : extras.size();
+        images.labels.push_back(i < static_cast<std::size_t>(expected_images) ? "generated"
+                                : extra < extras.size()                       ? extras[extra]
+                                                                               : "extra");
+    }
+    return images;
+}
+
+protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& request,
+                                   const ToolsConfig& config) {
+    std::size_t total_bytes = 0;
+    for (const auto& b64 : images.base64_images) total_bytes += base64_decoded_size(b64);
+
+    const bool over_budget = total_bytes > config.inline_image_budget_bytes;
+    std::string save_dir = !request.output_dir.empty() ? request.output_dir : config.output_dir;
+    if (save_dir.empty() && over_budget && config.local_files_allowed) {
+        save_dir = default_output_dir().string();
+    }
+    const bool inline_images = !over_budget;
+
+    protocol::ToolResult result;
+    Json described = Json::array();
+    std::string details, problems;
+    for (std::size_t i = 0; i < images.base64_images.size(); ++i) {
+        const std::string& b64 = images.base64_images[i];
+        auto info = read_base64_image_info(b64);
+        const std::string mime = info ? info->mime_type : "image/png";
+        Json entry = {{"index", i},
+                      {"label", images.labels.at(i)},
+                      {"mime_type", mime},
+                      {"bytes", base64_decoded_size(b64)}};
+        if (info) {
+            entry["width"] = info->width;
+            entry["height"] = info->height;
+        }
+        if (!save_dir.empty()) {
+            auto written = write_base64_image_file(save_dir, request.file_stem + "-" + std::to_string(i + 1),
+                                                   b64, mime);
+            if (auto* file = std::get_if<WrittenImage>(&written)) {
+                entry["path"] = file->path.string();
+            } else {
+                problems += " " + std::get<ImageWriteError>(written).message + ".";
+            }
+        }
+        if (i < images.output_urls.size()) entry["url"] = images.output_urls[i];
+
+        details += "\n- #" + std::to_string(i + 1) + " " + entry["label"].get<std::string>() + " " +
+                   mime + (info ? " " + std::to_string(info->width) + "x" + std::to_string(info->height)
+                                : std::string()) +
+                   ", " + std::to_string(entry["bytes"].get<std::size_t>()) + " bytes" +
+                   (entry.contains("path") ? ", saved to " + entry["path"].get<std::string>() : "");
+        described.push_back(std::move(entry));
+    }
+    // Hosted outputs only (upload_outputs): links instead of data.
+    for (std::size_t i = images.base64_images.size(); i < images.output_urls.size(); ++i) {
+        described.push_back({{"index", i}, {"label", images.labels.at(i)}, {"url", images.output_urls[i]}});
+        details += "\n- #" + std::to_string(i + 1) + " " + images.labels.at(i) + " at " + images.output_urls[i];
+    }
+
+    std::string text = request.headline + ".";
+    if (images.balance_cost) text += " Cost " + format_usd(*images.balance_cost) + ".";
+    if (images.remaining_balance) text += " Remaining balance " + format_usd(*images.remaining_balance) + ".";
+    text += details;
+    if (over_budget) {
+        text += "\nThe images total " + std::to_string(total_bytes) + " bytes, over the inline budget of " +
+                std::to_string(config.inline_image_budget_bytes) + " bytes, so they are not included inline" +
+                (config.local_files_allowed ? ": use the saved files."
+                                            : ": pass upload_outputs: true to receive hosted links.");
+    }
+    if (!problems.empty()) text += "\nSaving failed:" + problems;
+    result.add_text(std::move(text));
+
+    if (inline_images) {
+        for (std::size_t i = 0; i < images.base64_images.size(); ++i) {
+            result.content.push_back({{"type", "image"},
+                                      {"data", std::move(images.base64_images[i])},
+                                      {"mimeType", described[i]["mime_type"]}});
+        }
+    }
+    for (const auto& entry : described) {
+        if (entry.contains("url")) {
+            result.content.push_back({{"type", "resource_link"},
+                                      {"uri", entry["url"]},
+                                      {"name", "image-" + std::to_string(entry["index"].get<int>() + 1)},
+                                      {"mimeType", entry.value("mime_type", "image/png")}});
+        } else if (entry.contains("path") && !inline_images) {
+            result.content.push_back({{"type", "resource_link"},
+                                      {"uri", "file://" + entry["path"].get<std::string>()},
+                                      {"name", std::filesystem::path(entry["path"].get<std::string>()).filename().string()},
+                                      {"mimeType", entry["mime_type"]}});
+        }
+    }
+
+    Json structured = {{"images", std::move(described)}, {"inline", inline_images}};
+    if (!images.model.empty()) structured["model"] = images.model;
+    if (images.balance_cost) structured["balance_cost"] = *images.balance_cost;
+    if (images.remaining_balance) structured["remaining_balance"] = *images.remaining_balance;
+    if (!images.created_at.is_null()) structured["created_at"] = images.created_at;
+    if (!images.downloadable_data.is_null()) structured["downloadable_data"] = images.downloadable_data;
+    result.structured_content = std::move(structured);
+    return result;
+}
+
+Json images_output_schema() {
+    Json image = {{"type", "object"},
+                  {"properties",
+                   {{"index", {{"type", "integer"}}},
+                    {"label", {{"type", "string"},
+                               {"description", "generated, pre_palette, non_bg_removed or extra"}}},
+                    {"mime_type", {{"type", "string"}}},
+                    {"width", {{"type", "integer"}}},
+                    {"height", {{"type", "integer"}}},
+                    {"bytes", {{"type", "integer"}}},
+                    {"path", {{"type", "string"}, {"description", "Where the image was saved."}}},
+                    {"url", {{"type", "string"}, {"description", "Hosted copy (upload_outputs)."}}}}},
+                  {"required", {"index", "label"}}};
+    return {{"type", "object"},
+            {"properties",
+             {{"images", {{"type", "array"}, {"items", image}}},
+              {"inline", {{"type", "boolean"},
+                          {"description", "Whether the images are in the content as image data."}}},
+              {"model", {{"type", "string"}}},
+              {"balance_cost", {{"type", "number"}, {"description", "USD charged"}}},
+              {"remaining_balance", {{"type", "number"}, {"description", "USD left"}}},
+              {"created_at", {{"type", {"integer", "number", "string"}}}},
+              {"downloadable_data", {{"type", "object"}}}}},
+            {"required", {"images", "inline"}}};
+}
+
+}  // namespace rdmcp::tools

@@ -1,0 +1,43 @@
+#pragma once
+// The images an API call returned, turned into a tool result: image content (or files, or
+// links, when over the inline budget), a short text summary for clients that show no images,
+// and structuredContent describing each image (index, label, type, size in pixels and bytes).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/json_rpc.h"
+#include "protocol/tool.h"
+#include "tools/tools_config.h"
+
+namespace rdmcp::tools {
+
+struct GeneratedImages {
+    std::vector<std::string> base64_images;
+    std::vector<std::string> output_urls;  // hosted copies (upload_outputs)
+    std::vector<std::string> labels;       // per image: "generated", "pre_palette", ...
+    std::string model;
+    std::optional<double> balance_cost;
+    std::optional<double> remaining_balance;
+    protocol::Json created_at;             // the API has sent both a Unix time and an ISO string
+    protocol::Json downloadable_data;      // null when absent
+};
+
+// Reads a /v1/inferences success body ({base64_images, output_urls, balance_cost, ...}).
+// `expected_images` and the flags that add extra images label each one.
+GeneratedImages read_inference_images(const protocol::Json& body, int expected_images,
+                                      bool has_pre_palette, bool has_non_bg_removed);
+
+struct RenderRequest {
+    std::string headline;    // "Generated 2 images with rd_fast__default"
+    std::string file_stem;   // names saved files: "rd_fast__default-seed42"
+    std::string output_dir;  // the caller's per-call directory, or empty
+};
+
+protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& request,
+                                   const ToolsConfig& config);
+
+// The outputSchema of every tool that returns images.
+protocol::Json images_output_schema();
+
+}  // namespace rdmcp::tools

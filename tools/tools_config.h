@@ -1,0 +1,23 @@
+#pragma once
+// How the tools behave where the transport makes a difference: whether the caller shares our
+// filesystem (stdio) and how much image data one result may carry inline.
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace rdmcp::tools {
+
+struct ToolsConfig {
+    // stdio: the agent runs on this machine, so image arguments may be local paths and images
+    // may be saved as files. Never over HTTP, where the caller is someone else.
+    bool local_files_allowed = false;
+    // Save every generated image here (stdio, --output-dir); empty: only when over budget.
+    std::string output_dir;
+    // Decoded bytes of images one result may carry inline; above it, images become files
+    // (stdio) or links, so a client's context is not flooded (one caps a result at 25k tokens).
+    std::size_t inline_image_budget_bytes = 512u << 10;
+    // How often progress notifications flow while a call waits (for clients that asked).
+    std::chrono::milliseconds progress_interval{5000};
+};
+
+}  // namespace rdmcp::tools

@@ -1,0 +1,212 @@
+// User styles (RD Pro template): create_user_style (POST /v1/styles), update_user_style
+// (PATCH /v1/styles/{style_id}), delete_user_style (DELETE /v1/styles/{style_id}). The returned
+// prompt_style works in create_inference at once.
+#include <cctype>
+
+#include "tools/agent_errors.h"
+#include "tools/image_input.h"
+#include "tools/retrodiffusion_tools.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+const Json& style_icons() {
+    static const Json icons = {
+        "sparkles", "fire", "bolt", "star", "heart", "cube", "globe", "sun", "moon", "cloud",
+        "beaker", "command", "cpu", "brush", "photo", "film", "music", "rocket", "puzzle",
+        "cube-transparent", "swatch", "eyedropper", "grid", "stack", "viewfinder", "adjustments",
+        "crystal", "magic-swirl", "swordman", "dragon", "castle", "forest", "mountain",
+        "water-drop", "flame", "snowflake", "lightning", "stone", "mineral", "gem", "diamonds",
+        "wizard-staff", "portal", "sunrise", "moon-bats", "night-sky", "galaxy", "planet",
+        "abstract-1", "abstract-2", "gamepad", "dice", "skull", "crown", "wizard-hat", "ghost",
+        "robot", "shuttle", "fa-star", "fa-heart", "leaf", "tree", "fa-mountain", "fa-water",
+        "fa-sun", "fa-moon", "tb-sparkles", "wand", "palette", "tb-brush", "tb-photo", "movie",
+        "user", "user-gear", "user-friends", "users-viewfinder", "walking", "person",
+        "child-reaching", "grin-beam", "hand-back-fist"};
+    return icons;
+}
+
+// The RD Pro template fields, the only ones the API accepts. min_width/min_height: 64..256
+// (the newer document; the older said 96..256: the wider range is used).
+Json template_properties(bool local_files_allowed) {
+    auto text = [](const char* what) { return Json{{"type", "string"}, {"description", what}}; };
+    auto flag = [](const char* what) { return Json{{"type", "boolean"}, {"description", what}}; };
+    auto side = [](const char* what) {
+        return Json{{"type", "integer"}, {"minimum", 64}, {"maximum", 256}, {"description", what}};
+    };
+    return {
+        {"name", {{"type", "string"}, {"minLength", 1}, {"description", "The style's name."}}},
+        {"description", text("What the style is for.")},
+        {"style_icon", {{"type", "string"}, {"enum", style_icons()}, {"description", "Icon in the web app."}}},
+        {"reference_images", {{"type", "array"}, {"maxItems", 1},
+                              {"items", {{"type", "string"}}},
+                              {"description", std::string("At most one reference image: base64 PNG or "
+                                                          "data: URL") +
+                                                  (local_files_allowed ? " or local file path." : ".")}}},
+        {"reference_caption", text("A caption describing the reference image.")},
+        {"apply_prompt_fixer", flag("Let the API improve prompts (default true).")},
+        {"llm_instructions", text("Instructions for the prompt-expansion model.")},
+        {"expanded_llm_instructions", text("Longer instructions for the prompt-expansion model.")},
+        {"user_prompt_template", text("Template wrapping each prompt; should contain {prompt}.")},
+        {"force_palette", flag("Force the reference's palette.")},
+        {"force_bg_removal", flag("Always remove the background.")},
+        {"min_width", side("Forced width (set together with min_height).")},
+        {"min_height", side("Forced height (set together with min_width).")},
+    };
+}
+
+Json style_output_schema() {
+    return {{"type", "object"},
+            {"properties",
+             {{"id", {{"type", "string"}}},
+              {"prompt_style", {{"type", "string"}, {"description", "Use in create_inference."}}},
+              {"name", {{"type", "string"}}},
+              {"description", {{"type", "string"}}},
+              {"type", {{"type", "string"}}},
+              {"deleted", {{"type", "boolean"}}},
+              {"created_at", {{"type", {"integer", "number", "string"}}}},
+              {"updated_at", {{"type", {"integer", "number", "string"}}}}}}};
+}
+
+// Checks what the schema cannot express, and resolves the reference image.
+std::optional<std::string> prepare_template_body(Json& body, bool local_files_allowed) {
+    if (body.contains("min_width") != body.contains("min_height")) {
+        return "'min_width' and 'min_height' must be given together (both 64..256), e.g. "
+               "{\"min_width\": 192, \"min_height\": 192}";
+    }
+    if (auto refs = body.find("reference_images"); refs != body.end()) {
+        for (std::size_t i = 0; i < refs->size(); ++i) {
+            auto resolved = resolve_image_input("reference_images[" + std::to_string(i) + "]",
+                                                (*refs)[i].get<std::string>(),
+                                                {.allow_local_files = local_files_allowed});
+            if (auto* problem = std::get_if<std::string>(&resolved)) return *problem;
+            (*refs)[i] = std::move(std::get<ImageInput>(resolved).base64);
+        }
+    }
+    return std::nullopt;
+}
+
+// A style id goes into the URL path: only the characters ids and prompt_styles are made of.
+std::optional<std::string> check_style_id(const std::string& id) {
+    for (unsigned char c : id) {
+        if (!std::isalnum(c) && c != '_' && c != '-') {
+            return "'style_id' may contain only letters, digits, '_' and '-' (use the id or the "
+                   "prompt_style that create_user_style returned), got \"" + id + "\"";
+        }
+    }
+    return std::nullopt;
+}
+
+protocol::ToolResult style_result(const Json& body, const std::string& verb) {
+    const std::string prompt_style = body.value("prompt_style", std::string());
+    std::string text = verb + " user style";
+    if (body.contains("name") && body["name"].is_string()) text += " \"" + body["name"].get<std::string>() + "\"";
+    if (!prompt_style.empty()) {
+        text += verb == "Deleted" ? " (" + prompt_style + ")."
+                                  : ". Use prompt_style \"" + prompt_style + "\" in create_inference "
+                                    "(RD Pro limits: 64-256 px, up to 4 images).";
+    } else {
+        text += ".";
+    }
+    auto result = protocol::ToolResult::text(std::move(text));
+    result.structured_content = body;
+    return result;
+}
+
+}  // namespace
+
+protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig config) {
+    protocol::ToolDefinition definition{
+        .name = "create_user_style",
+        .title = "Create a custom style",
+        .description =
+            "Creates a custom RD Pro style (optionally from one reference image) and returns its "
+            "prompt_style (user__...), usable in create_inference right away. Only the RD Pro "
+            "template fields are accepted.",
+        .input_schema = {{"type", "object"},
+                         {"properties", template_properties(config.local_files_allowed)},
+                         {"required", {"name"}},
+                         {"additionalProperties", false}},
+        .output_schema = style_output_schema(),
+        .annotations = {.read_only = false, .destructive = false, .idempotent = false,
+                        .open_world = true},
+    };
+    auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
+        Json body = arguments;
+        if (auto problem = prepare_template_body(body, config.local_files_allowed)) {
+            return protocol::ToolResult::error(*problem);
+        }
+        auto reply = upstream->post("/v1/styles", body, context);
+        if (!reply.ok()) return tool_error_for(*reply.error, "Creating the style");
+        return style_result(reply.body, "Created");
+    };
+    return {std::move(definition), handler};
+}
+
+protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig config) {
+    Json properties = template_properties(config.local_files_allowed);
+    properties["style_id"] = {{"type", "string"}, {"minLength", 1},
+                              {"description", "The style's id or prompt_style (user__...)."}};
+    protocol::ToolDefinition definition{
+        .name = "update_user_style",
+        .title = "Update a custom style",
+        .description = "Changes fields of a custom style made with create_user_style; fields not "
+                       "given stay as they are.",
+        .input_schema = {{"type", "object"},
+                         {"properties", properties},
+                         {"required", {"style_id"}},
+                         {"minProperties", 2},
+                         {"additionalProperties", false}},
+        .output_schema = style_output_schema(),
+        .annotations = {.read_only = false, .destructive = false, .idempotent = true,
+                        .open_world = true},
+    };
+    auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
+        Json body = arguments;
+        const std::string id = body.at("style_id").get<std::string>();
+        body.erase("style_id");
+        if (auto problem = check_style_id(id)) return protocol::ToolResult::error(*problem);
+        if (body.empty()) {
+            return protocol::ToolResult::error(
+                "Nothing to update: give at least one field besides 'style_id', e.g. "
+                "{\"style_id\": \"" + id + "\", \"description\": \"...\"}");
+        }
+        if (auto problem = prepare_template_body(body, config.local_files_allowed)) {
+            return protocol::ToolResult::error(*problem);
+        }
+        auto reply = upstream->patch("/v1/styles/" + id, body, context);
+        if (!reply.ok()) return tool_error_for(*reply.error, "Updating style " + id);
+        return style_result(reply.body, "Updated");
+    };
+    return {std::move(definition), handler};
+}
+
+protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream) {
+    protocol::ToolDefinition definition{
+        .name = "delete_user_style",
+        .title = "Delete a custom style",
+        .description = "Deletes a custom style for good; its prompt_style stops working.",
+        .input_schema = {{"type", "object"},
+                         {"properties",
+                          {{"style_id", {{"type", "string"}, {"minLength", 1},
+                                         {"description", "The style's id or prompt_style (user__...)."}}}}},
+                         {"required", {"style_id"}},
+                         {"additionalProperties", false}},
+        .output_schema = style_output_schema(),
+        .annotations = {.read_only = false, .destructive = true, .idempotent = true,
+                        .open_world = true},
+    };
+    auto handler = [upstream](const Json& arguments, protocol::RequestContext& context) {
+        const std::string id = arguments.at("style_id").get<std::string>();
+        if (auto problem = check_style_id(id)) return protocol::ToolResult::error(*problem);
+        auto reply = upstream->del("/v1/styles/" + id, context);
+        if (!reply.ok()) return tool_error_for(*reply.error, "Deleting style " + id);
+        return style_result(reply.body, "Deleted");
+    };
+    return {std::move(definition), handler};
+}
+
+}  // namespace rdmcp::tools
