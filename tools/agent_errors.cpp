@@ -67,9 +67,20 @@ std::string advice_for(const UpstreamError& error) {
 
 }  // namespace
 
+std::string as_sentence(std::string text) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
+    if (!text.empty() && text.back() != '.' && text.back() != '?' && text.back() != '!') text += '.';
+    return text;
+}
+
 protocol::ToolResult tool_error_for(const UpstreamError& error, std::string_view action) {
-    std::string text = std::string(action) + " failed: " + error.summary() + ". " + advice_for(error);
+    std::string text = as_sentence(std::string(action) + " failed: " + error.summary()) + " " +
+                       advice_for(error);
     return protocol::ToolResult::error(std::move(text));
+}
+
+protocol::ToolResult rejected_before_sending(std::string problem) {
+    return protocol::ToolResult::error(as_sentence(std::move(problem)) + " Nothing was charged.");
 }
 
 }  // namespace rdmcp::tools

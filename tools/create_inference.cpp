@@ -23,7 +23,8 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
             "returns them (PNG/GIF image content, plus files when saved). Costs money: check the "
             "price first with estimate_inference_cost (free). Pick prompt_style, sizes and limits "
             "from list_available_styles; the prompt describes only the subject. Arguments are "
-            "checked against the style before anything is charged. Generations can take minutes "
+            "checked against the catalog's limits for the style before anything is charged (styles "
+            "the catalog does not know, such as user styles, are left to the API). Generations can take minutes "
             "(animations especially).",
         .input_schema = inference_input_schema(config.local_files_allowed),
         .output_schema = images_output_schema(),
@@ -79,7 +80,7 @@ protocol::Tool make_create_inference_tool(UpstreamPtr upstream,
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
         auto built = build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) {
-            return protocol::ToolResult::error(*problem + " Nothing was charged.");
+            return rejected_before_sending(*problem);
         }
         auto& request = std::get<InferenceRequest>(built);
 

@@ -67,16 +67,16 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
         auto resolved = resolve_image_input("input_image", arguments.at("input_image").get<std::string>(),
                                             {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&resolved)) {
-            return protocol::ToolResult::error(*problem + " Nothing was charged.");
+            return rejected_before_sending(*problem);
         }
         auto& image = std::get<ImageInput>(resolved);
         const auto& info = image.info;
         if (info.width < kMinSide || info.height < kMinSide || info.width > kMaxSide ||
             info.height > kMaxSide) {
-            return protocol::ToolResult::error(
+            return rejected_before_sending(
                 "'input_image' must be between 16x16 and 256x256 pixels, got " +
                 std::to_string(info.width) + "x" + std::to_string(info.height) +
-                ". Downscale it first (or generate at a supported size). Nothing was charged.");
+                ". Downscale it first (or generate at a supported size)");
         }
         const std::string prompt = arguments.at("prompt").get<std::string>();
 

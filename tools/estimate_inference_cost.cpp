@@ -92,7 +92,9 @@ protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream,
                                                  ToolsConfig config) {
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
         auto built = build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
-        if (auto* problem = std::get_if<std::string>(&built)) return protocol::ToolResult::error(*problem);
+        if (auto* problem = std::get_if<std::string>(&built)) {
+            return protocol::ToolResult::error(as_sentence(*problem));
+        }
         auto& request = std::get<InferenceRequest>(built);
 
         request.body["check_cost"] = true;

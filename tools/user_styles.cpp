@@ -137,7 +137,7 @@ protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig con
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
         Json body = arguments;
         if (auto problem = prepare_template_body(body, config.local_files_allowed)) {
-            return protocol::ToolResult::error(*problem);
+            return rejected_before_sending(*problem);
         }
         auto reply = upstream->post("/v1/styles", body, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Creating the style");
@@ -168,14 +168,14 @@ protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig con
         Json body = arguments;
         const std::string id = body.at("style_id").get<std::string>();
         body.erase("style_id");
-        if (auto problem = check_style_id(id)) return protocol::ToolResult::error(*problem);
+        if (auto problem = check_style_id(id)) return rejected_before_sending(*problem);
         if (body.empty()) {
             return protocol::ToolResult::error(
                 "Nothing to update: give at least one field besides 'style_id', e.g. "
                 "{\"style_id\": \"" + id + "\", \"description\": \"...\"}");
         }
         if (auto problem = prepare_template_body(body, config.local_files_allowed)) {
-            return protocol::ToolResult::error(*problem);
+            return rejected_before_sending(*problem);
         }
         auto reply = upstream->patch("/v1/styles/" + id, body, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Updating style " + id);
@@ -201,7 +201,7 @@ protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream) {
     };
     auto handler = [upstream](const Json& arguments, protocol::RequestContext& context) {
         const std::string id = arguments.at("style_id").get<std::string>();
-        if (auto problem = check_style_id(id)) return protocol::ToolResult::error(*problem);
+        if (auto problem = check_style_id(id)) return rejected_before_sending(*problem);
         auto reply = upstream->del("/v1/styles/" + id, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Deleting style " + id);
         return style_result(reply.body, "Deleted");
