@@ -36,8 +36,9 @@ std::string available_tool_names(const ToolRegistry& tools) {
 
 }  // namespace
 
-McpServer::McpServer(ServerIdentity identity, ToolRegistry tools)
-    : identity_(std::move(identity)), tools_(std::move(tools)) {}
+McpServer::McpServer(ServerIdentity identity, ToolRegistry tools,
+                     std::shared_ptr<const TaskProvider> tasks)
+    : identity_(std::move(identity)), tools_(std::move(tools)), tasks_(std::move(tasks)) {}
 
 std::optional<RpcError> McpServer::prepare(const Request& request, const LegacySession& session,
                                            RequestContext& context) const {
@@ -70,6 +71,7 @@ std::optional<RpcError> McpServer::prepare(const Request& request, const LegacyS
                                       "\"] is required (an object; {} when the client has none)");
             }
             context.client_capabilities = *capabilities;
+            context.tasks_supported = tasks_ && declares_tasks_extension(*capabilities);
             if (auto info = meta.find(kMetaClientInfo); info != meta.end() && info->is_object()) {
                 context.client_info = *info;
             }
@@ -106,6 +108,7 @@ Outcome McpServer::handle(const Request& request, LegacySession& session,
         if (method == "ping") return Json::object();
         if (method == "tools/list") return list_tools(request);
         if (method == "tools/call") return call_tool(request, context);
+        if (tasks_ && method.rfind("tasks/", 0) == 0) return task_method(request, context);
         return RpcError{error_code::kMethodNotFound, "Method not found: " + method, {}};
     }();
     if (auto* result = std::get_if<Json>(&outcome)) decorate(*result, context);
@@ -127,11 +130,15 @@ void McpServer::handle_notification(const Notification& notification,
     // notifications/initialized needs no action: we answer requests whether or not it came.
 }
 
-Json McpServer::capabilities() const { return Json{{"tools", Json::object()}}; }
+Json McpServer::capabilities() const {
+    Json capabilities = {{"tools", Json::object()}};
+    if (tasks_) capabilities["extensions"] = {{kTasksExtension, Json::object()}};
+    return capabilities;
+}
 
 void McpServer::decorate(Json& result, const RequestContext& context) const {
     if (!is_modern_version(context.protocol_version)) return;
-    result["resultType"] = "complete";
+    if (!result.contains("resultType")) result["resultType"] = "complete";  // "task" stays
     result["_meta"][kMetaServerInfo] = {{"name", identity_.name}, {"version", identity_.version}};
 }
 
@@ -206,12 +213,43 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
             .to_json();
     }
     try {
-        return tool->handler(arguments, context).to_json();
+        auto result = tool->handler(arguments, context);
+        if (result.task && !context.tasks_supported) {
+            return RpcError{error_code::kInternalError,
+                            "tool " + tool->definition.name + " answered with a task the client "
+                            "cannot receive", {}};
+        }
+        return result.to_json();
     } catch (const std::exception& e) {
         // A handler bug must not take the process down; the caller learns it was not its fault.
         return RpcError{error_code::kInternalError,
                         "Internal error in tool " + tool->definition.name + ": " + e.what(), {}};
     }
+}
+
+Outcome McpServer::task_method(const Request& request, RequestContext& context) const {
+    auto id = request.params.find("taskId");
+    if (id == request.params.end() || !id->is_string()) {
+        return invalid_params(request.method + " needs params.taskId (a string)");
+    }
+    const std::string task_id = id->get<std::string>();
+    if (request.method == "tasks/get") {
+        auto task = tasks_->get(task_id, context);
+        if (auto* error = std::get_if<RpcError>(&task)) return *error;
+        return std::get<Task>(task).to_json();
+    }
+    if (request.method == "tasks/cancel" || request.method == "tasks/update") {
+        // Our tasks never wait for input, so an update has nothing to deliver: it is
+        // acknowledged like a cancellation, once the task is known to belong to the caller.
+        if (request.method == "tasks/cancel") {
+            if (auto error = tasks_->cancel(task_id, context)) return *error;
+        } else {
+            auto task = tasks_->get(task_id, context);
+            if (auto* error = std::get_if<RpcError>(&task)) return *error;
+        }
+        return Json::object();
+    }
+    return RpcError{error_code::kMethodNotFound, "Method not found: " + request.method, {}};
 }
 
 }  // namespace rdmcp::protocol

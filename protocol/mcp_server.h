@@ -3,6 +3,7 @@
 // speaks, answers the lifecycle and discovery methods, lists and calls tools. It holds no
 // per-caller state: the caller's key and version travel in the RequestContext, a legacy
 // client's handshake in its LegacySession.
+#include <memory>
 #include <string>
 #include <variant>
 
@@ -10,6 +11,7 @@
 #include "protocol/json_rpc.h"
 #include "protocol/request_context.h"
 #include "protocol/session.h"
+#include "protocol/tasks.h"
 #include "protocol/tool.h"
 
 namespace rdmcp::protocol {
@@ -26,7 +28,9 @@ using Outcome = std::variant<Json, RpcError>;
 
 class McpServer {
 public:
-    McpServer(ServerIdentity identity, ToolRegistry tools);
+    // With a TaskProvider the server offers the Tasks extension (2026-07-28).
+    McpServer(ServerIdentity identity, ToolRegistry tools,
+              std::shared_ptr<const TaskProvider> tasks = nullptr);
 
     // Reads the request's protocol version, client identity, capabilities and progress token
     // into `context`, from _meta (2026-07-28) or from the session's handshake (earlier versions).
@@ -42,7 +46,10 @@ public:
     void handle_notification(const Notification& notification, InFlightRequests& in_flight) const;
 
     // Whether a request may wait on the network (so transports run it off their reading thread).
-    static bool may_block(const Request& request) { return request.method == "tools/call"; }
+    // tasks/get asks the upstream for the task's state.
+    static bool may_block(const Request& request) {
+        return request.method == "tools/call" || request.method == "tasks/get";
+    }
 
     const ToolRegistry& tools() const { return tools_; }
     const ServerIdentity& identity() const { return identity_; }
@@ -52,11 +59,13 @@ private:
     Outcome initialize(const Request& request, LegacySession& session) const;
     Outcome list_tools(const Request& request) const;
     Outcome call_tool(const Request& request, RequestContext& context) const;
+    Outcome task_method(const Request& request, RequestContext& context) const;
     Json capabilities() const;
     void decorate(Json& result, const RequestContext& context) const;
 
     ServerIdentity identity_;
     ToolRegistry tools_;
+    std::shared_ptr<const TaskProvider> tasks_;
 };
 
 }  // namespace rdmcp::protocol

@@ -21,6 +21,8 @@ struct RequestContext {
     Json client_info = Json::object();
     Json client_capabilities = Json::object();
     std::optional<std::string> log_level;  // 2026-07-28: per request, in _meta
+    // The client declared the Tasks extension on this request: a tool may answer with a task.
+    bool tasks_supported = false;
 
     // Present when the client asked for progress on this request.
     std::optional<Json> progress_token;

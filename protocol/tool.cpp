@@ -38,6 +38,11 @@ ToolResult& ToolResult::add_text(std::string text) {
 }
 
 Json ToolResult::to_json() const {
+    if (task) {
+        Json created = task->to_json();
+        created["resultType"] = "task";
+        return created;
+    }
     Json result = {{"content", content}};
     if (structured_content) result["structuredContent"] = *structured_content;
     if (is_error) result["isError"] = true;

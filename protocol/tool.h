@@ -8,6 +8,7 @@
 
 #include "protocol/json_rpc.h"
 #include "protocol/request_context.h"
+#include "protocol/tasks.h"
 
 namespace rdmcp::protocol {
 
@@ -35,6 +36,9 @@ struct ToolResult {
     Json content = Json::array();
     std::optional<Json> structured_content;
     bool is_error = false;
+    // Set instead of content when the work goes on as a task (only for clients that declared
+    // the Tasks extension: see RequestContext::tasks_supported).
+    std::optional<Task> task;
 
     static ToolResult error(std::string message);
     static ToolResult text(std::string text);

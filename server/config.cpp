@@ -124,6 +124,22 @@ const std::vector<Option>& options() {
              c.progress_interval = std::chrono::milliseconds(ms);
              return error;
          }},
+        {"--job-secret", "RD_MCP_JOB_SECRET",
+         "secret mixed into job/task ids; give every replica the same one (default: none, ids "
+         "are bound to the caller's key alone)",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             c.job_secret = v;
+             return std::nullopt;
+         }},
+        {"--task-inline-wait-ms", "RD_MCP_TASK_INLINE_WAIT_MS",
+         "Tasks-capable clients: how long create_inference waits before answering with a task "
+         "(default 4000)",
+         [](Config& c, const std::string& v) {
+             long long ms = 0;
+             auto error = set_bounded(ms, v, 0, 600000, "--task-inline-wait-ms");
+             c.task_inline_wait = std::chrono::milliseconds(ms);
+             return error;
+         }},
         {"--log-level", "RD_MCP_LOG_LEVEL", "error, warn, info (default) or debug",
          [](Config& c, const std::string& v) -> std::optional<std::string> {
              auto level = parse_log_level(v);

@@ -27,6 +27,8 @@ struct Config {
     std::string output_dir;                       // stdio: save every generated image here
     std::size_t inline_image_budget = 512u << 10; // decoded bytes of images inline per result
     std::chrono::milliseconds progress_interval{5000};
+    std::string job_secret;                        // MAC secret for job/task ids (replicas share it)
+    std::chrono::milliseconds task_inline_wait{4000};
     // stdio only: the caller's key, from RD_API_KEY. Over HTTP each request brings its own.
     std::string api_key;
 };

@@ -44,9 +44,12 @@ protocol::McpServer make_server(const server::Config& config) {
     tools_config.output_dir = config.output_dir;
     tools_config.inline_image_budget_bytes = config.inline_image_budget;
     tools_config.progress_interval = config.progress_interval;
+    tools_config.job_secret = config.job_secret;
+    tools_config.task_inline_wait = config.task_inline_wait;
+    auto tool_set = tools::make_tool_set(client, tools_config);
     return protocol::McpServer(
         {kServerName, "RetroDiffusion pixel art", kServerVersion, tools::server_instructions()},
-        tools::make_retrodiffusion_tools(client, tools_config));
+        std::move(tool_set.registry), std::move(tool_set.tasks));
 }
 
 int serve_stdio(const server::Config& config, server::Logger& logger) {

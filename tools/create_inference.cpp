@@ -1,9 +1,13 @@
 // create_inference: POST /v1/inferences — images, animations and tilesets, checked against the
 // style catalog first so a request bound to fail costs nothing.
 
+#include <chrono>
+#include <thread>
+
 #include "protocol/progress.h"
 #include "tools/agent_errors.h"
 #include "tools/generated_images.h"
+#include "tools/inference_jobs.h"
 #include "tools/inference_request.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
@@ -73,16 +77,49 @@ std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& re
 
 bool flag(const Json& body, const char* name) { return body.value(name, false) == true; }
 
+bool is_animation(const InferenceRequest& request) {
+    return request.style && (request.style->kind == StyleKind::Animation ||
+                             request.style->kind == StyleKind::AdvancedAnimation);
+}
+
+// For clients with the Tasks extension: the work runs as an upstream async job (submitted
+// once). Animations answer with a task at once; anything else is awaited for a short while
+// and answered directly if it finishes in time, else handed over as a task.
+protocol::ToolResult run_as_task(const InferenceRequest& request, protocol::RequestContext& context,
+                                 const JobServices& jobs) {
+    auto submitted = submit_job(request, context, jobs);
+    if (auto* error = std::get_if<protocol::ToolResult>(&submitted)) return *error;
+    auto& job = std::get<SubmittedJob>(submitted);
+    if (job.immediate_result) return *job.immediate_result;
+
+    JobPoll poll;
+    poll.upstream_status = "accepted";
+    if (!is_animation(request)) {
+        const auto deadline = std::chrono::steady_clock::now() + jobs.config.task_inline_wait;
+        const auto step = std::chrono::milliseconds(250);
+        while (std::chrono::steady_clock::now() + step < deadline && !context.is_cancelled()) {
+            std::this_thread::sleep_for(step);
+            poll = poll_job(job.job_id, job.job, context, jobs, request.output_dir);
+            if (poll.result) return std::move(*poll.result);  // done (or failed) in time
+        }
+    }
+    protocol::ToolResult handed_over;
+    handed_over.task = task_for(job.job_id, job.job, poll);
+    return handed_over;
+}
+
 }  // namespace
 
-protocol::Tool make_create_inference_tool(UpstreamPtr upstream,
-                                          ToolsConfig config) {
-    auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
+protocol::Tool make_create_inference_tool(JobsPtr jobs) {
+    auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
+        const auto& upstream = jobs->upstream;
+        const auto& config = jobs->config;
         auto built = build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) {
             return rejected_before_sending(*problem);
         }
         auto& request = std::get<InferenceRequest>(built);
+        if (context.tasks_supported) return run_as_task(request, context, *jobs);
 
         UpstreamResult reply;
         {
@@ -119,7 +156,7 @@ protocol::Tool make_create_inference_tool(UpstreamPtr upstream,
                               .output_dir = request.output_dir},
                              config);
     };
-    return {definition(config), handler};
+    return {definition(jobs->config), handler};
 }
 
 }  // namespace rdmcp::tools

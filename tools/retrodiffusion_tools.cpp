@@ -1,10 +1,15 @@
 #include "tools/retrodiffusion_tools.h"
 
+#include "tools/inference_jobs.h"
+
 namespace rdmcp::tools {
 
-protocol::ToolRegistry make_retrodiffusion_tools(UpstreamPtr upstream, const ToolsConfig& config) {
-    protocol::ToolRegistry registry;
-    registry.add(make_create_inference_tool(upstream, config));
+ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
+    auto jobs = std::make_shared<const JobServices>(
+        JobServices{upstream, config, std::make_shared<JobLedger>(), config.job_secret});
+    ToolSet set;
+    auto& registry = set.registry;
+    registry.add(make_create_inference_tool(jobs));
     registry.add(make_estimate_inference_cost_tool(upstream, config));
     registry.add(make_edit_image_tool(upstream, config));
     registry.add(make_list_available_styles_tool());
@@ -12,7 +17,15 @@ protocol::ToolRegistry make_retrodiffusion_tools(UpstreamPtr upstream, const Too
     registry.add(make_create_user_style_tool(upstream, config));
     registry.add(make_update_user_style_tool(upstream, config));
     registry.add(make_delete_user_style_tool(upstream));
-    return registry;
+    registry.add(make_start_inference_job_tool(jobs));
+    registry.add(make_get_inference_job_tool(jobs));
+    registry.add(make_list_inference_jobs_tool(jobs));
+    set.tasks = make_inference_task_provider(jobs);
+    return set;
+}
+
+protocol::ToolRegistry make_retrodiffusion_tools(UpstreamPtr upstream, const ToolsConfig& config) {
+    return make_tool_set(std::move(upstream), config).registry;
 }
 
 std::string server_instructions() {
@@ -24,6 +37,9 @@ std::string server_instructions() {
            "write \"pixel art\" or style words: prompt_style does that.\n"
            "- Estimate the cost first with estimate_inference_cost (free) and check the balance "
            "with get_balance before large batches.\n"
+           "- Generations can take minutes. If your client gives up on long tool calls, use "
+           "start_inference_job and poll get_inference_job instead (never submit twice: "
+           "list_inference_jobs finds a lost job_id).\n"
            "- Reuse a seed to iterate on one composition: change only the prompt.\n"
            "- For a consistent character, generate once with an RD Pro style, then pass that "
            "image in reference_images.\n"

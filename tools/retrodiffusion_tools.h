@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "protocol/tasks.h"
 #include "protocol/tool.h"
 #include "tools/tools_config.h"
 #include "tools/upstream_client.h"
@@ -11,8 +12,10 @@
 namespace rdmcp::tools {
 
 using UpstreamPtr = std::shared_ptr<const UpstreamClient>;
+struct JobServices;
+using JobsPtr = std::shared_ptr<const JobServices>;
 
-protocol::Tool make_create_inference_tool(UpstreamPtr upstream, ToolsConfig config);
+protocol::Tool make_create_inference_tool(JobsPtr jobs);
 protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_list_available_styles_tool();
@@ -20,8 +23,19 @@ protocol::Tool make_get_balance_tool(UpstreamPtr upstream);
 protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream);
+protocol::Tool make_start_inference_job_tool(JobsPtr jobs);
+protocol::Tool make_get_inference_job_tool(JobsPtr jobs);
+protocol::Tool make_list_inference_jobs_tool(JobsPtr jobs);
+std::shared_ptr<const protocol::TaskProvider> make_inference_task_provider(JobsPtr jobs);
 
-// Every tool, in the order tools/list shows them.
+// Everything the MCP engine needs from the RetroDiffusion domain.
+struct ToolSet {
+    protocol::ToolRegistry registry;  // every tool, in the order tools/list shows them
+    std::shared_ptr<const protocol::TaskProvider> tasks;
+};
+ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config);
+
+// The tools alone (for callers that do not offer the Tasks extension).
 protocol::ToolRegistry make_retrodiffusion_tools(UpstreamPtr upstream, const ToolsConfig& config);
 
 // Guidance for the agent, sent as the server's `instructions`.

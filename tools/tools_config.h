@@ -18,6 +18,12 @@ struct ToolsConfig {
     std::size_t inline_image_budget_bytes = 512u << 10;
     // How often progress notifications flow while a call waits (for clients that asked).
     std::chrono::milliseconds progress_interval{5000};
+    // Mixed into the MAC of job/task ids. Replicas behind one load balancer must share it (or
+    // all leave it empty: ids are then bound to the caller's key alone).
+    std::string job_secret;
+    // Tasks-capable clients: how long create_inference waits for a job inline before it
+    // answers with a task instead (animations answer with a task at once).
+    std::chrono::milliseconds task_inline_wait{4000};
 };
 
 }  // namespace rdmcp::tools

@@ -1,0 +1,187 @@
+// The async job tools any client can use: start_inference_job (submit once, get an id at
+// once), get_inference_job (poll; the images when done), list_inference_jobs (the jobs this
+// server started for the caller, so a lost id never means paying twice).
+#include "tools/agent_errors.h"
+#include "tools/generated_images.h"
+#include "tools/inference_jobs.h"
+#include "tools/retrodiffusion_tools.h"
+#include "tools/usd.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+Json job_status_schema() {
+    return {{"type", "object"},
+            {"properties",
+             {{"job_id", {{"type", "string"}, {"description", "Pass to get_inference_job."}}},
+              {"upstream_task_id", {{"type", "string"}}},
+              {"status", {{"type", "string"},
+                          {"description", "accepted, pending, running, succeeded or failed"}}},
+              {"estimated_cost", {{"type", "number"}, {"description", "USD"}}},
+              {"poll_interval_seconds", {{"type", "number"}}}}},
+            {"required", {"job_id", "status"}}};
+}
+
+// get_inference_job answers with images when done, with a status while running: one schema.
+Json job_result_schema() {
+    Json schema = images_output_schema();
+    schema["properties"]["job_id"] = {{"type", "string"}};
+    schema["properties"]["status"] = {{"type", "string"}};
+    schema["properties"]["done"] = {{"type", "boolean"}};
+    return schema;
+}
+
+protocol::ToolResult invalid_job_id() {
+    return protocol::ToolResult::error(
+        "This job_id is not valid for your API key: it was altered, or the job was started with "
+        "another key. Use the job_id exactly as start_inference_job returned it, or find it with "
+        "list_inference_jobs.");
+}
+
+}  // namespace
+
+protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
+    Json schema = inference_input_schema(jobs->config.local_files_allowed);
+    schema["properties"].erase(kOutputDirArgument);  // images are saved when fetched
+    protocol::ToolDefinition definition{
+        .name = "start_inference_job",
+        .title = "Start a generation job",
+        .description =
+            "Starts the same generation as create_inference as an asynchronous job and returns its "
+            "job_id at once (charged once, at submission). Prefer it for animations, batches and "
+            "anything that may take over a minute, when your client would give up on a long tool "
+            "call. Then call get_inference_job with the job_id every 2-5 seconds until it is done "
+            "(animations often take 30-90 s). Never start the same job twice: if you lose the "
+            "job_id, list_inference_jobs has it.",
+        .input_schema = std::move(schema),
+        .output_schema = job_status_schema(),
+        .annotations = {.read_only = false, .destructive = false, .idempotent = false,
+                        .open_world = true},
+    };
+    auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
+        auto built = build_inference_request(arguments, {.allow_local_files = jobs->config.local_files_allowed});
+        if (auto* problem = std::get_if<std::string>(&built)) return rejected_before_sending(*problem);
+        auto submitted = submit_job(std::get<InferenceRequest>(built), context, *jobs);
+        if (auto* error = std::get_if<protocol::ToolResult>(&submitted)) return *error;
+        auto& job = std::get<SubmittedJob>(submitted);
+        if (job.immediate_result) return *job.immediate_result;
+
+        std::string text = "Started job for " + job.job.prompt_style + " at " +
+                           std::to_string(job.job.width) + "x" + std::to_string(job.job.height) + ".";
+        if (job.job.estimated_cost >= 0) text += " Cost " + format_usd(job.job.estimated_cost) + ".";
+        text += " Poll get_inference_job with this job_id every 2-5 seconds:\n" + job.job_id;
+        auto result = protocol::ToolResult::text(std::move(text));
+        Json structured = {{"job_id", job.job_id},
+                           {"upstream_task_id", job.job.upstream_task_id},
+                           {"status", "accepted"},
+                           {"poll_interval_seconds", kJobPollIntervalMs / 1000.0}};
+        if (job.job.estimated_cost >= 0) structured["estimated_cost"] = job.job.estimated_cost;
+        result.structured_content = std::move(structured);
+        return result;
+    };
+    return {std::move(definition), handler};
+}
+
+protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
+    Json properties = {{"job_id", {{"type", "string"}, {"minLength", 1},
+                                   {"description", "The job_id from start_inference_job."}}}};
+    if (jobs->config.local_files_allowed) {
+        properties[kOutputDirArgument] = {{"type", "string"}, {"minLength", 1},
+                                          {"description", "Also save the images here when done."}};
+    }
+    protocol::ToolDefinition definition{
+        .name = "get_inference_job",
+        .title = "Check a generation job",
+        .description =
+            "Checks a job started with start_inference_job. While it runs, says so (poll again in "
+            "2-5 seconds); when it has succeeded, returns the images exactly as create_inference "
+            "does; when it has failed, says why and whether to retry. Free; never starts anything.",
+        .input_schema = {{"type", "object"},
+                         {"properties", properties},
+                         {"required", {"job_id"}},
+                         {"additionalProperties", false}},
+        .output_schema = job_result_schema(),
+        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+                        .open_world = true},
+    };
+    auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
+        const std::string job_id = arguments.at("job_id").get<std::string>();
+        auto job = job_for_id(job_id, context.api_key, *jobs);
+        if (!job) return invalid_job_id();
+        auto poll = poll_job(job_id, *job, context, *jobs, arguments.value(kOutputDirArgument, std::string()));
+        if (poll.state == JobState::Pending || poll.state == JobState::Running) {
+            auto result = protocol::ToolResult::text(
+                "The job is still " + (poll.upstream_status.empty() ? std::string("pending") : poll.upstream_status) +
+                ". Call get_inference_job again in 2-5 seconds; do not start it again.");
+            result.structured_content = Json{{"job_id", job_id}, {"status", poll.upstream_status},
+                                             {"done", false}, {"images", Json::array()}, {"inline", true}};
+            return result;
+        }
+        auto result = std::move(*poll.result);
+        if (result.structured_content) {
+            (*result.structured_content)["job_id"] = job_id;
+            (*result.structured_content)["status"] = poll.upstream_status;
+            (*result.structured_content)["done"] = true;
+        }
+        return result;
+    };
+    return {std::move(definition), handler};
+}
+
+protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> jobs) {
+    Json job = {{"type", "object"},
+                {"properties",
+                 {{"job_id", {{"type", "string"}}},
+                  {"upstream_task_id", {{"type", "string"}}},
+                  {"prompt_style", {{"type", "string"}}},
+                  {"prompt", {{"type", "string"}}},
+                  {"created_at", {{"type", "string"}}},
+                  {"last_status", {{"type", "string"}}}}}};
+    protocol::ToolDefinition definition{
+        .name = "list_inference_jobs",
+        .title = "List generation jobs",
+        .description =
+            "Lists the jobs this server started for your API key in the last 24 hours (newest "
+            "first, with their last seen status), so a lost job_id never means paying twice. "
+            "Free. Jobs started through another server instance may not appear.",
+        .input_schema = {{"type", "object"}, {"properties", Json::object()}, {"additionalProperties", false}},
+        .output_schema = Json{{"type", "object"},
+                              {"properties", {{"count", {{"type", "integer"}}},
+                                              {"jobs", {{"type", "array"}, {"items", job}}}}},
+                              {"required", {"count", "jobs"}}},
+        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+                        .open_world = false},
+    };
+    auto handler = [jobs](const Json&, protocol::RequestContext& context) {
+        if (context.api_key.empty()) {
+            return protocol::ToolResult::error(
+                "No API key was provided, so there are no jobs to list: jobs belong to the key "
+                "that started them. Set RD_API_KEY (local) or send `Authorization: Bearer <key>` "
+                "(hosted).");
+        }
+        Json list = Json::array();
+        std::string text;
+        for (const auto& entry : jobs->ledger->jobs_of(context.api_key)) {
+            list.push_back({{"job_id", entry.job_id},
+                            {"upstream_task_id", entry.upstream_task_id},
+                            {"prompt_style", entry.prompt_style},
+                            {"prompt", entry.prompt},
+                            {"created_at", protocol::iso8601_utc(entry.created_at_ms)},
+                            {"last_status", entry.last_status}});
+            text += "\n- " + protocol::iso8601_utc(entry.created_at_ms) + " " + entry.prompt_style +
+                    " \"" + entry.prompt + "\" (" + entry.last_status + "): " + entry.job_id;
+        }
+        const std::size_t count = list.size();
+        auto result = protocol::ToolResult::text(
+            count == 0 ? std::string("No jobs started with your key are known to this server.")
+                       : std::to_string(count) + " job" + (count == 1 ? "" : "s") + ", newest first:" + text);
+        result.structured_content = Json{{"count", count}, {"jobs", std::move(list)}};
+        return result;
+    };
+    return {std::move(definition), handler};
+}
+
+}  // namespace rdmcp::tools

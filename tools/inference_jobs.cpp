@@ -1,0 +1,196 @@
+#include "tools/inference_jobs.h"
+
+#include <cctype>
+#include <chrono>
+
+#include "tools/agent_errors.h"
+#include "tools/cost_model.h"
+#include "tools/generated_images.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+// How long a job stays useful to poll; the API's own retention is not documented.
+constexpr long long kJobTtlMs = 24LL * 3600 * 1000;
+
+bool flag(const Json& body, const char* name) { return body.value(name, false) == true; }
+
+bool looks_like_upstream_task_id(const std::string& id) {
+    if (id.empty() || id.size() > 100) return false;
+    for (unsigned char c : id) {
+        if (!std::isalnum(c) && c != '-' && c != '_') return false;
+    }
+    return true;
+}
+
+std::string shortened(const std::string& text, std::size_t limit = 80) {
+    return text.size() <= limit ? text : text.substr(0, limit - 3) + "...";
+}
+
+protocol::ToolResult failed_job_error(const Json& body, const JobDescription& job) {
+    std::string detail = "the generation failed";
+    int status_code = 0;
+    if (auto error = body.find("error"); error != body.end()) {
+        if (error->is_object()) {
+            if (auto d = error->find("detail"); d != error->end()) {
+                detail = d->is_string() ? d->get<std::string>() : d->dump();
+            }
+            status_code = error->value("status_code", 0);
+        } else if (error->is_string()) {
+            detail = error->get<std::string>();
+        }
+    }
+    std::string text = "The job (" + (job.prompt_style.empty() ? std::string("inference") : job.prompt_style) +
+                       ") failed";
+    if (status_code) text += " with status " + std::to_string(status_code);
+    text += ": " + detail + ". ";
+    text += status_code >= 400 && status_code < 500
+                ? "Fix the request and start a new job."
+                : "It is safe to start it again; charges for failed generations are refunded.";
+    return protocol::ToolResult::error(std::move(text));
+}
+
+}  // namespace
+
+long long unix_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceRequest& request,
+                                                            protocol::RequestContext& context,
+                                                            const JobServices& services) {
+    Json body = request.body;
+    body["async"] = true;
+    auto reply = services.upstream->post("/v1/inferences", body, context);
+    if (!reply.ok()) return tool_error_for(*reply.error, "Starting the job (" + request.prompt_style + ")");
+
+    SubmittedJob submitted;
+    auto& job = submitted.job;
+    job.prompt_style = request.prompt_style;
+    job.width = request.width;
+    job.height = request.height;
+    job.num_images = request.num_images;
+    job.has_pre_palette = flag(request.body, "return_pre_palette") && request.body.contains("input_palette");
+    job.has_non_bg_removed = flag(request.body, "remove_bg") && flag(request.body, "return_non_bg_removed");
+    job.created_at_ms = unix_now_ms();
+    if (auto cost = reply.body.find("balance_cost"); cost != reply.body.end() && cost->is_number()) {
+        job.estimated_cost = cost->get<double>();
+    } else if (request.style) {
+        job.estimated_cost = estimate_cost(*request.style, request.width, request.height, request.num_images);
+    }
+
+    auto task_id = reply.body.find("task_id");
+    if (task_id == reply.body.end() || !task_id->is_string()) {
+        if (reply.body.contains("base64_images") || reply.body.contains("output_urls")) {
+            // The API generated synchronously after all: hand the images over at once.
+            auto images = read_inference_images(reply.body, job.num_images, job.has_pre_palette,
+                                                job.has_non_bg_removed);
+            submitted.immediate_result = render_images(
+                std::move(images),
+                {.headline = "Generated with " + request.prompt_style + " (the API answered at once)",
+                 .file_stem = request.prompt_style,
+                 .output_dir = request.output_dir},
+                services.config);
+            return submitted;
+        }
+        return protocol::ToolResult::error(
+            "Starting the job failed: the API accepted it but sent no task_id. Check get_balance "
+            "before retrying, so as not to pay twice.");
+    }
+    job.upstream_task_id = task_id->get<std::string>();
+    submitted.job_id = sign_job(job, context.api_key, services.server_secret);
+    services.ledger->record(context.api_key,
+                            {.job_id = submitted.job_id,
+                             .upstream_task_id = job.upstream_task_id,
+                             .prompt_style = job.prompt_style,
+                             .prompt = shortened(request.body.value("prompt", std::string())),
+                             .created_at_ms = job.created_at_ms,
+                             .last_status = reply.body.value("status", std::string("accepted"))});
+    return submitted;
+}
+
+std::optional<JobDescription> job_for_id(const std::string& job_id, const std::string& api_key,
+                                         const JobServices& services) {
+    if (auto job = verify_job(job_id, api_key, services.server_secret)) return job;
+    if (job_id.rfind("rdjob1.", 0) != 0 && looks_like_upstream_task_id(job_id)) {
+        JobDescription bare;
+        bare.upstream_task_id = job_id;
+        return bare;
+    }
+    return std::nullopt;
+}
+
+JobPoll poll_job(const std::string& job_id, const JobDescription& job, protocol::RequestContext& context,
+                 const JobServices& services, const std::string& output_dir) {
+    JobPoll poll;
+    auto reply = services.upstream->get("/v1/inferences/tasks/" + job.upstream_task_id, context);
+    if (!reply.ok()) {
+        poll.state = JobState::Failed;
+        poll.unknown_job = reply.error->kind == UpstreamError::Kind::Http && reply.error->status == 404;
+        poll.result = poll.unknown_job
+                          ? protocol::ToolResult::error(
+                                "The API does not know this job: it has expired, or it was started "
+                                "with another API key. list_inference_jobs shows the jobs this "
+                                "server started for your key.")
+                          : tool_error_for(*reply.error, "Checking the job");
+        return poll;
+    }
+    poll.upstream_status = reply.body.value("status", std::string());
+    services.ledger->update_status(context.api_key, job_id, poll.upstream_status);
+    if (poll.upstream_status == "succeeded") {
+        poll.state = JobState::Succeeded;
+        auto images = read_inference_images(reply.body.value("result", Json::object()), job.num_images,
+                                            job.has_pre_palette, job.has_non_bg_removed);
+        const std::size_t count = std::max(images.base64_images.size(), images.output_urls.size());
+        std::string headline = "Generated " + std::to_string(count) + " image" + (count == 1 ? "" : "s");
+        if (!job.prompt_style.empty()) {
+            headline += " with " + job.prompt_style + " at " + std::to_string(job.width) + "x" +
+                        std::to_string(job.height);
+        }
+        poll.result = render_images(std::move(images),
+                                    {.headline = headline,
+                                     .file_stem = job.prompt_style.empty() ? "job" : job.prompt_style,
+                                     .output_dir = output_dir},
+                                    services.config);
+    } else if (poll.upstream_status == "failed") {
+        poll.state = JobState::Failed;
+        poll.result = failed_job_error(reply.body, job);
+    } else if (poll.upstream_status == "running") {
+        poll.state = JobState::Running;
+    } else {
+        poll.state = JobState::Pending;  // "pending", "accepted", or a state newer than us
+    }
+    return poll;
+}
+
+protocol::Task task_for(const std::string& job_id, const JobDescription& job, const JobPoll& poll) {
+    protocol::Task task;
+    task.task_id = job_id;
+    task.created_at = protocol::iso8601_utc(job.created_at_ms ? job.created_at_ms : unix_now_ms());
+    task.last_updated_at = protocol::iso8601_utc(unix_now_ms());
+    task.ttl_ms = kJobTtlMs;
+    task.poll_interval_ms = kJobPollIntervalMs;
+    switch (poll.state) {
+        case JobState::Pending:
+        case JobState::Running:
+            task.status = protocol::TaskStatus::Working;
+            task.status_message = "RetroDiffusion job " + (poll.upstream_status.empty() ? "accepted" : poll.upstream_status) +
+                                  "; poll tasks/get every 2 s.";
+            break;
+        case JobState::Succeeded:
+        case JobState::Failed:
+            // A failed generation is a tool error (isError), not a JSON-RPC error: "completed".
+            task.status = protocol::TaskStatus::Completed;
+            task.result = poll.result ? poll.result->to_json() : Json::object();
+            task.status_message = poll.state == JobState::Succeeded ? "Done." : "The generation failed.";
+            break;
+    }
+    return task;
+}
+
+}  // namespace rdmcp::tools

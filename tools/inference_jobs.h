@@ -1,0 +1,69 @@
+#pragma once
+// RetroDiffusion's async inference jobs ("async": true, then GET /v1/inferences/tasks/{id}),
+// shared by the job tools, the Tasks extension and create_inference's long-call path. A job is
+// submitted upstream exactly once; polling only ever reads.
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "protocol/request_context.h"
+#include "protocol/tasks.h"
+#include "protocol/tool.h"
+#include "tools/inference_request.h"
+#include "tools/job_ledger.h"
+#include "tools/job_token.h"
+#include "tools/tools_config.h"
+#include "tools/upstream_client.h"
+
+namespace rdmcp::tools {
+
+// What the job machinery needs, built once and shared by the tools that use it.
+struct JobServices {
+    std::shared_ptr<const UpstreamClient> upstream;
+    ToolsConfig config;
+    std::shared_ptr<JobLedger> ledger;
+    std::string server_secret;  // mixed into job id MACs; shared by replicas when set
+};
+
+struct SubmittedJob {
+    std::string job_id;  // signed, for the agent
+    JobDescription job;
+    // Set when the API answered at once with the images (it may ignore "async").
+    std::optional<protocol::ToolResult> immediate_result;
+};
+
+// Submits with "async": true. Either the job, or a tool error to return as is.
+std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceRequest& request,
+                                                            protocol::RequestContext& context,
+                                                            const JobServices& services);
+
+enum class JobState { Pending, Running, Succeeded, Failed };
+
+struct JobPoll {
+    JobState state = JobState::Pending;
+    std::string upstream_status;  // as the API said it
+    // Succeeded: the images, exactly as create_inference returns them. Failed, or the job could
+    // not be read: a tool error.
+    std::optional<protocol::ToolResult> result;
+    bool unknown_job = false;  // the API does not know it (expired, another key)
+};
+
+// Reads the job's state once.
+JobPoll poll_job(const std::string& job_id, const JobDescription& job,
+                 protocol::RequestContext& context, const JobServices& services,
+                 const std::string& output_dir = "");
+
+// The job behind an id the agent presents: a signed id, checked against the caller's key, or a
+// bare upstream task id (then the images are labelled without knowing the request).
+std::optional<JobDescription> job_for_id(const std::string& job_id, const std::string& api_key,
+                                         const JobServices& services);
+
+// The Task the Tasks extension shows for a job at this moment.
+protocol::Task task_for(const std::string& job_id, const JobDescription& job, const JobPoll& poll);
+
+inline constexpr int kJobPollIntervalMs = 2000;  // the API suggests polling every ~2 s
+
+long long unix_now_ms();
+
+}  // namespace rdmcp::tools

@@ -1,0 +1,97 @@
+#include "tools/job_token.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/base64.h"
+
+namespace rdmcp::tools {
+
+namespace {
+
+using Json = nlohmann::json;
+constexpr std::string_view kPrefix = "rdjob1.";
+
+std::string to_base64url(std::string_view bytes) {
+    std::string text = base64_encode(bytes);
+    for (char& c : text) {
+        if (c == '+') c = '-';
+        else if (c == '/') c = '_';
+    }
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    return text;
+}
+
+std::optional<std::string> from_base64url(std::string text) {
+    for (char& c : text) {
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+        else if (c == '+' || c == '/' || c == '=') return std::nullopt;  // only the url alphabet
+    }
+    return base64_decode(text);
+}
+
+// The MAC key: a hash of the caller's key and the server secret, never the key itself.
+std::string mac_key(const std::string& api_key, const std::string& server_secret) {
+    const std::string material = server_secret + '\0' + api_key;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
+    return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string mac(std::string_view payload, const std::string& key) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), out, &length);
+    return std::string(reinterpret_cast<const char*>(out), length);
+}
+
+}  // namespace
+
+std::string sign_job(const JobDescription& job, const std::string& api_key,
+                     const std::string& server_secret) {
+    Json payload = {{"u", job.upstream_task_id}, {"s", job.prompt_style}, {"w", job.width},
+                    {"h", job.height},           {"n", job.num_images},   {"t", job.created_at_ms}};
+    if (job.has_pre_palette) payload["pp"] = true;
+    if (job.has_non_bg_removed) payload["nb"] = true;
+    if (job.estimated_cost >= 0) payload["c"] = job.estimated_cost;
+    const std::string body = to_base64url(payload.dump());
+    const std::string signed_part = std::string(kPrefix) + body;
+    return signed_part + "." + to_base64url(mac(signed_part, mac_key(api_key, server_secret)));
+}
+
+std::optional<JobDescription> verify_job(const std::string& job_id, const std::string& api_key,
+                                         const std::string& server_secret) {
+    if (job_id.size() > 4096 || job_id.rfind(kPrefix, 0) != 0) return std::nullopt;
+    const auto dot = job_id.rfind('.');
+    if (dot <= kPrefix.size()) return std::nullopt;
+    const std::string signed_part = job_id.substr(0, dot);
+    auto presented = from_base64url(job_id.substr(dot + 1));
+    const std::string expected = mac(signed_part, mac_key(api_key, server_secret));
+    if (!presented || presented->size() != expected.size() ||
+        CRYPTO_memcmp(presented->data(), expected.data(), expected.size()) != 0) {
+        return std::nullopt;
+    }
+    auto payload_text = from_base64url(signed_part.substr(kPrefix.size()));
+    if (!payload_text) return std::nullopt;
+    Json payload = Json::parse(*payload_text, nullptr, false);
+    if (!payload.is_object() || !payload.contains("u") || !payload["u"].is_string()) return std::nullopt;
+    JobDescription job;
+    job.upstream_task_id = payload["u"].get<std::string>();
+    job.prompt_style = payload.value("s", std::string());
+    job.width = payload.value("w", 0);
+    job.height = payload.value("h", 0);
+    job.num_images = payload.value("n", 1);
+    job.created_at_ms = payload.value("t", 0LL);
+    job.has_pre_palette = payload.value("pp", false);
+    job.has_non_bg_removed = payload.value("nb", false);
+    job.estimated_cost = payload.value("c", -1.0);
+    return job;
+}
+
+}  // namespace rdmcp::tools

@@ -1,0 +1,30 @@
+#pragma once
+// A job id the server can hand out and later trust without remembering it: what is needed to
+// find the upstream task again (its id, and how to label its images), authenticated with an
+// HMAC keyed by the caller's API key (and an optional server secret shared by all replicas).
+// So any replica can answer for it, a client cannot forge or alter it, and the same id
+// presented with another key is refused.
+#include <optional>
+#include <string>
+
+namespace rdmcp::tools {
+
+struct JobDescription {
+    std::string upstream_task_id;
+    std::string prompt_style;
+    int width = 0, height = 0, num_images = 1;
+    bool has_pre_palette = false;
+    bool has_non_bg_removed = false;
+    long long created_at_ms = 0;  // Unix time
+    double estimated_cost = -1;   // USD, or negative when unknown
+};
+
+// "rdjob1.<payload>.<mac>", base64url without padding: safe in URLs and JSON.
+std::string sign_job(const JobDescription& job, const std::string& api_key,
+                     const std::string& server_secret);
+
+// The job, or nothing when the id was altered, forged, or signed for another key.
+std::optional<JobDescription> verify_job(const std::string& job_id, const std::string& api_key,
+                                         const std::string& server_secret);
+
+}  // namespace rdmcp::tools
