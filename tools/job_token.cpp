@@ -26,13 +26,18 @@ std::string to_base64url(std::string_view bytes) {
     return text;
 }
 
-std::optional<std::string> from_base64url(std::string text) {
-    for (char& c : text) {
+// Only the canonical encoding is accepted: base64 leaves spare bits in the last character,
+// and an id that differs in any character must not verify.
+std::optional<std::string> from_base64url(const std::string& text) {
+    std::string standard = text;
+    for (char& c : standard) {
         if (c == '-') c = '+';
         else if (c == '_') c = '/';
         else if (c == '+' || c == '/' || c == '=') return std::nullopt;  // only the url alphabet
     }
-    return base64_decode(text);
+    auto bytes = base64_decode(standard);
+    if (!bytes || to_base64url(*bytes) != text) return std::nullopt;
+    return bytes;
 }
 
 // The MAC key: a hash of the caller's key and the server secret, never the key itself.
