@@ -112,6 +112,7 @@ UpstreamError transport_error(httplib::Error error, bool cancelled, bool timed_o
             return UpstreamError::of(
                 UpstreamError::Kind::Connect,
                 "the connection failed (refused, unreachable or unknown host)");
+        case httplib::Error::Canceled:  // our receiver stopped it: only the deadline does that here
         case httplib::Error::Read:
             if (timed_out)
                 return UpstreamError::of(UpstreamError::Kind::Timeout, "no answer in time");
@@ -216,30 +217,72 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
     const std::string body =
         call.body ? call.body->dump(-1, ' ', false, Json::error_handler_t::replace) : std::string();
 
+    httplib::Request request;
+    request.method = call.method;
+    request.path = target;
+    request.headers = std::move(headers);
+    if (call.body) {
+        request.body = body;
+        request.headers.emplace("Content-Type", "application/json");
+    }
+
+    // The body is collected here rather than by httplib so that its size and the overall
+    // deadline are enforced while it arrives (a huge or trickling answer cannot hold us).
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + config_.read_timeout;
+    std::string received;
+    bool too_large = false, overdue = false;
+    request.response_handler = [&](const httplib::Response& head) {
+        if (head.has_header("Content-Length")) {
+            const auto declared = std::strtoull(head.get_header_value("Content-Length").c_str(), nullptr, 10);
+            if (declared > config_.max_response_bytes) {
+                too_large = true;
+                return false;
+            }
+            received.reserve(declared);
+        }
+        return true;
+    };
+    request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
+        if (received.size() + length > config_.max_response_bytes) {
+            too_large = true;
+            return false;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            overdue = true;
+            return false;
+        }
+        received.append(data, length);
+        return true;
+    };
+
     auto client = pool_->acquire();
     std::atomic<bool> interrupted{false};
-    const auto started = std::chrono::steady_clock::now();
     httplib::Result response = [&] {
         // Cancellation shuts the socket down, which wakes the blocked read at once.
         protocol::CancellationHook hook(*context.cancellation, [&] {
             interrupted = true;
             client->stop();
         });
-        if (call.method == "GET") return client->Get(target, headers);
-        if (call.method == "DELETE") return client->Delete(target, headers);
-        if (call.method == "PATCH") return client->Patch(target, headers, body, "application/json");
-        return client->Post(target, headers, body, "application/json");
+        return client->send(request);
     }();
 
-    if (!response) {
-        const bool timed_out = std::chrono::steady_clock::now() - started >=
-                               config_.read_timeout - std::chrono::seconds(1);
-        result.error = transport_error(response.error(), interrupted.load(), timed_out);
-        return result;  // the connection is in an unknown state: drop it
-    }
     if (interrupted) {
         result.error = transport_error(httplib::Error::Canceled, true, false);
         return result;
+    }
+    if (too_large) {
+        result.error = UpstreamError::of(UpstreamError::Kind::InvalidResponse,
+                                         "the answer is larger than " +
+                                             std::to_string(config_.max_response_bytes) + " bytes");
+        return result;
+    }
+    if (!response) {
+        const bool timed_out =
+            overdue || std::chrono::steady_clock::now() - started >=
+                           config_.read_timeout - std::chrono::seconds(1);
+        result.error = transport_error(response.error(), false, timed_out);
+        return result;  // the connection is in an unknown state: drop it
     }
 
     result.status = response->status;
@@ -247,14 +290,16 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
     if (result.status < 200 || result.status >= 300) {
         auto error = UpstreamError::of(UpstreamError::Kind::Http, "", result.status);
         error.retry_after = read_retry_after(*response);
-        read_error_body(response->body, error);
+        read_error_body(received, error);
         result.error = std::move(error);
     } else {
-        result.body = Json::parse(response->body, nullptr, false);
+        result.body = Json::parse(received, nullptr, false);
         if (result.body.is_discarded() || !result.body.is_object()) {
             result.error = UpstreamError::of(
                 UpstreamError::Kind::InvalidResponse,
-                "the API answered with something other than a JSON object", result.status);
+                received.empty() ? "the API answered with an empty body"
+                                 : "the API answered with something other than a JSON object",
+                result.status);
             result.body = nullptr;
         }
     }

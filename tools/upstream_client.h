@@ -18,9 +18,13 @@ namespace rdmcp::tools {
 struct UpstreamConfig {
     std::string base_url = "https://api.retrodiffusion.ai";
     std::chrono::seconds connect_timeout{10};
-    std::chrono::seconds read_timeout{300};  // generations can take minutes
+    // The whole answer must arrive within this time (generations can take minutes); a
+    // stalled or trickling answer is cut off when it runs out.
+    std::chrono::seconds read_timeout{300};
     std::string ca_file;  // trust this CA bundle instead of the system's (tests, private gateways)
     std::size_t max_idle_connections = 16;
+    // A larger answer is refused rather than held in memory (real ones are a few MB).
+    std::size_t max_response_bytes = 128u << 20;
 };
 
 struct UpstreamResult {

@@ -65,6 +65,9 @@ void post_fail_next(Ctx& ctx, const httplib::Request& req, httplib::Response& re
         rule.content_type = body->value("content_type", std::string("text/plain"));
         if (body->contains("retry_after")) rule.retry_after = (*body)["retry_after"].get<int>();
         if (body->contains("headers")) rule.headers = (*body)["headers"];
+        rule.transport = body->value("transport", std::string());
+        rule.trickle_interval_ms = body->value("trickle_interval_ms", 200);
+        rule.huge_bytes = body->value("huge_bytes", std::size_t{64u << 20});
     } catch (const json::exception& e) {
         return control_error(res, std::string("bad fail_next field: ") + e.what());
     }
@@ -72,6 +75,9 @@ void post_fail_next(Ctx& ctx, const httplib::Request& req, httplib::Response& re
         return control_error(res, "status must be 100..599");
     if (rule.count < 1) return control_error(res, "count must be at least 1");
     if (!rule.headers.is_object()) return control_error(res, "headers must be an object");
+    if (!rule.transport.empty() && rule.transport != "reset_mid_body" &&
+        rule.transport != "trickle" && rule.transport != "huge")
+        return control_error(res, "transport: reset_mid_body|trickle|huge");
     ctx.state.add_fail_rule(rule);
     send_json(res, 200, {{"ok", true}});
 }

@@ -79,14 +79,49 @@ json default_fail_body(int status) {
     }
 }
 
+// Transport faults: the status line and headers go out, then the body misbehaves.
+void send_faulty_body(Ctx& ctx, const FailRule& rule, std::string body, const std::string& type,
+                      httplib::Response& res) {
+    if (rule.transport == "huge") {
+        res.set_content_provider(rule.huge_bytes, "application/json",
+                                 [](size_t offset, size_t length, httplib::DataSink& sink) {
+                                     // A JSON string that never ends within the body.
+                                     std::string chunk(std::min<size_t>(length, 1 << 16), 'x');
+                                     if (offset == 0) chunk[0] = '"';
+                                     return sink.write(chunk.data(), chunk.size());
+                                 });
+        return;
+    }
+    auto shared = std::make_shared<std::string>(std::move(body));
+    if (rule.transport == "reset_mid_body") {
+        // Promise the whole body, send half, then give up: the client sees the connection drop.
+        res.set_content_provider(shared->size(), type,
+                                 [shared](size_t offset, size_t, httplib::DataSink& sink) {
+                                     if (offset > 0) return false;
+                                     sink.write(shared->data(), shared->size() / 2);
+                                     return true;
+                                 });
+        return;
+    }
+    // trickle
+    const int interval = rule.trickle_interval_ms;
+    State* state = &ctx.state;
+    res.set_content_provider(shared->size(), type,
+                             [shared, interval, state](size_t offset, size_t, httplib::DataSink& sink) {
+                                 if (!state->wait_ms(interval)) return false;  // shutting down
+                                 return sink.write(shared->data() + offset, 1);
+                             });
+}
+
 void apply_fail_rule(Ctx& ctx, const FailRule& rule, httplib::Response& res) {
     ctx.state.wait_ms(rule.delay_ms);
     res.status = rule.status;
-    if (rule.raw) {
-        res.set_content(*rule.raw, rule.content_type);
+    std::string body = rule.raw ? *rule.raw : dump(rule.body.value_or(default_fail_body(rule.status)));
+    const std::string type = rule.raw ? rule.content_type : "application/json";
+    if (!rule.transport.empty()) {
+        send_faulty_body(ctx, rule, std::move(body), type, res);
     } else {
-        res.set_content(dump(rule.body.value_or(default_fail_body(rule.status))),
-                        "application/json");
+        res.set_content(body, type);
     }
     if (rule.retry_after) res.set_header("Retry-After", std::to_string(*rule.retry_after));
     for (const auto& [name, value] : rule.headers.items())

@@ -41,6 +41,12 @@ struct FailRule {
     json headers = json::object();
     int delay_ms = 0;
     int count = 1;
+    // How the answer travels, for transport faults: "" (normally), "reset_mid_body" (half the
+    // body, then the connection drops), "trickle" (one byte every trickle_interval_ms),
+    // "huge" (a JSON body of huge_bytes).
+    std::string transport;
+    int trickle_interval_ms = 200;
+    std::size_t huge_bytes = 64u << 20;
 };
 
 struct Task {
