@@ -77,6 +77,14 @@ const std::vector<Option>& options() {
              c.upstream_timeout = std::chrono::seconds(seconds);
              return error;
          }},
+        {"--upstream-max-response-bytes", "RD_UPSTREAM_MAX_RESPONSE_BYTES",
+         "largest answer accepted from the API (default 134217728 = 128 MiB)",
+         [](Config& c, const std::string& v) {
+             long long bytes = 0;
+             auto error = set_bounded(bytes, v, 1024, 1LL << 34, "--upstream-max-response-bytes");
+             c.upstream_max_response_bytes = static_cast<std::size_t>(bytes);
+             return error;
+         }},
         {"--upstream-ca-file", "RD_UPSTREAM_CA_FILE",
          "PEM bundle to trust for the API instead of the system's CA store",
          [](Config& c, const std::string& v) -> std::optional<std::string> {

@@ -21,6 +21,7 @@ struct Config {
     std::string upstream_url = "https://api.retrodiffusion.ai";
     std::chrono::seconds upstream_timeout{300};
     std::string upstream_ca_file;
+    std::size_t upstream_max_response_bytes = 128u << 20;
     std::size_t max_message_bytes = 64u << 20;  // a line on stdio
     std::size_t max_concurrency = 64;           // tool calls running at once
     LogLevel log_level = LogLevel::Info;

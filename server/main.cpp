@@ -37,6 +37,7 @@ protocol::McpServer make_server(const server::Config& config) {
     upstream.base_url = config.upstream_url;
     upstream.read_timeout = config.upstream_timeout;
     upstream.ca_file = config.upstream_ca_file;
+    upstream.max_response_bytes = config.upstream_max_response_bytes;
     auto client = std::make_shared<const tools::UpstreamClient>(upstream);
 
     tools::ToolsConfig tools_config;
