@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 BIN := $(BUILD_DIR)/retrodiffusion-mcp
 
-.PHONY: all deps build run test clean format
+.PHONY: all deps build run run-stdio test clean format
 
 all: build
 
@@ -17,8 +17,26 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Starts the server over stdio, reading the key from RD_API_KEY.
+# Serves MCP over Streamable HTTP on RUN_HOST:RUN_PORT and prints how to connect a client. Each
+# request brings its own key (Authorization: Bearer); the snippet points at an environment
+# variable, never a literal key. `make run-stdio` serves stdin/stdout instead (key from RD_API_KEY).
+RUN_HOST ?= 127.0.0.1
+RUN_PORT ?= 8000
 run: build
+	@printf '%s\n' \
+	  "retrodiffusion-mcp: MCP over Streamable HTTP at http://$(RUN_HOST):$(RUN_PORT)/mcp (Ctrl-C to stop)" \
+	  "Client config (Cursor ~/.cursor/mcp.json; VS Code and others take the same url + headers):" \
+	  '{' \
+	  '  "mcpServers": {' \
+	  '    "retrodiffusion": {' \
+	  '      "url": "http://$(RUN_HOST):$(RUN_PORT)/mcp",' \
+	  '      "headers": { "Authorization": "Bearer $${env:RD_API_KEY}" }' \
+	  '    }' \
+	  '  }' \
+	  '}' >&2
+	@$(BIN) --transport http --host $(RUN_HOST) --port $(RUN_PORT)
+
+run-stdio: build
 	@echo "retrodiffusion-mcp: speaking MCP on stdin/stdout (Ctrl-D to stop); key from RD_API_KEY" >&2
 	@$(BIN)
 
@@ -26,8 +44,81 @@ test: build
 	@scripts/install-deps.sh --with-e2e
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300
 
+# The sanitizer suites and the bounded fuzz runs (below), together.
+test-sanitizers:
+	@$(MAKE) --no-print-directory test-asan test-tsan fuzz-smoke
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)
+
+# --- Sanitizers and fuzzing (cmake/sanitizers.cmake), each in its own build directory so the
+# default build is untouched. `make test-sanitizers` runs all three.
+#   test-asan   AddressSanitizer + UndefinedBehaviorSanitizer over the whole ctest suite
+#   test-tsan   ThreadSanitizer over the tests labelled concurrency (tests/sanitizers/tests.cmake)
+#   fuzz-smoke  each libFuzzer target for FUZZ_SMOKE_SECONDS; `make fuzz` for FUZZ_SECONDS
+# Any sanitizer report, in any process a test starts, fails the run.
+# The sanitizer builds use the default compiler (gcc), which compiles whatever the default
+# build does; libFuzzer needs clang.
+FUZZ_CC ?= clang
+FUZZ_CXX ?= clang++
+ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+# What the concurrency tests use; nothing else is built with ThreadSanitizer.
+TSAN_TARGETS ?= unit_tests integration_tests retrodiffusion-mcp rd-sim
+, := ,
+# Prints how long a part took, and keeps its exit status.
+timed = start=$$(date +%s); ( $(2) ); status=$$?; echo "$(1): $$(( $$(date +%s) - start )) s" \
+        "($$( [ $$status = 0 ] && echo passed || echo FAILED))"; exit $$status
+
+.PHONY: sanitizer-deps test-sanitizers test-asan test-tsan fuzz-smoke fuzz
+
+sanitizer-deps:
+	@scripts/install-deps.sh --with-e2e --with-sanitizers
+
+test-asan: sanitizer-deps
+	@$(call timed,test-asan,set -e; \
+	  [ -f $(ASAN_DIR)/CMakeCache.txt ] || cmake -S . -B $(ASAN_DIR) \
+	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=address$(,)undefined; \
+	  cmake --build $(ASAN_DIR) -j $(JOBS); \
+	  cd $(ASAN_DIR) && ctest --output-on-failure --timeout 600)
+
+test-tsan: sanitizer-deps
+	@$(call timed,test-tsan,set -e; \
+	  [ -f $(TSAN_DIR)/CMakeCache.txt ] || cmake -S . -B $(TSAN_DIR) \
+	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=thread; \
+	  cmake --build $(TSAN_DIR) -j $(JOBS) --target $(TSAN_TARGETS); \
+	  cd $(TSAN_DIR) && ctest -L concurrency --output-on-failure --timeout 600)
+
+$(FUZZ_DIR)/CMakeCache.txt:
+	CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Debug -DRDMCP_FUZZ=ON
+
+fuzz-smoke: sanitizer-deps $(FUZZ_DIR)/CMakeCache.txt
+	@$(call timed,fuzz-smoke,set -e; cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets; \
+	  tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS))
+
+fuzz: sanitizer-deps $(FUZZ_DIR)/CMakeCache.txt
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+
+# --- Container image (Dockerfile, deploy/image): built with buildah from base images made with
+# debootstrap, since no Docker engine runs here and no registry is reachable. Images and base
+# images are kept in /var/tmp/rdmcp-images (RDMCP_IMAGE_CACHE).
+#   image       builds localhost/retrodiffusion-mcp:latest and prints its size
+#   test-image  builds it, then runs two replicas against rd-sim with the official SDK clients
+.PHONY: image test-image
+
+image:
+	@scripts/install-deps.sh --with-image
+	@$(call timed,image,deploy/image/build.sh)
+
+test-image: build
+	@scripts/install-deps.sh --with-e2e --with-image
+	@$(call timed,image,deploy/image/build.sh)
+	@$(call timed,test-image,BUILD_DIR=$(abspath $(BUILD_DIR)) deploy/image/test.sh)

@@ -108,8 +108,17 @@ namespace {
 std::string dump(const Json& message) { return message.dump(-1, ' ', false, Json::error_handler_t::replace); }
 }  // namespace
 
+// Written around the serialised result rather than by copying the result into an envelope
+// object first: a result can hold megabytes of images, and tools/list a large tree. The keys
+// come in the order nlohmann's sorted objects give them, so the bytes are the same as before.
 std::string encode_result(const RequestId& id, const Json& result) {
-    return dump(Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+    const std::string id_text = dump(id);
+    const std::string result_text = dump(result);
+    std::string message;
+    message.reserve(result_text.size() + id_text.size() + 40);
+    message.append(R"({"id":)").append(id_text).append(R"(,"jsonrpc":"2.0","result":)");
+    message.append(result_text).append("}");
+    return message;
 }
 
 std::string encode_error(const RequestId& id, const RpcError& error) {

@@ -200,12 +200,15 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
                               name->dump(-1, ' ', false, Json::error_handler_t::replace) +
                               "; available tools: " + available_tool_names(tools_));
     }
-    Json arguments = Json::object();
+    // Read where they are, never copied: they may hold megabytes of base64 images.
+    static const Json kNoArguments = Json::object();
+    const Json* found = &kNoArguments;
     if (auto args = request.params.find("arguments"); args != request.params.end() &&
                                                       !args->is_null()) {
         if (!args->is_object()) return invalid_params("params.arguments must be an object");
-        arguments = *args;
+        found = &*args;
     }
+    const Json& arguments = *found;
     auto violations = validate_against_schema(arguments, tool->definition.input_schema);
     if (!violations.empty()) {
         return ToolResult::error("Invalid arguments for " + tool->definition.name + ": " +

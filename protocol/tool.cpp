@@ -53,6 +53,7 @@ void ToolRegistry::add(Tool tool) {
     if (find(tool.definition.name)) {
         throw std::logic_error("tool registered twice: " + tool.definition.name);
     }
+    definitions_.push_back(tool.definition.to_json());
     tools_.push_back(std::move(tool));
 }
 
@@ -61,12 +62,6 @@ const Tool* ToolRegistry::find(std::string_view name) const {
         if (tool.definition.name == name) return &tool;
     }
     return nullptr;
-}
-
-Json ToolRegistry::definitions_json() const {
-    Json list = Json::array();
-    for (const auto& tool : tools_) list.push_back(tool.definition.to_json());
-    return list;
 }
 
 }  // namespace rdmcp::protocol

@@ -59,10 +59,12 @@ public:
     void add(Tool tool);
     const Tool* find(std::string_view name) const;
     const std::vector<Tool>& tools() const { return tools_; }
-    Json definitions_json() const;
+    // Built as tools are added, so tools/list does not rebuild every schema on each request.
+    const Json& definitions_json() const { return definitions_; }
 
 private:
     std::vector<Tool> tools_;
+    Json definitions_ = Json::array();
 };
 
 }  // namespace rdmcp::protocol

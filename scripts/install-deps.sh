@@ -1,12 +1,38 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, and nothing that is already there.
 # Debian 12 packages for the C++ build; npm packages (pinned by package-lock.json) for the
-# end-to-end tests with the official MCP SDK clients.
+# end-to-end tests with the official MCP SDK clients and the deployment-file tests.
+#   --with-e2e    also the npm packages of tests/e2e and tests/deploy
+#   --with-image  also what building and testing the container image needs (buildah, debootstrap)
+#   --with-sanitizers  also clang and its sanitizer/libFuzzer runtimes (make test-asan, test-tsan, fuzz)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
+with_e2e=0
+with_image=0
+with_sanitizers=0
+for option in "$@"; do
+    case "$option" in
+        --with-e2e) with_e2e=1 ;;
+        --with-image) with_image=1 ;;
+        --with-sanitizers) with_sanitizers=1 ;;
+        *) echo "install-deps: unknown option $option (use --with-e2e, --with-image, --with-sanitizers)" >&2; exit 2 ;;
+    esac
+done
+
 debian_packages=(g++ make cmake pkg-config python3 libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev openssl
                  nodejs npm ca-certificates)
+# The image is built without a Docker engine: buildah (vfs storage, chroot isolation) from base
+# images that debootstrap makes, since no container registry can be reached.
+if [ "$with_image" = 1 ]; then
+    debian_packages+=(buildah debootstrap uidmap debian-archive-keyring)
+fi
+# Sanitizer and fuzzing builds use clang 14: libclang-rt-14-dev holds its ASan/UBSan/TSan and
+# libFuzzer runtimes (only recommended by clang, so named here); llvm puts llvm-symbolizer on
+# PATH, which turns the addresses in sanitizer reports into file:line.
+if [ "$with_sanitizers" = 1 ]; then
+    debian_packages+=(clang libclang-rt-14-dev llvm)
+fi
 missing=()
 for p in "${debian_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -25,9 +51,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ "${1:-}" = "--with-e2e" ]; then
-    cd "$here/tests/e2e"
-    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-        npm ci --no-audit --no-fund --loglevel=error
-    fi
+if [ "$with_e2e" = 1 ]; then
+    for dir in tests/e2e tests/deploy; do
+        cd "$here/$dir"
+        if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+            npm ci --no-audit --no-fund --loglevel=error
+        fi
+    done
 fi

@@ -4,18 +4,21 @@
 #include <functional>
 #include <map>
 
+#include "server/http_security.h"
 #include "tools/upstream_client.h"
 
 namespace rdmcp::server {
 
 namespace {
 
-// One row per option: the flag, its variable, and how to apply a value to the Config.
+// One row per option: the flag, its variable, and how to apply a value to the Config. A switch
+// takes no value on the command line (--flag, or --flag=false); its variable is true or false.
 struct Option {
     const char* flag;
     const char* env;
     const char* help;
     std::function<std::optional<std::string>(Config&, const std::string&)> apply;
+    bool is_switch = false;
 };
 
 std::optional<long long> parse_integer(const std::string& text) {
@@ -36,6 +39,42 @@ std::optional<std::string> set_bounded(long long& out, const std::string& text, 
     }
     out = *value;
     return std::nullopt;
+}
+
+std::optional<bool> parse_switch(const std::string& text) {
+    if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+    if (text == "0" || text == "false" || text == "no" || text == "off") return false;
+    return std::nullopt;
+}
+
+std::optional<std::string> set_switch(bool& out, const std::string& text, const char* what) {
+    auto value = parse_switch(text);
+    if (!value) return std::string(what) + " must be true or false, got \"" + text + "\"";
+    out = *value;
+    return std::nullopt;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        std::string item = text.substr(start, comma - start);
+        while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (!item.empty()) items.push_back(item);
+        start = comma + 1;
+    }
+    return items;
+}
+
+std::optional<std::string> set_seconds(std::chrono::seconds& out, const std::string& text,
+                                       long long lo, long long hi, const char* what) {
+    long long seconds = 0;
+    auto error = set_bounded(seconds, text, lo, hi, what);
+    if (!error) out = std::chrono::seconds(seconds);
+    return error;
 }
 
 const std::vector<Option>& options() {
@@ -101,7 +140,8 @@ const std::vector<Option>& options() {
              return error;
          }},
         {"--max-concurrency", "RD_MCP_MAX_CONCURRENCY",
-         "tool calls that may run at once (default 64; more wait their turn)",
+         "tool calls that may run at once (default 64 over stdio, where more wait their turn; "
+         "256 over HTTP, where more get 503 + Retry-After)",
          [](Config& c, const std::string& v) {
              long long n = 0;
              auto error = set_bounded(n, v, 1, 10000, "--max-concurrency");
@@ -147,6 +187,86 @@ const std::vector<Option>& options() {
              auto error = set_bounded(ms, v, 0, 600000, "--task-inline-wait-ms");
              c.task_inline_wait = std::chrono::milliseconds(ms);
              return error;
+         }},
+        {"--path", "RD_MCP_PATH", "HTTP: the MCP endpoint's path (default /mcp)",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v.size() < 2 || v.front() != '/' || v.find_first_of("?# \t") != std::string::npos) {
+                 return "--path must be a path such as /mcp, got \"" + v + "\"";
+             }
+             if (v == "/healthz" || v == "/readyz" || v == "/metrics") {
+                 return "--path must not be " + v + ", which the HTTP transport serves itself";
+             }
+             c.http_path = v;
+             return std::nullopt;
+         }},
+        {"--stateless", "RD_MCP_STATELESS",
+         "HTTP: no sessions for 2025-era clients (each request stands alone, so any replica can "
+         "answer it); 2026-07-28 clients are always stateless",
+         [](Config& c, const std::string& v) { return set_switch(c.stateless, v, "--stateless"); },
+         true},
+        {"--require-auth", "RD_MCP_REQUIRE_AUTH",
+         "HTTP: answer 401 to requests without 'Authorization: Bearer <key>' (by default "
+         "discovery, tools/list and list_available_styles work without a key)",
+         [](Config& c, const std::string& v) {
+             return set_switch(c.require_auth, v, "--require-auth");
+         },
+         true},
+        {"--allowed-origins", "RD_MCP_ALLOWED_ORIGINS",
+         "HTTP: comma-separated browser origins allowed besides loopback ones, e.g. "
+         "https://app.example.com (\"*\": any origin)",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             c.allowed_origins.clear();
+             for (const auto& origin : split_list(v)) {
+                 if (origin != "*" && !normalise_origin(origin)) {
+                     return "--allowed-origins entries must look like https://host[:port], got \"" +
+                            origin + "\"";
+                 }
+                 c.allowed_origins.push_back(origin);
+             }
+             return std::nullopt;
+         }},
+        {"--max-body-bytes", "RD_MCP_MAX_BODY_BYTES",
+         "HTTP: largest request body (default 33554432 = 32 MiB; larger gets 413)",
+         [](Config& c, const std::string& v) {
+             long long bytes = 0;
+             auto error = set_bounded(bytes, v, 1024, 1LL << 32, "--max-body-bytes");
+             c.max_body_bytes = static_cast<std::size_t>(bytes);
+             return error;
+         }},
+        {"--max-connections", "RD_MCP_MAX_CONNECTIONS",
+         "HTTP: connections served at once, one thread each (default 1024; at least twice "
+         "--max-concurrency)",
+         [](Config& c, const std::string& v) {
+             long long n = 0;
+             auto error = set_bounded(n, v, 8, 100000, "--max-connections");
+             c.max_connections = static_cast<std::size_t>(n);
+             return error;
+         }},
+        {"--max-sessions", "RD_MCP_MAX_SESSIONS",
+         "HTTP: open 2025-era sessions (default 10000; when full the least recently used idle "
+         "one is expired)",
+         [](Config& c, const std::string& v) {
+             long long n = 0;
+             auto error = set_bounded(n, v, 1, 10000000, "--max-sessions");
+             c.max_sessions = static_cast<std::size_t>(n);
+             return error;
+         }},
+        {"--session-idle-timeout", "RD_MCP_SESSION_IDLE_TIMEOUT",
+         "HTTP: seconds a session may go unused before it expires (default 1800)",
+         [](Config& c, const std::string& v) {
+             return set_seconds(c.session_idle_timeout, v, 1, 7 * 24 * 3600,
+                                "--session-idle-timeout");
+         }},
+        {"--shutdown-grace-seconds", "RD_MCP_SHUTDOWN_GRACE_SECONDS",
+         "HTTP: on SIGTERM, seconds in-flight calls get to finish before they are cancelled "
+         "(default 20)",
+         [](Config& c, const std::string& v) {
+             return set_seconds(c.shutdown_grace, v, 0, 3600, "--shutdown-grace-seconds");
+         }},
+        {"--sse-keepalive-seconds", "RD_MCP_SSE_KEEPALIVE_SECONDS",
+         "HTTP: seconds between keep-alive comments on quiet SSE streams (default 15)",
+         [](Config& c, const std::string& v) {
+             return set_seconds(c.sse_keepalive, v, 1, 3600, "--sse-keepalive-seconds");
          }},
         {"--log-level", "RD_MCP_LOG_LEVEL", "error, warn, info (default) or debug",
          [](Config& c, const std::string& v) -> std::optional<std::string> {
@@ -211,6 +331,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
             parsed.error = "unknown option \"" + arg + "\" (see --help)";
             return parsed;
         }
+        if (!has_value && option->is_switch) {
+            value = "true";
+            has_value = true;
+        }
         if (!has_value) {
             if (i + 1 >= args.size()) {
                 parsed.error = flag + " needs a value (see --help)";
@@ -224,6 +348,14 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
         }
     }
 
+    if (config.transport == Transport::Http &&
+        config.max_connections < 2 * config.effective_max_concurrency()) {
+        parsed.error = "--max-connections (" + std::to_string(config.max_connections) +
+                       ") must be at least twice --max-concurrency (" +
+                       std::to_string(config.effective_max_concurrency()) +
+                       "), so slow calls can never hold every connection";
+        return parsed;
+    }
     if (auto key = environment("RD_API_KEY")) config.api_key = *key;
     parsed.config = std::move(config);
     return parsed;
@@ -234,10 +366,11 @@ std::string usage_text() {
         "Usage: retrodiffusion-mcp [options]\n"
         "An MCP server for the RetroDiffusion pixel-art API (MCP 2026-07-28 and 2025-11-25).\n"
         "Over stdio the API key comes from RD_API_KEY; over HTTP from each request's\n"
-        "Authorization: Bearer header.\n\nOptions (each also set by the environment variable "
+        "Authorization: Bearer header.\n"
+        "HTTP serves one MCP endpoint (--path) plus GET /healthz, /readyz and /metrics.\n\nOptions (each also set by the environment variable "
         "shown):\n";
     for (const auto& option : options()) {
-        std::string left = std::string("  ") + option.flag + " VALUE";
+        std::string left = std::string("  ") + option.flag + (option.is_switch ? "" : " VALUE");
         left.resize(std::max<std::size_t>(left.size() + 1, 28), ' ');
         text += left + option.help + "  [" + option.env + "]\n";
     }

@@ -23,7 +23,9 @@ struct Config {
     std::string upstream_ca_file;
     std::size_t upstream_max_response_bytes = 128u << 20;
     std::size_t max_message_bytes = 64u << 20;  // a line on stdio
-    std::size_t max_concurrency = 64;           // tool calls running at once
+    // Tool calls running at once; unset: 64 over stdio, 256 over HTTP (they mostly wait on the
+    // upstream, so well above the core count).
+    std::optional<std::size_t> max_concurrency;
     LogLevel log_level = LogLevel::Info;
     std::string output_dir;                       // stdio: save every generated image here
     std::size_t inline_image_budget = 512u << 10; // decoded bytes of images inline per result
@@ -32,6 +34,22 @@ struct Config {
     std::chrono::milliseconds task_inline_wait{4000};
     // stdio only: the caller's key, from RD_API_KEY. Over HTTP each request brings its own.
     std::string api_key;
+
+    // HTTP only.
+    std::string http_path = "/mcp";
+    bool stateless = false;       // legacy clients without sessions
+    bool require_auth = false;    // 401 without a key
+    std::vector<std::string> allowed_origins;  // browser origins besides loopback ("*": any)
+    std::size_t max_body_bytes = 32u << 20;
+    std::size_t max_connections = 1024;
+    std::size_t max_sessions = 10000;
+    std::chrono::seconds session_idle_timeout{1800};
+    std::chrono::seconds shutdown_grace{20};
+    std::chrono::seconds sse_keepalive{15};
+
+    std::size_t effective_max_concurrency() const {
+        return max_concurrency.value_or(transport == Transport::Http ? 256 : 64);
+    }
 };
 
 struct ParsedCommandLine {

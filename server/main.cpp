@@ -8,6 +8,7 @@
 
 #include "protocol/mcp_server.h"
 #include "server/config.h"
+#include "server/http_transport.h"
 #include "server/log.h"
 #include "server/stdio_transport.h"
 #include "tools/retrodiffusion_tools.h"
@@ -58,7 +59,7 @@ int serve_stdio(const server::Config& config, server::Logger& logger) {
     server::StdioTransport transport(server,
                                      {.api_key = config.api_key,
                                       .max_message_bytes = config.max_message_bytes,
-                                      .max_concurrency = config.max_concurrency},
+                                      .max_concurrency = config.effective_max_concurrency()},
                                      logger);
     sigset_t signals = shutdown_signals();
     sigaddset(&signals, SIGUSR1);  // our own wake-up when stdin ends first
@@ -75,6 +76,48 @@ int serve_stdio(const server::Config& config, server::Logger& logger) {
                             {"api_key", config.api_key.empty() ? "absent" : "present"}});
     const int code = transport.run();
     // Wake the signal thread if no signal came, so it can be joined.
+    pthread_kill(signal_thread.native_handle(), SIGUSR1);
+    signal_thread.join();
+    return code;
+}
+
+server::HttpOptions http_options(const server::Config& config) {
+    server::HttpOptions options;
+    options.host = config.host;
+    options.port = config.port;
+    options.path = config.http_path;
+    options.stateless = config.stateless;
+    options.require_auth = config.require_auth;
+    options.allowed_origins = config.allowed_origins;
+    options.max_body_bytes = config.max_body_bytes;
+    options.max_concurrency = config.effective_max_concurrency();
+    options.max_connections = config.max_connections;
+    options.max_sessions = config.max_sessions;
+    options.session_idle_timeout = config.session_idle_timeout;
+    options.shutdown_grace = config.shutdown_grace;
+    options.sse_keepalive = config.sse_keepalive;
+    return options;
+}
+
+// Over HTTP the key arrives with each request; SIGTERM drains (in-flight calls finish within
+// the grace period) and the process exits 0.
+int serve_http(const server::Config& config, server::Logger& logger) {
+    const auto server = make_server(config);
+    server::HttpTransport transport(server, http_options(config), logger);
+    transport.bind();
+    sigset_t signals = shutdown_signals();
+    sigaddset(&signals, SIGUSR1);  // our own wake-up when the transport ends on its own
+    std::thread signal_thread([&] {
+        int signal = 0;
+        if (sigwait(&signals, &signal) == 0 && signal != SIGUSR1) {
+            logger.info("shutdown", {{"signal", std::to_string(signal)}});
+            transport.shutdown();
+        }
+    });
+    logger.info("started", {{"transport", "http"},
+                            {"version", kServerVersion},
+                            {"upstream", config.upstream_url}});
+    const int code = transport.run();
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
     signal_thread.join();
     return code;
@@ -104,9 +147,7 @@ int main(int argc, char** argv) {
 
     server::Logger logger(config.log_level);
     try {
-        if (config.transport == server::Transport::Http) {
-            return fail("--transport http is not available in this build yet; use stdio");
-        }
+        if (config.transport == server::Transport::Http) return serve_http(config, logger);
         return serve_stdio(config, logger);
     } catch (const std::exception& e) {
         return fail(e.what());

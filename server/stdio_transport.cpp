@@ -13,6 +13,7 @@ using protocol::Json;
 
 namespace {
 constexpr std::size_t kReadChunk = 1 << 16;
+constexpr std::size_t kKeptBufferBytes = 1 << 20;
 
 std::string outcome_name(const protocol::Outcome& outcome) {
     if (const auto* error = std::get_if<protocol::RpcError>(&outcome)) {
@@ -76,7 +77,12 @@ int StdioTransport::run() {
             }
             if (newline == std::string_view::npos) break;
             if (!discarding) handle_frame(buffer);
-            buffer.clear();
+            // After a large message (images), give its memory back rather than keep it forever.
+            if (buffer.capacity() > kKeptBufferBytes) {
+                std::string().swap(buffer);
+            } else {
+                buffer.clear();
+            }
             discarding = false;
             start = newline + 1;
         }

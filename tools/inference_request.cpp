@@ -38,8 +38,9 @@ std::string rejection(const Style& s, const Json& arguments, const std::string& 
            corrected_example(s, arguments);
 }
 
-std::optional<std::string> check_against_style(const Style& s, const Json& args, int width,
-                                               int height, int num_images) {
+// `images` holds the image fields (the caller's arguments), `args` everything else.
+std::optional<std::string> check_against_style(const Style& s, const Json& args, const Json& images,
+                                               int width, int height, int num_images) {
     const bool width_ok = width >= s.min_width && width <= s.max_width;
     const bool height_ok = height >= s.min_height && height <= s.max_height;
     if (!width_ok || !height_ok || (s.square_only && width != height)) {
@@ -50,14 +51,14 @@ std::optional<std::string> check_against_style(const Style& s, const Json& args,
         return rejection(s, args, "'num_images' must be at most " + std::to_string(s.max_images) +
                                       " for this style, got " + std::to_string(num_images));
     }
-    if (s.requires_input_image && !args.contains("input_image")) {
+    if (s.requires_input_image && !images.contains("input_image")) {
         return rejection(s, args, "'input_image' is required (a base64 PNG" +
                                       std::string(s.kind == StyleKind::AdvancedAnimation
                                                       ? " start frame matching width and height"
                                                       : "") +
                                       ")");
     }
-    if (auto refs = args.find("reference_images"); refs != args.end() && !refs->empty()) {
+    if (auto refs = images.find("reference_images"); refs != images.end() && !refs->empty()) {
         if (s.max_reference_images == 0) {
             return rejection(s, args, "'reference_images' is not supported by this style (RD Pro "
                                       "styles and some animations take them); remove it");
@@ -72,27 +73,42 @@ std::optional<std::string> check_against_style(const Style& s, const Json& args,
     return std::nullopt;
 }
 
-// Replaces an image argument with the raw base64 the API wants (data: prefix stripped, local
-// file read), after checking that it is an image.
-std::optional<std::string> resolve_image_field(Json& body, const char* field,
+constexpr const char* kImageFields[] = {"input_image", "extra_input_image", "input_palette",
+                                        "reference_images"};
+
+bool is_image_field(const std::string& name) {
+    for (const char* field : kImageFields) {
+        if (name == field) return true;
+    }
+    return false;
+}
+
+// Puts an image argument into the body as the raw base64 the API wants (data: prefix stripped,
+// local file read), after checking that it is an image. The argument is read in place: the one
+// copy of its (possibly megabytes of) base64 is the one that goes into the body.
+std::optional<std::string> resolve_image_field(const Json& arguments, Json& body, const char* field,
                                                const ImageInputPolicy& policy) {
-    auto it = body.find(field);
-    if (it == body.end() || it->is_null()) return std::nullopt;
+    auto it = arguments.find(field);
+    if (it == arguments.end()) return std::nullopt;
     if (it->is_string()) {
         auto resolved = resolve_image_input(field, it->get_ref<const std::string&>(), policy);
         if (auto* error = std::get_if<std::string>(&resolved)) return *error;
-        *it = std::move(std::get<ImageInput>(resolved).base64);
+        body[field] = std::move(std::get<ImageInput>(resolved).base64);
         return std::nullopt;
     }
     if (it->is_array()) {
+        Json resolved_images = Json::array();
         for (std::size_t i = 0; i < it->size(); ++i) {
             const std::string name = std::string(field) + "[" + std::to_string(i) + "]";
             if (!(*it)[i].is_string()) return "'" + name + "' must be a base64 image string";
             auto resolved = resolve_image_input(name, (*it)[i].get_ref<const std::string&>(), policy);
             if (auto* error = std::get_if<std::string>(&resolved)) return *error;
-            (*it)[i] = std::move(std::get<ImageInput>(resolved).base64);
+            resolved_images.push_back(std::move(std::get<ImageInput>(resolved).base64));
         }
+        body[field] = std::move(resolved_images);
+        return std::nullopt;
     }
+    body[field] = *it;  // null or another type: the API decides, as before
     return std::nullopt;
 }
 
@@ -101,7 +117,11 @@ std::optional<std::string> resolve_image_field(Json& body, const char* field,
 std::variant<InferenceRequest, std::string> build_inference_request(const Json& arguments,
                                                                      const ImageInputPolicy& images) {
     InferenceRequest request;
-    request.body = arguments;
+    // Everything but the images is copied here; the images are copied once, when resolved.
+    request.body = Json::object();
+    for (auto it = arguments.begin(); it != arguments.end(); ++it) {
+        if (!is_image_field(it.key())) request.body[it.key()] = it.value();
+    }
     if (auto dir = request.body.find(kOutputDirArgument); dir != request.body.end()) {
         if (!images.allow_local_files) {
             return std::string("'output_dir' only works when the server runs locally over stdio; "
@@ -121,14 +141,14 @@ std::variant<InferenceRequest, std::string> build_inference_request(const Json& 
     if (request.style) {
         request.prompt_style = request.style->id;  // old names go out as the current ones
         request.body["prompt_style"] = request.prompt_style;
-        if (auto problem = check_against_style(*request.style, request.body, request.width,
-                                               request.height, request.num_images)) {
+        if (auto problem = check_against_style(*request.style, request.body, arguments,
+                                               request.width, request.height, request.num_images)) {
             return *problem;
         }
     }
 
-    for (const char* field : {"input_image", "extra_input_image", "input_palette", "reference_images"}) {
-        if (auto problem = resolve_image_field(request.body, field, images)) return *problem;
+    for (const char* field : kImageFields) {
+        if (auto problem = resolve_image_field(arguments, request.body, field, images)) return *problem;
     }
     return request;
 }

@@ -2,7 +2,11 @@
 
 #include <httplib.h>
 
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <vector>
 
@@ -15,10 +19,17 @@ using protocol::RequestContext;
 
 // Idle keep-alive connections to the API, so a call does not pay a TCP and TLS handshake.
 // Each httplib::Client holds one connection and serves one call at a time.
+//
+// Over HTTPS every httplib::Client has its own SSL_CTX, which by default parses the whole
+// system CA bundle into its own certificate store: about 1 MB and a few milliseconds of CPU per
+// new connection, i.e. per call in flight beyond the idle ones. The pool loads the trusted CAs
+// once, into one store that every client's SSL_CTX shares (reference-counted by OpenSSL).
 class ConnectionPool {
   public:
     ConnectionPool(std::string origin, const UpstreamConfig& config)
-        : origin_(std::move(origin)), config_(config) {}
+        : origin_(std::move(origin)), config_(config) {
+        if (origin_.rfind("https://", 0) == 0) trusted_ = load_trusted_cas();
+    }
 
     std::unique_ptr<httplib::Client> acquire() {
         {
@@ -38,20 +49,58 @@ class ConnectionPool {
     }
 
   private:
+    struct StoreFree {
+        void operator()(X509_STORE* store) const { X509_STORE_free(store); }
+    };
+    using Store = std::unique_ptr<X509_STORE, StoreFree>;
+
+    // The CAs --upstream-ca-file names, or the system's (SSL_CERT_FILE/SSL_CERT_DIR honoured), as
+    // SSL_CTX_load_verify_locations / SSL_CTX_set_default_verify_paths would load them.
+    Store load_trusted_cas() const {
+        Store store(X509_STORE_new());
+        if (!store) return nullptr;
+        const bool loaded = config_.ca_file.empty()
+                                ? X509_STORE_set_default_paths(store.get()) == 1
+                                : X509_STORE_load_locations(store.get(), config_.ca_file.c_str(), nullptr) == 1;
+        if (!loaded) return nullptr;  // each client loads its own, and reports what fails
+        return store;
+    }
+
     std::unique_ptr<httplib::Client> connect() const {
         auto client = std::make_unique<httplib::Client>(origin_);
         client->set_connection_timeout(config_.connect_timeout);
         client->set_read_timeout(config_.read_timeout);
         client->set_write_timeout(std::chrono::seconds(60));
         client->set_keep_alive(true);
+        // cpp-httplib writes a request's headers and body separately: with Nagle's algorithm
+        // the body would wait for the API's delayed ACK of the headers (40 ms on Linux).
+        client->set_tcp_nodelay(true);
         client->set_follow_location(false);
         client->enable_server_certificate_verification(true);
-        if (!config_.ca_file.empty()) client->set_ca_cert_path(config_.ca_file);
+        if (trusted_ && X509_STORE_up_ref(trusted_.get()) == 1) {
+            client->set_ca_cert_store(trusted_.get());  // the client's SSL_CTX holds one reference
+            // cpp-httplib loads CAs into the store on the first connection: point it at what is
+            // already there (a directory lookup is added once and costs nothing to repeat; a
+            // file would be parsed again), so nothing is loaded twice.
+            if (config_.ca_file.empty()) {
+                client->set_ca_cert_path("", default_cert_dir().c_str());
+            } else {
+                client->set_ca_cert_path(config_.ca_file);
+            }
+        } else if (!config_.ca_file.empty()) {
+            client->set_ca_cert_path(config_.ca_file);
+        }
         return client;
+    }
+
+    static std::string default_cert_dir() {
+        const char* from_environment = std::getenv(X509_get_default_cert_dir_env());
+        return from_environment && *from_environment ? from_environment : X509_get_default_cert_dir();
     }
 
     const std::string origin_;
     const UpstreamConfig config_;
+    Store trusted_;  // null for plain HTTP, or if loading failed
     std::mutex mutex_;
     std::vector<std::unique_ptr<httplib::Client>> idle_;
 };
@@ -59,7 +108,7 @@ class ConnectionPool {
 struct UpstreamClient::Call {
     std::string method;  // GET, POST, PATCH, DELETE
     std::string path;    // "/v1/inferences"
-    std::optional<Json> body;
+    const Json* body;    // the caller's, alive for the call; never copied (it may hold megabytes)
     bool idempotent;
 };
 
@@ -166,21 +215,21 @@ UpstreamClient::UpstreamClient(UpstreamConfig config) : config_(std::move(config
 UpstreamClient::~UpstreamClient() = default;
 
 UpstreamResult UpstreamClient::get(const std::string& path, const RequestContext& context) const {
-    return send({"GET", path, std::nullopt, true}, context);
+    return send({"GET", path, nullptr, true}, context);
 }
 
 UpstreamResult UpstreamClient::post(const std::string& path, const Json& body,
                                     const RequestContext& context) const {
-    return send({"POST", path, body, false}, context);
+    return send({"POST", path, &body, false}, context);
 }
 
 UpstreamResult UpstreamClient::patch(const std::string& path, const Json& body,
                                      const RequestContext& context) const {
-    return send({"PATCH", path, body, false}, context);
+    return send({"PATCH", path, &body, false}, context);
 }
 
 UpstreamResult UpstreamClient::del(const std::string& path, const RequestContext& context) const {
-    return send({"DELETE", path, std::nullopt, false}, context);
+    return send({"DELETE", path, nullptr, false}, context);
 }
 
 UpstreamResult UpstreamClient::send(const Call& call, const RequestContext& context) const {
@@ -213,16 +262,12 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
         {"Accept", "application/json"},
         {"User-Agent", std::string(kServerName) + "/" + kServerVersion},
     };
-    const std::string target = path_prefix_ + call.path;
-    const std::string body =
-        call.body ? call.body->dump(-1, ' ', false, Json::error_handler_t::replace) : std::string();
-
     httplib::Request request;
     request.method = call.method;
-    request.path = target;
+    request.path = path_prefix_ + call.path;
     request.headers = std::move(headers);
     if (call.body) {
-        request.body = body;
+        request.body = call.body->dump(-1, ' ', false, Json::error_handler_t::replace);
         request.headers.emplace("Content-Type", "application/json");
     }
 
@@ -258,14 +303,18 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
 
     auto client = pool_->acquire();
     std::atomic<bool> interrupted{false};
-    httplib::Result response = [&] {
+    httplib::Response response;
+    auto failure = httplib::Error::Success;
+    const bool answered = [&] {
         // Cancellation shuts the socket down, which wakes the blocked read at once.
         protocol::CancellationHook hook(*context.cancellation, [&] {
             interrupted = true;
             client->stop();
         });
-        return client->send(request);
+        // This overload sends `request` as it is; send(const Request&) would copy it, body and all.
+        return client->send(request, response, failure);
     }();
+    request.body = std::string();  // the body is sent: free it before the answer is parsed
 
     if (interrupted) {
         result.error = transport_error(httplib::Error::Canceled, true, false);
@@ -277,19 +326,19 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
                                              std::to_string(config_.max_response_bytes) + " bytes");
         return result;
     }
-    if (!response) {
+    if (!answered) {
         const bool timed_out =
             overdue || std::chrono::steady_clock::now() - started >=
                            config_.read_timeout - std::chrono::seconds(1);
-        result.error = transport_error(response.error(), false, timed_out);
+        result.error = transport_error(failure, false, timed_out);
         return result;  // the connection is in an unknown state: drop it
     }
 
-    result.status = response->status;
-    const bool reusable = response->get_header_value("Connection") != "close";
+    result.status = response.status;
+    const bool reusable = response.get_header_value("Connection") != "close";
     if (result.status < 200 || result.status >= 300) {
         auto error = UpstreamError::of(UpstreamError::Kind::Http, "", result.status);
-        error.retry_after = read_retry_after(*response);
+        error.retry_after = read_retry_after(response);
         read_error_body(received, error);
         result.error = std::move(error);
     } else {

@@ -57,3 +57,53 @@ TEST_CASE("--help and --version are recognised anywhere") {
     CHECK(usage_text().find("--upstream-url") != std::string::npos);
     CHECK(usage_text().find("RD_API_BASE_URL") != std::string::npos);
 }
+
+TEST_CASE("HTTP flags: defaults, switches, lists and their variables") {
+    auto defaults = parse({"--transport", "http"});
+    REQUIRE(defaults.config);
+    CHECK(defaults.config->http_path == "/mcp");
+    CHECK_FALSE(defaults.config->stateless);
+    CHECK_FALSE(defaults.config->require_auth);
+    CHECK(defaults.config->max_body_bytes == 32u << 20);
+    CHECK(defaults.config->max_sessions == 10000);
+    CHECK(defaults.config->session_idle_timeout == std::chrono::seconds(1800));
+    CHECK(defaults.config->shutdown_grace == std::chrono::seconds(20));
+    CHECK(defaults.config->effective_max_concurrency() == 256);
+    CHECK(parse({}).config->effective_max_concurrency() == 64);  // stdio keeps 64
+    CHECK(parse({"--transport", "http", "--max-concurrency", "8"}).config->effective_max_concurrency() == 8);
+
+    auto parsed = parse({"--transport", "http", "--stateless", "--require-auth=true", "--path", "/rd",
+                         "--allowed-origins", "https://a.example, http://b.example:3000",
+                         "--max-sessions", "5", "--session-idle-timeout", "60",
+                         "--shutdown-grace-seconds", "3", "--max-body-bytes", "2048"});
+    REQUIRE(parsed.config);
+    CHECK(parsed.config->stateless);
+    CHECK(parsed.config->require_auth);
+    CHECK(parsed.config->http_path == "/rd");
+    CHECK(parsed.config->allowed_origins ==
+          std::vector<std::string>{"https://a.example", "http://b.example:3000"});
+    CHECK(parsed.config->max_sessions == 5);
+    CHECK(parsed.config->session_idle_timeout == std::chrono::seconds(60));
+    CHECK(parsed.config->shutdown_grace == std::chrono::seconds(3));
+    CHECK(parsed.config->max_body_bytes == 2048);
+
+    auto from_env = parse({"--transport", "http"}, {{"RD_MCP_STATELESS", "true"}, {"RD_MCP_PATH", "/x"},
+                                                    {"RD_MCP_REQUIRE_AUTH", "0"}});
+    REQUIRE(from_env.config);
+    CHECK(from_env.config->stateless);
+    CHECK_FALSE(from_env.config->require_auth);
+    CHECK(from_env.config->http_path == "/x");
+    CHECK_FALSE(parse({"--stateless=false"}).config->stateless);
+}
+
+TEST_CASE("HTTP flag errors are one clear line") {
+    CHECK(parse({"--path", "mcp"}).error == "--path must be a path such as /mcp, got \"mcp\"");
+    CHECK(parse({"--path", "/metrics"}).error.find("serves itself") != std::string::npos);
+    CHECK(parse({"--allowed-origins", "not an origin"}).error.find("https://host[:port]") != std::string::npos);
+    CHECK(parse({}, {{"RD_MCP_STATELESS", "maybe"}}).error ==
+          "--stateless must be true or false, got \"maybe\" (from RD_MCP_STATELESS)");
+    CHECK(parse({"--transport", "http", "--max-concurrency", "600"}).error.find("--max-connections") !=
+          std::string::npos);
+    CHECK(usage_text().find("--require-auth ") != std::string::npos);
+    CHECK(usage_text().find("--require-auth VALUE") == std::string::npos);
+}

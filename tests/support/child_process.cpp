@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -34,6 +36,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::map<std::string, 
     for (auto& e : env_strings) c_env.push_back(e.data());
     c_env.push_back(nullptr);
 
+    program_ = argv.front();
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -62,6 +65,7 @@ ChildProcess::~ChildProcess() {
         ::kill(pid_, SIGKILL);
         wait(std::chrono::seconds(5));
     }
+    keep_log();
     for (int fd : {stdin_fd_, stdout_fd_, stderr_fd_}) {
         if (fd >= 0) ::close(fd);
     }
@@ -132,6 +136,16 @@ void ChildProcess::drain_stderr() {
         if (n <= 0) return;
         stderr_buffer_.append(chunk, static_cast<std::size_t>(n));
     }
+}
+
+// Everything a child logged is kept for the suite-wide scan for API keys (log_key_scan).
+void ChildProcess::keep_log() {
+    const char* dir = std::getenv("RDMCP_TEST_LOG_DIR");
+    if (!dir || !*dir) return;
+    drain_stderr();
+    std::filesystem::create_directories(dir);
+    const auto name = std::filesystem::path(program_).filename().string();
+    std::ofstream(std::filesystem::path(dir) / (name + "-" + std::to_string(pid_) + ".log")) << stderr_buffer_;
 }
 
 std::string ChildProcess::stderr_text() {

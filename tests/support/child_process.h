@@ -36,7 +36,9 @@ public:
 
 private:
     void drain_stderr();
+    void keep_log();
 
+    std::string program_;
     pid_t pid_ = -1;
     int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1;
     std::string stdout_buffer_, stderr_buffer_;

@@ -1,0 +1,99 @@
+#pragma once
+// Runs MCP requests that the endpoint has accepted and prepared, and owns what they share:
+//  - requests that answer at once (ping, tools/list, discovery, initialize) run on the
+//    connection's thread and never wait for anything;
+//  - requests that may wait on the upstream (MCP's may_block: tools/call, tasks/get) take a
+//    slot (--max-concurrency; none left: 503 + Retry-After) and run on a worker, while the
+//    connection's thread streams the answer (SSE when the client accepts it, else one JSON
+//    body) and cancels the request if the client goes away;
+//  - long-lived streams (subscriptions/listen, a legacy session's GET stream) take a stream
+//    permit and end on shutdown.
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "protocol/in_flight.h"
+#include "protocol/mcp_server.h"
+#include "server/http_admission.h"
+#include "server/http_mcp_headers.h"
+#include "server/http_options.h"
+#include "server/http_replies.h"
+#include "server/http_request_log.h"
+#include "server/http_session_store.h"
+#include "server/http_sse.h"
+#include "server/worker_pool.h"
+
+namespace rdmcp::server {
+
+// The reason in-flight requests are cancelled with when the grace period ends: their answers
+// are still sent (the client did not cancel them).
+inline constexpr const char* kShutdownReason = "the server is shutting down";
+
+// One prepared request and everything it needs to be answered.
+struct Exchange {
+    protocol::Request request;
+    std::shared_ptr<protocol::RequestContext> context;
+    // The handshake state the engine reads (and `initialize` writes).
+    std::shared_ptr<protocol::LegacySession> legacy;
+    // A legacy session's lease: keeps it from expiring while the request runs.
+    std::shared_ptr<SessionStore::Lease> session;
+    Accepts accepts;
+    Era era = Era::Modern;
+    ExchangeRecord record;
+};
+
+class ExchangeRunner {
+  public:
+    ExchangeRunner(const protocol::McpServer& server, const HttpOptions& options, RequestLog& log,
+                   const std::atomic<bool>& draining);
+    ~ExchangeRunner();
+
+    // Answers a request: at once, or streamed from a worker (see above).
+    void run(Exchange exchange, httplib::Response& response);
+    // subscriptions/listen: acknowledged, then kept open with keep-alive comments until the
+    // client leaves or the server shuts down (then it gets the graceful completion result).
+    void listen(Exchange exchange, httplib::Response& response);
+    // A legacy session's standalone GET stream: we send no server-initiated messages, so it
+    // carries keep-alive comments until the client leaves, the session ends or we shut down.
+    void session_stream(std::shared_ptr<SessionStore::Lease> session, ExchangeRecord record,
+                        httplib::Response& response);
+
+    // Shutdown: waits until no request is being answered (true) or the timeout passed.
+    bool wait_idle(std::chrono::milliseconds timeout);
+    void cancel_all(const std::string& reason);
+    void stop_workers();  // after the last connection is gone
+
+    long requests_in_flight() const { return requests_in_flight_.load(); }
+    std::size_t slots_in_use() const { return slots_.in_use(); }
+    std::size_t slots() const { return slots_.limit(); }
+    std::size_t open_streams() const { return streams_.in_use(); }
+
+  private:
+    void answer_inline(Exchange& exchange, httplib::Response& response);
+    void answer_streamed(Exchange exchange, httplib::Response& response);
+    void complete(Exchange& exchange, ResponseChannel& channel, bool sse,
+                  const protocol::Json& serial);
+    protocol::Outcome handle(Exchange& exchange) const;
+    void begin_request();
+    void end_request();
+
+    const protocol::McpServer& server_;
+    const HttpOptions& options_;
+    RequestLog& log_;
+    const std::atomic<bool>& draining_;
+    Admission slots_;
+    Admission streams_;
+    WorkerPool workers_;
+    protocol::InFlightRequests in_flight_;  // every streamed request, by serial number
+    std::atomic<unsigned long long> serial_{0};
+    std::atomic<long> requests_in_flight_{0};
+    std::mutex idle_mutex_;
+    std::condition_variable idle_;
+};
+
+}  // namespace rdmcp::server

@@ -1,0 +1,350 @@
+#include "server/http_mcp_endpoint.h"
+
+#include <exception>
+
+#include "protocol/versions.h"
+#include "server/http_replies.h"
+
+namespace rdmcp::server {
+
+using protocol::Json;
+using protocol::RpcError;
+
+namespace {
+
+// What 2025-era clients assume when no MCP-Protocol-Version header comes (basic/transports).
+constexpr std::string_view kVersionWithoutHeader = "2025-03-26";
+constexpr int kErrorSessionNotFound = -32001;  // as the official SDKs answer it
+
+Json id_of(const protocol::Decoded& message) {
+    if (const auto* request = std::get_if<protocol::Request>(&message)) return request->id;
+    return nullptr;
+}
+
+std::string method_of(const protocol::Decoded& message) {
+    if (const auto* request = std::get_if<protocol::Request>(&message)) return request->method;
+    if (const auto* notification = std::get_if<protocol::Notification>(&message)) {
+        return notification->method;
+    }
+    if (std::holds_alternative<protocol::ClientResponse>(message)) return "response";
+    return "invalid";
+}
+
+const char* era_name(Era era) { return era == Era::Modern ? "modern" : "legacy"; }
+
+}  // namespace
+
+McpHeaders read_mcp_headers(const httplib::Request& request) {
+    return {header_value(request, "MCP-Protocol-Version"), header_value(request, "Mcp-Method"),
+            header_value(request, "Mcp-Name"), header_value(request, "Mcp-Session-Id")};
+}
+
+McpEndpoint::McpEndpoint(const protocol::McpServer& server, const HttpOptions& options,
+                         RequestLog& log, const std::atomic<bool>& draining)
+    : server_(server),
+      options_(options),
+      log_(log),
+      draining_(draining),
+      sessions_(options.max_sessions, options.session_idle_timeout),
+      runner_(server, options, log, draining) {}
+
+bool McpEndpoint::refuse_while_draining(const Json& id, const Caller& caller,
+                                        httplib::Response& response) {
+    if (!draining_.load()) return false;
+    response.set_header("Connection", "close");
+    reply_unavailable(response, id, "the server is shutting down; retry in a moment", 5);
+    log_.record(caller.record, 503, "rejected", "shutting down");
+    return true;
+}
+
+Exchange McpEndpoint::make_exchange(const httplib::Request& request, protocol::Request message,
+                                    Caller& caller, Era era) {
+    Exchange exchange;
+    exchange.context = std::make_shared<protocol::RequestContext>();
+    exchange.context->api_key = caller.api_key;
+    exchange.context->log_id = caller.record.log_id;
+    exchange.accepts = parse_accept(header_value(request, "Accept"));
+    exchange.era = era;
+    exchange.record = caller.record;
+    exchange.record.era = era_name(era);
+    exchange.record.method = message.method;
+    if (message.method == "tools/call") {
+        if (auto name = message.params.find("name");
+            name != message.params.end() && name->is_string()) {
+            exchange.record.tool = name->get<std::string>();
+        }
+    }
+    exchange.request = std::move(message);
+    return exchange;
+}
+
+void McpEndpoint::post(const httplib::Request& request, httplib::Response& response,
+                       std::string body, Caller caller) {
+    if (!is_json_content_type(header_value(request, "Content-Type"))) {
+        reply_error(response, 415, nullptr,
+                    {protocol::error_code::kInvalidRequest,
+                     "Content-Type must be application/json: the body is one JSON-RPC message",
+                     {}});
+        log_.record(caller.record, 415, "rejected", "content type");
+        return;
+    }
+    auto message = protocol::decode(body, {options_.max_json_depth});
+    body.clear();
+    caller.record.method = method_of(message);
+    if (auto* failure = std::get_if<protocol::DecodeFailure>(&message)) {
+        // A notification we cannot read gets no id (it had none to give).
+        reply_error(response, 400, failure->answerable ? failure->id : Json(), failure->error);
+        log_.record(caller.record, 400, "rejected", failure->error.message);
+        return;
+    }
+    const Json id = id_of(message);
+    if (std::holds_alternative<protocol::Request>(message)) {
+        const auto accepts = parse_accept(header_value(request, "Accept"));
+        if (!accepts.json && !accepts.sse) {
+            reply_error(response, 406, id,
+                        {protocol::error_code::kInvalidRequest,
+                         "the Accept header must admit application/json and text/event-stream",
+                         {}});
+            log_.record(caller.record, 406, "rejected", "accept");
+            return;
+        }
+    }
+    const auto headers = read_mcp_headers(request);
+    auto era = classify(message, headers);
+    if (auto* rejection = std::get_if<Rejection>(&era)) {
+        reply_error(response, rejection->http_status, id, rejection->error);
+        log_.record(caller.record, rejection->http_status, "rejected", rejection->error.message);
+        return;
+    }
+    caller.record.era = era_name(std::get<Era>(era));
+    if (std::get<Era>(era) == Era::Modern) {
+        post_modern(request, response, std::move(message), headers, caller);
+    } else {
+        post_legacy(request, response, std::move(message), headers, caller);
+    }
+}
+
+void McpEndpoint::post_modern(const httplib::Request& request, httplib::Response& response,
+                              protocol::Decoded message, const McpHeaders& headers,
+                              Caller& caller) {
+    auto* request_message = std::get_if<protocol::Request>(&message);
+    if (!request_message) {
+        // 2026-07-28 defines no client notifications over HTTP: closing a stream is how a
+        // request is cancelled. Accepted and dropped.
+        reply_empty(response, 202);
+        log_.record(caller.record, 202, "accepted");
+        return;
+    }
+    const Json id = request_message->id;
+    if (auto rejection = check_standard_headers(*request_message, headers)) {
+        reply_error(response, rejection->http_status, id, rejection->error);
+        log_.record(caller.record, rejection->http_status, "rejected", rejection->error.message);
+        return;
+    }
+    if (refuse_while_draining(id, caller, response)) return;
+
+    Exchange exchange = make_exchange(request, std::move(*request_message), caller, Era::Modern);
+    exchange.legacy = std::make_shared<protocol::LegacySession>();  // never used by modern requests
+    if (auto error = server_.prepare(exchange.request, *exchange.legacy, *exchange.context)) {
+        const int status = status_for_prepare_error(*error);
+        reply_error(response, status, id, *error);
+        log_.record(exchange.record, status, "error", error->message);
+        return;
+    }
+    if (exchange.request.method == "subscriptions/listen") {
+        runner_.listen(std::move(exchange), response);
+    } else {
+        runner_.run(std::move(exchange), response);
+    }
+}
+
+bool McpEndpoint::legacy_version_ok(const McpHeaders& headers, const Json& id, const Caller& caller,
+                                    httplib::Response& response) {
+    if (!headers.protocol_version || protocol::is_supported_version(*headers.protocol_version)) {
+        return true;
+    }
+    reply_error(response, 400, id,
+                {protocol::error_code::kUnsupportedProtocolVersion,
+                 "Unsupported MCP-Protocol-Version header \"" + *headers.protocol_version + "\"",
+                 Json{{"supported", protocol::supported_versions_list()},
+                      {"requested", *headers.protocol_version}}});
+    log_.record(caller.record, 400, "rejected", "unsupported MCP-Protocol-Version");
+    return false;
+}
+
+std::shared_ptr<SessionStore::Lease> McpEndpoint::session_for(const McpHeaders& headers,
+                                                              const Caller& caller, const Json& id,
+                                                              httplib::Response& response) {
+    if (!headers.session_id || headers.session_id->empty()) {
+        reply_error(response, 400, id,
+                    {protocol::error_code::kInvalidRequest,
+                     "Bad Request: the Mcp-Session-Id header is required; send initialize first "
+                     "to open a session (or speak MCP 2026-07-28, which needs none)",
+                     {}});
+        log_.record(caller.record, 400, "rejected", "no session id");
+        return nullptr;
+    }
+    auto lease = sessions_.find(*headers.session_id, caller.api_key);
+    if (!lease) {
+        reply_error(response, 404, id,
+                    {kErrorSessionNotFound,
+                     "Session not found: it expired, was ended, or was opened with another key; "
+                     "send initialize to open a new session",
+                     {}});
+        log_.record(caller.record, 404, "rejected", "unknown session");
+    }
+    return lease;
+}
+
+void McpEndpoint::post_legacy(const httplib::Request& request, httplib::Response& response,
+                              protocol::Decoded message, const McpHeaders& headers,
+                              Caller& caller) {
+    const Json id = id_of(message);
+    if (!legacy_version_ok(headers, id, caller, response)) return;
+    auto* request_message = std::get_if<protocol::Request>(&message);
+    if (request_message && request_message->method == "initialize") {
+        legacy_initialize(request, response, std::move(*request_message), caller);
+        return;
+    }
+
+    std::shared_ptr<SessionStore::Lease> lease;
+    if (!options_.stateless) {
+        lease = session_for(headers, caller, id, response);
+        if (!lease) return;
+    }
+    if (!request_message) {
+        // notifications/cancelled reaches the session's requests; a client's response (to a
+        // request we never send) and other notifications are accepted and dropped. Without
+        // sessions there is nothing a cancellation could reach.
+        if (auto* notification = std::get_if<protocol::Notification>(&message);
+            notification && lease) {
+            server_.handle_notification(*notification, (*lease)->in_flight());
+        }
+        reply_empty(response, 202);
+        log_.record(caller.record, 202, "accepted");
+        return;
+    }
+    if (refuse_while_draining(id, caller, response)) return;
+
+    Exchange exchange = make_exchange(request, std::move(*request_message), caller, Era::Legacy);
+    if (lease) {
+        exchange.legacy =
+            std::shared_ptr<protocol::LegacySession>(lease->session(), &(*lease)->legacy());
+        exchange.session = std::move(lease);
+    } else {
+        exchange.legacy = std::make_shared<protocol::LegacySession>();
+        exchange.legacy->initialize(
+            {headers.protocol_version.value_or(std::string(kVersionWithoutHeader)), Json::object(),
+             Json::object()});
+    }
+    if (auto error = server_.prepare(exchange.request, *exchange.legacy, *exchange.context)) {
+        reply_error(response, 200, id, *error);
+        log_.record(exchange.record, 200, "error", error->message);
+        return;
+    }
+    runner_.run(std::move(exchange), response);
+}
+
+void McpEndpoint::legacy_initialize(const httplib::Request& request, httplib::Response& response,
+                                    protocol::Request message, Caller& caller) {
+    const Json id = message.id;
+    if (refuse_while_draining(id, caller, response)) return;
+    Exchange exchange = make_exchange(request, std::move(message), caller, Era::Legacy);
+    exchange.legacy = std::make_shared<protocol::LegacySession>();
+    protocol::Outcome outcome = [&]() -> protocol::Outcome {
+        if (auto error = server_.prepare(exchange.request, *exchange.legacy, *exchange.context)) {
+            return *error;
+        }
+        try {
+            return server_.handle(exchange.request, *exchange.legacy, *exchange.context);
+        } catch (const std::exception& e) {
+            return RpcError{protocol::error_code::kInternalError,
+                            std::string("Internal error: ") + e.what(),
+                            {}};
+        }
+    }();
+    if (std::holds_alternative<Json>(outcome) && !options_.stateless) {
+        auto state = exchange.legacy->state();
+        std::shared_ptr<SessionStore::Lease> lease;
+        try {
+            if (state) lease = sessions_.open(caller.api_key, std::move(*state));
+        } catch (const std::exception& e) {
+            log_.logger().error("session_not_opened", {{"reason", e.what()}});
+        }
+        if (!lease) {
+            reply_unavailable(response, id,
+                              "no session can be opened now: all " +
+                                  std::to_string(options_.max_sessions) +
+                                  " sessions are in use (--max-sessions); retry later",
+                              30);
+            log_.record(exchange.record, 503, "rejected", "session store full");
+            return;
+        }
+        response.set_header("Mcp-Session-Id", (*lease)->id());
+    }
+    reply_json(response, 200, encode_outcome(id, outcome));
+    log_.record(exchange.record, 200, outcome_name(outcome));
+}
+
+void McpEndpoint::get(const httplib::Request& request, httplib::Response& response, Caller caller) {
+    caller.record.method = "GET";
+    caller.record.era = "legacy";
+    const auto headers = read_mcp_headers(request);
+    const bool modern =
+        headers.protocol_version && protocol::is_modern_version(*headers.protocol_version);
+    if (options_.stateless || (modern && !headers.session_id)) {
+        // 2026-07-28 has no GET stream; without sessions there is nothing to stream.
+        response.set_header("Allow", "POST, OPTIONS");
+        reply_error(response, 405, nullptr,
+                    {-32000,
+                     "Method not allowed: this endpoint offers no GET stream; POST "
+                     "requests to it",
+                     {}});
+        log_.record(caller.record, 405, "rejected", "no GET stream");
+        return;
+    }
+    if (!parse_accept(header_value(request, "Accept")).sse) {
+        reply_error(response, 406, nullptr,
+                    {protocol::error_code::kInvalidRequest,
+                     "GET opens an SSE stream: send Accept: text/event-stream",
+                     {}});
+        log_.record(caller.record, 406, "rejected", "accept");
+        return;
+    }
+    if (!legacy_version_ok(headers, nullptr, caller, response)) return;
+    if (refuse_while_draining(nullptr, caller, response)) return;
+    auto lease = session_for(headers, caller, nullptr, response);
+    if (!lease) return;
+    runner_.session_stream(std::move(lease), caller.record, response);
+}
+
+void McpEndpoint::del(const httplib::Request& request, httplib::Response& response, Caller caller) {
+    caller.record.method = "DELETE";
+    caller.record.era = "legacy";
+    const auto headers = read_mcp_headers(request);
+    if (options_.stateless) {
+        response.set_header("Allow", "POST, OPTIONS");
+        reply_error(response, 405, nullptr,
+                    {-32000, "Method not allowed: this server keeps no sessions to end", {}});
+        log_.record(caller.record, 405, "rejected", "stateless");
+        return;
+    }
+    if (!headers.session_id || headers.session_id->empty()) {
+        reply_error(response, 400, nullptr,
+                    {protocol::error_code::kInvalidRequest,
+                     "Bad Request: DELETE ends the session named by the Mcp-Session-Id header, "
+                     "and there is none",
+                     {}});
+        log_.record(caller.record, 400, "rejected", "no session id");
+        return;
+    }
+    if (!sessions_.close(*headers.session_id, caller.api_key)) {
+        reply_error(response, 404, nullptr, {kErrorSessionNotFound, "Session not found", {}});
+        log_.record(caller.record, 404, "rejected", "unknown session");
+        return;
+    }
+    reply_empty(response, 200);
+    log_.record(caller.record, 200, "ok", "session ended");
+}
+
+}  // namespace rdmcp::server

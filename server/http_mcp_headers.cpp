@@ -1,0 +1,221 @@
+#include "server/http_mcp_headers.h"
+
+#include <array>
+
+#include "protocol/versions.h"
+
+namespace rdmcp::server {
+
+using protocol::Json;
+using protocol::RpcError;
+
+namespace {
+
+constexpr const char* kMetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+constexpr std::string_view kSentinelPrefix = "=?base64?";
+constexpr std::string_view kSentinelSuffix = "?=";
+
+Rejection mismatch(std::string message) {
+    return {400,
+            RpcError{protocol::error_code::kHeaderMismatch, "Header mismatch: " + message, {}}};
+}
+
+// The _meta protocol version a message's params claim: absent, or the JSON value as sent.
+std::optional<Json> claimed_version(const Json& params) {
+    auto meta = params.find("_meta");
+    if (meta == params.end() || !meta->is_object()) return std::nullopt;
+    auto version = meta->find(kMetaProtocolVersion);
+    if (version == meta->end()) return std::nullopt;
+    return *version;
+}
+
+bool is_legacy_claim(const Json& claim) {
+    return claim.is_string() && protocol::is_legacy_version(claim.get<std::string>());
+}
+
+bool header_names_modern(const McpHeaders& headers) {
+    return headers.protocol_version && protocol::is_modern_version(*headers.protocol_version);
+}
+
+std::optional<Rejection> version_disagreement(const Json& claim, const McpHeaders& headers) {
+    if (!headers.protocol_version || !claim.is_string()) return std::nullopt;
+    const auto body = claim.get<std::string>();
+    if (*headers.protocol_version == body) return std::nullopt;
+    return mismatch("MCP-Protocol-Version header value '" + *headers.protocol_version +
+                    "' does not match body value '" + body + "' (params._meta[\"" +
+                    kMetaProtocolVersion + "\"])");
+}
+
+std::optional<Rejection> method_disagreement(const std::string& method, const McpHeaders& headers) {
+    if (!headers.method || *headers.method == method) return std::nullopt;
+    return mismatch("Mcp-Method header value '" + *headers.method +
+                    "' does not match body value '" + method + "'");
+}
+
+std::variant<Era, Rejection> classify_request(const protocol::Request& request,
+                                              const McpHeaders& headers) {
+    if (request.method == "initialize") {
+        if (header_names_modern(headers)) {
+            return mismatch("initialize is the handshake of protocol versions up to " +
+                            std::string(protocol::kLatestLegacyVersion) +
+                            ", but the MCP-Protocol-Version header names " +
+                            *headers.protocol_version);
+        }
+        return Era::Legacy;
+    }
+    if (auto claim = claimed_version(request.params)) {
+        if (auto rejection = version_disagreement(*claim, headers)) return *rejection;
+        if (is_legacy_claim(*claim)) return Era::Legacy;
+        if (auto rejection = method_disagreement(request.method, headers)) return *rejection;
+        return Era::Modern;  // unsupported or malformed versions are answered by the engine
+    }
+    if (header_names_modern(headers)) {
+        return Rejection{
+            400, RpcError{protocol::error_code::kInvalidParams,
+                          "the MCP-Protocol-Version header names " + *headers.protocol_version +
+                              ", but params._meta[\"" + kMetaProtocolVersion +
+                              "\"] is missing: 2026-07-28 requests carry the "
+                              "protocol version and client capabilities in _meta",
+                          {}}};
+    }
+    return Era::Legacy;
+}
+
+std::variant<Era, Rejection> classify_notification(const protocol::Notification& notification,
+                                                   const McpHeaders& headers) {
+    Era era = header_names_modern(headers) ? Era::Modern : Era::Legacy;
+    if (auto claim = claimed_version(notification.params)) {
+        if (auto rejection = version_disagreement(*claim, headers)) return *rejection;
+        era = is_legacy_claim(*claim) ? Era::Legacy : Era::Modern;
+    }
+    if (era == Era::Modern) {
+        if (auto rejection = method_disagreement(notification.method, headers)) return *rejection;
+    }
+    return era;
+}
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kNameSources = {{
+    {"tools/call", "name"},
+    {"prompts/get", "name"},
+    {"resources/read", "uri"},
+    {"tasks/get", "taskId"},
+    {"tasks/update", "taskId"},
+    {"tasks/cancel", "taskId"},
+}};
+
+int base64_value(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+// Standard base64 with padding, strictly.
+std::optional<std::string> decode_base64(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        int values[4];
+        int padding = 0;
+        for (int j = 0; j < 4; ++j) {
+            const char c = text[i + j];
+            if (c == '=' && i + 4 == text.size() && j >= 2) {
+                values[j] = 0;
+                ++padding;
+                continue;
+            }
+            if (padding > 0) return std::nullopt;  // data after '='
+            values[j] = base64_value(c);
+            if (values[j] < 0) return std::nullopt;
+        }
+        const unsigned triple =
+            (values[0] << 18) | (values[1] << 12) | (values[2] << 6) | values[3];
+        out += static_cast<char>((triple >> 16) & 0xff);
+        if (padding < 2) out += static_cast<char>((triple >> 8) & 0xff);
+        if (padding < 1) out += static_cast<char>(triple & 0xff);
+    }
+    return out;
+}
+
+bool plain_header_safe(std::string_view value) {
+    for (unsigned char c : value) {
+        if (c != '\t' && (c < 0x20 || c > 0x7e)) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::string_view> mcp_name_source(std::string_view method) {
+    for (const auto& [name, field] : kNameSources) {
+        if (name == method) return field;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> decode_header_value(std::string_view value) {
+    if (value.size() >= kSentinelPrefix.size() + kSentinelSuffix.size() &&
+        value.substr(0, kSentinelPrefix.size()) == kSentinelPrefix &&
+        value.substr(value.size() - kSentinelSuffix.size()) == kSentinelSuffix) {
+        return decode_base64(
+            value.substr(kSentinelPrefix.size(),
+                         value.size() - kSentinelPrefix.size() - kSentinelSuffix.size()));
+    }
+    if (!plain_header_safe(value)) return std::nullopt;
+    return std::string(value);
+}
+
+std::variant<Era, Rejection> classify(const protocol::Decoded& message, const McpHeaders& headers) {
+    if (const auto* request = std::get_if<protocol::Request>(&message)) {
+        return classify_request(*request, headers);
+    }
+    if (const auto* notification = std::get_if<protocol::Notification>(&message)) {
+        return classify_notification(*notification, headers);
+    }
+    return Era::Legacy;  // a client's response to a server request: 2025-era session traffic
+}
+
+std::optional<Rejection> check_standard_headers(const protocol::Request& request,
+                                                const McpHeaders& headers) {
+    if (!headers.protocol_version) {
+        return mismatch(
+            "the MCP-Protocol-Version header is required on every request (it must "
+            "repeat params._meta[\"" +
+            std::string(kMetaProtocolVersion) + "\"])");
+    }
+    if (!headers.method) {
+        return mismatch(
+            "the Mcp-Method header is required on every request (it must repeat the "
+            "body's method, '" +
+            request.method + "')");
+    }
+    if (!decode_header_value(*headers.method)) {
+        return mismatch("the Mcp-Method header holds characters a header value may not carry");
+    }
+    const auto field = mcp_name_source(request.method);
+    if (!field) return std::nullopt;
+    const auto body_value = request.params.find(std::string(*field));
+    const bool body_has_value = body_value != request.params.end() && body_value->is_string();
+    if (!headers.name) {
+        if (!body_has_value) return std::nullopt;  // the engine answers the missing field
+        return mismatch("the Mcp-Name header is required for " + request.method +
+                        " (it must repeat params." + std::string(*field) + ", '" +
+                        body_value->get<std::string>() + "')");
+    }
+    auto decoded = decode_header_value(*headers.name);
+    if (!decoded) {
+        return mismatch(
+            "the Mcp-Name header is neither a plain header value nor valid "
+            "=?base64?...?= encoding");
+    }
+    if (body_has_value && *decoded != body_value->get<std::string>()) {
+        return mismatch("Mcp-Name header value '" + *decoded + "' does not match body value '" +
+                        body_value->get<std::string>() + "' (params." + std::string(*field) + ")");
+    }
+    return std::nullopt;
+}
+
+}  // namespace rdmcp::server

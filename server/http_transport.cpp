@@ -1,0 +1,376 @@
+#include "server/http_transport.h"
+
+#include <sys/socket.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "server/http_connection_queue.h"
+#include "server/http_replies.h"
+
+namespace rdmcp::server {
+
+using protocol::Json;
+
+namespace {
+
+constexpr int kListenBacklog =
+    1024;  // cpp-httplib compiles in 5: a burst would wait for SYN retries
+constexpr std::size_t kMaxRequestIdLength = 64;
+
+// cpp-httplib routes by regular expression; our path is a literal.
+std::string escape_regex(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+bool plausible_request_id(const std::string& id) {
+    if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+    for (unsigned char c : id) {
+        if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+    }
+    return true;
+}
+
+std::string url_host(const std::string& host) {
+    if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";
+    return host;
+}
+
+}  // namespace
+
+// cpp-httplib's server, with the listen backlog raised after binding (its socket is ours to
+// tune once bound; the compiled-in backlog of 5 cannot be configured otherwise).
+class HttpTransport::Listener : public httplib::Server {
+  public:
+    void raise_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
+HttpTransport::HttpTransport(const protocol::McpServer& server, HttpOptions options, Logger& logger)
+    : server_(server),
+      options_(std::move(options)),
+      logger_(logger),
+      metrics_([&] {
+          std::vector<std::string> names;
+          for (const auto& tool : server.tools().tools()) names.push_back(tool.definition.name);
+          return names;
+      }()),
+      log_(logger_, metrics_),
+      origins_(options_.allowed_origins, options_.host, options_.port),
+      endpoint_(server_, options_, log_, draining_),
+      http_(std::make_unique<Listener>()) {
+    install_limits();
+    install_routes();
+}
+
+HttpTransport::~HttpTransport() {
+    if (drain_thread_.joinable()) drain_thread_.join();
+}
+
+void HttpTransport::install_limits() {
+    auto& http = *http_;
+    http.new_task_queue = [this] {
+        return new ConnectionQueue(options_.max_connections, open_connections_, logger_);
+    };
+    // Only SO_REUSEADDR: cpp-httplib's default SO_REUSEPORT would let a second server bind the
+    // same port silently and take half the connections.
+    http.set_socket_options([](socket_t socket) {
+        int yes = 1;
+        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    http.set_tcp_nodelay(true);  // an SSE event goes out when written
+    http.set_payload_max_length(options_.max_body_bytes);
+    http.set_read_timeout(options_.client_timeout);
+    http.set_write_timeout(options_.client_timeout);
+    http.set_keep_alive_timeout(options_.keep_alive_timeout.count());
+    http.set_keep_alive_max_count(options_.keep_alive_max_requests);
+
+    // Every error status gets a JSON body, including the ones cpp-httplib decides (400 for a
+    // malformed request line, 404 for other paths, 414 for a long URI).
+    http.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request&, httplib::Response& response) {
+            if (!response.body.empty() || response.content_provider_) {
+                return httplib::Server::HandlerResponse::Unhandled;
+            }
+            std::string message = "HTTP " + std::to_string(response.status);
+            if (response.status == 404) message = "Not Found: the MCP endpoint is " + options_.path;
+            if (response.status == 400)
+                message = "Bad Request: the HTTP request could not be parsed";
+            if (response.status == 414) message = "URI Too Long";
+            reply_error(response, response.status, nullptr, {-32000, message, {}});
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+    // No request can take the process down: a handler's exception becomes a 500.
+    http.set_exception_handler([this](const httplib::Request& request, httplib::Response& response,
+                                      std::exception_ptr exception) {
+        std::string what = "unknown exception";
+        try {
+            if (exception) std::rethrow_exception(exception);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        logger_.error("handler_failed", {{"path", request.path}, {"reason", what}});
+        reply_error(response, 500, nullptr,
+                    {protocol::error_code::kInternalError, "Internal error: " + what, {}});
+    });
+    http.set_logger([this](const httplib::Request&, const httplib::Response& response) {
+        metrics_.record_response(response.status);
+    });
+}
+
+void HttpTransport::install_routes() {
+    auto& http = *http_;
+    const std::string endpoint = escape_regex(options_.path);
+
+    http.Post(endpoint,
+              [this](const httplib::Request& request, httplib::Response& response,
+                     const httplib::ContentReader& reader) { post(request, response, reader); });
+    http.Get(endpoint, [this](const httplib::Request& request, httplib::Response& response) {
+        if (auto caller = admit(request, response, true)) endpoint_.get(request, response, *caller);
+    });
+    http.Delete(endpoint, [this](const httplib::Request& request, httplib::Response& response) {
+        if (auto caller = admit(request, response, true)) endpoint_.del(request, response, *caller);
+    });
+    http.Options(endpoint, [this](const httplib::Request& request, httplib::Response& response) {
+        preflight(request, response);
+    });
+    const auto not_allowed = [this](const httplib::Request& request, httplib::Response& response) {
+        if (!admit(request, response, false)) return;
+        response.set_header("Allow", "GET, POST, DELETE, OPTIONS");
+        reply_error(response, 405, nullptr, {-32000, "Method not allowed", {}});
+    };
+    http.Put(endpoint, not_allowed);
+    http.Patch(endpoint, not_allowed);
+
+    http.Get("/healthz", [this](const httplib::Request& request, httplib::Response& response) {
+        if (admit(request, response, false)) reply_json(response, 200, R"({"status":"ok"})");
+    });
+    http.Get("/readyz", [this](const httplib::Request& request, httplib::Response& response) {
+        if (!admit(request, response, false)) return;
+        if (draining_.load()) {
+            reply_json(response, 503, R"({"status":"draining"})");
+        } else {
+            reply_json(response, 200, R"({"status":"ready"})");
+        }
+    });
+    http.Get("/metrics", [this](const httplib::Request& request, httplib::Response& response) {
+        if (admit(request, response, false)) metrics(response);
+    });
+}
+
+std::string HttpTransport::request_id(const httplib::Request& request) {
+    if (auto given = header_value(request, "X-Request-Id"); given && plausible_request_id(*given)) {
+        return *given;
+    }
+    return "http-" + std::to_string(request_counter_.fetch_add(1) + 1);
+}
+
+std::optional<Caller> HttpTransport::admit(const httplib::Request& request,
+                                           httplib::Response& response, bool mcp_endpoint) {
+    Caller caller;
+    caller.record.log_id = request_id(request);
+    caller.record.remote = request.remote_addr;
+    caller.record.method = request.method;
+    response.set_header("X-Request-Id", caller.record.log_id);
+
+    const auto origin = header_value(request, "Origin");
+    if (!origins_.origin_allowed(origin)) {
+        reply_error(response, 403, nullptr,
+                    {-32000,
+                     "Forbidden: origin \"" + *origin +
+                         "\" is not allowed (loopback "
+                         "origins are; add others with --allowed-origins)",
+                     {}});
+        log_.record(caller.record, 403, "rejected", "origin");
+        return std::nullopt;
+    }
+    if (!origins_.host_allowed(header_value(request, "Host"))) {
+        reply_error(response, 403, nullptr,
+                    {-32000,
+                     "Forbidden: while bound to a loopback address this server answers "
+                     "only Host: localhost, 127.0.0.1 or [::1] (DNS rebinding protection)",
+                     {}});
+        log_.record(caller.record, 403, "rejected", "host");
+        return std::nullopt;
+    }
+    if (origin) {
+        for (const auto& header : cors_response_headers(*origin)) {
+            response.set_header(header.name, header.value);
+        }
+    }
+    if (mcp_endpoint) {
+        auto bearer = parse_authorization(header_value(request, "Authorization"));
+        const bool malformed = bearer.kind == BearerKey::Kind::Malformed;
+        if (malformed || (bearer.kind == BearerKey::Kind::Absent && options_.require_auth)) {
+            response.set_header("WWW-Authenticate", bearer_challenge(malformed));
+            reply_error(response, 401, nullptr,
+                        {-32000,
+                         malformed ? "Unauthorized: the Authorization header must be "
+                                     "'Bearer <your RetroDiffusion API key>'"
+                                   : "Unauthorized: this server needs your RetroDiffusion "
+                                     "API key as 'Authorization: Bearer <key>'",
+                         {}});
+            log_.record(caller.record, 401, "rejected", malformed ? "malformed key" : "no key");
+            return std::nullopt;
+        }
+        caller.api_key = std::move(bearer.key);
+    }
+    return caller;
+}
+
+void HttpTransport::post(const httplib::Request& request, httplib::Response& response,
+                         const httplib::ContentReader& reader) {
+    // The body is read first, whatever follows: an unread body would be parsed as the next
+    // request on this keep-alive connection. cpp-httplib drains and refuses (413) a body whose
+    // Content-Length is over the limit; a chunked one is counted here and drained up to twice
+    // the limit before the connection is given up.
+    std::string body;
+    bool too_large = false;
+    bool gave_up = false;  // the rest of the body is still unread: the connection is spent
+    std::size_t seen = 0;
+    const bool read = reader([&](const char* data, std::size_t size) {
+        seen += size;
+        if (too_large || seen > options_.max_body_bytes) {
+            if (!too_large) std::string().swap(body);
+            too_large = true;
+            gave_up = seen > 2 * options_.max_body_bytes;
+            return !gave_up;
+        }
+        body.append(data, size);
+        return true;
+    });
+    if (gave_up) response.set_header("Connection", "close");
+    auto caller = admit(request, response, true);
+    if (!caller) return;
+    caller->record.method = "POST";
+    if (too_large || response.status == 413) {
+        reply_error(response, 413, nullptr,
+                    {protocol::error_code::kInvalidRequest,
+                     "the request body exceeds the " + std::to_string(options_.max_body_bytes) +
+                         "-byte limit (--max-body-bytes); send smaller images",
+                     {}});
+        log_.record(caller->record, 413, "rejected", "body too large");
+        return;
+    }
+    if (!read) {
+        response.set_header("Connection", "close");
+        reply_error(
+            response, 400, nullptr,
+            {protocol::error_code::kInvalidRequest, "the request body could not be read", {}});
+        log_.record(caller->record, 400, "rejected", "unreadable body");
+        return;
+    }
+    endpoint_.post(request, response, std::move(body), std::move(*caller));
+}
+
+void HttpTransport::preflight(const httplib::Request& request, httplib::Response& response) {
+    const auto origin = header_value(request, "Origin");
+    if (!origins_.origin_allowed(origin) || !origins_.host_allowed(header_value(request, "Host"))) {
+        reply_error(response, 403, nullptr, {-32000, "Forbidden: origin not allowed", {}});
+        return;
+    }
+    if (origin) {
+        for (const auto& header : cors_preflight_headers(*origin)) {
+            response.set_header(header.name, header.value);
+        }
+    }
+    response.set_header("Allow", "GET, POST, DELETE, OPTIONS");
+    reply_empty(response, 204);
+}
+
+void HttpTransport::metrics(httplib::Response& response) {
+    auto& runner = endpoint_.runner();
+    HttpMetrics::Gauges gauges;
+    gauges.requests_in_flight = runner.requests_in_flight();
+    gauges.tool_calls_in_flight = static_cast<long>(runner.slots_in_use());
+    gauges.tool_call_slots = static_cast<long>(runner.slots());
+    gauges.open_streams = static_cast<long>(runner.open_streams());
+    gauges.open_connections = open_connections_.load();
+    gauges.sessions = static_cast<long>(endpoint_.sessions().size());
+    gauges.draining = draining_.load();
+    response.status = 200;
+    response.set_content(metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+int HttpTransport::bind() {
+    if (options_.port == 0) {
+        port_ = http_->bind_to_any_port(options_.host);
+    } else {
+        port_ = http_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
+    }
+    if (port_ < 0) {
+        throw std::runtime_error("cannot listen on " + options_.host + ":" +
+                                 std::to_string(options_.port) +
+                                 " (address in use, or not an address of this machine)");
+    }
+    http_->raise_backlog(kListenBacklog);
+    origins_.set_bound_port(port_);
+    return port_;
+}
+
+std::string HttpTransport::url() const {
+    return "http://" + url_host(options_.host) + ":" + std::to_string(port_) + options_.path;
+}
+
+int HttpTransport::run() {
+    if (port_ < 0) bind();
+    logger_.info("listening", {{"url", url()},
+                               {"sessions", options_.stateless ? "stateless" : "legacy sessions"},
+                               {"require_auth", options_.require_auth ? "yes" : "no"},
+                               {"max_concurrency", std::to_string(options_.max_concurrency)}});
+    const bool clean = http_->listen_after_bind();
+    {
+        std::lock_guard lock(finished_mutex_);
+        finished_ = true;
+    }
+    finished_changed_.notify_all();
+    // shutdown() starts the drain thread under the mutex and only before finished_ was set.
+    if (drain_thread_.joinable()) drain_thread_.join();
+    endpoint_.runner().stop_workers();
+    endpoint_.sessions().close_all("the server stopped");
+    logger_.info("stopped", {});
+    return clean || draining_.load() ? 0 : 1;
+}
+
+void HttpTransport::shutdown() {
+    std::lock_guard lock(finished_mutex_);
+    if (draining_.exchange(true) || finished_) return;
+    drain_thread_ = std::thread([this] { drain(); });
+}
+
+void HttpTransport::drain() {
+    // A signal may come between bind() and the listener's start: stop() only works once it runs.
+    for (;;) {
+        std::unique_lock lock(finished_mutex_);
+        if (finished_) return;
+        if (http_->is_running()) break;
+        finished_changed_.wait_for(lock, std::chrono::milliseconds(10));
+    }
+    logger_.info("draining",
+                 {{"requests_in_flight", std::to_string(endpoint_.runner().requests_in_flight())},
+                  {"grace_seconds", std::to_string(options_.shutdown_grace.count())}});
+    http_->stop();  // no new connections; streams end; keep-alive connections close when idle
+    if (!endpoint_.runner().wait_idle(options_.shutdown_grace)) {
+        logger_.warn(
+            "grace_period_over",
+            {{"requests_in_flight", std::to_string(endpoint_.runner().requests_in_flight())}});
+        endpoint_.runner().cancel_all(kShutdownReason);
+    }
+    // The last answers are being written. A client that stops reading is dropped after the
+    // write timeout; if even that does not end it, leave anyway.
+    std::unique_lock lock(finished_mutex_);
+    const auto patience =
+        options_.client_timeout + options_.keep_alive_timeout + std::chrono::seconds(5);
+    if (!finished_changed_.wait_for(lock, patience, [this] { return finished_; })) {
+        logger_.error("shutdown_forced",
+                      {{"open_connections", std::to_string(open_connections_.load())}});
+        std::_Exit(0);
+    }
+}
+
+}  // namespace rdmcp::server

@@ -1,0 +1,229 @@
+// Shared plumbing for the end-to-end tests over Streamable HTTP: retrodiffusion-mcp started with
+// `--transport http --port 0` (the URL comes from its `event=listening url=...` log line), a
+// fetch that records what went over the wire, and one exercise of every tool the server lists,
+// so each SDK client calls all of them against the simulated API.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import http from 'node:http';
+
+import { eventually, MCP_BINARY, requireBinary, resultText } from './helpers.mjs';
+
+const children = new Set();
+process.on('exit', () => {
+    for (const child of children) {
+        try {
+            child.kill('SIGKILL');
+        } catch {
+            // already gone
+        }
+    }
+});
+
+function exited(child, timeoutMs) {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+    return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        timer.unref();
+        child.once('exit', () => {
+            clearTimeout(timer);
+            resolve(true);
+        });
+    });
+}
+
+// Starts the server over HTTP on a free port; resolves once it printed its listening line.
+export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs = 10_000 }) {
+    requireBinary(MCP_BINARY, 'retrodiffusion-mcp');
+    const child = spawn(MCP_BINARY, ['--transport', 'http', '--port', '0', ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        // Only what the server needs: a key in the test runner's environment must not leak in.
+        env: { PATH: process.env.PATH, RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', ...env },
+    });
+    children.add(child);
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+        stderr = (stderr + chunk).slice(-200_000);
+    });
+    const url = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line in ${timeoutMs} ms: ${stderr}`)),
+                                 timeoutMs);
+        child.once('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`the server exited with ${code}: ${stderr}`));
+        });
+        const poll = setInterval(() => {
+            const match = /event=listening url=(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(stderr);
+            if (match) {
+                clearInterval(poll);
+                clearTimeout(timer);
+                child.removeAllListeners('exit');
+                resolve(match[1]);
+            }
+        }, 10);
+        timer.unref?.();
+    });
+    return {
+        url,
+        process: child,
+        stderr: () => stderr,
+        // A series' value from GET /metrics (summed over the series whose labels contain `labels`).
+        async metric(name, labels = '') {
+            const text = await httpGet(new URL('/metrics', url).href);
+            let sum = 0;
+            for (const line of text.split('\n')) {
+                if (!line || line.startsWith('#')) continue;
+                const space = line.lastIndexOf(' ');
+                const series = line.slice(0, space);
+                if (series.split('{')[0] !== name || !series.includes(labels)) continue;
+                sum += Number(line.slice(space + 1));
+            }
+            return sum;
+        },
+        async stop() {
+            if (child.exitCode === null && child.signalCode === null) {
+                child.kill('SIGTERM');
+                if (!(await exited(child, 10_000))) child.kill('SIGKILL');
+            }
+            children.delete(child);
+            return child.exitCode;
+        },
+    };
+}
+
+function httpGet(url) {
+    return new Promise((resolve, reject) => {
+        http.get(url, { agent: false, headers: { connection: 'close' } }, (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk) => (body += chunk));
+            response.on('end', () => resolve(body));
+        }).on('error', reject);
+    });
+}
+
+// A fetch that keeps the method, headers and JSON body of every request it sends, and the status
+// and session header of every answer.
+export function recordingFetch() {
+    const exchanges = [];
+    const recorded = async (url, init = {}) => {
+        const headers = new Headers(init.headers);
+        let body;
+        try {
+            body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
+        } catch {
+            body = init.body;
+        }
+        const entry = { method: init.method ?? 'GET', headers, body };
+        exchanges.push(entry);
+        const response = await fetch(url, init);
+        entry.status = response.status;
+        entry.contentType = response.headers.get('content-type');
+        entry.sessionId = response.headers.get('mcp-session-id');
+        return response;
+    };
+    recorded.exchanges = exchanges;
+    return recorded;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every tool, once, with checks on what came back and on what reached the API.
+
+function images(result) {
+    return (result?.content ?? []).filter((block) => block.type === 'image');
+}
+
+function describe(result) {
+    return JSON.stringify(result, (key, value) =>
+        typeof value === 'string' && value.length > 200 ? `${value.slice(0, 40)}...(${value.length})` : value);
+}
+
+function ok(result, what) {
+    assert.notEqual(result?.isError, true, `${what} failed: ${describe(result)}`);
+    return result;
+}
+
+function pngSize(base64) {
+    const bytes = Buffer.from(base64, 'base64');
+    assert.equal(bytes.toString('latin1', 12, 16), 'IHDR', 'not a PNG');
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+// `call(name, args)` calls a tool through the client under test. Returns the names called.
+export async function exerciseEveryTool({ call, listTools, sim, key }) {
+    const called = new Set();
+    const run = async (name, args) => {
+        called.add(name);
+        const before = (await sim.requests()).length;
+        const result = await call(name, args);
+        const upstream = (await sim.requests()).slice(before);
+        for (const request of upstream) {
+            assert.equal(request.token, key, `${name} reached the API with another key`);
+        }
+        return { result, upstream };
+    };
+
+    const styles = ok((await run('list_available_styles', { kind: 'tileset' })).result, 'list_available_styles');
+    assert.ok(styles.structuredContent.count > 0);
+
+    const balance = ok((await run('get_balance', {})).result, 'get_balance');
+    assert.equal(typeof balance.structuredContent.balance, 'number');
+
+    const generated = await run('create_inference', {
+        prompt: 'a red apple', prompt_style: 'rd_fast__default', width: 64, height: 64, seed: 7,
+    });
+    ok(generated.result, 'create_inference');
+    const [png] = images(generated.result);
+    assert.ok(png, `no image: ${describe(generated.result)}`);
+    assert.deepEqual(pngSize(png.data), { width: 64, height: 64 });
+    assert.ok(generated.upstream.some((r) => r.method === 'POST' && r.path === '/v1/inferences'));
+
+    const estimate = ok((await run('estimate_inference_cost', {
+        prompt: 'a castle', prompt_style: 'rd_pro__default', width: 256, height: 256, num_images: 2,
+    })).result, 'estimate_inference_cost');
+    assert.equal(estimate.structuredContent.balance_cost, 0.36);
+
+    const edited = await run('edit_image', { prompt: 'add a hat', input_image: png.data });
+    ok(edited.result, 'edit_image');
+    assert.equal(images(edited.result).length, 1);
+    assert.ok(edited.upstream.some((r) => r.path === '/v1/edit'));
+
+    // Over HTTP the caller is not on this machine: a file path is refused, not read.
+    const path = await call('edit_image', { prompt: 'add a hat', input_image: '/etc/hostname' });
+    assert.equal(path.isError, true, `a local path must be refused over HTTP: ${describe(path)}`);
+
+    const style = ok((await run('create_user_style', {
+        name: 'HTTP Apples', description: 'shiny', reference_images: [png.data],
+    })).result, 'create_user_style');
+    const promptStyle = style.structuredContent.prompt_style;
+    assert.match(String(promptStyle), /^user__/);
+    const updated = ok((await run('update_user_style', { style_id: promptStyle, description: 'shinier' })).result,
+                       'update_user_style');
+    assert.equal(updated.structuredContent.description, 'shinier');
+    const deleted = ok((await run('delete_user_style', { style_id: promptStyle })).result, 'delete_user_style');
+    assert.equal(deleted.structuredContent.deleted, true);
+
+    const started = ok((await run('start_inference_job', {
+        prompt: 'a blue potion', prompt_style: 'rd_fast__default', width: 64, height: 64,
+    })).result, 'start_inference_job');
+    const jobId = started.structuredContent.job_id;
+    assert.ok(jobId, describe(started));
+    let finished;
+    const done = await eventually(async () => {
+        finished = ok((await run('get_inference_job', { job_id: jobId })).result, 'get_inference_job');
+        return finished.structuredContent.done === true;
+    }, 15_000, 300);
+    assert.ok(done, `the job never finished: ${describe(finished)}`);
+    assert.equal(images(finished).length, 1);
+    const jobs = ok((await run('list_inference_jobs', {})).result, 'list_inference_jobs');
+    assert.ok(jobs.structuredContent.jobs.some((job) => job.job_id === jobId), describe(jobs));
+
+    // Every tool the server lists was called here: a new tool needs a case above.
+    const listed = (await listTools()).map((tool) => tool.name);
+    const missing = listed.filter((name) => !called.has(name));
+    assert.deepEqual(missing, [], `tools without an HTTP end-to-end case: ${missing.join(', ')}`);
+    return called;
+}
+
+export { resultText };

@@ -1,0 +1,97 @@
+// Fuzzes what the server reads from the RetroDiffusion API and from job ids agents hand back.
+// The first byte picks the reader, the rest is its input:
+//  0: tools::read_error_body on an error body (JSON of any shape, or not JSON), then the
+//     summary and redaction an agent would see;
+//  1: tools::read_inference_images on a success body (any JSON: tasks/get passes the job's
+//     `result` member through), then render_images as the tools do (inline, nothing saved);
+//  2: tools::verify_job on an id as an agent might send it;
+//  3: tools::verify_job on a payload signed with the caller's own key and no server secret:
+//     the default for stdio and single replicas, where whoever holds the key can sign any
+//     payload, so its contents are as untrusted as the rest.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string_view>
+
+#include "tools/base64.h"
+#include "tools/generated_images.h"
+#include "tools/job_token.h"
+#include "tools/upstream_error.h"
+
+using namespace rdmcp::tools;
+using rdmcp::protocol::Json;
+
+namespace {
+
+constexpr const char* kKey = "rdpk-fuzz-key";
+
+void require(bool condition) {
+    if (!condition) std::abort();
+}
+
+std::string base64url(std::string_view bytes) {
+    std::string text = base64_encode(bytes);
+    std::replace(text.begin(), text.end(), '+', '-');
+    std::replace(text.begin(), text.end(), '/', '_');
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    return text;
+}
+
+// The job id format of tools/job_token.cpp, signed as a caller holding kKey can.
+std::string self_signed_id(std::string_view payload) {
+    const std::string material = std::string(1, '\0') + kKey;  // server secret "" + '\0' + key
+    unsigned char key[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), key);
+    const std::string signed_part = "rdjob1." + base64url(payload);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key, sizeof key, reinterpret_cast<const unsigned char*>(signed_part.data()),
+         signed_part.size(), mac, &length);
+    return signed_part + "." + base64url(std::string_view(reinterpret_cast<const char*>(mac), length));
+}
+
+void read_error(std::string_view body) {
+    UpstreamError error = UpstreamError::of(UpstreamError::Kind::Http, "", 422);
+    read_error_body(std::string(body), error);
+    require(error.message.size() <= 400);
+    error.method = "POST";
+    error.path = "/v1/inferences";
+    const std::string summary = error.summary();
+    const std::string redacted = redact(summary, kKey);
+    require(redacted.find(kKey) == std::string::npos);
+    require(redacted.find("rdpk-") == std::string::npos);  // any key the API echoes is masked
+}
+
+void read_images(std::string_view text, unsigned flags) {
+    const Json body = Json::parse(text, nullptr, false);
+    if (body.is_discarded()) return;
+    const int expected = static_cast<int>(flags % 5);
+    auto images = read_inference_images(body, expected, flags & 8, flags & 16);
+    require(images.labels.size() == std::max(images.base64_images.size(), images.output_urls.size()));
+    auto result = render_images(std::move(images), {.headline = "Generated", .file_stem = "fuzz"},
+                                ToolsConfig{.inline_image_budget_bytes = 4096});
+    result.to_json().dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+void verify(const std::string& id) {
+    verify_job(id, kKey, "");
+    verify_job(id, kKey, "a server secret");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    const unsigned selector = data[0];
+    const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
+    switch (selector % 4) {
+        case 0: read_error(input); break;
+        case 1: read_images(input, selector >> 2); break;
+        case 2: verify(std::string(input)); break;
+        default: verify(self_signed_id(input)); break;
+    }
+    return 0;
+}
