@@ -17,10 +17,17 @@ class ConnectionQueue : public httplib::TaskQueue {
   public:
     // `open_connections` counts the connections being served (cpp-httplib owns this queue and
     // deletes it when it stops, so the count lives with whoever reads it).
-    ConnectionQueue(std::size_t max_threads, std::atomic<long>& open_connections, Logger& logger)
-        : pool_(max_threads), open_connections_(open_connections), logger_(logger) {}
+    // `warmed` is set once the transport's warm-up exchange is over (see HttpTransport::warm_up);
+    // reading it here orders every later connection after it.
+    ConnectionQueue(std::size_t max_threads, std::atomic<long>& open_connections,
+                    const std::atomic<bool>& warmed, Logger& logger)
+        : pool_(max_threads),
+          open_connections_(open_connections),
+          warmed_(warmed),
+          logger_(logger) {}
 
     void enqueue(std::function<void()> fn) override {
+        (void)warmed_.load(std::memory_order_acquire);
         try {
             pool_.submit([fn = std::move(fn), &open = open_connections_, &logger = logger_] {
                 open.fetch_add(1);
@@ -45,6 +52,7 @@ class ConnectionQueue : public httplib::TaskQueue {
   private:
     WorkerPool pool_;
     std::atomic<long>& open_connections_;
+    const std::atomic<bool>& warmed_;
     Logger& logger_;
 };
 

@@ -204,7 +204,10 @@ void ExchangeRunner::listen(Exchange exchange, httplib::Response& response) {
     // Our tool list is fixed for the life of the process, so a tools-list subscription is
     // honoured trivially; we offer no prompts or resources, so those are left out.
     Json honoured = Json::object();
-    if (requested.value("toolsListChanged", false) == true) honoured["toolsListChanged"] = true;
+    if (auto tools = requested.find("toolsListChanged");
+        tools != requested.end() && *tools == true) {
+        honoured["toolsListChanged"] = true;
+    }
 
     auto channel = std::make_shared<ResponseChannel>();
     channel->send(protocol::encode_notification(

@@ -93,7 +93,10 @@ int status_for_prepare_error(const protocol::RpcError& /*error*/) { return 400; 
 
 std::string_view outcome_name(const protocol::Outcome& outcome) {
     if (std::holds_alternative<protocol::RpcError>(outcome)) return "error";
-    if (std::get<Json>(outcome).value("isError", false)) return "tool_error";
+    const auto& result = std::get<Json>(outcome);
+    if (auto is_error = result.find("isError"); is_error != result.end() && *is_error == true) {
+        return "tool_error";
+    }
     return "ok";
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -48,6 +49,12 @@ std::string url_host(const std::string& host) {
 class HttpTransport::Listener : public httplib::Server {
   public:
     void raise_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+    // Wakes the accept loop and ends it (accept fails on a shut-down listening socket), unlike
+    // stop(), which also marks the server as stopping: cpp-httplib then skips the content
+    // provider of a response whose headers are already out, and that answer would be lost.
+    // Connections already open are served until they close; once the last one has, the
+    // listener returns.
+    void stop_accepting() { ::shutdown(svr_sock_, SHUT_RDWR); }
 };
 
 HttpTransport::HttpTransport(const protocol::McpServer& server, HttpOptions options, Logger& logger)
@@ -74,7 +81,7 @@ HttpTransport::~HttpTransport() {
 void HttpTransport::install_limits() {
     auto& http = *http_;
     http.new_task_queue = [this] {
-        return new ConnectionQueue(options_.max_connections, open_connections_, logger_);
+        return new ConnectionQueue(options_.max_connections, open_connections_, warmed_, logger_);
     };
     // Only SO_REUSEADDR: cpp-httplib's default SO_REUSEPORT would let a second server bind the
     // same port silently and take half the connections.
@@ -294,7 +301,13 @@ void HttpTransport::metrics(httplib::Response& response) {
     gauges.sessions = static_cast<long>(endpoint_.sessions().size());
     gauges.draining = draining_.load();
     response.status = 200;
-    response.set_content(metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+    auto text = std::make_shared<std::string>(metrics_.render(gauges));
+    response.set_chunked_content_provider(
+        "text/plain; version=0.0.4; charset=utf-8", [text](std::size_t, httplib::DataSink& sink) {
+            if (!text->empty() && !sink.write(text->data(), text->size())) return false;
+            sink.done();
+            return true;
+        });
 }
 
 int HttpTransport::bind() {
@@ -317,13 +330,42 @@ std::string HttpTransport::url() const {
     return "http://" + url_host(options_.host) + ":" + std::to_string(port_) + options_.path;
 }
 
-int HttpTransport::run() {
-    if (port_ < 0) bind();
+// cpp-httplib's compiled library sets up function-local statics on first use (its table of
+// methods, the client's response-line regex, the chunked-body terminator). A thread sanitizer
+// cannot see inside the uninstrumented library, so the first concurrent uses would be reported
+// as races, burying real ones. One request of each kind, made before we announce the URL and
+// ordered before every later connection (warmed_), sets them up first. Also a self-check.
+void HttpTransport::warm_up() {
+    for (int i = 0; i < 2000 && !http_->is_running(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::string host = options_.host;
+    if (host == "0.0.0.0") host = "127.0.0.1";
+    if (host == "::" || host == "[::]") host = "::1";
+    httplib::Client client(host, port_);
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(5));
+    const httplib::Headers headers = {{"X-Request-Id", "warm-up"}};
+    auto health = client.Get("/healthz", headers);
+    auto metrics = client.Get("/metrics", headers);
+    if (!health || !metrics) {
+        logger_.warn("self_check_failed", {{"reason", httplib::to_string(health.error())}});
+    }
+    for (int i = 0; i < 200 && open_connections_.load() > 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    warmed_.store(true, std::memory_order_release);
     logger_.info("listening", {{"url", url()},
                                {"sessions", options_.stateless ? "stateless" : "legacy sessions"},
                                {"require_auth", options_.require_auth ? "yes" : "no"},
                                {"max_concurrency", std::to_string(options_.max_concurrency)}});
+}
+
+int HttpTransport::run() {
+    if (port_ < 0) bind();
+    std::thread warm_up_thread([this] { warm_up(); });
     const bool clean = http_->listen_after_bind();
+    warm_up_thread.join();
     {
         std::lock_guard lock(finished_mutex_);
         finished_ = true;
@@ -344,17 +386,12 @@ void HttpTransport::shutdown() {
 }
 
 void HttpTransport::drain() {
-    // A signal may come between bind() and the listener's start: stop() only works once it runs.
-    for (;;) {
-        std::unique_lock lock(finished_mutex_);
-        if (finished_) return;
-        if (http_->is_running()) break;
-        finished_changed_.wait_for(lock, std::chrono::milliseconds(10));
-    }
     logger_.info("draining",
                  {{"requests_in_flight", std::to_string(endpoint_.runner().requests_in_flight())},
                   {"grace_seconds", std::to_string(options_.shutdown_grace.count())}});
-    http_->stop();  // no new connections; streams end; keep-alive connections close when idle
+    // No new connections; long-lived streams end (they watch draining_); new requests on open
+    // connections get 503 with Connection: close; idle keep-alive connections time out.
+    http_->stop_accepting();
     if (!endpoint_.runner().wait_idle(options_.shutdown_grace)) {
         logger_.warn(
             "grace_period_over",

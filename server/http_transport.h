@@ -58,6 +58,7 @@ class HttpTransport {
     void preflight(const httplib::Request& request, httplib::Response& response);
     void metrics(httplib::Response& response);
     void drain();
+    void warm_up();
     std::string request_id(const httplib::Request& request);
 
     const protocol::McpServer& server_;
@@ -68,6 +69,7 @@ class HttpTransport {
     OriginPolicy origins_;
     std::atomic<bool> draining_{false};
     std::atomic<long> open_connections_{0};
+    std::atomic<bool> warmed_{false};
     std::atomic<unsigned long long> request_counter_{0};
     McpEndpoint endpoint_;
     std::unique_ptr<Listener> http_;

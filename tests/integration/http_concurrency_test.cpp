@@ -36,14 +36,14 @@ double balance_of(const HttpReply& reply) {
 
 TEST_CASE("with 200 slow calls in flight, ping and tools/list are answered before any completes") {
     SimulatedApi api;
-    api.configure({{"latency_ms", 4000}});  // get_balance waits this long upstream
+    api.configure({{"latency_ms", 4000 * kSlowdown}});  // get_balance waits this long upstream
     HttpServerProcess server({}, env_for(api));
     constexpr int kSlow = 200;
 
     std::atomic<int> completed{0}, succeeded{0};
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     for (int i = 0; i < kSlow; ++i) {
-        threads.emplace_back([&, i] {
+        threads.spawn([&, i] {
             McpHttpClient client(server, i % 2 ? kTestKey : kSecondTestKey);
             if (i % 3 == 0) client.set_accept("application/json");  // some take one JSON body
             auto reply = client.modern_tool("get_balance");
@@ -51,7 +51,8 @@ TEST_CASE("with 200 slow calls in flight, ping and tools/list are answered befor
             if (reply.status == 200 && balance_of(reply) == (i % 2 ? 100.0 : 5.0)) ++succeeded;
         });
     }
-    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == kSlow; }, 15s));
+    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == kSlow; },
+                       15s * kSlowdown));
     CHECK(completed == 0);
 
     McpHttpClient fast(server);
@@ -65,27 +66,28 @@ TEST_CASE("with 200 slow calls in flight, ping and tools/list are answered befor
     CHECK(tools.status == 200);
     CHECK(init.status == 200);
     CHECK(completed == 0);  // answered while every slow call was still waiting
-    CHECK(fast_time < 2s);
+    CHECK(fast_time < 2s * kSlowdown);
 
-    for (auto& thread : threads) thread.join();
+    threads.join();
     CHECK(succeeded == kSlow);
     CHECK(server.metric("rdmcp_tool_calls_in_flight") == 0);
 }
 
 TEST_CASE("when every slot is taken a slow call gets 503 with Retry-After; fast requests pass") {
     SimulatedApi api;
-    api.configure({{"latency_ms", 3000}});
+    api.configure({{"latency_ms", 3000 * kSlowdown}});
     HttpServerProcess server({"--max-concurrency", "4", "--max-connections", "16"}, env_for(api));
 
     std::atomic<int> succeeded{0};
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     for (int i = 0; i < 4; ++i) {
-        threads.emplace_back([&] {
+        threads.spawn([&] {
             McpHttpClient client(server, kTestKey);
             if (balance_of(client.modern_tool("get_balance")) == 100.0) ++succeeded;
         });
     }
-    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == 4; }, 10s));
+    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == 4; },
+                       10s * kSlowdown));
 
     McpHttpClient client(server, kTestKey);
     auto refused = client.modern_tool("get_balance");
@@ -96,14 +98,14 @@ TEST_CASE("when every slot is taken a slow call gets 503 with Retry-After; fast 
     CHECK(client.modern("ping").status == 200);
     CHECK(client.modern("tools/list").status == 200);
 
-    for (auto& thread : threads) thread.join();
+    threads.join();
     CHECK(succeeded == 4);
     CHECK(client.modern_tool("get_balance").status == 200);  // slots are given back
 }
 
 TEST_CASE("closing the response stream cancels the upstream wait") {
     SimulatedApi api;
-    api.configure({{"latency_ms", 20000}});
+    api.configure({{"latency_ms", 30000 * kSlowdown}});
     HttpServerProcess server({}, env_for(api));
 
     for (const std::string accept : {"application/json, text/event-stream", "application/json"}) {
@@ -126,18 +128,20 @@ TEST_CASE("closing the response stream cancels the upstream wait") {
                                   {"MCP-Protocol-Version", "2026-07-28"},
                                   {"Mcp-Method", "tools/call"},
                                   {"Mcp-Name", "get_balance"}}));
-        auto head = connection.read_until("\r\n\r\n", 5s);
+        auto head = connection.read_until("\r\n\r\n", 5s * kSlowdown);
         REQUIRE(head);
         CHECK(head->rfind("HTTP/1.1 200", 0) == 0);
-        REQUIRE(eventually(
-            [&] { return !api.requests_to("GET", "/v1/inferences/credits").empty(); }, 5s));
+        REQUIRE(
+            eventually([&] { return !api.requests_to("GET", "/v1/inferences/credits").empty(); },
+                       5s * kSlowdown));
         CHECK(server.metric("rdmcp_tool_calls_in_flight") == 1);
 
         const auto closed = std::chrono::steady_clock::now();
         connection.close();
-        CHECK(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == 0; }, 5s));
-        CHECK(std::chrono::steady_clock::now() - closed <
-              5s);  // far less than the 20 s upstream wait
+        CHECK(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == 0; },
+                         5s * kSlowdown));
+        // Far less than the upstream wait.
+        CHECK(std::chrono::steady_clock::now() - closed < 5s * kSlowdown);
     }
     CHECK(server.metric("rdmcp_http_requests_total", "outcome=\"cancelled\"") == 2);
     CHECK(server.stderr_text().find("outcome=cancelled detail=\"the client closed the stream\"") !=
@@ -146,7 +150,7 @@ TEST_CASE("closing the response stream cancels the upstream wait") {
 
 TEST_CASE("SIGTERM with calls in flight: every call is answered, no new connection, exit 0") {
     SimulatedApi api;
-    api.configure({{"latency_ms", 2000}});
+    api.configure({{"latency_ms", 2000 * kSlowdown}});
     HttpServerProcess server({}, env_for(api));
     McpHttpClient opener(server, kSecondTestKey);
     opener.initialize();
@@ -154,9 +158,9 @@ TEST_CASE("SIGTERM with calls in flight: every call is answered, no new connecti
 
     constexpr int kCalls = 12;
     std::atomic<int> answered{0};
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     for (int i = 0; i < kCalls; ++i) {
-        threads.emplace_back([&, i] {
+        threads.spawn([&, i] {
             McpHttpClient client(server, i % 3 == 2 ? kSecondTestKey : kTestKey);
             HttpReply reply;
             if (i % 3 == 0) {
@@ -172,7 +176,8 @@ TEST_CASE("SIGTERM with calls in flight: every call is answered, no new connecti
             if (reply.status == 200 && balance_of(reply) == (i % 3 == 2 ? 5.0 : 100.0)) ++answered;
         });
     }
-    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == kCalls; }, 10s));
+    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == kCalls; },
+                       10s * kSlowdown));
     server.process().signal(SIGTERM);
 
     std::this_thread::sleep_for(300ms);
@@ -181,9 +186,9 @@ TEST_CASE("SIGTERM with calls in flight: every call is answered, no new connecti
     auto refused = late.Get("/healthz");
     CHECK(!refused);  // the listening socket is closed
 
-    for (auto& thread : threads) thread.join();
+    threads.join();
     CHECK(answered == kCalls);
-    CHECK(server.process().wait(15s) == 0);
+    CHECK(server.process().wait(15s * kSlowdown) == 0);
     const auto log = server.stderr_text();
     CHECK(log.find("event=draining") != std::string::npos);
     CHECK(log.find("event=grace_period_over") == std::string::npos);
@@ -191,27 +196,28 @@ TEST_CASE("SIGTERM with calls in flight: every call is answered, no new connecti
 
 TEST_CASE("SIGTERM: calls still running when the grace period ends are cancelled and answered") {
     SimulatedApi api;
-    api.configure({{"latency_ms", 30000}});
+    api.configure({{"latency_ms", 30000 * kSlowdown}});
     HttpServerProcess server({"--shutdown-grace-seconds", "1"}, env_for(api));
 
     std::vector<HttpReply> replies(2);
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     for (int i = 0; i < 2; ++i) {
-        threads.emplace_back([&, i] {
+        threads.spawn([&, i] {
             McpHttpClient client(server, kTestKey);
             if (i == 1) client.set_accept("application/json");
             replies[i] = client.modern_tool("get_balance");
         });
     }
-    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == 2; }, 10s));
+    REQUIRE(eventually([&] { return server.metric("rdmcp_tool_calls_in_flight") == 2; },
+                       10s * kSlowdown));
     const auto signalled = std::chrono::steady_clock::now();
     server.process().signal(SIGTERM);
-    for (auto& thread : threads) thread.join();
-    CHECK(std::chrono::steady_clock::now() - signalled < 10s);
+    threads.join();
+    CHECK(std::chrono::steady_clock::now() - signalled < 10s * kSlowdown);
     for (const auto& reply : replies) {
         CHECK(reply.status == 200);
         CHECK(reply.response()["result"]["isError"] == true);
     }
-    CHECK(server.process().wait(10s) == 0);
+    CHECK(server.process().wait(10s * kSlowdown) == 0);
     CHECK(server.stderr_text().find("event=grace_period_over") != std::string::npos);
 }

@@ -236,14 +236,15 @@ TEST_CASE("a 2025-11-25 client: initialize opens a session that its later reques
 TEST_CASE(
     "notifications/cancelled in a session stops the call; its stream ends without an answer") {
     SimulatedApi api;
-    api.configure({{"latency_ms", 10000}});
+    api.configure({{"latency_ms", 10000 * kSlowdown}});
     HttpServerProcess server({}, env_for(api));
     McpHttpClient client(server, kTestKey);
     client.initialize();
 
     std::optional<HttpReply> slow;
     const auto started = std::chrono::steady_clock::now();
-    std::thread caller([&] {
+    ThreadGroup caller;
+    caller.spawn([&] {
         McpHttpClient same(server, kTestKey);
         same.set_session_id(client.session_id());
         slow = same.post({{"jsonrpc", "2.0"},
@@ -257,7 +258,7 @@ TEST_CASE(
     }
     CHECK(client.legacy_notify("notifications/cancelled", {{"requestId", "slow"}}).status == 202);
     caller.join();
-    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    CHECK(std::chrono::steady_clock::now() - started < 5s * kSlowdown);
     REQUIRE(slow);
     CHECK(slow->status == 200);
     CHECK(slow->messages.empty());

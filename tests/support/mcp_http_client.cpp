@@ -24,7 +24,7 @@ HttpServerProcess::HttpServerProcess(std::vector<std::string> args,
                                      std::map<std::string, std::string> env)
     : process_(server_argv(std::move(args)), std::move(env)) {
     static const std::regex listening(R"(event=listening url=(http://([^/ ]+)(/\S*)))");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10 * kSlowdown);
     std::smatch match;
     std::string text;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -102,7 +102,7 @@ McpHttpClient::McpHttpClient(std::string base, std::string path, std::string key
     : path_(std::move(path)),
       client_(std::make_unique<httplib::Client>(base)),
       key_(std::move(key)) {
-    set_timeout(std::chrono::seconds(60));
+    set_timeout(std::chrono::seconds(60 * kSlowdown));
 }
 
 void McpHttpClient::set_timeout(std::chrono::seconds timeout) {

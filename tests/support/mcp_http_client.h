@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/child_process.h"
@@ -17,6 +18,50 @@
 namespace rdmcp::testing {
 
 using Json = nlohmann::json;
+
+// Sanitizer builds run every process several times slower: timing-based tests scale by this.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define RDMCP_TESTS_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define RDMCP_TESTS_SANITIZED 1
+#endif
+#ifdef RDMCP_TESTS_SANITIZED
+inline constexpr int kSlowdown = 5;
+#else
+inline constexpr int kSlowdown = 1;
+#endif
+
+// Joins every thread it holds when it goes, so a failed REQUIRE never destroys a running one.
+// An exception in a thread (a request that failed outright) ends that thread only: the test's
+// own counts then show it.
+class ThreadGroup {
+  public:
+    ThreadGroup() = default;
+    ~ThreadGroup() { join(); }
+    ThreadGroup(const ThreadGroup&) = delete;
+    ThreadGroup& operator=(const ThreadGroup&) = delete;
+    template <typename F>
+    void spawn(F&& f) {
+        threads_.emplace_back([f = std::forward<F>(f)]() mutable {
+            try {
+                f();
+            } catch (const std::exception&) {
+            }
+        });
+    }
+    void join() {
+        for (auto& thread : threads_) {
+            if (thread.joinable()) thread.join();
+        }
+        threads_.clear();
+    }
+
+  private:
+    std::vector<std::thread> threads_;
+};
 
 // retrodiffusion-mcp --transport http --port 0, up and listening.
 class HttpServerProcess {
