@@ -108,7 +108,16 @@ Outcome McpServer::handle(const Request& request, LegacySession& session,
         if (method == "ping") return Json::object();
         if (method == "tools/list") return list_tools(request);
         if (method == "tools/call") return call_tool(request, context);
-        if (tasks_ && method.rfind("tasks/", 0) == 0) return task_method(request, context);
+        if (tasks_ && method.rfind("tasks/", 0) == 0) {
+            // A TaskProvider bug (it reads the upstream's answers) must not end the process:
+            // transports run this on worker threads, where an exception would terminate it.
+            try {
+                return task_method(request, context);
+            } catch (const std::exception& e) {
+                return RpcError{error_code::kInternalError,
+                                "Internal error in " + method + ": " + e.what(), {}};
+            }
+        }
         return RpcError{error_code::kMethodNotFound, "Method not found: " + method, {}};
     }();
     if (auto* result = std::get_if<Json>(&outcome)) decorate(*result, context);

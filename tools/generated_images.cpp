@@ -23,6 +23,11 @@ std::vector<std::string> strings_in(const Json& body, const char* field) {
     return values;
 }
 
+std::string string_in(const Json& body, const char* field) {
+    auto it = body.find(field);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 std::optional<double> number_in(const Json& body, const char* field) {
     auto it = body.find(field);
     if (it == body.end() || !it->is_number()) return std::nullopt;
@@ -35,12 +40,15 @@ std::filesystem::path default_output_dir() {
 
 }  // namespace
 
-GeneratedImages read_inference_images(const Json& body, int expected_images, bool has_pre_palette,
+GeneratedImages read_inference_images(const Json& answer, int expected_images, bool has_pre_palette,
                                       bool has_non_bg_removed) {
+    // Whatever the API sent (a job's `result` may be anything): what is not there is left out.
+    static const Json kNothing = Json::object();
+    const Json& body = answer.is_object() ? answer : kNothing;
     GeneratedImages images;
     images.base64_images = strings_in(body, "base64_images");
     images.output_urls = strings_in(body, "output_urls");
-    images.model = body.value("model", std::string());
+    images.model = string_in(body, "model");
     images.balance_cost = number_in(body, "balance_cost");
     images.remaining_balance = number_in(body, "remaining_balance");
     images.created_at = body.value("created_at", Json());

@@ -18,6 +18,12 @@ constexpr long long kJobTtlMs = 24LL * 3600 * 1000;
 
 bool flag(const Json& body, const char* name) { return body.value(name, false) == true; }
 
+// The API's answers are read by type: a member of another type counts as missing.
+std::string text_in(const Json& body, const char* name, std::string fallback = "") {
+    auto it = body.find(name);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
+}
+
 bool looks_like_upstream_task_id(const std::string& id) {
     if (id.empty() || id.size() > 100) return false;
     for (unsigned char c : id) {
@@ -38,7 +44,11 @@ protocol::ToolResult failed_job_error(const Json& body, const JobDescription& jo
             if (auto d = error->find("detail"); d != error->end()) {
                 detail = d->is_string() ? d->get<std::string>() : d->dump();
             }
-            status_code = error->value("status_code", 0);
+            if (auto code = error->find("status_code");
+                code != error->end() && code->is_number_integer() && code->get<long long>() >= 100 &&
+                code->get<long long>() <= 599) {
+                status_code = code->get<int>();
+            }
         } else if (error->is_string()) {
             detail = error->get<std::string>();
         }
@@ -110,7 +120,7 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
                              .prompt_style = job.prompt_style,
                              .prompt = shortened(request.body.value("prompt", std::string())),
                              .created_at_ms = job.created_at_ms,
-                             .last_status = reply.body.value("status", std::string("accepted"))});
+                             .last_status = text_in(reply.body, "status", "accepted")});
     return submitted;
 }
 
@@ -140,7 +150,7 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job, protocol:
                           : tool_error_for(*reply.error, "Checking the job");
         return poll;
     }
-    poll.upstream_status = reply.body.value("status", std::string());
+    poll.upstream_status = text_in(reply.body, "status");
     services.ledger->update_status(context.api_key, job_id, poll.upstream_status);
     if (poll.upstream_status == "succeeded") {
         poll.state = JobState::Succeeded;

@@ -1,6 +1,7 @@
 #include "tools/inference_request.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace rdmcp::tools {
 
@@ -133,6 +134,13 @@ std::variant<InferenceRequest, std::string> build_inference_request(const Json& 
 
     request.width = request.body.at("width").get<int>();
     request.height = request.body.at("height").get<int>();
+    // The schema bounds num_images below only (styles the catalog does not know have their own
+    // limits): a count no int holds is refused before it is converted.
+    if (auto count = request.body.find("num_images");
+        count != request.body.end() && !(count->get<double>() <= std::numeric_limits<int>::max())) {
+        return "'num_images' must be a number of images such as 1 or 4, got " +
+               count->dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
     request.num_images = request.body.value("num_images", 1);
     request.body["num_images"] = request.num_images;
     request.prompt_style = request.body.at("prompt_style").get<std::string>();

@@ -5,6 +5,10 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 #include <nlohmann/json.hpp>
 
 #include "tools/base64.h"
@@ -56,6 +60,30 @@ std::string mac(std::string_view payload, const std::string& key) {
     return std::string(reinterpret_cast<const char*>(out), length);
 }
 
+// Reads payload[name] into `out` when present; false when it has another type, or a number
+// `out` cannot hold.
+template <typename T>
+bool read_field(const Json& payload, const char* name, T& out) {
+    auto it = payload.find(name);
+    if (it == payload.end()) return true;
+    if constexpr (std::is_same_v<T, bool>) {
+        if (!it->is_boolean()) return false;
+    } else if constexpr (std::is_integral_v<T>) {
+        if (!it->is_number_integer()) return false;
+        if (it->is_number_unsigned() ? it->get<std::uint64_t>() > std::uint64_t(std::numeric_limits<T>::max())
+                                     : it->get<std::int64_t>() < std::int64_t(std::numeric_limits<T>::min()) ||
+                                           it->get<std::int64_t>() > std::int64_t(std::numeric_limits<T>::max())) {
+            return false;
+        }
+    } else if constexpr (std::is_floating_point_v<T>) {
+        if (!it->is_number()) return false;
+    } else {
+        if (!it->is_string()) return false;
+    }
+    out = it->get<T>();
+    return true;
+}
+
 }  // namespace
 
 std::string sign_job(const JobDescription& job, const std::string& api_key,
@@ -86,16 +114,16 @@ std::optional<JobDescription> verify_job(const std::string& job_id, const std::s
     if (!payload_text) return std::nullopt;
     Json payload = Json::parse(*payload_text, nullptr, false);
     if (!payload.is_object() || !payload.contains("u") || !payload["u"].is_string()) return std::nullopt;
+    // Without a server secret whoever holds the key can sign any payload, so a field of another
+    // type or out of range means the id is not one we made.
     JobDescription job;
     job.upstream_task_id = payload["u"].get<std::string>();
-    job.prompt_style = payload.value("s", std::string());
-    job.width = payload.value("w", 0);
-    job.height = payload.value("h", 0);
-    job.num_images = payload.value("n", 1);
-    job.created_at_ms = payload.value("t", 0LL);
-    job.has_pre_palette = payload.value("pp", false);
-    job.has_non_bg_removed = payload.value("nb", false);
-    job.estimated_cost = payload.value("c", -1.0);
+    const bool well_formed =
+        read_field(payload, "s", job.prompt_style) && read_field(payload, "w", job.width) &&
+        read_field(payload, "h", job.height) && read_field(payload, "n", job.num_images) &&
+        read_field(payload, "t", job.created_at_ms) && read_field(payload, "pp", job.has_pre_palette) &&
+        read_field(payload, "nb", job.has_non_bg_removed) && read_field(payload, "c", job.estimated_cost);
+    if (!well_formed) return std::nullopt;
     return job;
 }
 

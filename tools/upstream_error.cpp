@@ -16,6 +16,12 @@ std::string shorten(std::string text) {
     return text;
 }
 
+// The member as text when it is a string; `fallback` when it is missing or anything else.
+std::string text_in(const Json& object, const char* name, std::string fallback = "") {
+    auto it = object.find(name);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
+}
+
 std::string location_of(const Json& item) {
     auto loc = item.find("loc");
     if (loc == item.end() || !loc->is_array()) return "";
@@ -32,7 +38,7 @@ std::string read_validation_list(const Json& items) {
     std::string text;
     for (const auto& item : items) {
         if (!item.is_object()) continue;
-        std::string msg = item.value("msg", std::string());
+        std::string msg = text_in(item, "msg");
         std::string where = location_of(item);
         if (!text.empty()) text += "; ";
         text += where.empty() ? msg : where + ": " + msg;
@@ -68,12 +74,12 @@ void read_error_body(const std::string& body, UpstreamError& error) {
     }
     auto detail = parsed.find("detail");
     if (detail == parsed.end()) {
-        error.message = shorten(parsed.value("message", parsed.dump()));
+        error.message = shorten(text_in(parsed, "message", parsed.dump()));
         return;
     }
     if (detail->is_object()) {
-        error.code = detail->value("code", std::string());
-        error.message = shorten(detail->value("message", detail->dump()));
+        error.code = text_in(*detail, "code");
+        error.message = shorten(text_in(*detail, "message", detail->dump()));
     } else if (detail->is_array()) {
         error.message = shorten(read_validation_list(*detail));
     } else if (detail->is_string()) {

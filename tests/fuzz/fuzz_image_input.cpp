@@ -6,51 +6,47 @@
 //    what it decoded decodes to the same bytes;
 //  - tools::read_image_info on the raw bytes, and tools::read_base64_image_info, which reads a
 //    prefix only: when it answers, the full image agrees.
-#include <cstdlib>
 #include <string_view>
 
 #include "tools/base64.h"
 #include "tools/image_info.h"
 #include "tools/image_input.h"
+#include "tests/fuzz/require.h"
 
 using namespace rdmcp::tools;
 
 namespace {
 
-void require(bool condition) {
-    if (!condition) std::abort();
-}
-
 void check_base64(std::string_view text) {
     const auto decoded = base64_decode(text);
     const auto size = base64_validate(text);
-    require(decoded.has_value() == size.has_value());
+    FUZZ_REQUIRE(decoded.has_value() == size.has_value());
     if (!decoded) return;
-    require(decoded->size() == *size);
-    require(base64_decoded_size(text) == *size);
+    FUZZ_REQUIRE(decoded->size() == *size);
+    FUZZ_REQUIRE(base64_decoded_size(text) == *size);
     const std::string encoded = base64_encode(*decoded);
-    require(encoded.size() % 4 == 0);
-    require(base64_decode(encoded) == decoded);
+    FUZZ_REQUIRE(encoded.size() % 4 == 0);
+    FUZZ_REQUIRE(base64_decode(encoded) == decoded);
 
     const auto header = read_base64_image_info(text);
-    if (header) require(read_image_info(*decoded) == header);
+    if (header) FUZZ_REQUIRE(read_image_info(*decoded) == header);
 }
 
 void check_image_input(std::string_view value, std::size_t max_bytes) {
     const ImageInputPolicy policy{.allow_local_files = false, .max_bytes = max_bytes};
     auto resolved = resolve_image_input("input_image", value, policy);
     if (auto* error = std::get_if<std::string>(&resolved)) {
-        require(error->find("field 'input_image'") != std::string::npos);
+        FUZZ_REQUIRE(error->find("field 'input_image'") != std::string::npos);
         return;
     }
     const auto& image = std::get<ImageInput>(resolved);
-    require(image.source == "base64" || image.source == "data URL");
-    require(image.base64.size() % 4 == 0);
-    require(image.base64.find_first_of(" \t\r\n\f\v") == std::string::npos);
+    FUZZ_REQUIRE(image.source == "base64" || image.source == "data URL");
+    FUZZ_REQUIRE(image.base64.size() % 4 == 0);
+    FUZZ_REQUIRE(image.base64.find_first_of(" \t\r\n\f\v") == std::string::npos);
     const auto bytes = base64_decode(image.base64);
-    require(bytes.has_value() && !bytes->empty() && bytes->size() <= max_bytes);
-    require(read_image_info(*bytes) == image.info);
-    require(image.info.width > 0 && image.info.height > 0);
+    FUZZ_REQUIRE(bytes.has_value() && !bytes->empty() && bytes->size() <= max_bytes);
+    FUZZ_REQUIRE(read_image_info(*bytes) == image.info);
+    FUZZ_REQUIRE(image.info.width > 0 && image.info.height > 0);
 }
 
 }  // namespace
@@ -63,8 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_base64(text);
     check_image_input(text, max_bytes);
     if (auto info = read_image_info(text)) {
-        require(info->width > 0 && info->height > 0);
-        require(sniff_image_mime(text) == info->mime_type);
+        FUZZ_REQUIRE(info->width > 0 && info->height > 0);
+        FUZZ_REQUIRE(sniff_image_mime(text) == info->mime_type);
         // The same bytes as base64, as an agent would send them.
         check_image_input(base64_encode(text), max_bytes);
     }

@@ -6,26 +6,22 @@
 // message echoing the request's id.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
 #include "protocol/in_flight.h"
 #include "protocol/json_rpc.h"
 #include "tests/fuzz/fake_engine.h"
+#include "tests/fuzz/require.h"
 
 using namespace rdmcp::protocol;
 
 namespace {
 
-void require(bool condition) {
-    if (!condition) std::abort();
-}
-
 // Our answer must be one JSON-RPC message that a client can read.
 Json checked(const std::string& line) {
-    require(line.find('\n') == std::string::npos);
+    FUZZ_REQUIRE(line.find('\n') == std::string::npos);
     Json message = Json::parse(line, nullptr, false);
-    require(message.is_object() && message["jsonrpc"] == "2.0");
+    FUZZ_REQUIRE(message.is_object() && message["jsonrpc"] == "2.0");
     return message;
 }
 
@@ -33,7 +29,7 @@ void answer(const RequestId& id, const Outcome& outcome) {
     const std::string line = std::holds_alternative<RpcError>(outcome)
                                  ? encode_error(id, std::get<RpcError>(outcome))
                                  : encode_result(id, std::get<Json>(outcome));
-    require(checked(line)["id"] == id);
+    FUZZ_REQUIRE(checked(line)["id"] == id);
 }
 
 void handle_request(Request request, LegacySession& session, InFlightRequests& in_flight) {
@@ -68,14 +64,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         auto decoded = decode(frame, DecodeLimits{.max_depth = 16});
         if (auto* failure = std::get_if<DecodeFailure>(&decoded)) {
-            require(failure->id.is_null() || failure->id.is_string() || failure->id.is_number_integer());
+            FUZZ_REQUIRE(failure->id.is_null() || failure->id.is_string() || failure->id.is_number_integer());
             if (failure->answerable) checked(encode_error(failure->id, failure->error));
         } else if (auto* notification = std::get_if<Notification>(&decoded)) {
-            require(notification->params.is_object());
+            FUZZ_REQUIRE(notification->params.is_object());
             rdmcp::fuzz::fake_server().handle_notification(*notification, in_flight);
         } else if (auto* request = std::get_if<Request>(&decoded)) {
-            require(request->params.is_object());
-            require(request->id.is_string() || request->id.is_number_integer());
+            FUZZ_REQUIRE(request->params.is_object());
+            FUZZ_REQUIRE(request->id.is_string() || request->id.is_number_integer());
             handle_request(std::move(*request), session, in_flight);
         }
     }

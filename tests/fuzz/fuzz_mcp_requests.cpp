@@ -11,10 +11,10 @@
 //  - 2026-07-28 results carry resultType and the server info; older ones never do.
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include <cstdlib>
 
 #include "protocol/versions.h"
 #include "tests/fuzz/fake_engine.h"
+#include "tests/fuzz/require.h"
 
 using namespace rdmcp::protocol;
 
@@ -22,10 +22,6 @@ namespace {
 
 constexpr const char* kVersionKey = "io.modelcontextprotocol/protocolVersion";
 constexpr const char* kCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities";
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
 
 std::string pick_version(FuzzedDataProvider& in) {
     static const char* const versions[] = {"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26",
@@ -108,12 +104,22 @@ Json params_for(const std::string& method, FuzzedDataProvider& in) {
     return params;
 }
 
+// Whether the codec carries it unchanged (invalid UTF-8 is replaced on the way out).
+bool valid_utf8(const Json& value) {
+    try {
+        value.dump();
+        return true;
+    } catch (const Json::type_error&) {
+        return false;
+    }
+}
+
 void check_result(const Json& result, const RequestContext& context) {
     if (is_modern_version(context.protocol_version)) {
-        require(result.contains("resultType"));
-        require(result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] == "fuzz");
+        FUZZ_REQUIRE(result.contains("resultType"));
+        FUZZ_REQUIRE(result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] == "fuzz");
     } else {
-        require(!result.contains("resultType"));
+        FUZZ_REQUIRE(!result.contains("resultType"));
     }
 }
 
@@ -140,16 +146,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto decoded = decode(frame);
         if (!std::holds_alternative<Request>(decoded)) continue;  // only invalid UTF-8 or deep nesting
         Request request = std::move(std::get<Request>(decoded));
-        require(request.id == id && request.method == method);
+        if (valid_utf8(method) && valid_utf8(id)) FUZZ_REQUIRE(request.id == id && request.method == method);
 
         RequestContext context;
         context.api_key = in.ConsumeBool() ? "owner" : "";
         const auto state_before = session.state();
         if (auto error = server.prepare(request, session, context)) {
-            require(error->code == error_code::kInvalidParams ||
+            FUZZ_REQUIRE(error->code == error_code::kInvalidParams ||
                     error->code == error_code::kUnsupportedProtocolVersion);
             if (error->code == error_code::kUnsupportedProtocolVersion) {
-                require(error->data && (*error->data)["supported"] == supported_versions_list());
+                FUZZ_REQUIRE(error->data && (*error->data)["supported"] == supported_versions_list());
             }
             encode_error(request.id, *error);
             continue;
@@ -159,14 +165,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const bool modern_meta = version != request_meta.end() && version->is_string() &&
                                  is_modern_version(version->get<std::string>());
         if (method != "initialize") {
-            require(is_supported_version(context.protocol_version));
+            FUZZ_REQUIRE(is_supported_version(context.protocol_version));
             if (modern_meta) {
-                require(context.protocol_version == version->get<std::string>());
-                require(request_meta[kCapabilitiesKey].is_object());
+                FUZZ_REQUIRE(context.protocol_version == version->get<std::string>());
+                FUZZ_REQUIRE(request_meta[kCapabilitiesKey].is_object());
             } else if (!is_supported_version(version != request_meta.end() && version->is_string()
                                                  ? version->get<std::string>() : "")) {
                 // No version of its own: the session's, or ping's default before any handshake.
-                require(state_before ? context.protocol_version == state_before->version
+                FUZZ_REQUIRE(state_before ? context.protocol_version == state_before->version
                                      : method == "ping");
             }
         }
@@ -177,11 +183,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (method == "initialize") {
                 const auto& requested = request.params["protocolVersion"];
                 const std::string answered = (*result)["protocolVersion"];
-                require(is_legacy_version(answered));
-                require(answered == (is_legacy_version(requested.get<std::string>())
+                FUZZ_REQUIRE(is_legacy_version(answered));
+                FUZZ_REQUIRE(answered == (is_legacy_version(requested.get<std::string>())
                                          ? requested.get<std::string>()
                                          : std::string(kLatestLegacyVersion)));
-                require(session.state() && session.state()->version == answered);
+                FUZZ_REQUIRE(session.state() && session.state()->version == answered);
             }
             encode_result(request.id, *result);
         } else {

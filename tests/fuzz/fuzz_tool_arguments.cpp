@@ -8,7 +8,6 @@
 //    (no key: the documented price formulas; the catalog is local).
 // The upstream client points at a closed port (127.0.0.1:9) and the context has no key, so
 // nothing is ever sent: UpstreamClient refuses a call without a key before connecting.
-#include <cstdlib>
 #include <memory>
 #include <string_view>
 
@@ -16,15 +15,12 @@
 #include "tools/base64.h"
 #include "tools/inference_request.h"
 #include "tools/retrodiffusion_tools.h"
+#include "tests/fuzz/require.h"
 
 using namespace rdmcp;
 using protocol::Json;
 
 namespace {
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
 
 const protocol::ToolRegistry& registry() {
     static const tools::ToolSet set = tools::make_tool_set(
@@ -39,13 +35,13 @@ bool takes_generation_request(const std::string& name) {
 }
 
 void check_request(const tools::InferenceRequest& request) {
-    require(request.width >= 16 && request.width <= 512);
-    require(request.height >= 16 && request.height <= 512);
-    require(request.body["prompt_style"] == request.prompt_style);
-    require(!request.body.contains(tools::kOutputDirArgument));
+    FUZZ_REQUIRE(request.width >= 16 && request.width <= 512);
+    FUZZ_REQUIRE(request.height >= 16 && request.height <= 512);
+    FUZZ_REQUIRE(request.body["prompt_style"] == request.prompt_style);
+    FUZZ_REQUIRE(!request.body.contains(tools::kOutputDirArgument));
     for (const char* field : {"input_image", "extra_input_image", "input_palette"}) {
         if (auto it = request.body.find(field); it != request.body.end() && it->is_string()) {
-            require(tools::base64_validate(it->get<std::string>()).value_or(0) > 0);
+            FUZZ_REQUIRE(tools::base64_validate(it->get<std::string>()).value_or(0) > 0);
         }
     }
 }
@@ -63,19 +59,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto violations = protocol::validate_against_schema(arguments, tool.definition.input_schema);
     const std::string described = protocol::describe_violations(violations);
-    require(violations.empty() == described.empty());
+    FUZZ_REQUIRE(violations.empty() == described.empty());
     if (!violations.empty()) return 0;
 
     const auto& name = tool.definition.name;
     if (takes_generation_request(name)) {
         auto built = tools::build_inference_request(arguments, {.allow_local_files = false});
         if (auto* request = std::get_if<tools::InferenceRequest>(&built)) check_request(*request);
-        else require(!std::get<std::string>(built).empty());
+        else FUZZ_REQUIRE(!std::get<std::string>(built).empty());
     }
     if (name == "estimate_inference_cost" || name == "list_available_styles") {
         protocol::RequestContext context;  // no key: nothing is sent upstream
         auto result = tool.handler(arguments, context).to_json();
-        require(result["content"].is_array() && !result["content"].empty());
+        FUZZ_REQUIRE(result["content"].is_array() && !result["content"].empty());
         result.dump(-1, ' ', false, Json::error_handler_t::replace);  // as the transports encode it
     }
     return 0;

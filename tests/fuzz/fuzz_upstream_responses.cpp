@@ -13,13 +13,13 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <string_view>
 
 #include "tools/base64.h"
 #include "tools/generated_images.h"
 #include "tools/job_token.h"
 #include "tools/upstream_error.h"
+#include "tests/fuzz/require.h"
 
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
@@ -27,10 +27,6 @@ using rdmcp::protocol::Json;
 namespace {
 
 constexpr const char* kKey = "rdpk-fuzz-key";
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
 
 std::string base64url(std::string_view bytes) {
     std::string text = base64_encode(bytes);
@@ -56,13 +52,13 @@ std::string self_signed_id(std::string_view payload) {
 void read_error(std::string_view body) {
     UpstreamError error = UpstreamError::of(UpstreamError::Kind::Http, "", 422);
     read_error_body(std::string(body), error);
-    require(error.message.size() <= 400);
+    FUZZ_REQUIRE(error.message.size() <= 400);
     error.method = "POST";
     error.path = "/v1/inferences";
     const std::string summary = error.summary();
     const std::string redacted = redact(summary, kKey);
-    require(redacted.find(kKey) == std::string::npos);
-    require(redacted.find("rdpk-") == std::string::npos);  // any key the API echoes is masked
+    FUZZ_REQUIRE(redacted.find(kKey) == std::string::npos);
+    FUZZ_REQUIRE(redacted.find("rdpk-") == std::string::npos);  // any key the API echoes is masked
 }
 
 void read_images(std::string_view text, unsigned flags) {
@@ -70,7 +66,7 @@ void read_images(std::string_view text, unsigned flags) {
     if (body.is_discarded()) return;
     const int expected = static_cast<int>(flags % 5);
     auto images = read_inference_images(body, expected, flags & 8, flags & 16);
-    require(images.labels.size() == std::max(images.base64_images.size(), images.output_urls.size()));
+    FUZZ_REQUIRE(images.labels.size() == std::max(images.base64_images.size(), images.output_urls.size()));
     auto result = render_images(std::move(images), {.headline = "Generated", .file_stem = "fuzz"},
                                 ToolsConfig{.inline_image_budget_bytes = 4096});
     result.to_json().dump(-1, ' ', false, Json::error_handler_t::replace);

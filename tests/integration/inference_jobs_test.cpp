@@ -197,3 +197,26 @@ TEST_CASE("clients that declare nothing keep the synchronous call") {
     auto legacy = client.request("tools/call", {{"name", "create_inference"}, {"arguments", kAnimation}});
     CHECK(legacy["result"]["content"][1]["mimeType"] == "image/gif");
 }
+
+// Found by tests/fuzz (fuzz_upstream_responses): a job answer of another shape than documented
+// (a `result` that is not an object, a `status` or `status_code` that is not a string or a
+// number) threw while tasks/get read it, and the exception ended the server.
+TEST_CASE("Tasks extension: a job answer of the wrong shape never ends the server") {
+    SimulatedApi api;
+    McpStdioClient client({}, env_for(api, kTestKey));
+    auto created = result_of(client.call_tool_modern("create_inference", kAnimation, tasks_meta()));
+    REQUIRE(created["resultType"] == "task");
+    const std::string task_id = created["taskId"];
+
+    for (const Json& answer : {Json{{"status", "succeeded"}, {"result", 5}},
+                               Json{{"status", 7}},
+                               Json{{"status", "failed"}, {"error", {{"status_code", "500"}, {"detail", 1}}}},
+                               Json{{"status", "failed"}, {"error", {{"status_code", 1e300}}}}}) {
+        CAPTURE(answer.dump());
+        api.fail_next({{"path_prefix", "/v1/inferences/tasks/"}, {"method", "GET"}, {"status", 200},
+                       {"body", answer}});
+        auto task = client.request("tasks/get", {{"_meta", tasks_meta()}, {"taskId", task_id}});
+        CHECK(task.contains("result"));
+        CHECK(client.request("ping").contains("result"));  // still serving
+    }
+}

@@ -136,5 +136,10 @@ TEST_CASE("many faults in a row: the server's memory stays flat") {
     const long after = rss_kb(f.client.process().pid());
     REQUIRE(before > 0);
     MESSAGE("RSS before " << before << " kB, after 200 more faults " << after << " kB");
+#ifndef RDMCP_SANITIZE_ADDRESS
     CHECK(after - before < 2048);
+#else
+    // AddressSanitizer keeps freed memory in its quarantine, so RSS grows by design there;
+    // LeakSanitizer checks that build for leaks instead.
+#endif
 }

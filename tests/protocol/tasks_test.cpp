@@ -118,3 +118,25 @@ TEST_CASE("task JSON follows the extension's shapes") {
     CHECK_FALSE(json.contains("pollIntervalMs"));
     CHECK(iso8601_utc(0) == "1970-01-01T00:00:00.000Z");
 }
+
+// Found by tests/fuzz (fuzz_upstream_responses): a provider that throws (ours read a malformed
+// upstream answer) took the whole process down, since transports run tasks/get on worker
+// threads. It is an internal error for that request now.
+TEST_CASE("a task provider that throws gives an internal error, not a crash") {
+    class ThrowingTasks final : public TaskProvider {
+    public:
+        std::variant<Task, RpcError> get(const std::string&, RequestContext&) const override {
+            throw Json::type_error::create(302, "type must be string, but is number", nullptr);
+        }
+        std::optional<RpcError> cancel(const std::string&, RequestContext&) const override {
+            throw std::runtime_error("bug");
+        }
+    };
+    McpServer server({"s", "S", "1", ""}, tools_with_a_slow_one(), std::make_shared<ThrowingTasks>());
+    for (const char* method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
+        auto outcome = run(server, method, {{"_meta", meta(true)}, {"taskId", "t-done"}});
+        REQUIRE(std::holds_alternative<RpcError>(outcome));
+        CHECK(std::get<RpcError>(outcome).code == error_code::kInternalError);
+        CHECK(std::get<RpcError>(outcome).message.find(method) != std::string::npos);
+    }
+}

@@ -1,6 +1,14 @@
 #include "tools/job_token.h"
 
 #include <doctest/doctest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "tools/base64.h"
 
 using namespace rdmcp::tools;
 
@@ -16,6 +24,27 @@ JobDescription example_job() {
     job.created_at_ms = 1764000000000;
     job.estimated_cost = 0.07;
     return job;
+}
+
+std::string base64url(std::string_view bytes) {
+    std::string text = base64_encode(bytes);
+    std::replace(text.begin(), text.end(), '+', '-');
+    std::replace(text.begin(), text.end(), '/', '_');
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    return text;
+}
+
+// An id for any payload, signed as a caller who holds `key` can when there is no server secret.
+std::string self_signed(const nlohmann::json& payload, const std::string& key) {
+    const std::string material = std::string(1, '\0') + key;
+    unsigned char mac_key[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), mac_key);
+    const std::string signed_part = "rdjob1." + base64url(payload.dump());
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), mac_key, sizeof mac_key, reinterpret_cast<const unsigned char*>(signed_part.data()),
+         signed_part.size(), mac, &length);
+    return signed_part + "." + base64url(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 }  // namespace
 
@@ -49,4 +78,28 @@ TEST_CASE("another key, another server secret, or any altered byte is refused") 
     CHECK_FALSE(verify_job("rdjob1.", "rdpk-alice", ""));
     CHECK_FALSE(verify_job("rdjob1..", "rdpk-alice", ""));
     CHECK_FALSE(verify_job("8d24e990-1234", "rdpk-alice", ""));
+}
+
+// Found by tests/fuzz (fuzz_upstream_responses, corpus crash-job-payload-mistyped): without a
+// server secret a caller can sign any payload with its own key, and a field of another type
+// threw out of verify_job (tasks/cancel and tasks/get ended the process).
+TEST_CASE("a self-signed payload of the wrong shape is refused, not thrown") {
+    const auto good = verify_job(self_signed({{"u", "t-1"}, {"s", "rd_fast__default"}, {"w", 64}, {"pp", true}},
+                                             "rdpk-alice"),
+                                 "rdpk-alice", "");
+    REQUIRE(good);  // the helper signs as sign_job does
+    CHECK(good->prompt_style == "rd_fast__default");
+    CHECK(good->width == 64);
+    CHECK(good->has_pre_palette);
+
+    for (const auto& payload : {nlohmann::json{{"u", "t"}, {"s", 64}},
+                                nlohmann::json{{"u", "t"}, {"w", "64"}},
+                                nlohmann::json{{"u", "t"}, {"n", 1e300}},
+                                nlohmann::json{{"u", "t"}, {"h", 4294967296LL}},
+                                nlohmann::json{{"u", "t"}, {"t", 18446744073709551615ULL}},
+                                nlohmann::json{{"u", "t"}, {"pp", 1}},
+                                nlohmann::json{{"u", "t"}, {"c", "0.1"}}}) {
+        CAPTURE(payload.dump());
+        CHECK_FALSE(verify_job(self_signed(payload, "rdpk-alice"), "rdpk-alice", ""));
+    }
 }
