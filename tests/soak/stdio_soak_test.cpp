@@ -132,5 +132,10 @@ TEST_CASE("soak: every request answered exactly once, no double charge, flat mem
                  << rss_after_warmup << " kB, at the end " << rss_end << " kB");
     CHECK(sent > 100);
     REQUIRE(rss_after_warmup > 0);
+#ifndef RDMCP_SANITIZE_ADDRESS
     CHECK(rss_end - rss_after_warmup < 4096);
+#else
+    // AddressSanitizer keeps freed memory in its quarantine, so RSS grows by design there;
+    // LeakSanitizer checks that build for leaks instead.
+#endif
 }
