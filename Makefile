@@ -122,3 +122,19 @@ test-image: build
 	@scripts/install-deps.sh --with-e2e --with-image
 	@$(call timed,image,deploy/image/build.sh)
 	@$(call timed,test-image,BUILD_DIR=$(abspath $(BUILD_DIR)) deploy/image/test.sh)
+
+
+# --- Benchmarks (bench/, BENCHMARKS.md): retrodiffusion-mcp and the official-SDK peer
+# (bench/peers, pinned by its package-lock.json) against rd-sim on loopback. Tables on stdout,
+# JSON in bench/results/. Not a test: it never fails on a missed target. About 8 minutes.
+#   bench   builds the server, the load generator (bench/*.cpp) and the peer, then runs it all
+# BENCH_ARGS goes to bench/run.py, e.g. BENCH_ARGS="--only http,tls --duration 10".
+BENCH_ARGS ?=
+.PHONY: bench
+
+bench: build
+	cmake -S bench -B $(BUILD_DIR)/bench-tools -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD_DIR)/bench-tools -j $(JOBS)
+	cd bench/peers && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi
+	python3 bench/run.py --build-dir $(BUILD_DIR) $(BENCH_ARGS)

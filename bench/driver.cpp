@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace rdbench {
 
@@ -74,7 +75,10 @@ void Driver::send(std::size_t index, const std::string& request) {
         open(index);
         ++reconnects_;
         c.started = Clock::now();
-        write_some(index);
+        if (!write_some(index)) {
+            close(index);
+            failed_.push_back(index);  // reported by the next poll
+        }
     }
 }
 
@@ -99,6 +103,11 @@ bool Driver::write_some(std::size_t index) {
 }
 
 void Driver::poll(int timeout_ms, const std::function<void(const Completion&)>& on_complete) {
+    for (std::vector<std::size_t> failed = std::exchange(failed_, {}); std::size_t index : failed) {
+        auto& c = connections_[index];
+        c.busy = false;
+        on_complete({index, false, 0, seconds_between(c.started, Clock::now()), nullptr});
+    }
     epoll_event events[256];
     const int ready = ::epoll_wait(epoll_fd_, events, 256, timeout_ms);
     for (int e = 0; e < ready; ++e) {

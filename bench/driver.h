@@ -62,6 +62,7 @@ private:
     std::vector<Connection> connections_;
     std::vector<char> read_buffer_;
     std::size_t reconnects_ = 0;
+    std::vector<std::size_t> failed_;  // requests that could not be sent at all
 };
 
 }  // namespace rdbench

@@ -3,10 +3,15 @@
 against the simulated RetroDiffusion API (rd-sim). `make bench` runs this; BENCHMARKS.md says
 what each figure means. Every scenario prints a table and writes bench/results/<scenario>.json.
 
-    bench/run.py [--build-dir build] [--duration 5] [--only stdio,http,large,concurrency]
+    bench/run.py [--build-dir build] [--duration 5] [--only stdio,http,large,concurrency,tls]
+                 [--quiet-load 1.5] [--server BINARY] [--results-dir DIR]
 
-The load generator and probes are build/bench-tools/rdbench (bench/*.cpp); this script starts
-the processes, hands rdbench its requests and gathers what it measured.
+Scenarios: stdio (cold start, idle memory), http (tools/list and get_balance at 1/16/64
+keep-alive clients, plus the proxy overhead against rd-sim directly), large (create_inference
+with 9 x 1 MiB reference images), concurrency (1,000 calls in flight against a 5 s upstream),
+tls (get_balance through an HTTPS upstream). The load generator and probes are
+BUILD_DIR/bench-tools/rdbench (bench/*.cpp); this script starts the processes, hands rdbench
+its requests and gathers what it measured. `make bench` builds everything first.
 """
 import argparse
 import datetime
@@ -183,7 +188,8 @@ class Bench:
     # -- results ---------------------------------------------------------------------------------
 
     def write(self, scenario, results):
-        document = {'scenario': scenario, 'finished': now(), 'loadavg': loadavg(),
+        document = {'scenario': scenario, 'finished': now(),
+                    'loadavg_before': getattr(self, 'load_before', None), 'loadavg_after': loadavg(),
                     'machine': machine(), 'results': results}
         with open(os.path.join(self.results_dir, f'{scenario}.json'), 'w') as f:
             json.dump(document, f, indent=2)
@@ -243,6 +249,13 @@ class Bench:
                                          '--iterations', count, '--idle-samples', 3,
                                          '--idle-wait-ms', 1000, command=command)
             results[name]['method'] = method
+        # What-if builds of the server (--compare-stdio NAME=BINARY), e.g. a statically linked one.
+        for spec in self.args.compare_stdio:
+            name, binary = spec.split('=', 1)
+            results[f'whatif_{name}'] = self.rdbench(
+                'cold', '--request-file', initialize, '--after-file', initialized, '--iterations',
+                iterations, '--idle-samples', 3, '--idle-wait-ms', 1000,
+                command=[os.path.abspath(binary), '--upstream-url', sim.url])
         # The floor: the same probe against `head -n 1`, a libc-only program that echoes the
         # request, i.e. what creating any process and a pipe round trip cost on this machine.
         results['floor_head'] = self.rdbench('cold', '--request-file', initialize, '--iterations',
@@ -270,6 +283,12 @@ class Bench:
              mib(peer['idle_anonymous_kb']), ratio(ours['idle_anonymous_kb'], peer['idle_anonymous_kb'])),
             ('idle threads', ours['idle_threads'], peer['idle_threads'], ''),
         ]
+        for name, r in results.items():
+            if name.startswith('whatif_'):
+                label = name[len('whatif_'):]
+                rows.append((f'what-if {label}: initialize p50 / CPU / idle RSS',
+                             f"{ms(r['p50_us'])} / {ms(r['cpu_to_answer_p50_us'])} / {mib(r['idle_vmrss_kb'])}",
+                             '', ''))
         table('stdio: cold start and idle memory', ('', 'ours', 'peer', 'ours/peer'), rows)
         self.summary['cold_start_ms'] = (ours['p50_us'] / 1000, peer['p50_us'] / 1000)
         self.summary['cold_floor_ms'] = floor['p50_us'] / 1000
@@ -720,6 +739,16 @@ def loadavg():
         return [float(x) for x in f.read().split()[:3]]
 
 
+def wait_for_quiet(limit, patience):
+    """Waits until the 1-minute load average is below `limit` (the machine may be shared)."""
+    deadline = time.time() + patience
+    while loadavg()[0] >= limit and time.time() < deadline:
+        print(f'bench: load average {loadavg()[0]:.2f} >= {limit}; waiting', flush=True)
+        time.sleep(30)
+    if loadavg()[0] >= limit:
+        print(f'bench: load average still {loadavg()[0]:.2f} after {patience} s; running anyway', flush=True)
+
+
 def machine():
     info = {'nproc': os.cpu_count(), 'kernel': os.uname().release}
     with open('/proc/cpuinfo') as f:
@@ -757,16 +786,20 @@ def kib(kb):
     return f'{kb:.1f} KiB'
 
 
+TABLES = []  # every table printed, also written to results/tables.md
+
+
 def table(title, header, rows):
     rows = [tuple(str(c) for c in row) for row in rows]
     widths = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(str(h))
               for i, h in enumerate(header)]
-    print(f'\n## {title}\n')
-    print('| ' + ' | '.join(str(h).ljust(w) for h, w in zip(header, widths)) + ' |')
-    print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
-    for row in rows:
-        print('| ' + ' | '.join(c.ljust(w) for c, w in zip(row, widths)) + ' |')
-    print(flush=True)
+    lines = [f'### {title}', '',
+             '| ' + ' | '.join(str(h).ljust(w) for h, w in zip(header, widths)) + ' |',
+             '|' + '|'.join('-' * (w + 2) for w in widths) + '|']
+    lines += ['| ' + ' | '.join(c.ljust(w) for c, w in zip(row, widths)) + ' |' for row in rows]
+    text = '\n'.join(lines) + '\n'
+    TABLES.append(text)
+    print('\n' + text, flush=True)
 
 
 def main():
@@ -776,8 +809,13 @@ def main():
     parser.add_argument('--results-dir', default=os.path.join(HERE, 'results'))
     parser.add_argument('--only', default='stdio,http,large,concurrency,tls')
     parser.add_argument('--duration', type=float, default=5, help='seconds measured per HTTP load run')
+    parser.add_argument('--quiet-load', type=float, default=0,
+                        help='first wait until the 1-minute load average is below this (0: do not wait)')
+    parser.add_argument('--quiet-wait', type=float, default=900, help='seconds to wait for --quiet-load at most')
     parser.add_argument('--clients', default='1,16,64')
     parser.add_argument('--cold-iterations', type=int, default=40)
+    parser.add_argument('--compare-stdio', action='append', default=[], metavar='NAME=BINARY',
+                        help='also measure this build of the server in the stdio scenario')
     parser.add_argument('--large-requests', type=int, default=8)
     parser.add_argument('--stdio-calls', type=int, default=2000, help='sequential get_balance calls over stdio')
     parser.add_argument('--inflight', type=int, default=1000)
@@ -797,20 +835,27 @@ def main():
     print(f"machine: {info['nproc']} CPUs ({info.get('cpu', '?')}), "
           f"{info['memory_kb'] / 1024 / 1024:.1f} GiB, node {info['node']}; load average {loadavg()}")
     started = time.time()
+    load_at_start = loadavg()
     try:
+        if args.quiet_load:
+            wait_for_quiet(args.quiet_load, args.quiet_wait)
+            load_at_start = loadavg()
         sim = bench.start_sim()
         bench.capture_definitions(sim)
-        if 'stdio' in scenarios:
-            bench.scenario_stdio(sim)
-        if 'http' in scenarios:
-            bench.scenario_http(sim)
-        if 'large' in scenarios:
-            bench.scenario_large(sim)
-        if 'concurrency' in scenarios:
-            bench.scenario_concurrency(sim)
-        if 'tls' in scenarios:
-            bench.scenario_tls(sim)
+        runs = {'stdio': bench.scenario_stdio, 'http': bench.scenario_http,
+                'large': bench.scenario_large, 'concurrency': bench.scenario_concurrency,
+                'tls': bench.scenario_tls}
+        for name, run in runs.items():
+            if name in scenarios:
+                bench.load_before = loadavg()
+                run(sim)
         bench.report_targets()
+        info = machine()
+        header = (f"Measured {now()} on {info['nproc']} CPUs ({info.get('cpu', '?')}), "
+                  f"{info['memory_kb'] / 1024 / 1024:.1f} GiB, Linux {info['kernel']}, node {info['node']}; "
+                  f"load average before {load_at_start}, after {loadavg()}.\n")
+        with open(os.path.join(bench.results_dir, 'tables.md'), 'w') as f:
+            f.write(header + '\n' + '\n'.join(TABLES))
     finally:
         bench.stop_all()
     print(f'bench: done in {time.time() - started:.0f} s; load average {loadavg()}; '
