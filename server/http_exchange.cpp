@@ -1,5 +1,7 @@
 #include "server/http_exchange.h"
 
+#include "server/free_memory.h"
+
 #include <exception>
 
 namespace rdmcp::server {
@@ -84,6 +86,10 @@ void ExchangeRunner::answer_inline(Exchange& exchange, httplib::Response& respon
         reply_json(response, status, message);
     }
     log_.record(exchange.record, status, outcome_name(outcome));
+    if (exchange.large_message) {
+        exchange.request.params = nullptr;
+        release_free_memory();
+    }
     end_request();
 }
 
@@ -167,6 +173,10 @@ void ExchangeRunner::complete(Exchange& exchange, ResponseChannel& channel, bool
     in_flight_.remove(serial);
     log_.record(exchange.record, 200, client_cancelled ? "cancelled" : outcome_name(outcome),
                 reason);
+    if (exchange.large_message) {
+        exchange.request.params = nullptr;  // the images; the rest goes with the worker's job
+        release_free_memory();
+    }
     end_request();
 }
 

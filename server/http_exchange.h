@@ -45,6 +45,7 @@ struct Exchange {
     Accepts accepts;
     Era era = Era::Modern;
     ExchangeRecord record;
+    bool large_message = false;  // its memory is released once it is answered
 };
 
 class ExchangeRunner {

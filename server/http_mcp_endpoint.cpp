@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "protocol/versions.h"
+#include "server/free_memory.h"
 #include "server/http_replies.h"
 
 namespace rdmcp::server {
@@ -67,6 +68,7 @@ Exchange McpEndpoint::make_exchange(const httplib::Request& request, protocol::R
     exchange.era = era;
     exchange.record = caller.record;
     exchange.record.era = era_name(era);
+    exchange.large_message = caller.large_message;
     exchange.record.method = message.method;
     if (message.method == "tools/call") {
         if (auto name = message.params.find("name");
@@ -88,8 +90,9 @@ void McpEndpoint::post(const httplib::Request& request, httplib::Response& respo
         log_.record(caller.record, 415, "rejected", "content type");
         return;
     }
+    caller.large_message = body.size() >= kLargeMessageBytes;
     auto message = protocol::decode(body, {options_.max_json_depth});
-    body.clear();
+    std::string().swap(body);  // freed, not just emptied: it may be megabytes of images
     caller.record.method = method_of(message);
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&message)) {
         // A notification we cannot read gets no id (it had none to give).

@@ -24,6 +24,7 @@ namespace rdmcp::server {
 struct Caller {
     std::string api_key;  // from Authorization: Bearer; empty when none was sent
     ExchangeRecord record;
+    bool large_message = false;  // a body of kLargeMessageBytes or more (images)
 };
 
 class McpEndpoint {

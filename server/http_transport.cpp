@@ -237,6 +237,12 @@ void HttpTransport::post(const httplib::Request& request, httplib::Response& res
     // Content-Length is over the limit; a chunked one is counted here and drained up to twice
     // the limit before the connection is given up.
     std::string body;
+    // Room for the whole body at once when its size is declared: growing by doubling would hold
+    // two copies of a large body (images) at the last step, and up to twice its size after.
+    if (auto declared = request.get_header_value<uint64_t>("Content-Length");
+        declared > 0 && declared <= options_.max_body_bytes) {
+        body.reserve(declared);
+    }
     bool too_large = false;
     bool gave_up = false;  // the rest of the body is still unread: the connection is spent
     std::size_t seen = 0;

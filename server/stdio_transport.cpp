@@ -7,13 +7,15 @@
 #include <cerrno>
 #include <chrono>
 
+#include "server/free_memory.h"
+#include "server/line_buffer.h"
+
 namespace rdmcp::server {
 
 using protocol::Json;
 
 namespace {
 constexpr std::size_t kReadChunk = 1 << 16;
-constexpr std::size_t kKeptBufferBytes = 1 << 20;
 
 std::string outcome_name(const protocol::Outcome& outcome) {
     if (const auto* error = std::get_if<protocol::RpcError>(&outcome)) {
@@ -42,7 +44,7 @@ void StdioTransport::stop() {
 }
 
 int StdioTransport::run() {
-    std::string buffer;
+    LineBuffer buffer;
     bool discarding = false;  // inside a line longer than the limit
     std::string chunk(kReadChunk, '\0');
 
@@ -69,25 +71,19 @@ int StdioTransport::run() {
                 if (buffer.size() + piece.size() > options_.max_message_bytes) {
                     discarding = true;
                     buffer.clear();
-                    buffer.shrink_to_fit();
                     reject_oversized_message();
                 } else {
                     buffer.append(piece);
                 }
             }
             if (newline == std::string_view::npos) break;
-            if (!discarding) handle_frame(buffer);
-            // After a large message (images), give its memory back rather than keep it forever.
-            if (buffer.capacity() > kKeptBufferBytes) {
-                std::string().swap(buffer);
-            } else {
-                buffer.clear();
-            }
+            if (!discarding) handle_frame(buffer.line());
+            buffer.clear();  // after a large message (images), its memory is given back
             discarding = false;
             start = newline + 1;
         }
     }
-    if (!stopping_ && !buffer.empty() && !discarding) handle_frame(buffer);  // last line, no \n
+    if (!stopping_ && !buffer.empty() && !discarding) handle_frame(buffer.line());  // last line, no \n
 
     logger_.debug("stdio_closed", {{"in_flight", std::to_string(in_flight_.size())}});
     pool_.shutdown();  // lets in-flight requests finish (stop() has cancelled them if asked)
@@ -115,12 +111,12 @@ void StdioTransport::handle_frame(std::string_view frame) {
     } else if (auto* notification = std::get_if<protocol::Notification>(&decoded)) {
         server_.handle_notification(*notification, in_flight_);
     } else if (auto* request = std::get_if<protocol::Request>(&decoded)) {
-        handle_request(std::move(*request));
+        handle_request(std::move(*request), frame.size() >= kLargeMessageBytes);
     }
     // Responses from the client are dropped: this server sends no requests.
 }
 
-void StdioTransport::handle_request(protocol::Request request) {
+void StdioTransport::handle_request(protocol::Request request, bool large) {
     auto context = std::make_shared<protocol::RequestContext>();
     context->api_key = options_.api_key;
     context->log_id = "stdio-" + std::to_string(++request_counter_);
@@ -149,10 +145,11 @@ void StdioTransport::handle_request(protocol::Request request) {
         if (!cancellation->is_cancelled()) write_line(protocol::encode_notification(method, params));
     };
     auto id = request.id;
-    bool queued = pool_.submit([this, request = std::move(request), context]() mutable {
+    bool queued = pool_.submit([this, request = std::move(request), context, large]() mutable {
         auto id = request.id;
-        run_request(std::move(request), context);
+        run_request(std::move(request), context);  // the request's memory is freed here
         in_flight_.remove(id);
+        if (large) release_free_memory();
     });
     if (!queued) in_flight_.remove(id);
 }

@@ -36,7 +36,7 @@ public:
 
 private:
     void handle_frame(std::string_view frame);
-    void handle_request(protocol::Request request);
+    void handle_request(protocol::Request request, bool large);
     void run_request(protocol::Request request, std::shared_ptr<protocol::RequestContext> context);
     void send_outcome(const protocol::RequestId& id, const protocol::Outcome& outcome);
     void write_line(const std::string& line);

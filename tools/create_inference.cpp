@@ -63,7 +63,7 @@ std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& re
     Json dry_run = request.body;
     dry_run["check_cost"] = true;
     dry_run.erase("async");
-    auto reply = upstream.post("/v1/inferences", dry_run, context);
+    auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
     if (!reply.ok()) return "";
     std::string text;
     if (auto cost = reply.body.find("balance_cost"); cost != reply.body.end() && cost->is_number()) {
@@ -126,7 +126,7 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
             protocol::ProgressHeartbeat heartbeat(
                 context, "Waiting for RetroDiffusion to generate with " + request.prompt_style,
                 config.progress_interval);
-            reply = upstream->post("/v1/inferences", request.body, context);
+            reply = upstream->post("/v1/inferences", request.body, request.images, context);
         }
         if (!reply.ok()) {
             auto result = tool_error_for(*reply.error, "Generating with " + request.prompt_style);
@@ -140,7 +140,7 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
 
         auto images = read_inference_images(
             reply.body, request.num_images,
-            flag(request.body, "return_pre_palette") && request.body.contains("input_palette"),
+            flag(request.body, "return_pre_palette") && request.images.contains("input_palette"),
             flag(request.body, "remove_bg") && flag(request.body, "return_non_bg_removed"));
         if (images.base64_images.empty() && images.output_urls.empty()) {
             return protocol::ToolResult::error(

@@ -99,7 +99,7 @@ protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream,
 
         request.body["check_cost"] = true;
         request.body.erase("async");
-        auto reply = upstream->post("/v1/inferences", request.body, context);
+        auto reply = upstream->post("/v1/inferences", request.body, request.images, context);
         if (!reply.ok()) {
             if (should_fall_back(*reply.error)) {
                 return offline_estimate(request, reply.error->kind == UpstreamError::Kind::MissingKey

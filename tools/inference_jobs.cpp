@@ -76,7 +76,7 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
                                                             const JobServices& services) {
     Json body = request.body;
     body["async"] = true;
-    auto reply = services.upstream->post("/v1/inferences", body, context);
+    auto reply = services.upstream->post("/v1/inferences", body, request.images, context);
     if (!reply.ok()) return tool_error_for(*reply.error, "Starting the job (" + request.prompt_style + ")");
 
     SubmittedJob submitted;
@@ -85,7 +85,7 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
     job.width = request.width;
     job.height = request.height;
     job.num_images = request.num_images;
-    job.has_pre_palette = flag(request.body, "return_pre_palette") && request.body.contains("input_palette");
+    job.has_pre_palette = flag(request.body, "return_pre_palette") && request.images.contains("input_palette");
     job.has_non_bg_removed = flag(request.body, "remove_bg") && flag(request.body, "return_non_bg_removed");
     job.created_at_ms = unix_now_ms();
     if (auto cost = reply.body.find("balance_cost"); cost != reply.body.end() && cost->is_number()) {

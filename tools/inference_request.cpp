@@ -84,17 +84,17 @@ bool is_image_field(const std::string& name) {
     return false;
 }
 
-// Puts an image argument into the body as the raw base64 the API wants (data: prefix stripped,
+// Puts an image argument into `images` as the raw base64 the API wants (data: prefix stripped,
 // local file read), after checking that it is an image. The argument is read in place: the one
-// copy of its (possibly megabytes of) base64 is the one that goes into the body.
-std::optional<std::string> resolve_image_field(const Json& arguments, Json& body, const char* field,
+// copy of its (possibly megabytes of) base64 is the one that is sent.
+std::optional<std::string> resolve_image_field(const Json& arguments, Json& images, const char* field,
                                                const ImageInputPolicy& policy) {
     auto it = arguments.find(field);
     if (it == arguments.end()) return std::nullopt;
     if (it->is_string()) {
         auto resolved = resolve_image_input(field, it->get_ref<const std::string&>(), policy);
         if (auto* error = std::get_if<std::string>(&resolved)) return *error;
-        body[field] = std::move(std::get<ImageInput>(resolved).base64);
+        images[field] = std::move(std::get<ImageInput>(resolved).base64);
         return std::nullopt;
     }
     if (it->is_array()) {
@@ -106,10 +106,10 @@ std::optional<std::string> resolve_image_field(const Json& arguments, Json& body
             if (auto* error = std::get_if<std::string>(&resolved)) return *error;
             resolved_images.push_back(std::move(std::get<ImageInput>(resolved).base64));
         }
-        body[field] = std::move(resolved_images);
+        images[field] = std::move(resolved_images);
         return std::nullopt;
     }
-    body[field] = *it;  // null or another type: the API decides, as before
+    images[field] = *it;  // null or another type: the API decides, as before
     return std::nullopt;
 }
 
@@ -156,7 +156,9 @@ std::variant<InferenceRequest, std::string> build_inference_request(const Json& 
     }
 
     for (const char* field : kImageFields) {
-        if (auto problem = resolve_image_field(arguments, request.body, field, images)) return *problem;
+        if (auto problem = resolve_image_field(arguments, request.images, field, images)) {
+            return *problem;
+        }
     }
     return request;
 }

@@ -14,7 +14,10 @@
 namespace rdmcp::tools {
 
 struct InferenceRequest {
-    protocol::Json body;          // what goes to the API
+    protocol::Json body;          // what goes to the API, but the images
+    // The image fields (input_image, reference_images, ...) as the API wants them, sent after
+    // `body`'s members without being copied again: UpstreamClient::post(path, body, images, ...).
+    protocol::Json images = protocol::Json::object();
     const Style* style = nullptr; // nullptr for styles the catalog does not know
     std::string prompt_style;     // as sent (an old alias becomes the current name)
     int width = 0, height = 0, num_images = 1;

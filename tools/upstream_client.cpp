@@ -10,6 +10,7 @@
 #include <mutex>
 #include <vector>
 
+#include "tools/json_pieces.h"
 #include "version.h"
 
 namespace rdmcp::tools {
@@ -108,7 +109,8 @@ class ConnectionPool {
 struct UpstreamClient::Call {
     std::string method;  // GET, POST, PATCH, DELETE
     std::string path;    // "/v1/inferences"
-    const Json* body;    // the caller's, alive for the call; never copied (it may hold megabytes)
+    const Json* body;      // the caller's, alive for the call; never copied (it may hold megabytes)
+    const Json* appended;  // more members of the body, or null
     bool idempotent;
 };
 
@@ -215,21 +217,26 @@ UpstreamClient::UpstreamClient(UpstreamConfig config) : config_(std::move(config
 UpstreamClient::~UpstreamClient() = default;
 
 UpstreamResult UpstreamClient::get(const std::string& path, const RequestContext& context) const {
-    return send({"GET", path, nullptr, true}, context);
+    return send({"GET", path, nullptr, nullptr, true}, context);
 }
 
 UpstreamResult UpstreamClient::post(const std::string& path, const Json& body,
                                     const RequestContext& context) const {
-    return send({"POST", path, &body, false}, context);
+    return send({"POST", path, &body, nullptr, false}, context);
+}
+
+UpstreamResult UpstreamClient::post(const std::string& path, const Json& body, const Json& appended,
+                                    const RequestContext& context) const {
+    return send({"POST", path, &body, &appended, false}, context);
 }
 
 UpstreamResult UpstreamClient::patch(const std::string& path, const Json& body,
                                      const RequestContext& context) const {
-    return send({"PATCH", path, &body, false}, context);
+    return send({"PATCH", path, &body, nullptr, false}, context);
 }
 
 UpstreamResult UpstreamClient::del(const std::string& path, const RequestContext& context) const {
-    return send({"DELETE", path, nullptr, false}, context);
+    return send({"DELETE", path, nullptr, nullptr, false}, context);
 }
 
 UpstreamResult UpstreamClient::send(const Call& call, const RequestContext& context) const {
@@ -266,9 +273,22 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
     request.method = call.method;
     request.path = path_prefix_ + call.path;
     request.headers = std::move(headers);
+    // The body goes out through a content provider, piece by piece from where it is: cpp-httplib
+    // copies a Request (body included) before sending it, and a serialized text would be one more
+    // copy of every image. Its Post(..., ContentProvider) overloads set these same members, but
+    // none of them takes the content receiver we need for the answer.
+    std::optional<JsonPieces> body;
     if (call.body) {
-        request.body = call.body->dump(-1, ' ', false, Json::error_handler_t::replace);
+        static const Json kNothing;
+        body.emplace(*call.body, call.appended ? *call.appended : kNothing);  // (no copy)
         request.headers.emplace("Content-Type", "application/json");
+        request.content_length_ = body->size();
+        request.content_provider_ = [&body](std::size_t offset, std::size_t,
+                                            httplib::DataSink& sink) {
+            return body->write_from(offset, [&sink](const char* data, std::size_t size) {
+                return sink.write(data, size);
+            });
+        };
     }
 
     // The body is collected here rather than by httplib so that its size and the overall
@@ -314,7 +334,8 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
         // This overload sends `request` as it is; send(const Request&) would copy it, body and all.
         return client->send(request, response, failure);
     }();
-    request.body = std::string();  // the body is sent: free it before the answer is parsed
+    request.content_provider_ = nullptr;
+    body.reset();  // sent: its pieces of text are freed before the answer is parsed
 
     if (interrupted) {
         result.error = transport_error(httplib::Error::Canceled, true, false);

@@ -47,6 +47,11 @@ public:
     UpstreamResult get(const std::string& path, const protocol::RequestContext& context) const;
     UpstreamResult post(const std::string& path, const protocol::Json& body,
                         const protocol::RequestContext& context) const;
+    // The same, with more members of the body in `appended` (an object; images): its strings
+    // are sent from where they are, never copied, so it must stay alive for the call.
+    UpstreamResult post(const std::string& path, const protocol::Json& body,
+                        const protocol::Json& appended,
+                        const protocol::RequestContext& context) const;
     UpstreamResult patch(const std::string& path, const protocol::Json& body,
                          const protocol::RequestContext& context) const;
     UpstreamResult del(const std::string& path, const protocol::RequestContext& context) const;

@@ -40,7 +40,8 @@ void check_request(const tools::InferenceRequest& request) {
     FUZZ_REQUIRE(request.body["prompt_style"] == request.prompt_style);
     FUZZ_REQUIRE(!request.body.contains(tools::kOutputDirArgument));
     for (const char* field : {"input_image", "extra_input_image", "input_palette"}) {
-        if (auto it = request.body.find(field); it != request.body.end() && it->is_string()) {
+        FUZZ_REQUIRE(!request.body.contains(field));  // images travel apart (JsonPieces)
+        if (auto it = request.images.find(field); it != request.images.end() && it->is_string()) {
             FUZZ_REQUIRE(tools::base64_validate(it->get<std::string>()).value_or(0) > 0);
         }
     }

@@ -32,3 +32,20 @@ TEST_CASE("a num_images no int can hold is refused, not converted") {
     CHECK(std::get<InferenceRequest>(whole_float).num_images == 3);
     CHECK(std::get<InferenceRequest>(whole_float).body["num_images"] == 3);
 }
+
+TEST_CASE("image arguments are resolved into `images`, apart from the body sent with them") {
+    // A 1x1 PNG (signature and IHDR are all the header reader needs).
+    const std::string png =
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    Json arguments = {{"prompt", "x"}, {"prompt_style", "rd_pro__default"}, {"width", 128},
+                      {"height", 128}, {"reference_images", {png, "data:image/png;base64," + png}},
+                      {"input_palette", png}};
+    auto built = build_inference_request(arguments, {});
+    REQUIRE(std::holds_alternative<InferenceRequest>(built));
+    const auto& request = std::get<InferenceRequest>(built);
+    CHECK_FALSE(request.body.contains("reference_images"));
+    CHECK_FALSE(request.body.contains("input_palette"));
+    CHECK(request.images["reference_images"] == Json{png, png});  // the data: prefix is gone
+    CHECK(request.images["input_palette"] == png);
+    CHECK(request.body["prompt_style"] == "rd_pro__default");
+}
