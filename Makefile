@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 BIN := $(BUILD_DIR)/retrodiffusion-mcp
 
-.PHONY: all deps build run run-stdio test clean format
+.PHONY: all deps build run run-stdio test test-fast soak clean format
 
 all: build
 
@@ -40,11 +40,21 @@ run-stdio: build
 	@echo "retrodiffusion-mcp: speaking MCP on stdin/stdout (Ctrl-D to stop); key from RD_API_KEY" >&2
 	@$(BIN)
 
-test: build
+# The whole suite: the default build's tests, then the same tests under AddressSanitizer +
+# UndefinedBehaviorSanitizer, the concurrency tests under ThreadSanitizer, and a bounded run of
+# every fuzz target (below). `make test-fast` is the first part alone.
+test: test-fast test-sanitizers
+
+test-fast: build
 	@scripts/install-deps.sh --with-e2e
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300
 
-# The sanitizer suites and the bounded fuzz runs (below), together.
+# The soak test for longer (SOAK_SECONDS, default 600 here; `make test` runs it for 45 s).
+SOAK_SECONDS ?= 600
+soak: build
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BUILD_DIR)/tests/soak_tests
+
+# The sanitizer suites and the bounded fuzz runs (below), together; part of `make test`.
 test-sanitizers:
 	@$(MAKE) --no-print-directory test-asan test-tsan fuzz-smoke
 

@@ -5,7 +5,8 @@
 set -euo pipefail
 dir=${1:?usage: log_key_scan.sh LOG_DIR}
 shopt -s nullglob
-logs=("$dir"/retrodiffusion-mcp-*.log)
+# Our server's logs: from the C++ tests (retrodiffusion-mcp-*) and the SDK end-to-end tests (e2e-*).
+logs=("$dir"/retrodiffusion-mcp-*.log "$dir"/e2e-*.log)
 if [ ${#logs[@]} -eq 0 ]; then
     echo "log_key_scan: no logs in $dir: run the integration tests first" >&2
     exit 1

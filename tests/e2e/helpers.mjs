@@ -2,7 +2,7 @@
 // RetroDiffusion API (rd-sim) as a child process, a stdio transport that records the wire
 // traffic, and cleanup that leaves no child process behind even when a test fails.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,17 @@ export const KEY_2 = 'rdpk-test-key-2'; // balance 5.0
 // Per-request timeout for the MCP clients: far below the suite's budget, so a hung server
 // fails one test quickly instead of stalling the run.
 export const REQUEST_TIMEOUT_MS = 10_000;
+
+// Every log line our server writes in these tests is kept in RDMCP_TEST_LOG_DIR (when ctest sets it),
+// where log_key_scan checks that no test key was ever logged. Returns what to call per chunk.
+let logCount = 0;
+export function keepLog(name) {
+    const dir = process.env.RDMCP_TEST_LOG_DIR;
+    if (!dir) return () => {};
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `e2e-${name}-${process.pid}-${++logCount}.log`);
+    return (chunk) => appendFileSync(file, chunk);
+}
 
 export function requireBinary(file, what) {
     if (!existsSync(file)) {
@@ -185,8 +196,10 @@ export function recordingTransportClass(StdioClientTransport) {
             this.serverStderr = '';
             this.startedPid = null;
             this.stderr.setEncoding?.('utf8');
+            const log = keepLog('stdio');
             this.stderr.on('data', (chunk) => {
                 this.serverStderr = (this.serverStderr + chunk).slice(-50_000);
+                log(chunk);
             });
         }
 

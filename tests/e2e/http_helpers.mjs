@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
 
-import { eventually, MCP_BINARY, requireBinary, resultText } from './helpers.mjs';
+import { eventually, keepLog, MCP_BINARY, requireBinary, resultText } from './helpers.mjs';
 
 const children = new Set();
 process.on('exit', () => {
@@ -42,9 +42,11 @@ export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs 
     });
     children.add(child);
     let stderr = '';
+    const log = keepLog('http');
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk) => {
         stderr = (stderr + chunk).slice(-200_000);
+        log(chunk);
     });
     const url = await new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no listening line in ${timeoutMs} ms: ${stderr}`)),
