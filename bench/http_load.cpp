@@ -1,10 +1,13 @@
 // rdbench load: N keep-alive clients in a closed loop (each sends its next request as soon as
 // the previous answer has arrived) for a warm-up and then a measured window; requests/s,
 // latency percentiles and the server's CPU time per request over that window.
+// With --rate R the clients are paced instead: together they send R requests/s, each on its own
+// schedule (a client whose answer comes late sends its next request at once), so latency is
+// measured at a load the machine carries rather than at saturation, where it is all queueing.
 //
 //   rdbench load --url URL [--method POST] [--header "K: V"]... [--body-file F | --body S]
-//                [--clients N] [--warmup S] [--duration S | --requests N] [--expect TEXT]
-//                [--pid PID]
+//                [--clients N] [--rate R] [--warmup S] [--duration S | --requests N]
+//                [--expect TEXT] [--pid PID]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -41,6 +44,7 @@ nlohmann::json run_load(const Options& options) {
     const auto max_requests = static_cast<std::size_t>(options.number("requests", 0));  // 0: by time
     const std::string expect = options.get("expect");
     const int pid = static_cast<int>(options.number("pid", 0));
+    const double rate = options.number("rate", 0);  // 0: closed loop
 
     Driver driver(*url);
     for (std::size_t i = 0; i < clients; ++i) driver.add_connection();
@@ -73,9 +77,28 @@ nlohmann::json run_load(const Options& options) {
     };
     if (warmup <= 0) begin_window(start);
 
-    for (std::size_t i = 0; i < clients; ++i) driver.send(i, request);
+    // Paced: when each client sends next (clients start evenly spread over one interval).
+    const auto interval = rate > 0 ? std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(clients / rate))
+                                   : Clock::duration::zero();
+    std::vector<Clock::time_point> next_send(clients);
+    std::vector<bool> waiting(clients, rate > 0);
+    for (std::size_t i = 0; i < clients; ++i) {
+        next_send[i] = start + interval * static_cast<long>(i) / static_cast<long>(clients);
+        if (rate <= 0) driver.send(i, request);
+    }
     for (;;) {
-        driver.poll(5, [&](const Completion& done) {
+        if (rate > 0 && !stopped) {
+            const auto now = Clock::now();
+            for (std::size_t i = 0; i < clients; ++i) {
+                if (waiting[i] && now >= next_send[i]) {
+                    waiting[i] = false;
+                    next_send[i] = std::max(next_send[i] + interval, now);
+                    driver.send(i, request);
+                }
+            }
+        }
+        driver.poll(rate > 0 ? 1 : 5, [&](const Completion& done) {
             const auto now = Clock::now();
             if (measuring && !stopped) {
                 const bool ok = done.ok && done.status >= 200 && done.status < 300 &&
@@ -94,7 +117,11 @@ nlohmann::json run_load(const Options& options) {
                 if (max_requests && completed >= max_requests) end_window(now);
             }
             if (!stopped) {
-                driver.send(done.connection, request);
+                if (rate > 0) {
+                    waiting[done.connection] = true;
+                } else {
+                    driver.send(done.connection, request);
+                }
             }
         });
         const auto now = Clock::now();
@@ -118,6 +145,7 @@ nlohmann::json run_load(const Options& options) {
 
     nlohmann::json result = {
         {"clients", clients},
+        {"rate", rate},
         {"requests", completed},
         {"ok", latencies.size()},
         {"errors", errors},

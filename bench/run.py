@@ -172,9 +172,11 @@ class Bench:
                 '--header', f'Authorization: Bearer {KEY}']
 
     def load(self, url, body_file, clients, pid, expect, headers=None, duration=None, warmup=1,
-             requests=None):
+             requests=None, rate=None):
         options = ['--url', url, *(headers if headers is not None else self.mcp_headers()),
                    '--clients', clients, '--warmup', warmup, '--pid', pid]
+        if rate:
+            options += ['--rate', rate]
         if body_file:
             options += ['--body-file', body_file]
         if expect:
@@ -303,7 +305,7 @@ class Bench:
             'jsonrpc': '2.0', 'id': 1, 'method': 'tools/call',
             'params': {'name': 'get_balance', 'arguments': {}}})
         clients = self.args.clients
-        results = {'ours': {}, 'peer': {}, 'direct': {}}
+        results = {'ours': {}, 'peer': {}, 'direct': {}, 'paced': {}}
         ours = self.start_ours_http(sim.url)
         peer = self.start_peer_http(sim.url)
         results['ours']['idle_vmrss_kb'] = ours.status('VmRSS')
@@ -318,6 +320,20 @@ class Bench:
                     entry = results[label].setdefault(n, {})
                     entry['tools/list'] = self.load(server.url, list_body, n, server.pid, '"tools"')
                     entry['get_balance'] = self.load(server.url, balance_body, n, server.pid, '"balance"')
+                delete(sim.url + '/_sim/requests')
+            # The same calls paced at a rate the machine carries: at saturation a closed loop
+            # measures queueing for two CPUs shared by the load generator, rd-sim and the server.
+            rate = self.args.paced_rate
+            direct_headers = ['--header', f'X-RD-Token: {KEY}', '--header', 'Accept: application/json',
+                              '--header', 'User-Agent: retrodiffusion-mcp/0.1.0']
+            for n in self.args.paced_clients:
+                results['paced'][n] = {
+                    'rate': rate,
+                    'direct': self.load(sim.url + '/v1/inferences/credits', None, n, sim.pid, '"balance"',
+                                        headers=direct_headers, rate=rate),
+                    'ours': self.load(ours.url, balance_body, n, ours.pid, '"balance"', rate=rate),
+                    'peer': self.load(peer.url, balance_body, n, peer.pid, '"balance"', rate=rate),
+                }
                 delete(sim.url + '/_sim/requests')
             results['ours']['vmrss_after_kb'] = ours.status('VmRSS')
             results['peer']['vmrss_after_kb'] = peer.status('VmRSS')
@@ -390,6 +406,28 @@ class Bench:
                 'peer_added_p50_us': results['peer']['stdio_get_balance']['p50_us'] - d['p50_us'],
                 'peer_added_p99_us': results['peer']['stdio_get_balance']['p99_us'] - d['p99_us'],
             }
+        rows = []
+        for n, entry in results['paced'].items():
+            d, o, p = entry['direct'], entry['ours'], entry['peer']
+            overhead[f'{n}_paced'] = {
+                'rate': entry['rate'],
+                'direct': {k: d[k] for k in ('p50_us', 'p99_us', 'requests_per_s')},
+                'ours_added_p50_us': o['p50_us'] - d['p50_us'],
+                'ours_added_p99_us': o['p99_us'] - d['p99_us'],
+                'peer_added_p50_us': p['p50_us'] - d['p50_us'],
+                'peer_added_p99_us': p['p99_us'] - d['p99_us'],
+                'ours_cpu_us_per_request': o['server_cpu_us_per_request'],
+                'peer_cpu_us_per_request': p['server_cpu_us_per_request'],
+            }
+            rows.append((n, entry['rate'], us(d['p50_us']), us(d['p99_us']),
+                         us(o['p50_us'] - d['p50_us']), us(o['p99_us'] - d['p99_us']),
+                         us(p['p50_us'] - d['p50_us']), us(p['p99_us'] - d['p99_us']),
+                         ratio(o['p50_us'] - d['p50_us'], p['p50_us'] - d['p50_us']),
+                         o['errors'] + p['errors'] + d['errors']))
+        if rows:
+            table('Proxy overhead at a paced load (get_balance; clients send together the given requests/s)',
+                  ('clients', 'req/s', 'direct p50', 'direct p99', 'added p50 ours', 'added p99 ours',
+                   'added p50 peer', 'added p99 peer', 'added p50 ratio', 'errors'), rows)
         self.write('proxy_overhead', overhead)
         self.summary['http'] = results
 
@@ -670,7 +708,14 @@ class Bench:
             d = http['direct'][n]['p50_us']
             o = http['ours'][n]['get_balance']['p50_us'] - d
             p = http['peer'][n]['get_balance']['p50_us'] - d
-            target(f'added p50 < 200 us per proxied call ({n} clients)', o < 200, us(o), us(p), ratio(o, p))
+            target(f'added p50 < 200 us per proxied call ({n} clients, closed loop: saturation)', o < 200,
+                   us(o), us(p), ratio(o, p))
+            for c, entry in http.get('paced', {}).items():
+                d = entry['direct']['p50_us']
+                o = entry['ours']['p50_us'] - d
+                p = entry['peer']['p50_us'] - d
+                target(f"added p50 < 200 us per proxied call ({c} clients, paced {entry['rate']:.0f}/s)",
+                       o < 200, us(o), us(p), ratio(o, p))
             o = http['ours'][n]['tools/list']['requests_per_s']
             p = http['peer'][n]['tools/list']['requests_per_s']
             target(f'tools/list throughput >= 10x peer ({n} clients)', o >= 10 * p, f'{o:.0f}/s',
@@ -813,6 +858,9 @@ def main():
                         help='first wait until the 1-minute load average is below this (0: do not wait)')
     parser.add_argument('--quiet-wait', type=float, default=900, help='seconds to wait for --quiet-load at most')
     parser.add_argument('--clients', default='1,16,64')
+    parser.add_argument('--paced-clients', default='16', help='clients of the paced overhead runs')
+    parser.add_argument('--paced-rate', type=float, default=400,
+                        help='requests/s (all clients together) of the paced overhead runs')
     parser.add_argument('--cold-iterations', type=int, default=40)
     parser.add_argument('--compare-stdio', action='append', default=[], metavar='NAME=BINARY',
                         help='also measure this build of the server in the stdio scenario')
@@ -825,6 +873,7 @@ def main():
                         help='slow calls in flight over TLS (rd-sim holds about 60 at once)')
     args = parser.parse_args()
     args.clients = [int(c) for c in args.clients.split(',')]
+    args.paced_clients = [int(c) for c in args.paced_clients.split(',') if c]
     args.tls_clients = [int(c) for c in args.tls_clients.split(',')]
     scenarios = args.only.split(',')
 

@@ -108,8 +108,10 @@ std::string encode_outcome(const protocol::RequestId& id, const protocol::Outcom
 }
 
 std::optional<std::string> header_value(const httplib::Request& request, const char* name) {
-    if (!request.has_header(name)) return std::nullopt;
-    return std::string(trim(request.get_header_value(name)));
+    // One lookup: each compares names case-insensitively, character by character.
+    const auto it = request.headers.find(name);
+    if (it == request.headers.end()) return std::nullopt;
+    return std::string(trim(it->second));
 }
 
 }  // namespace rdmcp::server

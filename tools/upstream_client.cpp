@@ -24,13 +24,13 @@ using protocol::RequestContext;
 // Over HTTPS every httplib::Client has its own SSL_CTX, which by default parses the whole
 // system CA bundle into its own certificate store: about 1 MB and a few milliseconds of CPU per
 // new connection, i.e. per call in flight beyond the idle ones. The pool loads the trusted CAs
-// once, into one store that every client's SSL_CTX shares (reference-counted by OpenSSL).
+// once, into one store that every client's SSL_CTX shares (reference-counted by OpenSSL). It
+// is loaded with the first connection, not at start-up: a stdio server is launched per agent
+// session, and parsing the bundle would delay its first answer by milliseconds.
 class ConnectionPool {
   public:
     ConnectionPool(std::string origin, const UpstreamConfig& config)
-        : origin_(std::move(origin)), config_(config) {
-        if (origin_.rfind("https://", 0) == 0) trusted_ = load_trusted_cas();
-    }
+        : origin_(std::move(origin)), config_(config) {}
 
     std::unique_ptr<httplib::Client> acquire() {
         {
@@ -67,7 +67,10 @@ class ConnectionPool {
         return store;
     }
 
-    std::unique_ptr<httplib::Client> connect() const {
+    std::unique_ptr<httplib::Client> connect() {
+        std::call_once(trusted_loaded_, [this] {
+            if (origin_.rfind("https://", 0) == 0) trusted_ = load_trusted_cas();
+        });
         auto client = std::make_unique<httplib::Client>(origin_);
         client->set_connection_timeout(config_.connect_timeout);
         client->set_read_timeout(config_.read_timeout);
@@ -101,6 +104,7 @@ class ConnectionPool {
 
     const std::string origin_;
     const UpstreamConfig config_;
+    std::once_flag trusted_loaded_;
     Store trusted_;  // null for plain HTTP, or if loading failed
     std::mutex mutex_;
     std::vector<std::unique_ptr<httplib::Client>> idle_;
