@@ -9,12 +9,14 @@
 using namespace rdmcp::server;
 
 TEST_CASE("jobs submitted together run at the same time, up to the bound") {
-    WorkerPool pool(4);
     std::mutex mutex;
     std::condition_variable all_started;
     int started = 0;
     std::promise<void> release;
     auto released = release.get_future().share();
+    // Declared last, so it goes first: its threads are joined before the jobs' condition
+    // variable is destroyed (ThreadSanitizer caught a job still notifying it).
+    WorkerPool pool(4);
     for (int i = 0; i < 4; ++i) {
         pool.submit([&, released] {
             {
