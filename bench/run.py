@@ -92,6 +92,7 @@ class Bench:
         self.sim = os.path.join(self.build, 'tests', 'rd-sim')
         self.rdbench_bin = os.path.join(self.build, 'bench-tools', 'rdbench')
         self.nodelay = os.path.join(self.build, 'bench-tools', 'libnodelay.so')
+        self.floor_httplib = os.path.join(self.build, 'bench-tools', 'floor_httplib')
         self.work = os.path.join(self.build, 'bench-work')
         self.logs = os.path.join(self.work, 'logs')
         self.results_dir = os.path.abspath(args.results_dir)
@@ -99,7 +100,7 @@ class Bench:
         os.makedirs(self.results_dir, exist_ok=True)
         self.processes = []
         self.summary = {}
-        for path in (self.server, self.sim, self.rdbench_bin, self.nodelay):
+        for path in (self.server, self.sim, self.rdbench_bin, self.nodelay, self.floor_httplib):
             if not os.path.exists(path):
                 sys.exit(f'bench: {path} is missing: run `make bench` (it builds everything)')
         self.env = dict(os.environ, RD_API_KEY=KEY)
@@ -263,6 +264,11 @@ class Bench:
         results['floor_head'] = self.rdbench('cold', '--request-file', initialize, '--iterations',
                                              iterations, '--idle-samples', 0, '--any-line', 1,
                                              command=['head', '-n', '1'])
+        # The floor of any server on the compiled cpp-httplib: a program that links it (and so
+        # loads and initialises OpenSSL, libstdc++, zlib and brotli) and answers one line.
+        results['floor_httplib'] = self.rdbench('cold', '--request-file', initialize, '--iterations',
+                                                iterations, '--idle-samples', 3, '--idle-wait-ms', 1000,
+                                                '--any-line', 1, command=[self.floor_httplib])
         self.write('stdio_cold_start', results)
 
         ours, peer, floor = results['ours_initialize'], results['peer_initialize'], results['floor_head']
@@ -277,6 +283,9 @@ class Bench:
              'n/a (SDK 1.x)', ''),
             ('floor: `head -n 1` echoing the request, p50 / min',
              f"{ms(floor['p50_us'])} / {ms(floor['min_us'])}", '', ''),
+            ('floor: a program linking cpp-httplib answering one line, p50 / min / idle RSS',
+             f"{ms(results['floor_httplib']['p50_us'])} / {ms(results['floor_httplib']['min_us'])} / "
+             f"{mib(results['floor_httplib']['idle_vmrss_kb'])}", '', ''),
             ('idle RSS after initialize', mib(ours['idle_vmrss_kb']), mib(peer['idle_vmrss_kb']),
              ratio(ours['idle_vmrss_kb'], peer['idle_vmrss_kb'])),
             ('idle PSS (shared pages divided among sharers)', mib(ours['idle_pss_kb']),
@@ -294,6 +303,7 @@ class Bench:
         table('stdio: cold start and idle memory', ('', 'ours', 'peer', 'ours/peer'), rows)
         self.summary['cold_start_ms'] = (ours['p50_us'] / 1000, peer['p50_us'] / 1000)
         self.summary['cold_floor_ms'] = floor['p50_us'] / 1000
+        self.summary['floor_httplib'] = results['floor_httplib']
         self.summary['discover_ms'] = results['ours_discover']['p50_us'] / 1000
         self.summary['idle_rss_kb'] = (ours['idle_vmrss_kb'], peer['idle_vmrss_kb'])
 
@@ -700,8 +710,13 @@ class Bench:
             o, p = s['cold_start_ms']
             target('cold start < 10 ms (stdio, to initialize answer, p50)', o < 10, f'{o:.2f} ms',
                    f'{p:.1f} ms', ratio(o, p))
+            f = s['floor_httplib']
+            rows.append(('  floor: any program linking cpp-httplib, answering one line (p50)',
+                         ms(f['p50_us']), '', '', 'floor'))
             o, p = s['idle_rss_kb']
             target('idle RSS < 8 MB (stdio)', o * 1024 < 8e6, mib(o), mib(p), ratio(o, p))
+            rows.append(('  floor: any program linking cpp-httplib, idle RSS', mib(f['idle_vmrss_kb']),
+                         '', '', 'floor'))
         if 'http' in s:
             http = s['http']
             n = 16 if 16 in http['direct'] else max(http['direct'])

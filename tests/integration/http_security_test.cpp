@@ -258,3 +258,43 @@ TEST_CASE("idle sessions expire; at --max-sessions the least recently used idle 
     CHECK(a.legacy("ping").status == 404);  // idle past the timeout
     CHECK(server.metric("rdmcp_sessions") <= 1);
 }
+
+TEST_CASE("slowloris: clients trickling their headers hold only their own connections") {
+    SimulatedApi api;
+    HttpServerProcess server({"--max-connections", "32", "--max-concurrency", "8"}, env_for(api));
+    constexpr int kSlow = 12;
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    for (int i = 0; i < kSlow; ++i) slow.push_back(std::make_unique<RawConnection>(server.port()));
+    const std::string head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ";
+
+    McpHttpClient client(server, kTestKey);
+    int answered = 0;
+    for (std::size_t byte = 0; byte < head.size() + 20; ++byte) {
+        for (auto& connection : slow) connection->send(byte < head.size() ? head.substr(byte, 1) : "a");
+        if (byte % 8 == 0) {
+            const auto started = std::chrono::steady_clock::now();
+            answered += client.modern("ping").status == 200;
+            CHECK(std::chrono::steady_clock::now() - started < 2s * kSlowdown);
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    CHECK(answered > 5);
+    CHECK(client.modern_tool("get_balance").status == 200);
+    // Every request counted is one of ours: none of the trickled ones was taken for complete.
+    CHECK(server.metric("rdmcp_http_requests_total") == answered + 1);
+    for (auto& connection : slow) connection->close();
+    CHECK(client.modern("ping").status == 200);
+}
+
+TEST_CASE("invalid UTF-8 in a body is a parse error; the server keeps serving") {
+    SimulatedApi api;
+    HttpServerProcess server({}, env_for(api));
+    McpHttpClient client(server, kTestKey);
+    auto reply = client.post_text(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_balance\","
+        "\"arguments\":{\"note\":\"\xff\xfe\xc3\"}}}",
+        {{"MCP-Protocol-Version", "2026-07-28"}});
+    CHECK(reply.status == 400);
+    CHECK(reply.response()["error"]["code"] == -32700);
+    CHECK(client.modern("ping").status == 200);
+}
