@@ -478,11 +478,7 @@ class Bench:
         # The peer's SDK reads a stdio line by concatenating every chunk onto the buffer so far
         # (quadratic): a 12.6 MB line takes it tens of seconds, so it gets fewer calls.
         peer_count = max(2, count // 4)
-        # What-if: glibc's dynamic mmap threshold lets freed image buffers stay in the heap;
-        # a fixed threshold (one mallopt at start-up) hands them back. Run as an extra variant.
-        fixed_threshold = {'MALLOC_MMAP_THRESHOLD_': '131072'}
-        variants = (('ours', None, count), ('ours_fixed_mmap_threshold', fixed_threshold, count),
-                    ('peer', None, peer_count))
+        variants = (('ours', None, count), ('peer', None, peer_count))
         for label, env, n in variants:
             server = (self.start_peer_http(sim.url) if label == 'peer'
                       else self.start_ours_http(sim.url, env=env))

@@ -6,6 +6,13 @@
 
 namespace rdmcp::server {
 
+// Called once at start-up: blocks of 1 MiB and more (message buffers, images) get mappings of
+// their own, handed back to the system when freed. By default glibc raises that threshold to the
+// largest block freed so far, so after the first large call images land in the heap, where they
+// fragment it and stay: 8 calls with 12.6 MB of images left a server at 4.1-5.1x the message
+// size at its peak and 21-25 MiB afterwards; with this, 3.0-3.1x and back to idle.
+void configure_allocator();
+
 // Messages from this size on are worth a release once they are done with.
 inline constexpr std::size_t kLargeMessageBytes = 1 << 20;
 

@@ -8,6 +8,7 @@
 
 #include "protocol/mcp_server.h"
 #include "server/config.h"
+#include "server/free_memory.h"
 #include "server/http_transport.h"
 #include "server/log.h"
 #include "server/stdio_transport.h"
@@ -128,6 +129,7 @@ int serve_http(const server::Config& config, server::Logger& logger) {
 int main(int argc, char** argv) {
     // A client that goes away must not kill us with SIGPIPE; writes fail instead.
     signal(SIGPIPE, SIG_IGN);
+    server::configure_allocator();  // before any thread: large blocks go back to the system
     sigset_t blocked = shutdown_signals();
     sigaddset(&blocked, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &blocked, nullptr);  // inherited by every thread started below
