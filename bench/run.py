@@ -243,6 +243,9 @@ class Bench:
         runs = {
             'ours_initialize': ('initialize', initialize, self.ours_stdio_command(sim.url), iterations),
             'ours_discover': ('server/discover', discover, self.ours_stdio_command(sim.url), iterations),
+            # As agents launch it: the default https:// API URL (initialize calls nothing upstream,
+            # so no network is needed). The trusted CA bundle is loaded by the first call.
+            'ours_initialize_default_url': ('initialize', initialize, [self.server], iterations),
             'peer_initialize': ('initialize', initialize, self.peer_command('stdio', sim.url),
                                 max(5, iterations // 4)),
         }
@@ -281,6 +284,8 @@ class Bench:
              ms(peer['cpu_to_answer_p50_us']), ratio(ours['cpu_to_answer_p50_us'], peer['cpu_to_answer_p50_us'])),
             ('cold start to server/discover answer, p50', ms(results['ours_discover']['p50_us']),
              'n/a (SDK 1.x)', ''),
+            ('cold start to initialize answer with the default https:// API URL, p50',
+             ms(results['ours_initialize_default_url']['p50_us']), '', ''),
             ('floor: `head -n 1` echoing the request, p50 / min',
              f"{ms(floor['p50_us'])} / {ms(floor['min_us'])}", '', ''),
             ('floor: a program linking cpp-httplib answering one line, p50 / min / idle RSS',
