@@ -289,9 +289,12 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
         request.content_length_ = body->size();
         request.content_provider_ = [&body](std::size_t offset, std::size_t,
                                             httplib::DataSink& sink) {
-            return body->write_from(offset, [&sink](const char* data, std::size_t size) {
+            body->write_from(offset, [&sink](const char* data, std::size_t size) {
                 return sink.write(data, size);
             });
+            // A failed write is the sink's to report (cpp-httplib then says Error::Write: "broke
+            // while sending"); false from here would read as a cancellation.
+            return true;
         };
     }
 

@@ -3,8 +3,14 @@
 
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "tests/support/simulated_api.h"
 
@@ -101,4 +107,35 @@ TEST_CASE("HTTPS: the certificate is verified") {
     CHECK(trusted.ok());
     CHECK(trusted.body["balance"] == 100.0);
     fs::remove_all(dir);
+}
+
+TEST_CASE("a connection that breaks while a large body is sent says so (not 'while reading')") {
+    // An API end that reads the first bytes of a request, then resets the connection.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener, 1) == 0);
+    socklen_t length = sizeof address;
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+    std::thread api([listener] {
+        const int connection = ::accept(listener, nullptr, nullptr);
+        char head[1024];
+        [[maybe_unused]] auto got = ::recv(connection, head, sizeof head, 0);
+        const linger reset{1, 0};
+        ::setsockopt(connection, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        ::close(connection);
+    });
+
+    tools::UpstreamConfig config;
+    config.base_url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    config.read_timeout = std::chrono::seconds(5);
+    const tools::UpstreamClient client(config);
+    const protocol::Json images = {{"reference_images", {std::string(16 << 20, 'A')}}};
+    auto reply = client.post("/v1/inferences", {{"prompt", "x"}}, images, context_with(kTestKey));
+    api.join();
+    ::close(listener);
+    REQUIRE_FALSE(reply.ok());
+    CHECK(reply.error->message.find("while sending the request") != std::string::npos);
 }
