@@ -93,6 +93,7 @@ class Bench:
         self.rdbench_bin = os.path.join(self.build, 'bench-tools', 'rdbench')
         self.nodelay = os.path.join(self.build, 'bench-tools', 'libnodelay.so')
         self.floor_httplib = os.path.join(self.build, 'bench-tools', 'floor_httplib')
+        self.floor_proxy = os.path.join(self.build, 'bench-tools', 'floor_proxy')
         self.work = os.path.join(self.build, 'bench-work')
         self.logs = os.path.join(self.work, 'logs')
         self.results_dir = os.path.abspath(args.results_dir)
@@ -100,7 +101,8 @@ class Bench:
         os.makedirs(self.results_dir, exist_ok=True)
         self.processes = []
         self.summary = {}
-        for path in (self.server, self.sim, self.rdbench_bin, self.nodelay, self.floor_httplib):
+        for path in (self.server, self.sim, self.rdbench_bin, self.nodelay, self.floor_httplib,
+                     self.floor_proxy):
             if not os.path.exists(path):
                 sys.exit(f'bench: {path} is missing: run `make bench` (it builds everything)')
         self.env = dict(os.environ, RD_API_KEY=KEY)
@@ -320,9 +322,13 @@ class Bench:
             'jsonrpc': '2.0', 'id': 1, 'method': 'tools/call',
             'params': {'name': 'get_balance', 'arguments': {}}})
         clients = self.args.clients
-        results = {'ours': {}, 'peer': {}, 'direct': {}, 'paced': {}}
+        results = {'ours': {}, 'peer': {}, 'direct': {}, 'paced': {}, 'floor': {}}
         ours = self.start_ours_http(sim.url)
         peer = self.start_peer_http(sim.url)
+        # The least a proxy on cpp-httplib does (bench/floor_proxy.cpp): what our MCP layers add
+        # is the difference between it and us.
+        floor = self.start('floor-proxy', [self.floor_proxy, '--upstream-url', sim.url],
+                           r'event=listening url=(\S+)')
         results['ours']['idle_vmrss_kb'] = ours.status('VmRSS')
         results['peer']['idle_vmrss_kb'] = peer.status('VmRSS')
         try:
@@ -335,6 +341,7 @@ class Bench:
                     entry = results[label].setdefault(n, {})
                     entry['tools/list'] = self.load(server.url, list_body, n, server.pid, '"tools"')
                     entry['get_balance'] = self.load(server.url, balance_body, n, server.pid, '"balance"')
+                results['floor'][n] = self.load(floor.url, balance_body, n, floor.pid, '"balance"')
                 delete(sim.url + '/_sim/requests')
             # The same calls paced at a rate the machine carries: at saturation a closed loop
             # measures queueing for two CPUs shared by the load generator, rd-sim and the server.
@@ -348,6 +355,7 @@ class Bench:
                                         headers=direct_headers, rate=rate),
                     'ours': self.load(ours.url, balance_body, n, ours.pid, '"balance"', rate=rate),
                     'peer': self.load(peer.url, balance_body, n, peer.pid, '"balance"', rate=rate),
+                    'floor': self.load(floor.url, balance_body, n, floor.pid, '"balance"', rate=rate),
                 }
                 delete(sim.url + '/_sim/requests')
             results['ours']['vmrss_after_kb'] = ours.status('VmRSS')
@@ -355,6 +363,7 @@ class Bench:
         finally:
             self.stop(ours)
             self.stop(peer)
+            self.stop(floor)
         # The same call over stdio, one at a time: the engine and upstream client without the
         # HTTP transport, to tell which part adds what.
         balance_params = self.file('get-balance-params.json', {'name': 'get_balance', 'arguments': {}})
@@ -391,20 +400,23 @@ class Bench:
         for n in clients:
             d = results['direct'][n]
             o, p = results['ours'][n]['get_balance'], results['peer'][n]['get_balance']
+            f = results['floor'][n]
             rows.append((n, us(d['p50_us']), us(d['p99_us']),
                          us(o['p50_us'] - d['p50_us']), us(o['p99_us'] - d['p99_us']),
                          us(p['p50_us'] - d['p50_us']), us(p['p99_us'] - d['p99_us']),
-                         ratio(o['p50_us'] - d['p50_us'], p['p50_us'] - d['p50_us'])))
+                         ratio(o['p50_us'] - d['p50_us'], p['p50_us'] - d['p50_us']),
+                         us(f['p50_us'] - d['p50_us'])))
         d = results['direct'][1] if 1 in results['direct'] else None
         if d:
             o, p = results['ours']['stdio_get_balance'], results['peer']['stdio_get_balance']
             rows.append(('1 (stdio)', us(d['p50_us']), us(d['p99_us']),
                          us(o['p50_us'] - d['p50_us']), us(o['p99_us'] - d['p99_us']),
                          us(p['p50_us'] - d['p50_us']), us(p['p99_us'] - d['p99_us']),
-                         ratio(o['p50_us'] - d['p50_us'], p['p50_us'] - d['p50_us'])))
+                         ratio(o['p50_us'] - d['p50_us'], p['p50_us'] - d['p50_us']), ''))
         table('Proxy overhead: GET /v1/inferences/credits direct vs get_balance through the server',
               ('clients', 'direct p50', 'direct p99', 'added p50 ours', 'added p99 ours',
-               'added p50 peer', 'added p99 peer', 'added p50 ratio'), rows)
+               'added p50 peer', 'added p99 peer', 'added p50 ratio',
+               'added p50 bare cpp-httplib proxy'), rows)
         overhead = {
             str(n): {
                 'direct': {k: results['direct'][n][k] for k in ('p50_us', 'p99_us', 'requests_per_s')},
@@ -434,15 +446,19 @@ class Bench:
                 'ours_cpu_us_per_request': o['server_cpu_us_per_request'],
                 'peer_cpu_us_per_request': p['server_cpu_us_per_request'],
             }
+            f = entry['floor']
+            overhead[f'{n}_paced']['floor_added_p50_us'] = f['p50_us'] - d['p50_us']
             rows.append((n, entry['rate'], us(d['p50_us']), us(d['p99_us']),
                          us(o['p50_us'] - d['p50_us']), us(o['p99_us'] - d['p99_us']),
                          us(p['p50_us'] - d['p50_us']), us(p['p99_us'] - d['p99_us']),
                          ratio(o['p50_us'] - d['p50_us'], p['p50_us'] - d['p50_us']),
-                         o['errors'] + p['errors'] + d['errors']))
+                         us(f['p50_us'] - d['p50_us']), us(f['p99_us'] - d['p99_us']),
+                         o['errors'] + p['errors'] + d['errors'] + f['errors']))
         if rows:
             table('Proxy overhead at a paced load (get_balance; clients send together the given requests/s)',
                   ('clients', 'req/s', 'direct p50', 'direct p99', 'added p50 ours', 'added p99 ours',
-                   'added p50 peer', 'added p99 peer', 'added p50 ratio', 'errors'), rows)
+                   'added p50 peer', 'added p99 peer', 'added p50 ratio',
+                   'added p50 bare cpp-httplib proxy', 'added p99 bare proxy', 'errors'), rows)
         self.write('proxy_overhead', overhead)
         self.summary['http'] = results
 
@@ -732,6 +748,8 @@ class Bench:
                 p = entry['peer']['p50_us'] - d
                 target(f"added p50 < 200 us per proxied call ({c} clients, paced {entry['rate']:.0f}/s)",
                        o < 200, us(o), us(p), ratio(o, p))
+                rows.append(('  floor: a bare proxy on cpp-httplib, same load',
+                             us(entry['floor']['p50_us'] - d), '', '', 'floor'))
             o = http['ours'][n]['tools/list']['requests_per_s']
             p = http['peer'][n]['tools/list']['requests_per_s']
             target(f'tools/list throughput >= 10x peer ({n} clients)', o >= 10 * p, f'{o:.0f}/s',
