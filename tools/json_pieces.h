@@ -19,6 +19,8 @@ class JsonPieces {
     // members must not also be in `object`). Both must outlive this: strings in `appended` that
     // need no escaping are referred to, not copied.
     JsonPieces(const protocol::Json& object, const protocol::Json& appended);
+    // A temporary `appended` would be gone before its strings are sent.
+    JsonPieces(const protocol::Json& object, protocol::Json&& appended) = delete;
     JsonPieces(const JsonPieces&) = delete;
     JsonPieces& operator=(const JsonPieces&) = delete;
 

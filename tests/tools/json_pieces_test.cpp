@@ -62,7 +62,8 @@ TEST_CASE("image strings are sent from where they are, not copied") {
 }
 
 TEST_CASE("a write can resume at any offset, as cpp-httplib's content provider asks") {
-    const JsonPieces pieces({{"a", 1}}, {{"b", "xyz"}, {"c", {"p", "q"}}});
+    const Json images = {{"b", "xyz"}, {"c", {"p", "q"}}};
+    const JsonPieces pieces({{"a", 1}}, images);
     const std::string whole = pieces.str();
     for (std::size_t offset = 0; offset <= whole.size(); ++offset) {
         CAPTURE(offset);
@@ -71,17 +72,20 @@ TEST_CASE("a write can resume at any offset, as cpp-httplib's content provider a
 }
 
 TEST_CASE("strings that need escaping, empty objects and no appended members still make JSON") {
-    const JsonPieces escaped({}, {{"note", "say \"hi\"\n\\ \xC3\xA9"}});
-    CHECK(Json::parse(escaped.str()) == Json{{"note", "say \"hi\"\n\\ \xC3\xA9"}});
+    const Json note = {{"note", "say \"hi\"\n\\ \xC3\xA9"}};
+    const JsonPieces escaped({}, note);
+    CHECK(Json::parse(escaped.str()) == note);
 
-    const JsonPieces only_body({{"x", 1}}, Json());
+    const Json none, empty = Json::object();
+    const JsonPieces only_body({{"x", 1}}, none);
     CHECK(only_body.str() == R"({"x":1})");
-    const JsonPieces nothing(Json::object(), Json::object());
+    const JsonPieces nothing(Json::object(), empty);
     CHECK(nothing.str() == "{}");
 }
 
 TEST_CASE("a refused write stops the rest") {
-    const JsonPieces pieces({{"a", 1}}, {{"b", std::string(100, 'B')}});
+    const Json images = {{"b", std::string(100, 'B')}};
+    const JsonPieces pieces({{"a", 1}}, images);
     int calls = 0;
     CHECK_FALSE(pieces.write_from(0, [&](const char*, std::size_t) { return ++calls > 1 && false; }));
     CHECK(calls == 1);
