@@ -1,8 +1,8 @@
 #include "server/http_exchange.h"
 
-#include "server/free_memory.h"
-
 #include <exception>
+
+#include "server/free_memory.h"
 
 namespace rdmcp::server {
 
@@ -14,6 +14,14 @@ constexpr const char* kMetaSubscriptionId = "io.modelcontextprotocol/subscriptio
 constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
 constexpr std::chrono::milliseconds kPollInterval{200};
 constexpr int kBusyRetryAfterSeconds = 2;
+
+// Once a large message (images) is answered, its arguments go and the memory goes back to the
+// system, rather than waiting for the exchange's last owner.
+void release_if_large(Exchange& exchange) {
+    if (!exchange.large_message) return;
+    exchange.request.params = nullptr;
+    release_free_memory();
+}
 
 void set_sse_headers(httplib::Response& response) {
     response.set_header("Cache-Control", "no-cache");
@@ -86,10 +94,7 @@ void ExchangeRunner::answer_inline(Exchange& exchange, httplib::Response& respon
         reply_json(response, status, message);
     }
     log_.record(exchange.record, status, outcome_name(outcome));
-    if (exchange.large_message) {
-        exchange.request.params = nullptr;
-        release_free_memory();
-    }
+    release_if_large(exchange);
     end_request();
 }
 
@@ -173,10 +178,7 @@ void ExchangeRunner::complete(Exchange& exchange, ResponseChannel& channel, bool
     in_flight_.remove(serial);
     log_.record(exchange.record, 200, client_cancelled ? "cancelled" : outcome_name(outcome),
                 reason);
-    if (exchange.large_message) {
-        exchange.request.params = nullptr;  // the images; the rest goes with the worker's job
-        release_free_memory();
-    }
+    release_if_large(exchange);
     end_request();
 }
 

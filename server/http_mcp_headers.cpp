@@ -3,6 +3,7 @@
 #include <array>
 
 #include "protocol/versions.h"
+#include "tools/base64.h"
 
 namespace rdmcp::server {
 
@@ -103,41 +104,13 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kNameSour
     {"tasks/cancel", "taskId"},
 }};
 
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-// Standard base64 with padding, strictly.
+// Standard base64 with its padding, strictly: the lenient tools::base64_decode (made for images
+// agents paste) would also take unpadded or line-wrapped text.
 std::optional<std::string> decode_base64(std::string_view text) {
-    if (text.size() % 4 != 0) return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    for (std::size_t i = 0; i < text.size(); i += 4) {
-        int values[4];
-        int padding = 0;
-        for (int j = 0; j < 4; ++j) {
-            const char c = text[i + j];
-            if (c == '=' && i + 4 == text.size() && j >= 2) {
-                values[j] = 0;
-                ++padding;
-                continue;
-            }
-            if (padding > 0) return std::nullopt;  // data after '='
-            values[j] = base64_value(c);
-            if (values[j] < 0) return std::nullopt;
-        }
-        const unsigned triple =
-            (values[0] << 18) | (values[1] << 12) | (values[2] << 6) | values[3];
-        out += static_cast<char>((triple >> 16) & 0xff);
-        if (padding < 2) out += static_cast<char>((triple >> 8) & 0xff);
-        if (padding < 1) out += static_cast<char>(triple & 0xff);
+    if (text.size() % 4 != 0 || text.find_first_of(" \t\r\n\f\v") != std::string_view::npos) {
+        return std::nullopt;
     }
-    return out;
+    return tools::base64_decode(text);
 }
 
 bool plain_header_safe(std::string_view value) {

@@ -4,25 +4,13 @@
 #include <cctype>
 
 #include "server/http_sse.h"
+#include "server/http_text.h"
 
 namespace rdmcp::server {
 
 using protocol::Json;
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 // "type/subtype" of a media range, without parameters, lower case.
 std::string essence(std::string_view media) {

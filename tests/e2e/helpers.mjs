@@ -49,6 +49,14 @@ export function requireBinary(file, what) {
 // test process exits, whatever happened; processes the SDK transports start are checked by pid.
 
 const children = new Set();
+// Lists a process the tests started, to be killed when the test process exits.
+export function track(child) {
+    children.add(child);
+    return child;
+}
+export function untrack(child) {
+    children.delete(child);
+}
 process.on('exit', () => {
     for (const child of children) {
         try {
@@ -59,7 +67,7 @@ process.on('exit', () => {
     }
 });
 
-function waitForExit(child, timeoutMs) {
+export function waitForExit(child, timeoutMs) {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
     return new Promise((resolve) => {
         const timer = setTimeout(() => resolve(false), timeoutMs);
@@ -79,7 +87,7 @@ async function terminate(child) {
             await waitForExit(child, 3000);
         }
     }
-    children.delete(child);
+    untrack(child);
 }
 
 // True while `pid` is a live process running `binary` (so a recycled pid is never touched).
@@ -123,7 +131,7 @@ export async function startSim({ args = [], timeoutMs = 10_000 } = {}) {
     const child = spawn(SIM_BINARY, ['--port', '0', ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.add(child);
+    track(child);
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk) => {

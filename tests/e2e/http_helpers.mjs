@@ -7,30 +7,9 @@ import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
 
-import { eventually, keepLog, MCP_BINARY, requireBinary, resultText } from './helpers.mjs';
-
-const children = new Set();
-process.on('exit', () => {
-    for (const child of children) {
-        try {
-            child.kill('SIGKILL');
-        } catch {
-            // already gone
-        }
-    }
-});
-
-function exited(child, timeoutMs) {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-    return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        timer.unref();
-        child.once('exit', () => {
-            clearTimeout(timer);
-            resolve(true);
-        });
-    });
-}
+import {
+    eventually, keepLog, MCP_BINARY, requireBinary, resultText, track, untrack, waitForExit,
+} from './helpers.mjs';
 
 // Starts the server over HTTP on a free port; resolves once it printed its listening line.
 export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs = 10_000 }) {
@@ -40,7 +19,7 @@ export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs 
         // Only what the server needs: a key in the test runner's environment must not leak in.
         env: { PATH: process.env.PATH, RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', ...env },
     });
-    children.add(child);
+    track(child);
     let stderr = '';
     const log = keepLog('http');
     child.stderr.setEncoding('utf8');
@@ -86,9 +65,9 @@ export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs 
         async stop() {
             if (child.exitCode === null && child.signalCode === null) {
                 child.kill('SIGTERM');
-                if (!(await exited(child, 10_000))) child.kill('SIGKILL');
+                if (!(await waitForExit(child, 10_000))) child.kill('SIGKILL');
             }
-            children.delete(child);
+            untrack(child);
             return child.exitCode;
         },
     };
