@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
+import { Command } from 'commander';
 import { parse as parseToml } from 'smol-toml';
 
 import { BINARY_PATH, filesUnder, HOSTED_URL, LOCAL_URL, read, ROOT } from './helpers.mjs';
@@ -168,21 +169,72 @@ describe('Claude Code', () => {
         }
     }
 
+    // Reads the recorded arguments as Claude Code does: its command line is commander's, and
+    // `claude mcp add --help` declares the command below. --env and --header are variadic: each
+    // takes every argument up to the next option or `--`, so the name and the command or URL must
+    // come before them (after them they are read as more values: "missing required argument").
+    function claudeMcpAdd(argv) {
+        let added = null;
+        const claude = new Command('claude').exitOverride().configureOutput({ writeOut() {}, writeErr() {} });
+        claude.command('mcp').command('add')
+            .argument('<name>')
+            .argument('<commandOrUrl>')
+            .argument('[args...]')
+            .option('-s, --scope <scope>', 'local, user or project', 'local')
+            .option('-t, --transport <transport>', 'stdio, sse or http')
+            .option('-e, --env <env...>', 'environment variables (KEY=value)')
+            .option('-H, --header <header...>', 'headers ("Name: value")')
+            .action((name, commandOrUrl, args, options) => {
+                // Claude Code's own checks of the values, as it reports them.
+                for (const env of options.env ?? []) {
+                    assert.match(env, /^[^=]+=/, `Invalid environment variable format: ${env}`);
+                }
+                for (const header of options.header ?? []) {
+                    assert.match(header, /^[^:]+:/, `Invalid header format: ${header}`);
+                }
+                added = { name, commandOrUrl, args, ...options };
+            });
+        claude.parse(argv, { from: 'user' });
+        return added;
+    }
+
     const key = 'test-key-from-the-environment';
     for (const variant of ['hosted', 'local']) {
         it(`add-server.sh ${variant}: claude mcp add --transport http with the key from RD_API_KEY`, () => {
             const { status, stderr, argv } = addServer(variant, { RD_API_KEY: key });
             assert.equal(status, 0, stderr);
-            assert.deepEqual(argv, ['mcp', 'add', '--transport', 'http', '--scope', 'user', 'retrodiffusion',
-                                    URLS[variant], '--header', `Authorization: Bearer ${key}`]);
+            assert.deepEqual(claudeMcpAdd(argv), {
+                name: 'retrodiffusion',
+                commandOrUrl: URLS[variant],
+                args: [],
+                scope: 'user',
+                transport: 'http',
+                header: [`Authorization: Bearer ${key}`],
+            });
         });
     }
 
     it('add-server.sh stdio: claude mcp add --transport stdio with RD_API_KEY in its environment', () => {
         const { status, stderr, argv } = addServer('stdio', { RD_API_KEY: key });
         assert.equal(status, 0, stderr);
-        assert.deepEqual(argv, ['mcp', 'add', '--transport', 'stdio', '--scope', 'user', '--env',
-                                `RD_API_KEY=${key}`, 'retrodiffusion', '--', BINARY_PATH]);
+        assert.deepEqual(claudeMcpAdd(argv), {
+            name: 'retrodiffusion',
+            commandOrUrl: BINARY_PATH,
+            args: [],
+            scope: 'user',
+            transport: 'stdio',
+            env: [`RD_API_KEY=${key}`],
+        });
+    });
+
+    it('the parser above reads a variadic option as Claude Code does', () => {
+        // The order Claude Code's own help once showed, which it rejects (anthropics/claude-code#23365).
+        assert.throws(() => claudeMcpAdd(['mcp', 'add', '--env', 'K=v', 'name', '--', 'command']),
+                      /missing required argument 'commandOrUrl'/);
+        assert.throws(() => claudeMcpAdd(['mcp', 'add', '--header', 'A: b', 'name', 'https://example.com']),
+                      /missing required argument 'name'/);
+        assert.deepEqual(claudeMcpAdd(['mcp', 'add', 'name', '-e', 'K=v', 'L=w', '--', 'command', '--flag']),
+                         { name: 'name', commandOrUrl: 'command', args: ['--flag'], scope: 'local', env: ['K=v', 'L=w'] });
     });
 
     it('add-server.sh refuses to run without RD_API_KEY or with an unknown mode', () => {

@@ -5,6 +5,8 @@
 #   sh add-server.sh stdio     # Claude Code starts the binary itself
 # The key comes from RD_API_KEY; Claude Code keeps it in your own ~/.claude.json. For a project
 # that is shared, copy project.mcp.json to .mcp.json instead: it names the variable, not the key.
+# The name and the URL or command come before --header and --env: those take every argument up to
+# the next option or `--` (`claude mcp add` would read the name as one more header or variable).
 set -eu
 : "${RD_API_KEY:?export RD_API_KEY=<your RetroDiffusion key> first}"
 
@@ -18,7 +20,7 @@ local)
         --header "Authorization: Bearer $RD_API_KEY"
     ;;
 stdio)
-    claude mcp add --transport stdio --scope user --env RD_API_KEY="$RD_API_KEY" retrodiffusion \
+    claude mcp add --transport stdio --scope user retrodiffusion --env RD_API_KEY="$RD_API_KEY" \
         -- /usr/local/bin/retrodiffusion-mcp
     ;;
 *)
