@@ -28,6 +28,27 @@ RpcError unsupported_version(const std::string& requested) {
             Json{{"supported", supported_versions_list()}, {"requested", requested}}};
 }
 
+bool is_task_method(const std::string& method) {
+    return method == "tasks/get" || method == "tasks/cancel" || method == "tasks/update";
+}
+
+RpcError removed_method(const std::string& method) {
+    return {error_code::kMethodNotFound,
+            "Method not found: " + method + " does not exist in MCP " +
+                std::string(kLatestModernVersion) + " (requests carry their version and "
+                "capabilities in _meta, with no handshake, ping or logging/setLevel); send it "
+                "without the 2026-07-28 _meta to speak " + std::string(kLatestLegacyVersion),
+            {}};
+}
+
+// What a 2026-07-28 request must declare to use a Tasks method.
+RpcError tasks_capability_missing(const std::string& method) {
+    return {error_code::kMissingRequiredClientCapability,
+            method + " needs the client capability extensions[\"" + std::string(kTasksExtension) +
+                "\"] in params._meta[\"" + kMetaClientCapabilities + "\"]",
+            Json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, Json::object()}}}}}}};
+}
+
 std::string available_tool_names(const ToolRegistry& tools) {
     std::string names;
     for (const auto& tool : tools.tools()) names += (names.empty() ? "" : ", ") + tool.definition.name;
@@ -54,9 +75,14 @@ std::optional<RpcError> McpServer::prepare(const Request& request, const LegacyS
         context.progress_token = *token;
     }
 
-    if (request.method == "initialize") return std::nullopt;  // the handshake sets the version
+    auto version = meta.find(kMetaProtocolVersion);
+    const bool names_modern = version != meta.end() && version->is_string() &&
+                              is_modern_version(version->get_ref<const std::string&>());
+    if (request.method == "initialize" && !names_modern) {
+        return std::nullopt;  // the handshake sets the version
+    }
 
-    if (auto version = meta.find(kMetaProtocolVersion); version != meta.end()) {
+    if (version != meta.end()) {
         if (!version->is_string()) {
             return invalid_params(std::string("_meta[\"") + kMetaProtocolVersion +
                                   "\"] must be a string such as \"2026-07-28\"");
@@ -64,7 +90,8 @@ std::optional<RpcError> McpServer::prepare(const Request& request, const LegacyS
         const auto requested = version->get<std::string>();
         if (!is_supported_version(requested)) return unsupported_version(requested);
         context.protocol_version = requested;
-        if (is_modern_version(requested)) {
+        if (names_modern) {
+            if (is_removed_in_modern(request.method)) return removed_method(request.method);
             auto capabilities = meta.find(kMetaClientCapabilities);
             if (capabilities == meta.end() || !capabilities->is_object()) {
                 return invalid_params(std::string("_meta[\"") + kMetaClientCapabilities +
@@ -72,6 +99,11 @@ std::optional<RpcError> McpServer::prepare(const Request& request, const LegacyS
             }
             context.client_capabilities = *capabilities;
             context.tasks_supported = tasks_ && declares_tasks_extension(*capabilities);
+            // The extension's error table: its methods need it declared. Decided here, before
+            // the request runs, so HTTP can still answer with the 400 the schema requires.
+            if (tasks_ && !context.tasks_supported && is_task_method(request.method)) {
+                return tasks_capability_missing(request.method);
+            }
             if (auto info = meta.find(kMetaClientInfo); info != meta.end() && info->is_object()) {
                 context.client_info = *info;
             }
@@ -240,6 +272,9 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
 }
 
 Outcome McpServer::task_method(const Request& request, RequestContext& context) const {
+    if (!is_task_method(request.method)) {
+        return RpcError{error_code::kMethodNotFound, "Method not found: " + request.method, {}};
+    }
     auto id = request.params.find("taskId");
     if (id == request.params.end() || !id->is_string()) {
         return invalid_params(request.method + " needs params.taskId (a string)");
@@ -250,18 +285,15 @@ Outcome McpServer::task_method(const Request& request, RequestContext& context) 
         if (auto* error = std::get_if<RpcError>(&task)) return *error;
         return std::get<Task>(task).to_json();
     }
-    if (request.method == "tasks/cancel" || request.method == "tasks/update") {
-        // Our tasks never wait for input, so an update has nothing to deliver: it is
-        // acknowledged like a cancellation, once the task is known to belong to the caller.
-        if (request.method == "tasks/cancel") {
-            if (auto error = tasks_->cancel(task_id, context)) return *error;
-        } else {
-            auto task = tasks_->get(task_id, context);
-            if (auto* error = std::get_if<RpcError>(&task)) return *error;
-        }
-        return Json::object();
+    // Our tasks never wait for input, so an update has nothing to deliver: it is acknowledged
+    // like a cancellation, once the task is known to belong to the caller.
+    if (request.method == "tasks/cancel") {
+        if (auto error = tasks_->cancel(task_id, context)) return *error;
+    } else {
+        auto task = tasks_->get(task_id, context);
+        if (auto* error = std::get_if<RpcError>(&task)) return *error;
     }
-    return RpcError{error_code::kMethodNotFound, "Method not found: " + request.method, {}};
+    return Json::object();
 }
 
 }  // namespace rdmcp::protocol

@@ -24,6 +24,10 @@ std::vector<std::string> supported_versions_list() { return {kAll.begin(), kAll.
 
 bool is_modern_version(std::string_view version) { return contains(kModern, version); }
 
+bool is_removed_in_modern(std::string_view method) {
+    return method == "initialize" || method == "ping" || method == "logging/setLevel";
+}
+
 bool is_legacy_version(std::string_view version) { return contains(kLegacy, version); }
 
 std::string negotiate_legacy_version(std::string_view requested) {

@@ -24,6 +24,10 @@ inline bool is_supported_version(std::string_view v) {
     return is_modern_version(v) || is_legacy_version(v);
 }
 
+// Methods 2026-07-28 removed (initialize, ping, logging/setLevel): a request of that revision
+// calling one is answered -32601, over HTTP with 404, as any unknown method.
+bool is_removed_in_modern(std::string_view method);
+
 // The version an `initialize` is answered with: the client's when we speak it as a legacy
 // version, otherwise our latest legacy version (never a rejection: the client decides).
 std::string negotiate_legacy_version(std::string_view requested);

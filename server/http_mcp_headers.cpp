@@ -57,10 +57,16 @@ std::variant<Era, Rejection> classify_request(const protocol::Request& request,
                                               const McpHeaders& headers) {
     if (request.method == "initialize") {
         if (header_names_modern(headers)) {
-            return mismatch("initialize is the handshake of protocol versions up to " +
-                            std::string(protocol::kLatestLegacyVersion) +
-                            ", but the MCP-Protocol-Version header names " +
-                            *headers.protocol_version);
+            // 2026-07-28 has no handshake: an unknown method there (404, -32601).
+            return Rejection{
+                404, RpcError{protocol::error_code::kMethodNotFound,
+                              "Method not found: initialize does not exist in MCP " +
+                                  *headers.protocol_version +
+                                  " (no handshake: each request carries its version and "
+                                  "capabilities in _meta); it is the handshake of protocol "
+                                  "versions up to " +
+                                  std::string(protocol::kLatestLegacyVersion),
+                              {}}};
         }
         return Era::Legacy;
     }

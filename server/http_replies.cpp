@@ -77,7 +77,10 @@ int status_for_engine_error(const protocol::RpcError& error) {
     return 200;
 }
 
-int status_for_prepare_error(const protocol::RpcError& /*error*/) { return 400; }
+int status_for_prepare_error(const protocol::RpcError& error) {
+    // A method 2026-07-28 removed is an unknown method there: 404, as the transport spec says.
+    return error.code == protocol::error_code::kMethodNotFound ? 404 : 400;
+}
 
 std::string_view outcome_name(const protocol::Outcome& outcome) {
     if (std::holds_alternative<protocol::RpcError>(outcome)) return "error";

@@ -18,6 +18,19 @@ using protocol::Json;
 
 namespace {
 
+// The images; or, for async: true, the job to poll (no images yet).
+Json output_schema() {
+    Json schema = images_output_schema();
+    auto& properties = schema["properties"];
+    properties["job_id"] = {{"type", "string"},
+                            {"description", "async: true only. Pass to get_inference_job."}};
+    properties["upstream_task_id"] = {{"type", "string"}};
+    properties["status"] = {{"type", "string"}, {"description", "async: true only: accepted"}};
+    properties["estimated_cost"] = {{"type", "number"}, {"description", "USD"}};
+    properties["poll_interval_seconds"] = {{"type", "number"}};
+    return schema;
+}
+
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     return {
         .name = "create_inference",
@@ -29,9 +42,10 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
             "from list_available_styles; the prompt describes only the subject. Arguments are "
             "checked against the catalog's limits for the style before anything is charged (styles "
             "the catalog does not know, such as user styles, are left to the API). Generations can take minutes "
-            "(animations especially).",
+            "(animations especially): with async: true it returns a job_id at once instead, as "
+            "start_inference_job does.",
         .input_schema = inference_input_schema(config.local_files_allowed),
-        .output_schema = images_output_schema(),
+        .output_schema = output_schema(),
         .annotations = {.read_only = false, .destructive = false, .idempotent = false,
                         .open_world = true},
     };
@@ -62,7 +76,6 @@ std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& re
                       const protocol::RequestContext& context) {
     Json dry_run = request.body;
     dry_run["check_cost"] = true;
-    dry_run.erase("async");
     auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
     if (!reply.ok()) return "";
     std::string text;
@@ -119,7 +132,9 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
             return rejected_before_sending(*problem);
         }
         auto& request = std::get<InferenceRequest>(built);
+        if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
         if (context.tasks_supported) return run_as_task(request, context, *jobs);
+        if (request.controls.async) return submission_result(submit_job(request, context, *jobs));
 
         UpstreamResult reply;
         {
@@ -127,6 +142,11 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
                 context, "Waiting for RetroDiffusion to generate with " + request.prompt_style,
                 config.progress_interval);
             reply = upstream->post("/v1/inferences", request.body, request.images, context);
+        }
+        if (reply.ok() && is_job_answer(reply.body)) {
+            // Paid for, and answered with a job instead of images (whatever made the API do
+            // so): the job is kept and handed over, never dropped as a failure.
+            return submission_result(accept_job_answer(reply.body, request, context, *jobs));
         }
         if (!reply.ok()) {
             auto result = tool_error_for(*reply.error, "Generating with " + request.prompt_style);

@@ -23,7 +23,9 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
                          {"description", std::string("The image to edit, 16x16 to 256x256: raw "
                                                      "base64 PNG or a data: URL") +
                                              (config.local_files_allowed ? ", or a local file path." : ".")}}},
-        {"seed", {{"type", "integer"}, {"description", "Optional; used by the newer edit endpoint."}}},
+        {"seed", {{"type", "integer"},
+                  {"description", "Sent with the edit, for a reproducible result where the API "
+                                  "honours it (the newer edit endpoint documents it)."}}},
     };
     if (config.local_files_allowed) {
         properties["output_dir"] = {{"type", "string"}, {"minLength", 1},
@@ -84,12 +86,14 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
         {
             protocol::ProgressHeartbeat heartbeat(context, "Waiting for RetroDiffusion to edit the image",
                                                   config.progress_interval);
-            reply = upstream->post("/v1/edit", {{"prompt", prompt}, {"inputImageBase64", image.base64}},
-                                   context);
+            // Every argument the tool accepts reaches the API, on either endpoint.
+            Json body = {{"prompt", prompt}, {"inputImageBase64", image.base64}};
+            if (auto seed = arguments.find("seed"); seed != arguments.end()) body["seed"] = *seed;
+            reply = upstream->post("/v1/edit", body, context);
             if (!reply.ok() && reply.error->kind == UpstreamError::Kind::Http &&
                 (reply.error->status == 404 || reply.error->status == 410)) {
-                Json body = {{"input_image", std::move(image.base64)}, {"prompt", prompt}};
-                if (arguments.contains("seed")) body["seed"] = arguments["seed"];
+                body.erase("inputImageBase64");
+                body["input_image"] = std::move(image.base64);
                 reply = upstream->post("/v1/edit/tools/image_edit", body, context);
             }
         }

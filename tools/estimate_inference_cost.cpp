@@ -15,7 +15,8 @@ namespace {
 
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json schema = inference_input_schema(config.local_files_allowed);
-    schema["properties"].erase(kOutputDirArgument);
+    // Always the dry run: the controls of the generation tools mean nothing here.
+    for (const char* moot : {kOutputDirArgument, "check_cost", "async"}) schema["properties"].erase(moot);
     return {
         .name = "estimate_inference_cost",
         .title = "Estimate a generation's cost",
@@ -86,45 +87,48 @@ bool should_fall_back(const UpstreamError& error) {
     return false;
 }
 
+protocol::ToolResult estimate_inference(const InferenceRequest& request,
+                                        const UpstreamClient& upstream,
+                                        protocol::RequestContext& context) {
+    Json dry_run = request.body;  // never `async`: the request's controls stay out of the body
+    dry_run["check_cost"] = true;
+    auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
+    if (!reply.ok()) {
+        if (should_fall_back(*reply.error)) {
+            return offline_estimate(request, reply.error->kind == UpstreamError::Kind::MissingKey
+                                                 ? "no API key was given."
+                                                 : "the API could not be asked (" +
+                                                       reply.error->summary() + ").");
+        }
+        return tool_error_for(*reply.error, "Estimating the cost");
+    }
+    auto cost = reply.body.find("balance_cost");
+    if (cost == reply.body.end() || !cost->is_number()) {
+        return offline_estimate(request, "the API's answer had no balance_cost.");
+    }
+    Json structured = base_structure(request);
+    structured["balance_cost"] = cost->get<double>();
+    structured["source"] = "api_check_cost";
+    std::string text = "Cost: " + format_usd(cost->get<double>()) + " for " + what(request) +
+                       " (the API's check_cost dry run; nothing was charged).";
+    if (auto left = reply.body.find("remaining_balance"); left != reply.body.end() && left->is_number()) {
+        structured["remaining_balance"] = left->get<double>();
+        text += " Current balance: " + format_usd(left->get<double>()) + ".";
+    }
+    auto result = protocol::ToolResult::text(std::move(text));
+    result.structured_content = std::move(structured);
+    return result;
+}
+
 }  // namespace
 
-protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream,
-                                                 ToolsConfig config) {
+protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config) {
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
         auto built = build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) {
             return protocol::ToolResult::error(as_sentence(*problem));
         }
-        auto& request = std::get<InferenceRequest>(built);
-
-        request.body["check_cost"] = true;
-        request.body.erase("async");
-        auto reply = upstream->post("/v1/inferences", request.body, request.images, context);
-        if (!reply.ok()) {
-            if (should_fall_back(*reply.error)) {
-                return offline_estimate(request, reply.error->kind == UpstreamError::Kind::MissingKey
-                                                     ? "no API key was given."
-                                                     : "the API could not be asked (" +
-                                                           reply.error->summary() + ").");
-            }
-            return tool_error_for(*reply.error, "Estimating the cost");
-        }
-        auto cost = reply.body.find("balance_cost");
-        if (cost == reply.body.end() || !cost->is_number()) {
-            return offline_estimate(request, "the API's answer had no balance_cost.");
-        }
-        Json structured = base_structure(request);
-        structured["balance_cost"] = cost->get<double>();
-        structured["source"] = "api_check_cost";
-        std::string text = "Cost: " + format_usd(cost->get<double>()) + " for " + what(request) +
-                           " (the API's check_cost dry run; nothing was charged).";
-        if (auto left = reply.body.find("remaining_balance"); left != reply.body.end() && left->is_number()) {
-            structured["remaining_balance"] = left->get<double>();
-            text += " Current balance: " + format_usd(left->get<double>()) + ".";
-        }
-        auto result = protocol::ToolResult::text(std::move(text));
-        result.structured_content = std::move(structured);
-        return result;
+        return estimate_inference(std::get<InferenceRequest>(built), *upstream, context);
     };
     return {definition(config), handler};
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "tools/api_fields.h"
 #include "tools/base64.h"
 #include "tools/image_info.h"
 #include "tools/image_output.h"
@@ -23,17 +24,6 @@ std::vector<std::string> strings_in(const Json& body, const char* field) {
     return values;
 }
 
-std::string string_in(const Json& body, const char* field) {
-    auto it = body.find(field);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<double> number_in(const Json& body, const char* field) {
-    auto it = body.find(field);
-    if (it == body.end() || !it->is_number()) return std::nullopt;
-    return it->get<double>();
-}
-
 std::filesystem::path default_output_dir() {
     return std::filesystem::temp_directory_path() / "retrodiffusion-mcp";
 }
@@ -48,11 +38,13 @@ GeneratedImages read_inference_images(const Json& answer, int expected_images, b
     GeneratedImages images;
     images.base64_images = strings_in(body, "base64_images");
     images.output_urls = strings_in(body, "output_urls");
-    images.model = string_in(body, "model");
+    images.model = text_in(body, "model").value_or("");
     images.balance_cost = number_in(body, "balance_cost");
     images.remaining_balance = number_in(body, "remaining_balance");
-    images.created_at = body.value("created_at", Json());
-    images.downloadable_data = body.value("downloadable_data", Json());
+    images.created_at = timestamp_in(body, "created_at");
+    if (auto data = body.find("downloadable_data"); data != body.end() && data->is_object()) {
+        images.downloadable_data = *data;
+    }
 
     // The API appends the extra images after the requested ones, in the order documented.
     std::vector<std::string> extras;
@@ -108,10 +100,17 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
         }
         if (i < images.output_urls.size()) entry["url"] = images.output_urls[i];
 
-        details += "\n- #" + std::to_string(i + 1) + " " + entry["label"].get<std::string>() + " " +
-                   mime + (info ? " " + std::to_string(info->width) + "x" + std::to_string(info->height)
-                                : std::string()) +
-                   ", " + std::to_string(entry["bytes"].get<std::size_t>()) + " bytes" +
+        details +=
+            "\n- #" + std::to_string(i + 1) + " " + entry["label"].get<std::string>() + " " + mime;
+        // Appended, not `" " + std::to_string(...)`: GCC 12 at -O3 warns falsely (-Wrestrict) about
+        // a literal + std::string&& (GCC bugs 105329, 105651).
+        if (info) {
+            details += ' ';
+            details += std::to_string(info->width);
+            details += 'x';
+            details += std::to_string(info->height);
+        }
+        details += ", " + std::to_string(entry["bytes"].get<std::size_t>()) + " bytes" +
                    (entry.contains("path") ? ", saved to " + entry["path"].get<std::string>() : "");
         described.push_back(std::move(entry));
     }
@@ -159,8 +158,8 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
     if (!images.model.empty()) structured["model"] = images.model;
     if (images.balance_cost) structured["balance_cost"] = *images.balance_cost;
     if (images.remaining_balance) structured["remaining_balance"] = *images.remaining_balance;
-    if (!images.created_at.is_null()) structured["created_at"] = images.created_at;
-    if (!images.downloadable_data.is_null()) structured["downloadable_data"] = images.downloadable_data;
+    if (images.created_at) structured["created_at"] = *images.created_at;
+    if (images.downloadable_data) structured["downloadable_data"] = std::move(*images.downloadable_data);
     result.structured_content = std::move(structured);
     return result;
 }
@@ -186,7 +185,7 @@ Json images_output_schema() {
               {"model", {{"type", "string"}}},
               {"balance_cost", {{"type", "number"}, {"description", "USD charged"}}},
               {"remaining_balance", {{"type", "number"}, {"description", "USD left"}}},
-              {"created_at", {{"type", {"integer", "number", "string"}}}},
+              {"created_at", {{"type", "string"}, {"description", "ISO 8601 (UTC)"}}},
               {"downloadable_data", {{"type", "object"}}}}},
             {"required", {"images", "inline"}}};
 }

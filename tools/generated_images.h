@@ -19,8 +19,8 @@ struct GeneratedImages {
     std::string model;
     std::optional<double> balance_cost;
     std::optional<double> remaining_balance;
-    protocol::Json created_at;             // the API has sent both a Unix time and an ISO string
-    protocol::Json downloadable_data;      // null when absent
+    std::optional<std::string> created_at;           // ISO 8601, whichever form the API used
+    std::optional<protocol::Json> downloadable_data;  // an object, when the API sent one
 };
 
 // Reads a /v1/inferences success body ({base64_images, output_urls, balance_cost, ...}).

@@ -1,4 +1,5 @@
-// get_balance: GET /v1/inferences/credits — the account's prepaid balance in USD.
+// get_balance: GET /v1/inferences/credits — the account's prepaid balance in USD, and its
+// credits (the API answers both: {"credits": 0, "balance": 100.75}).
 #include "tools/agent_errors.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
@@ -14,8 +15,8 @@ protocol::ToolDefinition definition() {
         .name = "get_balance",
         .title = "Check RetroDiffusion balance",
         .description =
-            "Returns the remaining prepaid balance (USD) of the RetroDiffusion account behind the "
-            "caller's API key. Free. Check it before a large batch, or after a timeout to see "
+            "Returns the remaining prepaid balance (USD) and the credits of the RetroDiffusion "
+            "account behind the caller's API key. Free. Check it before a large batch, or after a timeout to see "
             "whether a generation was charged.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
@@ -24,7 +25,10 @@ protocol::ToolDefinition definition() {
                               {"properties",
                                {{"balance", {{"type", "number"},
                                              {"description", "Remaining balance in USD"}}},
-                                {"currency", {{"type", "string"}, {"const", "USD"}}}}},
+                                {"currency", {{"type", "string"}, {"const", "USD"}}},
+                                {"credits", {{"type", "number"},
+                                             {"description", "The account's credits, as the API "
+                                                             "reports them (absent when it sends none)"}}}}},
                               {"required", {"balance", "currency"}}},
         .annotations = {.read_only = true, .destructive = false, .idempotent = true,
                         .open_world = true},
@@ -44,9 +48,15 @@ protocol::Tool make_get_balance_tool(UpstreamPtr upstream) {
                 "Retry later; if it persists, the API may have changed.");
         }
         const double value = balance->get<double>();
-        auto result = protocol::ToolResult::text("Remaining RetroDiffusion balance: " +
-                                                 format_usd(value) + " USD.");
-        result.structured_content = Json{{"balance", value}, {"currency", "USD"}};
+        Json structured = {{"balance", value}, {"currency", "USD"}};
+        std::string text = "Remaining RetroDiffusion balance: " + format_usd(value) + " USD";
+        // Null or missing when the account has none to report: left out, never a made-up 0.
+        if (auto credits = reply.body.find("credits"); credits != reply.body.end() && credits->is_number()) {
+            structured["credits"] = *credits;
+            text += "; credits: " + credits->dump();
+        }
+        auto result = protocol::ToolResult::text(text + ".");
+        result.structured_content = std::move(structured);
         return result;
     };
     return {definition(), handler};

@@ -5,7 +5,6 @@
 #include "tools/generated_images.h"
 #include "tools/inference_jobs.h"
 #include "tools/retrodiffusion_tools.h"
-#include "tools/usd.h"
 
 namespace rdmcp::tools {
 
@@ -29,7 +28,10 @@ Json job_status_schema() {
 Json job_result_schema() {
     Json schema = images_output_schema();
     schema["properties"]["job_id"] = {{"type", "string"}};
-    schema["properties"]["status"] = {{"type", "string"}};
+    schema["properties"]["status"] = {
+        {"type", "string"},
+        {"description", "pending, running, succeeded, failed, or unknown (it could not be checked "
+                        "this time: call again)"}};
     schema["properties"]["done"] = {{"type", "boolean"}};
     return schema;
 }
@@ -46,6 +48,7 @@ protocol::ToolResult invalid_job_id() {
 protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
     Json schema = inference_input_schema(jobs->config.local_files_allowed);
     schema["properties"].erase(kOutputDirArgument);  // images are saved when fetched
+    schema["properties"].erase("async");              // a job is always async
     protocol::ToolDefinition definition{
         .name = "start_inference_job",
         .title = "Start a generation job",
@@ -64,23 +67,9 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
     auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
         auto built = build_inference_request(arguments, {.allow_local_files = jobs->config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) return rejected_before_sending(*problem);
-        auto submitted = submit_job(std::get<InferenceRequest>(built), context, *jobs);
-        if (auto* error = std::get_if<protocol::ToolResult>(&submitted)) return *error;
-        auto& job = std::get<SubmittedJob>(submitted);
-        if (job.immediate_result) return *job.immediate_result;
-
-        std::string text = "Started job for " + job.job.prompt_style + " at " +
-                           std::to_string(job.job.width) + "x" + std::to_string(job.job.height) + ".";
-        if (job.job.estimated_cost >= 0) text += " Cost " + format_usd(job.job.estimated_cost) + ".";
-        text += " Poll get_inference_job with this job_id every 2-5 seconds:\n" + job.job_id;
-        auto result = protocol::ToolResult::text(std::move(text));
-        Json structured = {{"job_id", job.job_id},
-                           {"upstream_task_id", job.job.upstream_task_id},
-                           {"status", "accepted"},
-                           {"poll_interval_seconds", kJobPollIntervalMs / 1000.0}};
-        if (job.job.estimated_cost >= 0) structured["estimated_cost"] = job.job.estimated_cost;
-        result.structured_content = std::move(structured);
-        return result;
+        auto& request = std::get<InferenceRequest>(built);
+        if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
+        return submission_result(submit_job(request, context, *jobs));
     };
     return {std::move(definition), handler};
 }
@@ -112,12 +101,21 @@ protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jo
         auto job = job_for_id(job_id, context.api_key, *jobs);
         if (!job) return invalid_job_id();
         auto poll = poll_job(job_id, *job, context, *jobs, arguments.value(kOutputDirArgument, std::string()));
-        if (poll.state == JobState::Pending || poll.state == JobState::Running) {
+        if (poll.state == JobState::Pending || poll.state == JobState::Running ||
+            poll.state == JobState::Unreadable) {
+            const bool unread = poll.state == JobState::Unreadable;
             auto result = protocol::ToolResult::text(
-                "The job is still " + (poll.upstream_status.empty() ? std::string("pending") : poll.upstream_status) +
-                ". Call get_inference_job again in 2-5 seconds; do not start it again.");
-            result.structured_content = Json{{"job_id", job_id}, {"status", poll.upstream_status},
-                                             {"done", false}, {"images", Json::array()}, {"inline", true}};
+                unread ? "Could not check the job just now (" + poll.lookup_problem +
+                             "). It is not lost and goes on at RetroDiffusion: call "
+                             "get_inference_job again in a few seconds; do not start it again."
+                       : "The job is still " +
+                             (poll.upstream_status.empty() ? std::string("pending") : poll.upstream_status) +
+                             ". Call get_inference_job again in 2-5 seconds; do not start it again.");
+            result.structured_content = Json{{"job_id", job_id},
+                                             {"status", unread ? std::string("unknown") : poll.upstream_status},
+                                             {"done", false},
+                                             {"images", Json::array()},
+                                             {"inline", true}};
             return result;
         }
         auto result = std::move(*poll.result);

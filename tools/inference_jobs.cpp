@@ -4,8 +4,10 @@
 #include <chrono>
 
 #include "tools/agent_errors.h"
+#include "tools/api_fields.h"
 #include "tools/cost_model.h"
 #include "tools/generated_images.h"
+#include "tools/usd.h"
 
 namespace rdmcp::tools {
 
@@ -18,19 +20,6 @@ constexpr long long kJobTtlMs = 24LL * 3600 * 1000;
 
 bool flag(const Json& body, const char* name) { return body.value(name, false) == true; }
 
-// The API's answers are read by type: a member of another type counts as missing.
-std::string text_in(const Json& body, const char* name, std::string fallback = "") {
-    auto it = body.find(name);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
-}
-
-bool looks_like_upstream_task_id(const std::string& id) {
-    if (id.empty() || id.size() > 100) return false;
-    for (unsigned char c : id) {
-        if (!std::isalnum(c) && c != '-' && c != '_') return false;
-    }
-    return true;
-}
 
 std::string shortened(const std::string& text, std::size_t limit = 80) {
     return text.size() <= limit ? text : text.substr(0, limit - 3) + "...";
@@ -78,7 +67,18 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
     body["async"] = true;
     auto reply = services.upstream->post("/v1/inferences", body, request.images, context);
     if (!reply.ok()) return tool_error_for(*reply.error, "Starting the job (" + request.prompt_style + ")");
+    return accept_job_answer(reply.body, request, context, services);
+}
 
+bool is_job_answer(const Json& answer) {
+    auto task_id = answer.find("task_id");
+    return task_id != answer.end() && task_id->is_string();
+}
+
+std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& answer,
+                                                                   const InferenceRequest& request,
+                                                                   protocol::RequestContext& context,
+                                                                   const JobServices& services) {
     SubmittedJob submitted;
     auto& job = submitted.job;
     job.prompt_style = request.prompt_style;
@@ -88,17 +88,16 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
     job.has_pre_palette = flag(request.body, "return_pre_palette") && request.images.contains("input_palette");
     job.has_non_bg_removed = flag(request.body, "remove_bg") && flag(request.body, "return_non_bg_removed");
     job.created_at_ms = unix_now_ms();
-    if (auto cost = reply.body.find("balance_cost"); cost != reply.body.end() && cost->is_number()) {
+    if (auto cost = answer.find("balance_cost"); cost != answer.end() && cost->is_number()) {
         job.estimated_cost = cost->get<double>();
     } else if (request.style) {
         job.estimated_cost = estimate_cost(*request.style, request.width, request.height, request.num_images);
     }
 
-    auto task_id = reply.body.find("task_id");
-    if (task_id == reply.body.end() || !task_id->is_string()) {
-        if (reply.body.contains("base64_images") || reply.body.contains("output_urls")) {
+    if (!is_job_answer(answer)) {
+        if (answer.contains("base64_images") || answer.contains("output_urls")) {
             // The API generated synchronously after all: hand the images over at once.
-            auto images = read_inference_images(reply.body, job.num_images, job.has_pre_palette,
+            auto images = read_inference_images(answer, job.num_images, job.has_pre_palette,
                                                 job.has_non_bg_removed);
             submitted.immediate_result = render_images(
                 std::move(images),
@@ -112,7 +111,15 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
             "Starting the job failed: the API accepted it but sent no task_id. Check get_balance "
             "before retrying, so as not to pay twice.");
     }
-    job.upstream_task_id = task_id->get<std::string>();
+    job.upstream_task_id = answer["task_id"].get<std::string>();
+    if (!is_upstream_task_id(job.upstream_task_id)) {
+        // Never put it into a URL; the agent still learns what was paid for.
+        return protocol::ToolResult::error(
+            "The API accepted the job but answered with a task id this server cannot look up (" +
+            shortened(answer["task_id"].dump(-1, ' ', false, Json::error_handler_t::replace)) +
+            "). Check get_balance and the RetroDiffusion web app before retrying, so as not to "
+            "pay twice.");
+    }
     submitted.job_id = sign_job(job, context.api_key, services.server_secret);
     services.ledger->record(context.api_key,
                             {.job_id = submitted.job_id,
@@ -120,14 +127,36 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
                              .prompt_style = job.prompt_style,
                              .prompt = shortened(request.body.value("prompt", std::string())),
                              .created_at_ms = job.created_at_ms,
-                             .last_status = text_in(reply.body, "status", "accepted")});
+                             .last_status = text_in(answer, "status").value_or("accepted")});
     return submitted;
+}
+
+protocol::ToolResult submission_result(std::variant<SubmittedJob, protocol::ToolResult> outcome) {
+    if (auto* error = std::get_if<protocol::ToolResult>(&outcome)) return std::move(*error);
+    auto& submitted = std::get<SubmittedJob>(outcome);
+    if (submitted.immediate_result) return std::move(*submitted.immediate_result);
+    const auto& job = submitted.job;
+    std::string text = "Started job for " + job.prompt_style + " at " + std::to_string(job.width) +
+                       "x" + std::to_string(job.height) + ".";
+    if (job.estimated_cost >= 0) text += " Cost " + format_usd(job.estimated_cost) + ".";
+    text += " Poll get_inference_job with this job_id every 2-5 seconds:\n" + submitted.job_id;
+    auto result = protocol::ToolResult::text(std::move(text));
+    // No images yet: `images` and `inline` keep the shape of create_inference's outputSchema.
+    Json structured = {{"job_id", submitted.job_id},
+                       {"upstream_task_id", job.upstream_task_id},
+                       {"status", "accepted"},
+                       {"poll_interval_seconds", kJobPollIntervalMs / 1000.0},
+                       {"images", Json::array()},
+                       {"inline", true}};
+    if (job.estimated_cost >= 0) structured["estimated_cost"] = job.estimated_cost;
+    result.structured_content = std::move(structured);
+    return result;
 }
 
 std::optional<JobDescription> job_for_id(const std::string& job_id, const std::string& api_key,
                                          const JobServices& services) {
     if (auto job = verify_job(job_id, api_key, services.server_secret)) return job;
-    if (job_id.rfind("rdjob1.", 0) != 0 && looks_like_upstream_task_id(job_id)) {
+    if (job_id.rfind("rdjob1.", 0) != 0 && is_upstream_task_id(job_id)) {
         JobDescription bare;
         bare.upstream_task_id = job_id;
         return bare;
@@ -140,17 +169,22 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job, protocol:
     JobPoll poll;
     auto reply = services.upstream->get("/v1/inferences/tasks/" + job.upstream_task_id, context);
     if (!reply.ok()) {
-        poll.state = JobState::Failed;
-        poll.unknown_job = reply.error->kind == UpstreamError::Kind::Http && reply.error->status == 404;
-        poll.result = poll.unknown_job
-                          ? protocol::ToolResult::error(
-                                "The API does not know this job: it has expired, or it was started "
-                                "with another API key. list_inference_jobs shows the jobs this "
-                                "server started for your key.")
-                          : tool_error_for(*reply.error, "Checking the job");
+        // Only the API saying it does not know the job ends it here. Anything else (a reset, a
+        // timeout, 429, 5xx, even a refused key) says nothing about the job, which goes on and
+        // was paid for: ending it would make the agent generate, and pay, again.
+        if (reply.error->kind == UpstreamError::Kind::Http && reply.error->status == 404) {
+            poll.state = JobState::Failed;
+            poll.unknown_job = true;
+            poll.result = protocol::ToolResult::error(
+                "The API does not know this job: it has expired, or it was started with another "
+                "API key. list_inference_jobs shows the jobs this server started for your key.");
+        } else {
+            poll.state = JobState::Unreadable;
+            poll.lookup_problem = reply.error->summary();
+        }
         return poll;
     }
-    poll.upstream_status = text_in(reply.body, "status");
+    poll.upstream_status = text_in(reply.body, "status").value_or("");
     services.ledger->update_status(context.api_key, job_id, poll.upstream_status);
     if (poll.upstream_status == "succeeded") {
         poll.state = JobState::Succeeded;
@@ -191,6 +225,11 @@ protocol::Task task_for(const std::string& job_id, const JobDescription& job, co
             task.status = protocol::TaskStatus::Working;
             task.status_message = "RetroDiffusion job " + (poll.upstream_status.empty() ? "accepted" : poll.upstream_status) +
                                   "; poll tasks/get every 2 s.";
+            break;
+        case JobState::Unreadable:
+            task.status = protocol::TaskStatus::Working;
+            task.status_message = "Could not check the RetroDiffusion job just now (" +
+                                  poll.lookup_problem + "); it goes on. Poll tasks/get again.";
             break;
         case JobState::Succeeded:
         case JobState::Failed:

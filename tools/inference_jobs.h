@@ -38,15 +38,33 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
                                                             protocol::RequestContext& context,
                                                             const JobServices& services);
 
-enum class JobState { Pending, Running, Succeeded, Failed };
+// Whether a paid POST /v1/inferences was answered with a job (a task_id) rather than images.
+bool is_job_answer(const protocol::Json& answer);
+
+// Takes the API's answer to a paid submission as a job: signs its id and records it for the
+// caller, so what was paid for stays recoverable. `answer` is the body of a successful POST.
+std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const protocol::Json& answer,
+                                                                   const InferenceRequest& request,
+                                                                   protocol::RequestContext& context,
+                                                                   const JobServices& services);
+
+// What the agent sees of a submission: the job's id, what it costs and how to poll; the images
+// when the API answered at once; or the error.
+protocol::ToolResult submission_result(std::variant<SubmittedJob, protocol::ToolResult> submitted);
+
+// Pending and Running go on upstream; Succeeded and Failed are what the API said of the job.
+// Unreadable: this look-up failed for a reason that can pass (connection, timeout, 429, 5xx,
+// a refused key): the job is not ended, the next look-up carries on.
+enum class JobState { Pending, Running, Succeeded, Failed, Unreadable };
 
 struct JobPoll {
     JobState state = JobState::Pending;
     std::string upstream_status;  // as the API said it
-    // Succeeded: the images, exactly as create_inference returns them. Failed, or the job could
-    // not be read: a tool error.
+    // Succeeded: the images, exactly as create_inference returns them. Failed, or unknown to
+    // the API: a tool error. Nothing while the job goes on (Pending, Running, Unreadable).
     std::optional<protocol::ToolResult> result;
-    bool unknown_job = false;  // the API does not know it (expired, another key)
+    bool unknown_job = false;     // the API does not know it (expired, another key)
+    std::string lookup_problem;   // Unreadable: what went wrong, for the agent
 };
 
 // Reads the job's state once.

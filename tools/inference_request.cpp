@@ -132,6 +132,20 @@ std::variant<InferenceRequest, std::string> build_inference_request(const Json& 
         request.body.erase(dir);
     }
 
+    // The server owns these: passed through, `async` would turn a paid generation into a task
+    // id the synchronous path cannot read, and `check_cost` a generation into a price.
+    for (auto [name, value] : {std::pair{"check_cost", &request.controls.check_cost},
+                               std::pair{"async", &request.controls.async}}) {
+        if (auto field = request.body.find(name); field != request.body.end()) {
+            if (!field->is_boolean()) {
+                return "'" + std::string(name) + "' must be true or false, got " +
+                       field->dump(-1, ' ', false, Json::error_handler_t::replace);
+            }
+            *value = field->get<bool>();
+            request.body.erase(field);
+        }
+    }
+
     request.width = request.body.at("width").get<int>();
     request.height = request.body.at("height").get<int>();
     // The schema bounds num_images below only (styles the catalog does not know have their own
@@ -161,6 +175,12 @@ std::variant<InferenceRequest, std::string> build_inference_request(const Json& 
         }
     }
     return request;
+}
+
+std::string price_only_refusal() {
+    return "'check_cost: true' asks for the price only: call estimate_inference_cost with the same "
+           "arguments (free, nothing is generated), then call this tool without check_cost to "
+           "generate";
 }
 
 Json inference_input_schema(bool local_files_allowed) {
@@ -209,8 +229,8 @@ Json inference_input_schema(bool local_files_allowed) {
         {"include_downloadable_data", {{"type", "boolean"},
                                        {"description", "Extra structured assets, e.g. the item atlas "
                                                        "JSON of rd_pro__inventory_items."}}},
-        {"upscale_output_factor", {{"type", {"integer", "null"}}, {"minimum", 1},
-                                   {"description", "1 = native pixel size; null = regular size."}}},
+        {"upscale_output_factor", {{"type", "integer"}, {"minimum", 1},
+                                   {"description", "1 = native pixel size; omit for the regular size."}}},
         {"return_spritesheet", {{"type", "boolean"},
                                 {"description", "Animations: a PNG spritesheet instead of a GIF."}}},
         {"extra_prompt", {{"type", "string"},
@@ -220,6 +240,12 @@ Json inference_input_schema(bool local_files_allowed) {
                              {"description", "Animation length in frames (advanced animations)."}}},
         {"upload_outputs", {{"type", "boolean"},
                             {"description", "Return hosted URLs instead of image data."}}},
+        {"check_cost", {{"type", "boolean"},
+                        {"description", "Leave out: true is refused; the price comes from "
+                                        "estimate_inference_cost (free)."}}},
+        {"async", {{"type", "boolean"},
+                   {"description", "true: run as a job and return its job_id at once (as "
+                                   "start_inference_job); then poll get_inference_job."}}},
     };
     if (local_files_allowed) {
         properties[kOutputDirArgument] = {

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -98,6 +99,14 @@ std::string sign_job(const JobDescription& job, const std::string& api_key,
     return signed_part + "." + to_base64url(mac(signed_part, mac_key(api_key, server_secret)));
 }
 
+bool is_upstream_task_id(const std::string& id) {
+    if (id.empty() || id.size() > 100) return false;
+    for (unsigned char c : id) {
+        if (!std::isalnum(c) && c != '-' && c != '_') return false;
+    }
+    return true;
+}
+
 std::optional<JobDescription> verify_job(const std::string& job_id, const std::string& api_key,
                                          const std::string& server_secret) {
     if (job_id.size() > 4096 || job_id.rfind(kPrefix, 0) != 0) return std::nullopt;
@@ -123,7 +132,7 @@ std::optional<JobDescription> verify_job(const std::string& job_id, const std::s
         read_field(payload, "h", job.height) && read_field(payload, "n", job.num_images) &&
         read_field(payload, "t", job.created_at_ms) && read_field(payload, "pp", job.has_pre_palette) &&
         read_field(payload, "nb", job.has_non_bg_removed) && read_field(payload, "c", job.estimated_cost);
-    if (!well_formed) return std::nullopt;
+    if (!well_formed || !is_upstream_task_id(job.upstream_task_id)) return std::nullopt;
     return job;
 }
 

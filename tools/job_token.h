@@ -23,7 +23,13 @@ struct JobDescription {
 std::string sign_job(const JobDescription& job, const std::string& api_key,
                      const std::string& server_secret);
 
-// The job, or nothing when the id was altered, forged, or signed for another key.
+// Whether `id` is made only of what the API's task ids are made of (letters, digits, '-', '_';
+// at most 100 characters). It goes into the upstream URL path, so nothing else may.
+bool is_upstream_task_id(const std::string& id);
+
+// The job, or nothing when the id was altered, forged, or signed for another key, or names an
+// upstream task id outside that alphabet (without --job-secret the caller's own key signs, so
+// the signature alone does not make the payload ours).
 std::optional<JobDescription> verify_job(const std::string& job_id, const std::string& api_key,
                                          const std::string& server_secret);
 

@@ -6,6 +6,7 @@
 #include "tools/agent_errors.h"
 #include "tools/image_input.h"
 #include "tools/retrodiffusion_tools.h"
+#include "tools/user_style_record.h"
 
 namespace rdmcp::tools {
 
@@ -58,19 +59,6 @@ Json template_properties(bool local_files_allowed) {
     };
 }
 
-Json style_output_schema() {
-    return {{"type", "object"},
-            {"properties",
-             {{"id", {{"type", "string"}}},
-              {"prompt_style", {{"type", "string"}, {"description", "Use in create_inference."}}},
-              {"name", {{"type", "string"}}},
-              {"description", {{"type", "string"}}},
-              {"type", {{"type", "string"}}},
-              {"deleted", {{"type", "boolean"}}},
-              {"created_at", {{"type", {"integer", "number", "string"}}}},
-              {"updated_at", {{"type", {"integer", "number", "string"}}}}}}};
-}
-
 // Checks what the schema cannot express, and resolves the reference image.
 std::optional<std::string> prepare_template_body(Json& body, bool local_files_allowed) {
     if (body.contains("min_width") != body.contains("min_height")) {
@@ -101,9 +89,10 @@ std::optional<std::string> check_style_id(const std::string& id) {
 }
 
 protocol::ToolResult style_result(const Json& body, const std::string& verb) {
-    const std::string prompt_style = body.value("prompt_style", std::string());
+    const auto style = body.get<UserStyleRecord>();
+    const std::string prompt_style = style.prompt_style.value_or("");
     std::string text = verb + " user style";
-    if (body.contains("name") && body["name"].is_string()) text += " \"" + body["name"].get<std::string>() + "\"";
+    if (style.name) text += " \"" + *style.name + "\"";
     if (!prompt_style.empty()) {
         text += verb == "Deleted" ? " (" + prompt_style + ")."
                                   : ". Use prompt_style \"" + prompt_style + "\" in create_inference "
@@ -112,7 +101,7 @@ protocol::ToolResult style_result(const Json& body, const std::string& verb) {
         text += ".";
     }
     auto result = protocol::ToolResult::text(std::move(text));
-    result.structured_content = body;
+    result.structured_content = Json(style);
     return result;
 }
 
@@ -130,7 +119,7 @@ protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig con
                          {"properties", template_properties(config.local_files_allowed)},
                          {"required", {"name"}},
                          {"additionalProperties", false}},
-        .output_schema = style_output_schema(),
+        .output_schema = user_style_output_schema(),
         .annotations = {.read_only = false, .destructive = false, .idempotent = false,
                         .open_world = true},
     };
@@ -160,7 +149,7 @@ protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig con
                          {"required", {"style_id"}},
                          {"minProperties", 2},
                          {"additionalProperties", false}},
-        .output_schema = style_output_schema(),
+        .output_schema = user_style_output_schema(),
         .annotations = {.read_only = false, .destructive = false, .idempotent = true,
                         .open_world = true},
     };
@@ -195,7 +184,7 @@ protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream) {
                                          {"description", "The style's id or prompt_style (user__...)."}}}}},
                          {"required", {"style_id"}},
                          {"additionalProperties", false}},
-        .output_schema = style_output_schema(),
+        .output_schema = user_style_output_schema(),
         .annotations = {.read_only = false, .destructive = true, .idempotent = true,
                         .open_world = true},
     };

@@ -1,6 +1,7 @@
 // Shared plumbing for the end-to-end tests: where the binaries are, the simulated
 // RetroDiffusion API (rd-sim) as a child process, a stdio transport that records the wire
 // traffic, and cleanup that leaves no child process behind even when a test fails.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -307,4 +308,31 @@ export function resultText(result) {
         .filter((block) => block.type === 'text')
         .map((block) => block.text)
         .join('\n');
+}
+
+// Answers whose shape once broke a client's outputSchema validation, called through an official
+// SDK client (which validates structuredContent and throws on a mismatch): a user style the API
+// answers with "description": null, a generation turned into a job by async: true, and the
+// balance with its credits. `call(name, args)` is the client's callTool.
+export async function checkAnswerShapes(call, sim) {
+    const style = await call('create_user_style', { name: 'No Description' });
+    assert.notEqual(style.isError, true, resultText(style));
+    assert.equal('description' in style.structuredContent, false, 'a null description is left out');
+    assert.equal(typeof style.structuredContent.created_at, 'string');
+    const deleted = await call('delete_user_style', { style_id: style.structuredContent.prompt_style });
+    assert.notEqual(deleted.isError, true, resultText(deleted));
+
+    const before = (await sim.requests()).length;
+    const job = await call('create_inference', {
+        prompt: 'a slow comet', prompt_style: 'rd_fast__default', width: 64, height: 64, async: true,
+    });
+    assert.notEqual(job.isError, true, resultText(job));
+    assert.match(String(job.structuredContent.job_id), /^rdjob1\./, resultText(job));
+    const posts = (await sim.requests()).slice(before).filter((r) => r.path === '/v1/inferences');
+    assert.equal(posts.length, 1, 'one submission');
+    assert.equal(posts[0].body.async, true);
+
+    const balance = await call('get_balance', {});
+    assert.equal(balance.structuredContent.credits, 0);
+    assert.match(resultText(balance), /credits: 0/);
 }

@@ -8,6 +8,7 @@ import { Buffer } from 'node:buffer';
 import http from 'node:http';
 
 import {
+    checkAnswerShapes,
     eventually, keepLog, MCP_BINARY, requireBinary, resultText, track, untrack, waitForExit,
 } from './helpers.mjs';
 
@@ -199,6 +200,8 @@ export async function exerciseEveryTool({ call, listTools, sim, key }) {
     assert.equal(images(finished).length, 1);
     const jobs = ok((await run('list_inference_jobs', {})).result, 'list_inference_jobs');
     assert.ok(jobs.structuredContent.jobs.some((job) => job.job_id === jobId), describe(jobs));
+
+    await checkAnswerShapes(call, sim);
 
     // Every tool the server lists was called here: a new tool needs a case above.
     const listed = (await listTools()).map((tool) => tool.name);

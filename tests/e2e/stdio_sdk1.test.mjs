@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 import {
+    checkAnswerShapes,
     closeClient,
     eventually,
     KEY_1,
@@ -121,6 +122,10 @@ describe('SDK 1.x client over stdio, with RD_API_KEY', { timeout: 45_000 }, () =
         // Nothing before it (connect, tools/list) reached the API either.
         const credits = (await sim.requests()).filter((r) => r.path === '/v1/inferences/credits');
         assert.equal(credits.length, 1, `credits requests: ${JSON.stringify(credits)}`);
+    });
+
+    it('answers validate against their output schemas: null fields, async jobs, credits', async () => {
+        await checkAnswerShapes((name, args) => client.callTool({ name, arguments: args }, undefined, OPTIONS), sim);
     });
 
     it('list_available_styles filters by kind, answered locally', async () => {

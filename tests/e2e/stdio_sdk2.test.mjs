@@ -14,6 +14,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import {
+    checkAnswerShapes,
     closeClient,
     drainStderr,
     eventually,
@@ -193,6 +194,10 @@ describe(`SDK 2.x client over stdio, pinned ${MODERN} (probe in place, wire reco
         await checkToolList(client);
         await checkGetBalance(client, sim, KEY_1, 100);
         await checkAnimationStyles(client);
+    });
+
+    it('answers validate against their output schemas: null fields, async jobs, credits', async () => {
+        await checkAnswerShapes((name, args) => client.callTool({ name, arguments: args }, OPTIONS), sim);
     });
 
     it('invalid arguments give a tool error that names the argument', async () => {

@@ -57,7 +57,7 @@ TEST_CASE("with 200 slow calls in flight, ping and tools/list are answered befor
 
     McpHttpClient fast(server);
     const auto started = std::chrono::steady_clock::now();
-    auto pong = fast.modern("ping");
+    auto pong = fast.modern("server/discover");
     auto tools = fast.modern("tools/list");
     McpHttpClient legacy(server);
     auto init = legacy.initialize();
@@ -95,7 +95,7 @@ TEST_CASE("when every slot is taken a slow call gets 503 with Retry-After; fast 
     CHECK(!refused.header("Retry-After").empty());
     CHECK(refused.response()["error"]["message"].get<std::string>().find("--max-concurrency") !=
           std::string::npos);
-    CHECK(client.modern("ping").status == 200);
+    CHECK(client.modern("server/discover").status == 200);
     CHECK(client.modern("tools/list").status == 200);
 
     threads.join();

@@ -22,25 +22,25 @@ TEST_CASE("Origin: foreign origins get 403, loopback and configured ones are ser
         {"--allowed-origins", "https://app.example.com, https://other.example"}, env_for(api));
     McpHttpClient client(server);
 
-    auto foreign = client.modern("ping", Json::object(), {{"Origin", "https://evil.example"}});
+    auto foreign = client.modern("server/discover", Json::object(), {{"Origin", "https://evil.example"}});
     CHECK(foreign.status == 403);
     CHECK(foreign.response()["id"].is_null());
     CHECK(foreign.header("Access-Control-Allow-Origin").empty());
-    CHECK(client.modern("ping", Json::object(), {{"Origin", "null"}}).status == 403);
+    CHECK(client.modern("server/discover", Json::object(), {{"Origin", "null"}}).status == 403);
     // A rebinding page on a lookalike of localhost is foreign too.
-    CHECK(client.modern("ping", Json::object(), {{"Origin", "http://localhost.evil.example:3000"}})
+    CHECK(client.modern("server/discover", Json::object(), {{"Origin", "http://localhost.evil.example:3000"}})
               .status == 403);
 
     for (const std::string origin : {"http://localhost:6274", "https://127.0.0.1",
                                      "http://[::1]:8080", "https://app.example.com"}) {
         CAPTURE(origin);
-        auto reply = client.modern("ping", Json::object(), {{"Origin", origin}});
+        auto reply = client.modern("server/discover", Json::object(), {{"Origin", origin}});
         CHECK(reply.status == 200);
         CHECK(reply.header("Access-Control-Allow-Origin") == origin);
         CHECK(reply.header("Access-Control-Expose-Headers").find("Mcp-Session-Id") !=
               std::string::npos);
     }
-    CHECK(client.modern("ping").status == 200);  // no Origin: not a browser
+    CHECK(client.modern("server/discover").status == 200);  // no Origin: not a browser
 
     auto preflight =
         client.options({{"Origin", "https://app.example.com"},
@@ -63,8 +63,8 @@ TEST_CASE("Host: while bound to loopback, only loopback names with our port are 
     McpHttpClient client(server);
     const std::string port = std::to_string(server.port());
 
-    CHECK(client.modern("ping", Json::object(), {{"Host", "evil.example:" + port}}).status == 403);
-    CHECK(client.modern("ping", Json::object(), {{"Host", "127.0.0.1:1"}}).status == 403);
+    CHECK(client.modern("server/discover", Json::object(), {{"Host", "evil.example:" + port}}).status == 403);
+    CHECK(client.modern("server/discover", Json::object(), {{"Host", "127.0.0.1:1"}}).status == 403);
     httplib::Client ops(server.base());
     auto rebinding = ops.Get("/healthz", {{"Host", "attacker.example"}});
     REQUIRE(rebinding);
@@ -73,7 +73,7 @@ TEST_CASE("Host: while bound to loopback, only loopback names with our port are 
     for (const std::string& host : std::vector<std::string>{
              "127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "localhost"}) {
         CAPTURE(host);
-        CHECK(client.modern("ping", Json::object(), {{"Host", host}}).status == 200);
+        CHECK(client.modern("server/discover", Json::object(), {{"Host", host}}).status == 200);
     }
 }
 
@@ -98,14 +98,14 @@ TEST_CASE("bodies over --max-body-bytes get 413 and the connection keeps working
     CHECK(head->rfind("HTTP/1.1 413", 0) == 0);
     const std::string ping = Json{{"jsonrpc", "2.0"},
                                   {"id", 1},
-                                  {"method", "ping"},
+                                  {"method", "server/discover"},
                                   {"params", {{"_meta", modern_http_meta()}}}}
                                  .dump();
     raw.send(raw_post("/mcp", ping,
                       {{"Content-Type", "application/json"},
                        {"Accept", "application/json"},
                        {"MCP-Protocol-Version", "2026-07-28"},
-                       {"Mcp-Method", "ping"}}));
+                       {"Mcp-Method", "server/discover"}}));
     auto second = raw.read_until("HTTP/1.1 200 OK", 5s);
     CHECK(second.has_value());
 
@@ -273,7 +273,7 @@ TEST_CASE("slowloris: clients trickling their headers hold only their own connec
         for (auto& connection : slow) connection->send(byte < head.size() ? head.substr(byte, 1) : "a");
         if (byte % 8 == 0) {
             const auto started = std::chrono::steady_clock::now();
-            answered += client.modern("ping").status == 200;
+            answered += client.modern("server/discover").status == 200;
             CHECK(std::chrono::steady_clock::now() - started < 2s * kSlowdown);
         }
         std::this_thread::sleep_for(20ms);
@@ -283,7 +283,7 @@ TEST_CASE("slowloris: clients trickling their headers hold only their own connec
     // Every request counted is one of ours: none of the trickled ones was taken for complete.
     CHECK(server.metric("rdmcp_http_requests_total") == answered + 1);
     for (auto& connection : slow) connection->close();
-    CHECK(client.modern("ping").status == 200);
+    CHECK(client.modern("server/discover").status == 200);
 }
 
 TEST_CASE("invalid UTF-8 in a body is a parse error; the server keeps serving") {
@@ -296,5 +296,5 @@ TEST_CASE("invalid UTF-8 in a body is a parse error; the server keeps serving") 
         {{"MCP-Protocol-Version", "2026-07-28"}});
     CHECK(reply.status == 400);
     CHECK(reply.response()["error"]["code"] == -32700);
-    CHECK(client.modern("ping").status == 200);
+    CHECK(client.modern("server/discover").status == 200);
 }

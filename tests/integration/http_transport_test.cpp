@@ -35,7 +35,7 @@ TEST_CASE("a 2026-07-28 client: stateless requests, JSON or a request-scoped SSE
     auto tools = client.modern("tools/list");
     CHECK(tools.status == 200);
     CHECK(tools.response()["result"]["tools"].size() >= 8);
-    CHECK(client.modern("ping").response()["result"]["resultType"] == "complete");
+    CHECK(client.modern("server/discover").response()["result"]["resultType"] == "complete");
 
     // A call that may wait on the upstream streams when the client takes SSE ...
     auto streamed = client.modern_tool("get_balance");
@@ -157,15 +157,15 @@ TEST_CASE("2026-07-28 header validation: 400 with -32020, -32022 or -32602 as th
         CHECK(reply.status == 400);
         CHECK(error_code(reply) == -32602);
     }
-    SUBCASE("initialize with a 2026-07-28 header is a mismatch") {
+    SUBCASE("initialize with a 2026-07-28 header is an unknown method there: 404, -32601") {
         auto reply = client.post(
             {{"jsonrpc", "2.0"},
              {"id", 1},
              {"method", "initialize"},
              {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", Json::object()}}}},
             {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "initialize"}});
-        CHECK(reply.status == 400);
-        CHECK(error_code(reply) == -32020);
+        CHECK(reply.status == 404);
+        CHECK(error_code(reply) == -32601);
     }
     CHECK(api.requests().empty());
 }
@@ -393,7 +393,7 @@ TEST_CASE(
                          {{"Content-Type", "text/plain"}})
               .status == 415);
     client.set_accept("text/html");
-    CHECK(client.modern("ping").status == 406);
+    CHECK(client.modern("server/discover").status == 406);
     client.set_accept("application/json, text/event-stream");
 
     const std::string deep = std::string(100, '[') + std::string(100, ']');
@@ -412,7 +412,7 @@ TEST_CASE(
     REQUIRE(put);
     CHECK(put->status == 405);
 
-    CHECK(client.modern("ping").status == 200);
+    CHECK(client.modern("server/discover").status == 200);
 }
 
 TEST_CASE("health, readiness and Prometheus metrics") {
@@ -421,7 +421,7 @@ TEST_CASE("health, readiness and Prometheus metrics") {
     CHECK(server.url().size() > 7);
     CHECK(server.url().substr(server.url().size() - 7) == "/rd/mcp");
     McpHttpClient client(server, kTestKey);
-    CHECK(client.modern("ping").status == 200);
+    CHECK(client.modern("server/discover").status == 200);
     CHECK(client.modern_tool("get_balance").status == 200);
 
     httplib::Client ops(server.base());
@@ -439,7 +439,7 @@ TEST_CASE("health, readiness and Prometheus metrics") {
     CHECK(metrics->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0) == 0);
     CHECK(metrics->body.find("# TYPE rdmcp_request_duration_seconds histogram") !=
           std::string::npos);
-    CHECK(server.metric("rdmcp_http_requests_total", "method=\"ping\",outcome=\"ok\"") == 1);
+    CHECK(server.metric("rdmcp_http_requests_total", "method=\"server/discover\",outcome=\"ok\"") == 1);
     CHECK(server.metric("rdmcp_tool_calls_total", "tool=\"get_balance\",outcome=\"ok\"") == 1);
     CHECK(server.metric("rdmcp_request_duration_seconds_count", "method=\"tools/call\"") == 1);
     CHECK(server.metric("rdmcp_tool_call_slots") == 256);

@@ -199,6 +199,22 @@ TEST_CASE("unknown methods are -32601") {
     CHECK(error_of(call(server, session, "resources/list", {{"_meta", modern_meta()}})).code == -32601);
 }
 
+TEST_CASE("initialize, ping and logging/setLevel are unknown methods to a 2026-07-28 request") {
+    auto server = example_server();
+    for (const char* method : {"initialize", "ping", "logging/setLevel"}) {
+        CAPTURE(method);
+        LegacySession session;
+        Json params = {{"_meta", modern_meta()}, {"protocolVersion", "2025-11-25"}, {"level", "info"}};
+        CHECK(error_of(call(server, session, method, params)).code == -32601);
+        CHECK_FALSE(session.state());  // nothing was opened
+    }
+    // Without the 2026-07-28 _meta they are the 2025 handshake and ping, as before.
+    LegacySession session;
+    CHECK(result_of(call(server, session, "initialize", {{"protocolVersion", "2025-11-25"}}))["protocolVersion"] ==
+          "2025-11-25");
+    CHECK(result_of(call(server, session, "ping")) == Json::object());
+}
+
 TEST_CASE("the progress token and log level are read from _meta") {
     auto server = example_server();
     LegacySession session;
@@ -206,7 +222,7 @@ TEST_CASE("the progress token and log level are read from _meta") {
     meta["progressToken"] = "p-1";
     meta["io.modelcontextprotocol/logLevel"] = "info";
     RequestContext context;
-    call(server, session, "ping", {{"_meta", meta}}, &context);
+    call(server, session, "tools/list", {{"_meta", meta}}, &context);
     CHECK(context.progress_token == Json("p-1"));
     CHECK(context.log_level == "info");
 }

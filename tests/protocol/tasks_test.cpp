@@ -108,6 +108,18 @@ TEST_CASE("tasks/get, tasks/cancel and tasks/update") {
     CHECK(std::get<RpcError>(run(server, "tasks/list", {{"_meta", meta(true)}, {"taskId", "x"}})).code == -32601);
 }
 
+TEST_CASE("a 2026-07-28 client that did not declare the extension gets -32021 naming it") {
+    McpServer server({"s", "S", "1", ""}, tools_with_a_slow_one(), std::make_shared<FakeTasks>());
+    for (const char* method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
+        CAPTURE(method);
+        auto error = std::get<RpcError>(run(server, method, {{"_meta", meta(false)}, {"taskId", "t-done"}}));
+        CHECK(error.code == -32021);
+        CHECK(error.data == Json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, Json::object()}}}}}});
+    }
+    // A method the extension does not define stays unknown, declared or not.
+    CHECK(std::get<RpcError>(run(server, "tasks/list", {{"_meta", meta(false)}})).code == -32601);
+}
+
 TEST_CASE("task JSON follows the extension's shapes") {
     Task failed{.task_id = "t", .status = TaskStatus::Failed, .created_at = "a", .last_updated_at = "b",
                 .ttl_ms = std::nullopt, .error = RpcError{-32603, "boom", {}}};

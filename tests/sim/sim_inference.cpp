@@ -42,9 +42,14 @@ ResolvedStyle resolve_style(Ctx& ctx, const std::string& key, const std::string&
 
 json success_body(const SimConfig& config, Micros cost, Micros remaining, const StyleSpec& style,
                   json outputs) {
+    // The API is a FastAPI service: every field of its response model is sent, unset ones as
+    // null (the newer document's examples omit them; clients must take both).
     json body = {{"created_at", created_at(config)},
                  {"balance_cost", micros_to_usd(cost)},
+                 {"output_images", nullptr},
                  {"base64_images", outputs["base64_images"]},
+                 {"output_urls", nullptr},
+                 {"downloadable_data", nullptr},
                  {"model", style.model},
                  {"remaining_balance", micros_to_usd(remaining)}};
     for (const char* extra : {"output_urls", "downloadable_data"}) {

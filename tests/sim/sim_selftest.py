@@ -223,6 +223,8 @@ def test_sync_inference(sim):
     check("remaining balance", abs(b["remaining_balance"] - (before - 0.017)) < 1e-9, b)
     check("one 64x64 png", [image_of(x)[:3] for x in b["base64_images"]] == [("png", 64, 64)], b)
     check("balance charged", abs(balance(sim) - (before - 0.017)) < 1e-9)
+    check("unset fields are null (FastAPI)", b["output_urls"] is None and b["output_images"] is None
+          and b["downloadable_data"] is None, b)
     s, b, _ = infer(sim, prompt_style="rd_pro__default", width=256, height=256, num_images=2)
     check("rd_pro 2 images 0.36", s == 200 and b["balance_cost"] == 0.36 and b["model"] == "rd_pro", b)
     check("rd_pro 2 pngs", [image_of(x)[:3] for x in b["base64_images"]] == [("png", 256, 256)] * 2)
@@ -379,6 +381,8 @@ def test_async(sim):
     tid, seen = b["task_id"], []
     for _ in range(60):
         s, t, _ = sim.json("GET", f"/v1/inferences/tasks/{tid}")
+        if t["status"] in ("pending", "running"):
+            check("unfinished task: result and error null", t["result"] is None and t["error"] is None, t)
         if not seen or seen[-1] != t["status"]:
             seen.append(t["status"])
         if t["status"] in ("succeeded", "failed"):
@@ -399,7 +403,7 @@ def test_async(sim):
     time.sleep(0.2)
     _, t, _ = sim.json("GET", f"/v1/inferences/tasks/{b['task_id']}")
     check("failed task shape", t["status"] == "failed"
-          and t["error"] == {"status_code": 500, "detail": "Unable to run inference."} and "result" not in t, t)
+          and t["error"] == {"status_code": 500, "detail": "Unable to run inference."} and t["result"] is None, t)
     check("failed task refunded", balance(sim) == before)
     sim.json("POST", "/_sim/config", {"async_duration_ms": 1000}, token=None)
 

@@ -190,7 +190,8 @@ std::optional<json> State::task_view(const std::string& key, const std::string& 
     const auto it = tasks_.find(id);
     if (it == tasks_.end() || it->second.key != key) return std::nullopt;
     const std::string status = task_status_locked(it->second);
-    json view = {{"status", status}, {"task_id", id}};
+    // Unset fields are null, as FastAPI sends them.
+    json view = {{"status", status}, {"task_id", id}, {"result", nullptr}, {"error", nullptr}};
     if (status == "succeeded") view["result"] = it->second.result;
     if (status == "failed")
         view["error"] = {{"status_code", 500}, {"detail", "Unable to run inference."}};

@@ -166,8 +166,12 @@ HttpReply McpHttpClient::modern(const std::string& method, Json params,
                                 httplib::Headers extra_headers) {
     if (!params.contains("_meta")) params["_meta"] = modern_http_meta();
     httplib::Headers headers = {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", method}};
-    if (params.contains("name") && params["name"].is_string()) {
-        headers.emplace("Mcp-Name", params["name"].get<std::string>());
+    // Mcp-Name repeats params.name (tools/call) or params.taskId (tasks/*).
+    for (const char* field : {"name", "taskId"}) {
+        if (params.contains(field) && params[field].is_string()) {
+            headers.emplace("Mcp-Name", params[field].get<std::string>());
+            break;
+        }
     }
     for (const auto& header : extra_headers) headers.erase(header.first);
     headers.insert(extra_headers.begin(), extra_headers.end());

@@ -44,6 +44,7 @@ std::vector<Json> SimulatedApi::requests_to(const std::string& method, const std
 void SimulatedApi::clear_requests() { control("DELETE", "/_sim/requests"); }
 void SimulatedApi::configure(const Json& settings) { control("POST", "/_sim/config", settings); }
 void SimulatedApi::fail_next(const Json& failure) { control("POST", "/_sim/fail_next", failure); }
+void SimulatedApi::clear_faults() { control("DELETE", "/_sim/fail_next"); }
 Json SimulatedApi::ledger() { return control("GET", "/_sim/ledger"); }
 
 }  // namespace rdmcp::testing

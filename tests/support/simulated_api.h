@@ -27,6 +27,7 @@ public:
     void clear_requests();
     void configure(const Json& settings);  // {"latency_ms": N, "async_duration_ms": N}
     void fail_next(const Json& failure);   // {"path_prefix","status","body"|"raw","retry_after","count"}
+    void clear_faults();                   // the faults fail_next set that are still pending
     Json ledger();
 
 private:

@@ -16,7 +16,7 @@ TEST_CASE("an answer that is not an object reads as no images") {
         CHECK(images.output_urls.empty());
         CHECK(images.labels.empty());
         CHECK(images.model.empty());
-        CHECK(images.created_at.is_null());
+        CHECK_FALSE(images.created_at);
     }
 }
 
@@ -30,4 +30,21 @@ TEST_CASE("members of another type than documented are left out") {
     CHECK_FALSE(images.balance_cost);
     CHECK(images.remaining_balance == 2.5);
     CHECK(images.labels == std::vector<std::string>{"generated"});
+}
+
+TEST_CASE("the API's nulls and both time forms read as one shape") {
+    // What a FastAPI answer looks like when optional fields are unset.
+    const Json answer = {{"created_at", 1770893613}, {"balance_cost", 0.25}, {"base64_images", {"AAAA"}},
+                         {"output_urls", nullptr}, {"output_images", nullptr}, {"model", "rd_fast"},
+                         {"remaining_balance", nullptr}, {"downloadable_data", nullptr}};
+    auto images = read_inference_images(answer, 1, false, false);
+    CHECK(images.created_at == "2026-02-12T10:53:33.000Z");
+    CHECK(images.output_urls.empty());
+    CHECK_FALSE(images.remaining_balance);
+    CHECK_FALSE(images.downloadable_data);
+
+    const Json iso = {{"created_at", "2026-07-08T15:04:05"}, {"downloadable_data", {"not", "an", "object"}}};
+    images = read_inference_images(iso, 1, false, false);
+    CHECK(images.created_at == "2026-07-08T15:04:05");
+    CHECK_FALSE(images.downloadable_data);
 }

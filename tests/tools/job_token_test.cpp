@@ -103,3 +103,23 @@ TEST_CASE("a self-signed payload of the wrong shape is refused, not thrown") {
         CHECK_FALSE(verify_job(self_signed(payload, "rdpk-alice"), "rdpk-alice", ""));
     }
 }
+
+TEST_CASE("a self-signed id whose upstream task id leaves the API's alphabet is refused") {
+    // The task id is put into GET /v1/inferences/tasks/{id}: a caller who signs with their own
+    // key (no --job-secret) must not be able to steer that path.
+    for (const char* task : {"../credits", "t?x=1", "t/1", "t%2f", "", "a b", "t#1", "t\n1"}) {
+        CAPTURE(task);
+        CHECK_FALSE(verify_job(self_signed({{"u", task}}, "rdpk-alice"), "rdpk-alice", ""));
+    }
+    CHECK_FALSE(verify_job(self_signed({{"u", std::string(101, 'a')}}, "rdpk-alice"), "rdpk-alice", ""));
+    CHECK(verify_job(self_signed({{"u", "8d24e990-0b1c_4d2e"}}, "rdpk-alice"), "rdpk-alice", ""));
+    CHECK(verify_job(self_signed({{"u", std::string(100, 'a')}}, "rdpk-alice"), "rdpk-alice", ""));
+}
+
+TEST_CASE("the upstream task id alphabet: letters, digits, '-' and '_', 1 to 100 characters") {
+    CHECK(is_upstream_task_id("8d24e990-1234"));
+    CHECK(is_upstream_task_id("abc_DEF"));
+    CHECK_FALSE(is_upstream_task_id(""));
+    CHECK_FALSE(is_upstream_task_id("a.b"));
+    CHECK_FALSE(is_upstream_task_id("a/b"));
+}

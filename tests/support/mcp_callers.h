@@ -1,0 +1,34 @@
+#pragma once
+// One behaviour, every way in: the same calls made over stdio and Streamable HTTP, in the
+// 2026-07-28 form (_meta on every request) and the 2025-11-25 form (initialize first), so a test
+// states a behaviour once and checks it four times.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/mcp_http_client.h"
+#include "tests/support/mcp_stdio_client.h"
+#include "tests/support/simulated_api.h"
+
+namespace rdmcp::testing {
+
+class McpCaller {
+  public:
+    virtual ~McpCaller() = default;
+    // "stdio 2026-07-28", "http 2025-11-25", ...
+    virtual std::string name() const = 0;
+    virtual bool modern() const = 0;
+    // The JSON-RPC response to `method` (the 2026-07-28 _meta is added unless params has one).
+    virtual Json request(const std::string& method, Json params = Json::object()) = 0;
+    // The HTTP status of the last request (0 over stdio).
+    virtual int last_http_status() const { return 0; }
+    // The result of a tools/call (fails the test on a JSON-RPC error).
+    Json call_tool(const std::string& tool, Json arguments);
+};
+
+// The four ways in to a server whose upstream is `api`, each with `key`.
+std::vector<std::unique_ptr<McpCaller>> every_way_in(const SimulatedApi& api,
+                                                     const std::string& key = kTestKey,
+                                                     std::vector<std::string> args = {});
+
+}  // namespace rdmcp::testing
