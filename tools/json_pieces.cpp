@@ -29,7 +29,12 @@ JsonPieces::JsonPieces(const Json& object, const Json& appended) {
     add_text(std::move(head));
     if (appended.is_object()) {
         for (auto it = appended.begin(); it != appended.end(); ++it) {
-            add_text((first ? "" : ",") + serialized(it.key()) + ":");
+            // Appended, not `"," + serialized(...)`: GCC 12 at -O3 warns falsely (-Wrestrict) about
+            // a literal + std::string&& (GCC bugs 105329, 105651).
+            std::string key = first ? "" : ",";
+            key += serialized(it.key());
+            key += ':';
+            add_text(std::move(key));
             add_value(it.value());
             first = false;
         }

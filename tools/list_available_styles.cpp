@@ -81,7 +81,12 @@ std::string style_line(const Style& s) {
 bool matches_query(const Style& s, const std::string& query) {
     if (query.empty()) return true;
     std::string haystack = lowercase(s.id + " " + s.description + " " + s.model);
-    for (const auto& alias : s.aliases) haystack += " " + lowercase(alias);
+    // Appended, not `" " + lowercase(alias)`: GCC 12 at -O3 warns falsely (-Wrestrict) about a
+    // literal + std::string&& (GCC bugs 105329, 105651).
+    for (const auto& alias : s.aliases) {
+        haystack += ' ';
+        haystack += lowercase(alias);
+    }
     // Every word must appear, so "walk 4 direction" narrows rather than widens.
     std::size_t start = 0;
     const std::string needle = lowercase(query);
