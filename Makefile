@@ -3,6 +3,10 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 BIN := $(BUILD_DIR)/retrodiffusion-mcp
+# The builds made here are development builds: warnings are errors (RDMCP_WERROR, off in a plain
+# CMake build; the sanitizer builds turn it off again, see cmake/sanitizers.cmake). A build
+# directory keeps what it was first configured with (its CMakeCache.txt).
+DEV_CMAKE_FLAGS ?= -DRDMCP_WERROR=ON
 
 .PHONY: all deps build run run-stdio test test-fast soak clean format
 
@@ -12,7 +16,7 @@ deps:
 	@scripts/install-deps.sh
 
 $(BUILD_DIR)/CMakeCache.txt:
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(DEV_CMAKE_FLAGS)
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -94,19 +98,20 @@ sanitizer-deps:
 test-asan: sanitizer-deps
 	@$(call timed,test-asan,set -e; \
 	  [ -f $(ASAN_DIR)/CMakeCache.txt ] || cmake -S . -B $(ASAN_DIR) \
-	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=address$(,)undefined; \
+	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=address$(,)undefined $(DEV_CMAKE_FLAGS); \
 	  cmake --build $(ASAN_DIR) -j $(JOBS); \
 	  cd $(ASAN_DIR) && ctest --output-on-failure --timeout 600)
 
 test-tsan: sanitizer-deps
 	@$(call timed,test-tsan,set -e; \
 	  [ -f $(TSAN_DIR)/CMakeCache.txt ] || cmake -S . -B $(TSAN_DIR) \
-	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=thread; \
+	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=thread $(DEV_CMAKE_FLAGS); \
 	  cmake --build $(TSAN_DIR) -j $(JOBS) --target $(TSAN_TARGETS); \
 	  cd $(TSAN_DIR) && ctest -L concurrency --output-on-failure --timeout 600)
 
 $(FUZZ_DIR)/CMakeCache.txt:
-	CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Debug -DRDMCP_FUZZ=ON
+	CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Debug -DRDMCP_FUZZ=ON \
+	    $(DEV_CMAKE_FLAGS)
 
 fuzz-smoke: sanitizer-deps $(FUZZ_DIR)/CMakeCache.txt
 	@$(call timed,fuzz-smoke,set -e; cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets; \
@@ -143,7 +148,7 @@ BENCH_ARGS ?=
 .PHONY: bench
 
 bench: build
-	cmake -S bench -B $(BUILD_DIR)/bench-tools -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S bench -B $(BUILD_DIR)/bench-tools -DCMAKE_BUILD_TYPE=Release $(DEV_CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR)/bench-tools -j $(JOBS)
 	cd bench/peers && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  npm ci --no-audit --no-fund --loglevel=error; fi

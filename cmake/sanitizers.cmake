@@ -53,8 +53,9 @@ if(NOT RDMCP_SANITIZE STREQUAL "")
         # Bounds checks in libstdc++'s containers (operator[], front/back): no ABI change.
         add_compile_definitions(_GLIBCXX_ASSERTIONS)
     endif()
-    # Warnings are the default build's job (-Werror there); a sanitizer build checks behaviour,
-    # and instrumented or clang builds warn about things the default build does not.
+    # Warnings are the default build's job (-Werror there, with RDMCP_WERROR); a sanitizer
+    # build checks behaviour, and instrumented or clang builds warn about things the default
+    # build does not. This comes after RDMCP_WERROR's -Werror, so it wins.
     add_compile_options(-Wno-error)
 
     # Every process the tests start reads its sanitizer options from this file, compiled into
