@@ -20,9 +20,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# -O2 without -g: the project's RelWithDebInfo flags minus the debug info (GCC 12's -O3 raises
-# a false -Wrestrict that -Werror turns into an error). ccache in a build cache mount makes a
-# rebuild after a small change take seconds instead of minutes.
+# -O2 without -g: the project's RelWithDebInfo flags minus the debug info, the optimisation the
+# test suite runs at. ccache in a build cache mount makes a rebuild after a small change take
+# seconds instead of minutes.
 ENV CCACHE_DIR=/ccache
 RUN --mount=type=cache,target=/ccache \
     cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -66,7 +66,18 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR) $(RELEASE_DIR)
+
+# The Release build exactly as a user makes it, with plain CMake (no RDMCP_WERROR: a warning of
+# another compiler version or of -O3 is not a failure there), and the unit tests it builds. CI
+# runs it after `make test`. The server and the unit tests only, to keep it to a few minutes.
+RELEASE_DIR ?= build-release
+.PHONY: build-release
+build-release: deps
+	@$(call timed,build-release,set -e; \
+	  cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release; \
+	  cmake --build $(RELEASE_DIR) -j $(JOBS) --target retrodiffusion-mcp unit_tests; \
+	  $(RELEASE_DIR)/tests/unit_tests)
 
 # --- Sanitizers and fuzzing (cmake/sanitizers.cmake), each in its own build directory so the
 # default build is untouched. `make test-sanitizers` runs all three.
