@@ -6,6 +6,7 @@
 
 #include "protocol/progress.h"
 #include "tools/agent_errors.h"
+#include "tools/api_answers.h"
 #include "tools/generated_images.h"
 #include "tools/inference_jobs.h"
 #include "tools/inference_request.h"
@@ -65,30 +66,25 @@ std::string headline(const InferenceRequest& request, std::size_t returned) {
 
 std::string file_stem(const InferenceRequest& request) {
     std::string stem = request.prompt_style;
-    if (auto seed = request.body.find("seed"); seed != request.body.end() && seed->is_number_integer()) {
-        stem += "-seed" + std::to_string(seed->get<long long>());
-    }
+    if (request.seed) stem += "-seed" + std::to_string(*request.seed);
     return stem;
 }
 
 // After "not enough balance": the free dry run says what the request costs and what is left.
 std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& request,
                       const protocol::RequestContext& context) {
-    Json dry_run = request.body;
+    Json dry_run = upstream_body(request);
     dry_run["check_cost"] = true;
     auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
     if (!reply.ok()) return "";
+    const auto price = reply.body.get<CostAnswer>();
     std::string text;
-    if (auto cost = reply.body.find("balance_cost"); cost != reply.body.end() && cost->is_number()) {
-        text += " This request costs " + format_usd(cost->get<double>()) + ".";
-    }
-    if (auto left = reply.body.find("remaining_balance"); left != reply.body.end() && left->is_number()) {
-        text += " The balance is " + format_usd(left->get<double>()) + ".";
+    if (price.balance_cost) text += " This request costs " + format_usd(*price.balance_cost) + ".";
+    if (price.remaining_balance) {
+        text += " The balance is " + format_usd(*price.remaining_balance) + ".";
     }
     return text;
 }
-
-bool flag(const Json& body, const char* name) { return body.value(name, false) == true; }
 
 bool is_animation(const InferenceRequest& request) {
     return request.style && (request.style->kind == StyleKind::Animation ||
@@ -141,7 +137,8 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
             protocol::ProgressHeartbeat heartbeat(
                 context, "Waiting for RetroDiffusion to generate with " + request.prompt_style,
                 config.progress_interval);
-            reply = upstream->post("/v1/inferences", request.body, request.images, context);
+            reply = upstream->post("/v1/inferences", upstream_body(request), request.images,
+                                   context);
         }
         if (reply.ok() && is_job_answer(reply.body)) {
             // Paid for, and answered with a job instead of images (whatever made the API do
@@ -158,10 +155,9 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
             return result;
         }
 
-        auto images = read_inference_images(
-            reply.body, request.num_images,
-            flag(request.body, "return_pre_palette") && request.images.contains("input_palette"),
-            flag(request.body, "remove_bg") && flag(request.body, "return_non_bg_removed"));
+        auto images = read_inference_images(reply.body, request.num_images,
+                                            returns_pre_palette(request),
+                                            returns_non_bg_removed(request));
         if (images.base64_images.empty() && images.output_urls.empty()) {
             return protocol::ToolResult::error(
                 "Generating with " + request.prompt_style + " returned no images although the API "

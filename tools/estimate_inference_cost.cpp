@@ -2,6 +2,7 @@
 // or the documented price formulas when there is no key or no API to ask (labelled as such).
 
 #include "tools/agent_errors.h"
+#include "tools/api_answers.h"
 #include "tools/cost_model.h"
 #include "tools/inference_request.h"
 #include "tools/retrodiffusion_tools.h"
@@ -90,7 +91,7 @@ bool should_fall_back(const UpstreamError& error) {
 protocol::ToolResult estimate_inference(const InferenceRequest& request,
                                         const UpstreamClient& upstream,
                                         protocol::RequestContext& context) {
-    Json dry_run = request.body;  // never `async`: the request's controls stay out of the body
+    Json dry_run = upstream_body(request);  // never `async`: the controls are not in the body
     dry_run["check_cost"] = true;
     auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
     if (!reply.ok()) {
@@ -102,18 +103,18 @@ protocol::ToolResult estimate_inference(const InferenceRequest& request,
         }
         return tool_error_for(*reply.error, "Estimating the cost");
     }
-    auto cost = reply.body.find("balance_cost");
-    if (cost == reply.body.end() || !cost->is_number()) {
+    const auto price = reply.body.get<CostAnswer>();
+    if (!price.balance_cost) {
         return offline_estimate(request, "the API's answer had no balance_cost.");
     }
     Json structured = base_structure(request);
-    structured["balance_cost"] = cost->get<double>();
+    structured["balance_cost"] = *price.balance_cost;
     structured["source"] = "api_check_cost";
-    std::string text = "Cost: " + format_usd(cost->get<double>()) + " for " + what(request) +
+    std::string text = "Cost: " + format_usd(*price.balance_cost) + " for " + what(request) +
                        " (the API's check_cost dry run; nothing was charged).";
-    if (auto left = reply.body.find("remaining_balance"); left != reply.body.end() && left->is_number()) {
-        structured["remaining_balance"] = left->get<double>();
-        text += " Current balance: " + format_usd(left->get<double>()) + ".";
+    if (price.remaining_balance) {
+        structured["remaining_balance"] = *price.remaining_balance;
+        text += " Current balance: " + format_usd(*price.remaining_balance) + ".";
     }
     auto result = protocol::ToolResult::text(std::move(text));
     result.structured_content = std::move(structured);

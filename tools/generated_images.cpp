@@ -30,12 +30,11 @@ std::filesystem::path default_output_dir() {
 
 }  // namespace
 
-GeneratedImages read_inference_images(const Json& answer, int expected_images, bool has_pre_palette,
-                                      bool has_non_bg_removed) {
+void from_json(const Json& answer, GeneratedImages& images) {
     // Whatever the API sent (a job's `result` may be anything): what is not there is left out.
     static const Json kNothing = Json::object();
     const Json& body = answer.is_object() ? answer : kNothing;
-    GeneratedImages images;
+    images = GeneratedImages{};
     images.base64_images = strings_in(body, "base64_images");
     images.output_urls = strings_in(body, "output_urls");
     images.model = text_in(body, "model").value_or("");
@@ -45,12 +44,18 @@ GeneratedImages read_inference_images(const Json& answer, int expected_images, b
     if (auto data = body.find("downloadable_data"); data != body.end() && data->is_object()) {
         images.downloadable_data = *data;
     }
+    const std::size_t count = std::max(images.base64_images.size(), images.output_urls.size());
+    images.labels.assign(count, "generated");
+}
 
+void label_images(GeneratedImages& images, int expected_images, bool has_pre_palette,
+                  bool has_non_bg_removed) {
     // The API appends the extra images after the requested ones, in the order documented.
     std::vector<std::string> extras;
     if (has_pre_palette) extras.push_back("pre_palette");
     if (has_non_bg_removed) extras.push_back("non_bg_removed");
     const std::size_t count = std::max(images.base64_images.size(), images.output_urls.size());
+    images.labels.clear();
     for (std::size_t i = 0; i < count; ++i) {
         const auto extra = i >= static_cast<std::size_t>(expected_images)
                                ? i - static_cast<std::size_t>(expected_images)
@@ -59,6 +64,12 @@ GeneratedImages read_inference_images(const Json& answer, int expected_images, b
                                 : extra < extras.size()                       ? extras[extra]
                                                                                : "extra");
     }
+}
+
+GeneratedImages read_inference_images(const Json& answer, int expected_images, bool has_pre_palette,
+                                      bool has_non_bg_removed) {
+    auto images = answer.get<GeneratedImages>();
+    label_images(images, expected_images, has_pre_palette, has_non_bg_removed);
     return images;
 }
 

@@ -23,8 +23,18 @@ struct GeneratedImages {
     std::optional<protocol::Json> downloadable_data;  // an object, when the API sent one
 };
 
-// Reads a /v1/inferences success body ({base64_images, output_urls, balance_cost, ...}).
-// `expected_images` and the flags that add extra images label each one.
+// Reads a /v1/inferences success body ({base64_images, output_urls, balance_cost, ...}), also a
+// finished job's `result`, by type (tools/api_fields.h): what is missing, null or of another
+// type is left out, and a body that is not an object reads as no images. Each image is
+// labelled "generated" until label_images knows what was asked.
+void from_json(const protocol::Json& body, GeneratedImages& images);
+
+// Labels each image: the API appends the extra images (before the palette, before background
+// removal) after the `expected_images` requested, in the order documented.
+void label_images(GeneratedImages& images, int expected_images, bool has_pre_palette,
+                  bool has_non_bg_removed);
+
+// Both: the body read, and its images labelled.
 GeneratedImages read_inference_images(const protocol::Json& body, int expected_images,
                                       bool has_pre_palette, bool has_non_bg_removed);
 

@@ -1,6 +1,7 @@
 // get_balance: GET /v1/inferences/credits — the account's prepaid balance in USD, and its
 // credits (the API answers both: {"credits": 0, "balance": 100.75}).
 #include "tools/agent_errors.h"
+#include "tools/api_answers.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
 
@@ -41,19 +42,19 @@ protocol::Tool make_get_balance_tool(UpstreamPtr upstream) {
     auto handler = [upstream](const Json&, protocol::RequestContext& context) {
         auto reply = upstream->get("/v1/inferences/credits", context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Checking the balance");
-        auto balance = reply.body.find("balance");
-        if (balance == reply.body.end() || !balance->is_number()) {
+        const auto answer = reply.body.get<BalanceAnswer>();
+        if (!answer.balance) {
             return protocol::ToolResult::error(
                 "Checking the balance failed: the API's answer has no numeric \"balance\" field. "
                 "Retry later; if it persists, the API may have changed.");
         }
-        const double value = balance->get<double>();
-        Json structured = {{"balance", value}, {"currency", "USD"}};
-        std::string text = "Remaining RetroDiffusion balance: " + format_usd(value) + " USD";
+        Json structured = {{"balance", *answer.balance}, {"currency", "USD"}};
+        std::string text =
+            "Remaining RetroDiffusion balance: " + format_usd(*answer.balance) + " USD";
         // Null or missing when the account has none to report: left out, never a made-up 0.
-        if (auto credits = reply.body.find("credits"); credits != reply.body.end() && credits->is_number()) {
-            structured["credits"] = *credits;
-            text += "; credits: " + credits->dump();
+        if (answer.credits) {
+            structured["credits"] = number_json(*answer.credits);
+            text += "; credits: " + structured["credits"].dump();
         }
         auto result = protocol::ToolResult::text(text + ".");
         result.structured_content = std::move(structured);

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "tools/agent_errors.h"
-#include "tools/api_fields.h"
+#include "tools/api_answers.h"
 #include "tools/cost_model.h"
 #include "tools/generated_images.h"
 #include "tools/usd.h"
@@ -18,30 +18,13 @@ namespace {
 // How long a job stays useful to poll; the API's own retention is not documented.
 constexpr long long kJobTtlMs = 24LL * 3600 * 1000;
 
-bool flag(const Json& body, const char* name) { return body.value(name, false) == true; }
-
-
 std::string shortened(const std::string& text, std::size_t limit = 80) {
     return text.size() <= limit ? text : text.substr(0, limit - 3) + "...";
 }
 
-protocol::ToolResult failed_job_error(const Json& body, const JobDescription& job) {
-    std::string detail = "the generation failed";
-    int status_code = 0;
-    if (auto error = body.find("error"); error != body.end()) {
-        if (error->is_object()) {
-            if (auto d = error->find("detail"); d != error->end()) {
-                detail = d->is_string() ? d->get<std::string>() : d->dump();
-            }
-            if (auto code = error->find("status_code");
-                code != error->end() && code->is_number_integer() && code->get<long long>() >= 100 &&
-                code->get<long long>() <= 599) {
-                status_code = code->get<int>();
-            }
-        } else if (error->is_string()) {
-            detail = error->get<std::string>();
-        }
-    }
+protocol::ToolResult failed_job_error(const JobFailure& failure, const JobDescription& job) {
+    const std::string detail = failure.detail.value_or("the generation failed");
+    const int status_code = failure.status_code.value_or(0);
     std::string text = "The job (" + (job.prompt_style.empty() ? std::string("inference") : job.prompt_style) +
                        ") failed";
     if (status_code) text += " with status " + std::to_string(status_code);
@@ -63,39 +46,37 @@ long long unix_now_ms() {
 std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceRequest& request,
                                                             protocol::RequestContext& context,
                                                             const JobServices& services) {
-    Json body = request.body;
+    Json body = upstream_body(request);
     body["async"] = true;
     auto reply = services.upstream->post("/v1/inferences", body, request.images, context);
     if (!reply.ok()) return tool_error_for(*reply.error, "Starting the job (" + request.prompt_style + ")");
     return accept_job_answer(reply.body, request, context, services);
 }
 
-bool is_job_answer(const Json& answer) {
-    auto task_id = answer.find("task_id");
-    return task_id != answer.end() && task_id->is_string();
-}
+bool is_job_answer(const Json& answer) { return answer.get<JobAdmission>().task_id.has_value(); }
 
 std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& answer,
                                                                    const InferenceRequest& request,
                                                                    protocol::RequestContext& context,
                                                                    const JobServices& services) {
+    const auto admission = answer.get<JobAdmission>();
     SubmittedJob submitted;
     auto& job = submitted.job;
     job.prompt_style = request.prompt_style;
     job.width = request.width;
     job.height = request.height;
     job.num_images = request.num_images;
-    job.has_pre_palette = flag(request.body, "return_pre_palette") && request.images.contains("input_palette");
-    job.has_non_bg_removed = flag(request.body, "remove_bg") && flag(request.body, "return_non_bg_removed");
+    job.has_pre_palette = returns_pre_palette(request);
+    job.has_non_bg_removed = returns_non_bg_removed(request);
     job.created_at_ms = unix_now_ms();
-    if (auto cost = answer.find("balance_cost"); cost != answer.end() && cost->is_number()) {
-        job.estimated_cost = cost->get<double>();
+    if (admission.balance_cost) {
+        job.estimated_cost = *admission.balance_cost;
     } else if (request.style) {
         job.estimated_cost = estimate_cost(*request.style, request.width, request.height, request.num_images);
     }
 
-    if (!is_job_answer(answer)) {
-        if (answer.contains("base64_images") || answer.contains("output_urls")) {
+    if (!admission.task_id) {
+        if (admission.has_images) {
             // The API generated synchronously after all: hand the images over at once.
             auto images = read_inference_images(answer, job.num_images, job.has_pre_palette,
                                                 job.has_non_bg_removed);
@@ -111,12 +92,13 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& a
             "Starting the job failed: the API accepted it but sent no task_id. Check get_balance "
             "before retrying, so as not to pay twice.");
     }
-    job.upstream_task_id = answer["task_id"].get<std::string>();
+    job.upstream_task_id = *admission.task_id;
     if (!is_upstream_task_id(job.upstream_task_id)) {
         // Never put it into a URL; the agent still learns what was paid for.
         return protocol::ToolResult::error(
             "The API accepted the job but answered with a task id this server cannot look up (" +
-            shortened(answer["task_id"].dump(-1, ' ', false, Json::error_handler_t::replace)) +
+            shortened(Json(job.upstream_task_id)
+                          .dump(-1, ' ', false, Json::error_handler_t::replace)) +
             "). Check get_balance and the RetroDiffusion web app before retrying, so as not to "
             "pay twice.");
     }
@@ -125,9 +107,9 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& a
                             {.job_id = submitted.job_id,
                              .upstream_task_id = job.upstream_task_id,
                              .prompt_style = job.prompt_style,
-                             .prompt = shortened(request.body.value("prompt", std::string())),
+                             .prompt = shortened(request.prompt),
                              .created_at_ms = job.created_at_ms,
-                             .last_status = text_in(answer, "status").value_or("accepted")});
+                             .last_status = admission.status.value_or("accepted")});
     return submitted;
 }
 
@@ -184,12 +166,13 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job, protocol:
         }
         return poll;
     }
-    poll.upstream_status = text_in(reply.body, "status").value_or("");
+    auto answer = reply.body.get<JobStatusAnswer>();
+    poll.upstream_status = answer.status;
     services.ledger->update_status(context.api_key, job_id, poll.upstream_status);
     if (poll.upstream_status == "succeeded") {
         poll.state = JobState::Succeeded;
-        auto images = read_inference_images(reply.body.value("result", Json::object()), job.num_images,
-                                            job.has_pre_palette, job.has_non_bg_removed);
+        auto& images = answer.result;
+        label_images(images, job.num_images, job.has_pre_palette, job.has_non_bg_removed);
         const std::size_t count = std::max(images.base64_images.size(), images.output_urls.size());
         std::string headline = "Generated " + std::to_string(count) + " image" + (count == 1 ? "" : "s");
         if (!job.prompt_style.empty()) {
@@ -203,7 +186,7 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job, protocol:
                                     services.config);
     } else if (poll.upstream_status == "failed") {
         poll.state = JobState::Failed;
-        poll.result = failed_job_error(reply.body, job);
+        poll.result = failed_job_error(answer.error, job);
     } else if (poll.upstream_status == "running") {
         poll.state = JobState::Running;
     } else {

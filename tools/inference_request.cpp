@@ -1,7 +1,8 @@
 #include "tools/inference_request.h"
 
 #include <algorithm>
-#include <limits>
+
+#include "tools/tool_arguments.h"
 
 namespace rdmcp::tools {
 
@@ -20,55 +21,56 @@ std::string size_range(const Style& s) {
 }
 
 // A call that would pass, for the agent to copy: the style's smallest valid size.
-std::string corrected_example(const Style& s, const Json& arguments) {
-    int side = std::clamp(arguments.value("width", s.min_width), s.min_width, s.max_width);
-    int height = s.square_only ? side
-                               : std::clamp(arguments.value("height", s.min_height), s.min_height,
-                                            s.max_height);
-    Json example = {{"prompt", arguments.value("prompt", std::string("a knight"))},
+std::string corrected_example(const Style& s, const InferenceRequest& request) {
+    int side = std::clamp(request.width, s.min_width, s.max_width);
+    int height = s.square_only ? side : std::clamp(request.height, s.min_height, s.max_height);
+    Json example = {{"prompt", request.prompt},
                     {"prompt_style", s.id},
                     {"width", side},
                     {"height", height},
-                    {"num_images", std::clamp(arguments.value("num_images", 1), 1, s.max_images)}};
+                    {"num_images", std::clamp(request.num_images, 1, s.max_images)}};
     if (s.requires_input_image) example["input_image"] = "<base64 PNG>";
     return example.dump();
 }
 
-std::string rejection(const Style& s, const Json& arguments, const std::string& problem) {
+std::string rejection(const Style& s, const InferenceRequest& request, const std::string& problem) {
     return "Invalid request for style " + s.id + ": " + problem + ". Corrected example: " +
-           corrected_example(s, arguments);
+           corrected_example(s, request);
 }
 
-// `images` holds the image fields (the caller's arguments), `args` everything else.
-std::optional<std::string> check_against_style(const Style& s, const Json& args, const Json& images,
-                                               int width, int height, int num_images) {
+// `images` holds the image fields (the caller's arguments, not resolved yet).
+std::optional<std::string> check_against_style(const Style& s, const InferenceRequest& request,
+                                               const Json& images) {
+    const int width = request.width, height = request.height, num_images = request.num_images;
     const bool width_ok = width >= s.min_width && width <= s.max_width;
     const bool height_ok = height >= s.min_height && height <= s.max_height;
     if (!width_ok || !height_ok || (s.square_only && width != height)) {
-        return rejection(s, args, "'width' and 'height' must be " + size_range(s) + ", got " +
-                                      std::to_string(width) + "x" + std::to_string(height));
+        return rejection(s, request, "'width' and 'height' must be " + size_range(s) + ", got " +
+                                         std::to_string(width) + "x" + std::to_string(height));
     }
     if (num_images > s.max_images) {
-        return rejection(s, args, "'num_images' must be at most " + std::to_string(s.max_images) +
-                                      " for this style, got " + std::to_string(num_images));
+        return rejection(s, request,
+                         "'num_images' must be at most " + std::to_string(s.max_images) +
+                             " for this style, got " + std::to_string(num_images));
     }
     if (s.requires_input_image && !images.contains("input_image")) {
-        return rejection(s, args, "'input_image' is required (a base64 PNG" +
-                                      std::string(s.kind == StyleKind::AdvancedAnimation
-                                                      ? " start frame matching width and height"
-                                                      : "") +
-                                      ")");
+        return rejection(s, request, "'input_image' is required (a base64 PNG" +
+                                         std::string(s.kind == StyleKind::AdvancedAnimation
+                                                         ? " start frame matching width and height"
+                                                         : "") +
+                                         ")");
     }
     if (auto refs = images.find("reference_images"); refs != images.end() && !refs->empty()) {
         if (s.max_reference_images == 0) {
-            return rejection(s, args, "'reference_images' is not supported by this style (RD Pro "
-                                      "styles and some animations take them); remove it");
+            return rejection(s, request,
+                             "'reference_images' is not supported by this style (RD Pro styles "
+                             "and some animations take them); remove it");
         }
         if (static_cast<int>(refs->size()) > s.max_reference_images) {
-            return rejection(s, args, "'reference_images' takes at most " +
-                                          std::to_string(s.max_reference_images) +
-                                          " images for this style, got " +
-                                          std::to_string(refs->size()));
+            return rejection(s, request, "'reference_images' takes at most " +
+                                             std::to_string(s.max_reference_images) +
+                                             " images for this style, got " +
+                                             std::to_string(refs->size()));
         }
     }
     return std::nullopt;
@@ -77,11 +79,27 @@ std::optional<std::string> check_against_style(const Style& s, const Json& args,
 constexpr const char* kImageFields[] = {"input_image", "extra_input_image", "input_palette",
                                         "reference_images"};
 
-bool is_image_field(const std::string& name) {
-    for (const char* field : kImageFields) {
+// The documented fields read into the request's members, and our own (never sent).
+constexpr const char* kKnownFields[] = {
+    "prompt", "prompt_style", "width", "height", "num_images", "seed", "strength", "remove_bg",
+    "return_non_bg_removed", "return_pre_palette", "tile_x", "tile_y", "bypass_prompt_expansion",
+    "include_downloadable_data", "return_spritesheet", "upload_outputs", "upscale_output_factor",
+    "extra_prompt", "frames_duration", kOutputDirArgument, "check_cost", "async"};
+
+template <std::size_t N>
+bool is_one_of(const std::string& name, const char* const (&fields)[N]) {
+    for (const char* field : fields) {
         if (name == field) return true;
     }
     return false;
+}
+
+bool is_image_field(const std::string& name) { return is_one_of(name, kImageFields); }
+bool is_known_field(const std::string& name) { return is_one_of(name, kKnownFields); }
+
+template <typename T>
+void put(Json& body, const char* name, const std::optional<T>& value) {
+    if (value) body[name] = *value;
 }
 
 // Puts an image argument into `images` as the raw base64 the API wants (data: prefix stripped,
@@ -115,58 +133,95 @@ std::optional<std::string> resolve_image_field(const Json& arguments, Json& imag
 
 }  // namespace
 
+Json upstream_body(const InferenceRequest& request) {
+    Json body = request.unknown_fields.is_object() ? request.unknown_fields : Json::object();
+    body["prompt"] = request.prompt;
+    body["prompt_style"] = request.prompt_style;
+    body["width"] = request.width;
+    body["height"] = request.height;
+    body["num_images"] = request.num_images;
+    put(body, "seed", request.seed);
+    put(body, "strength", request.strength);
+    put(body, "remove_bg", request.remove_bg);
+    put(body, "return_non_bg_removed", request.return_non_bg_removed);
+    put(body, "return_pre_palette", request.return_pre_palette);
+    put(body, "tile_x", request.tile_x);
+    put(body, "tile_y", request.tile_y);
+    put(body, "bypass_prompt_expansion", request.bypass_prompt_expansion);
+    put(body, "include_downloadable_data", request.include_downloadable_data);
+    put(body, "return_spritesheet", request.return_spritesheet);
+    put(body, "upload_outputs", request.upload_outputs);
+    put(body, "upscale_output_factor", request.upscale_output_factor);
+    put(body, "extra_prompt", request.extra_prompt);
+    put(body, "frames_duration", request.frames_duration);
+    return body;
+}
+
+bool returns_pre_palette(const InferenceRequest& request) {
+    return request.return_pre_palette.value_or(false) && request.images.contains("input_palette");
+}
+
+bool returns_non_bg_removed(const InferenceRequest& request) {
+    return request.remove_bg.value_or(false) && request.return_non_bg_removed.value_or(false);
+}
+
 std::variant<InferenceRequest, std::string> build_inference_request(const Json& arguments,
                                                                      const ImageInputPolicy& images) {
     InferenceRequest request;
-    // Everything but the images is copied here; the images are copied once, when resolved.
-    request.body = Json::object();
-    for (auto it = arguments.begin(); it != arguments.end(); ++it) {
-        if (!is_image_field(it.key())) request.body[it.key()] = it.value();
-    }
-    if (auto dir = request.body.find(kOutputDirArgument); dir != request.body.end()) {
+    ArgumentReader read(arguments);
+    if (arguments.contains(kOutputDirArgument)) {
         if (!images.allow_local_files) {
             return std::string("'output_dir' only works when the server runs locally over stdio; "
                                "remove it (hosted servers return images inline or as links)");
         }
-        request.output_dir = dir->get<std::string>();
-        request.body.erase(dir);
+        std::optional<std::string> dir;
+        read.text(kOutputDirArgument, dir);
+        if (read.problem()) return *read.problem();
+        request.output_dir = dir.value_or("");
     }
 
     // The server owns these: passed through, `async` would turn a paid generation into a task
     // id the synchronous path cannot read, and `check_cost` a generation into a price.
-    for (auto [name, value] : {std::pair{"check_cost", &request.controls.check_cost},
-                               std::pair{"async", &request.controls.async}}) {
-        if (auto field = request.body.find(name); field != request.body.end()) {
-            if (!field->is_boolean()) {
-                return "'" + std::string(name) + "' must be true or false, got " +
-                       field->dump(-1, ' ', false, Json::error_handler_t::replace);
-            }
-            *value = field->get<bool>();
-            request.body.erase(field);
-        }
-    }
-
-    request.width = request.body.at("width").get<int>();
-    request.height = request.body.at("height").get<int>();
+    std::optional<bool> check_cost, async;
+    read.flag("check_cost", check_cost);
+    read.flag("async", async);
     // The schema bounds num_images below only (styles the catalog does not know have their own
     // limits): a count no int holds is refused before it is converted.
-    if (auto count = request.body.find("num_images");
-        count != request.body.end() && !(count->get<double>() <= std::numeric_limits<int>::max())) {
-        return "'num_images' must be a number of images such as 1 or 4, got " +
-               count->dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::optional<int> num_images;
+    read.whole("num_images", num_images, "a number of images such as 1 or 4");
+    if (read.problem()) return *read.problem();
+    request.controls = {.check_cost = check_cost.value_or(false), .async = async.value_or(false)};
+    request.num_images = num_images.value_or(1);
+
+    read.required_text("prompt", request.prompt);
+    read.required_text("prompt_style", request.prompt_style);
+    read.required_whole("width", request.width);
+    read.required_whole("height", request.height);
+    read.whole("seed", request.seed);
+    read.number("strength", request.strength);
+    read.flag("remove_bg", request.remove_bg);
+    read.flag("return_non_bg_removed", request.return_non_bg_removed);
+    read.flag("return_pre_palette", request.return_pre_palette);
+    read.flag("tile_x", request.tile_x);
+    read.flag("tile_y", request.tile_y);
+    read.flag("bypass_prompt_expansion", request.bypass_prompt_expansion);
+    read.flag("include_downloadable_data", request.include_downloadable_data);
+    read.flag("return_spritesheet", request.return_spritesheet);
+    read.flag("upload_outputs", request.upload_outputs);
+    read.whole("upscale_output_factor", request.upscale_output_factor);
+    read.text("extra_prompt", request.extra_prompt);
+    read.whole("frames_duration", request.frames_duration);
+    if (read.problem()) return *read.problem();
+    for (auto it = arguments.begin(); arguments.is_object() && it != arguments.end(); ++it) {
+        if (!is_known_field(it.key()) && !is_image_field(it.key())) {
+            request.unknown_fields[it.key()] = it.value();
+        }
     }
-    request.num_images = request.body.value("num_images", 1);
-    request.body["num_images"] = request.num_images;
-    request.prompt_style = request.body.at("prompt_style").get<std::string>();
 
     request.style = find_style(request.prompt_style);
     if (request.style) {
         request.prompt_style = request.style->id;  // old names go out as the current ones
-        request.body["prompt_style"] = request.prompt_style;
-        if (auto problem = check_against_style(*request.style, request.body, arguments,
-                                               request.width, request.height, request.num_images)) {
-            return *problem;
-        }
+        if (auto problem = check_against_style(*request.style, request, arguments)) return *problem;
     }
 
     for (const char* field : kImageFields) {

@@ -1,10 +1,12 @@
 #pragma once
-// Turns create_inference arguments into the body of POST /v1/inferences, checking them first
-// against the style catalog so a request bound to fail never spends credits. Styles the catalog
-// does not know (user styles, styles newer than this build) skip the local checks: the API
-// decides. Fields we do not know pass through unchanged, so new API features keep working; the
-// control fields that change the shape of the API's answer (check_cost, async) never do: they
-// are read into `controls`, and each tool decides what they mean for it.
+// create_inference's arguments as a value: read and checked once, against the style catalog
+// too, so a request bound to fail never spends credits; upstream_body() is the body of POST
+// /v1/inferences. Styles the catalog does not know (user styles, styles newer than this build)
+// skip the local checks: the API decides. Fields we do not know pass through unchanged
+// (`unknown_fields`), so new API features keep working; the control fields that change the
+// shape of the API's answer (check_cost, async) never do: they are read into `controls`, and
+// each tool decides what they mean for it.
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,16 +24,38 @@ struct InferenceControls {
 };
 
 struct InferenceRequest {
-    protocol::Json body;          // what goes to the API, but the images
+    // The documented fields. An optional one the caller left out is not sent.
+    std::string prompt;
+    std::string prompt_style;  // as sent (an old alias becomes the current name)
+    int width = 0, height = 0;
+    int num_images = 1;        // always sent
+    std::optional<long long> seed;
+    std::optional<double> strength;
+    std::optional<bool> remove_bg, return_non_bg_removed, return_pre_palette, tile_x, tile_y,
+        bypass_prompt_expansion, include_downloadable_data, return_spritesheet, upload_outputs;
+    std::optional<int> upscale_output_factor;
+    std::optional<std::string> extra_prompt;
+    std::optional<int> frames_duration;
+    // Fields this server does not know, sent as they came (newer API features).
+    protocol::Json unknown_fields = protocol::Json::object();
+
     // The image fields (input_image, reference_images, ...) as the API wants them, sent after
-    // `body`'s members without being copied again: UpstreamClient::post(path, body, images, ...).
+    // the body's members without being copied again: UpstreamClient::post(path,
+    // upstream_body(request), images, ...).
     protocol::Json images = protocol::Json::object();
     const Style* style = nullptr; // nullptr for styles the catalog does not know
-    std::string prompt_style;     // as sent (an old alias becomes the current name)
-    int width = 0, height = 0, num_images = 1;
     std::string output_dir;       // where to save the images, when the caller asked (stdio)
-    InferenceControls controls;   // never in `body`: each path sets what it sends
+    InferenceControls controls;   // never in the body: each path sets what it sends
 };
+
+// The body of POST /v1/inferences, but the images (sent apart) and the controls: the documented
+// fields that were given, and the unknown ones as they came.
+protocol::Json upstream_body(const InferenceRequest& request);
+
+// Whether the API appends the image before the palette (an input_palette was given), and the
+// image before background removal, after the requested ones.
+bool returns_pre_palette(const InferenceRequest& request);
+bool returns_non_bg_removed(const InferenceRequest& request);
 
 // Our own arguments, which are never sent upstream.
 inline constexpr const char* kOutputDirArgument = "output_dir";

@@ -37,10 +37,11 @@ bool takes_generation_request(const std::string& name) {
 void check_request(const tools::InferenceRequest& request) {
     FUZZ_REQUIRE(request.width >= 16 && request.width <= 512);
     FUZZ_REQUIRE(request.height >= 16 && request.height <= 512);
-    FUZZ_REQUIRE(request.body["prompt_style"] == request.prompt_style);
-    FUZZ_REQUIRE(!request.body.contains(tools::kOutputDirArgument));
+    const Json body = tools::upstream_body(request);
+    FUZZ_REQUIRE(body["prompt_style"] == request.prompt_style);
+    FUZZ_REQUIRE(!body.contains(tools::kOutputDirArgument));
     for (const char* field : {"input_image", "extra_input_image", "input_palette"}) {
-        FUZZ_REQUIRE(!request.body.contains(field));  // images travel apart (JsonPieces)
+        FUZZ_REQUIRE(!body.contains(field));  // images travel apart (JsonPieces)
         if (auto it = request.images.find(field); it != request.images.end() && it->is_string()) {
             FUZZ_REQUIRE(tools::base64_validate(it->get<std::string>()).value_or(0) > 0);
         }

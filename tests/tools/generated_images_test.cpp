@@ -48,3 +48,26 @@ TEST_CASE("the API's nulls and both time forms read as one shape") {
     CHECK(images.created_at == "2026-07-08T15:04:05");
     CHECK_FALSE(images.downloadable_data);
 }
+
+TEST_CASE("from_json reads every image as generated; label_images names the extras") {
+    const Json answer = {{"base64_images", {"AAAA", "BBBB", "CCCC", "DDDD"}},
+                         {"model", "rd_pro"},
+                         {"downloadable_data", {{"atlas", {1, 2}}}},
+                         {"newer_field", true}};
+    auto images = answer.get<GeneratedImages>();
+    CHECK(images.labels == std::vector<std::string>(4, "generated"));
+    CHECK(images.model == "rd_pro");
+    CHECK(images.downloadable_data == Json{{"atlas", {1, 2}}});
+
+    label_images(images, 1, true, true);
+    CHECK(images.labels ==
+          std::vector<std::string>{"generated", "pre_palette", "non_bg_removed", "extra"});
+    label_images(images, 2, false, true);  // labelled again from scratch
+    CHECK(images.labels ==
+          std::vector<std::string>{"generated", "generated", "non_bg_removed", "extra"});
+
+    // Hosted copies only (upload_outputs): labelled the same way.
+    auto hosted = Json{{"output_urls", {"https://a", "https://b"}}}.get<GeneratedImages>();
+    label_images(hosted, 1, true, false);
+    CHECK(hosted.labels == std::vector<std::string>{"generated", "pre_palette"});
+}

@@ -1,0 +1,119 @@
+#include "tools/edit_image_request.h"
+
+#include <doctest/doctest.h>
+
+#include "tools/base64.h"
+
+using namespace rdmcp::tools;
+using rdmcp::protocol::Json;
+
+namespace {
+
+std::string be32(unsigned v) {
+    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+            static_cast<char>(v)};
+}
+
+// A PNG header is all the size check reads.
+std::string png_base64(unsigned width, unsigned height) {
+    return base64_encode(std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) +
+                         be32(height) + std::string("\x08\x06\0\0\0", 5) + be32(0) +
+                         std::string(64, '\0'));
+}
+
+const ImageInputPolicy kRemote{.allow_local_files = false};
+const ImageInputPolicy kStdio{.allow_local_files = true};
+
+std::string refusal(const Json& arguments, const ImageInputPolicy& policy = kRemote) {
+    auto built = build_edit_image_request(arguments, policy);
+    REQUIRE(std::holds_alternative<std::string>(built));
+    return std::get<std::string>(built);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("an edit request: the arguments read, the image resolved") {
+    const std::string image = png_base64(64, 32);
+    auto built = build_edit_image_request({{"prompt", "add a red hat"},
+                                           {"input_image", "data:image/png;base64," + image},
+                                           {"seed", 7}},
+                                          kRemote);
+    REQUIRE(std::holds_alternative<EditImageRequest>(built));
+    const auto& request = std::get<EditImageRequest>(built);
+    CHECK(request.prompt == "add a red hat");
+    CHECK(request.image.base64 == image);  // the data: prefix is gone
+    CHECK(request.image.info.width == 64);
+    CHECK(request.image.info.height == 32);
+    CHECK(request.seed == 7);
+    CHECK(request.output_dir.empty());
+
+    // The image is sent apart, under each endpoint's own name: never in the body.
+    CHECK(upstream_body(request) == Json{{"prompt", "add a red hat"}, {"seed", 7}});
+}
+
+TEST_CASE("an edit request without a seed sends none") {
+    auto built =
+        build_edit_image_request({{"prompt", "x"}, {"input_image", png_base64(16, 16)}}, kRemote);
+    REQUIRE(std::holds_alternative<EditImageRequest>(built));
+    const auto body = upstream_body(std::get<EditImageRequest>(built));
+    CHECK(body == Json{{"prompt", "x"}});
+    CHECK_FALSE(body.contains("seed"));
+}
+
+TEST_CASE("an edit request is refused with a message, never thrown") {
+    const std::string image = png_base64(64, 64);
+    CHECK(contains(refusal({{"prompt", "x"}, {"input_image", png_base64(300, 64)}}),
+                   "must be between 16x16 and 256x256 pixels, got 300x64"));
+    CHECK(contains(refusal({{"prompt", "x"}, {"input_image", png_base64(8, 8)}}), "got 8x8"));
+    CHECK(contains(refusal({{"prompt", "x"}, {"input_image", "not an image"}}), "input_image"));
+    CHECK(refusal({{"input_image", image}}) == "'prompt' is required");
+    CHECK(refusal({{"prompt", "x"}}) == "'input_image' is required");
+    CHECK(refusal({{"prompt", nullptr}, {"input_image", image}}) ==
+          "'prompt' must be a string, got null");
+    CHECK(refusal({{"prompt", "x"}, {"input_image", image}, {"seed", 1e300}}) ==
+          "'seed' must be a whole number, got 1e+300");
+    CHECK(refusal({{"prompt", "x"}, {"input_image", image}, {"seed", "7"}}) ==
+          "'seed' must be a whole number, got \"7\"");
+    CHECK(refusal(Json::array()) == "'input_image' is required");
+}
+
+TEST_CASE("output_dir: over stdio only") {
+    const Json arguments = {
+        {"prompt", "x"}, {"input_image", png_base64(16, 16)}, {"output_dir", "/tmp/out"}};
+    CHECK(contains(refusal(arguments, kRemote), "'output_dir' only works"));
+    auto built = build_edit_image_request(arguments, kStdio);
+    REQUIRE(std::holds_alternative<EditImageRequest>(built));
+    CHECK(std::get<EditImageRequest>(built).output_dir == "/tmp/out");
+    CHECK_FALSE(upstream_body(std::get<EditImageRequest>(built)).contains("output_dir"));
+}
+
+TEST_CASE("the edit answers of both endpoints read as one image") {
+    auto v1 = read_edit_answer({{"outputImageBase64", "AAAA"}, {"remaining_credits", 41}});
+    CHECK(v1.base64_images == std::vector<std::string>{"AAAA"});
+    CHECK(v1.labels == std::vector<std::string>{"generated"});
+    CHECK(v1.remaining_balance == 41);
+
+    auto no_credits =
+        read_edit_answer({{"outputImageBase64", "AAAA"}, {"remaining_credits", nullptr}});
+    CHECK_FALSE(no_credits.remaining_balance);
+
+    // The newer endpoint answers as /v1/inferences does.
+    auto tool = read_edit_answer(
+        {{"base64_images", {"BBBB"}}, {"balance_cost", 0.06}, {"model", "rd_edit"}});
+    CHECK(tool.base64_images == std::vector<std::string>{"BBBB"});
+    CHECK(tool.labels == std::vector<std::string>{"generated"});
+    CHECK(tool.balance_cost == 0.06);
+    CHECK(tool.model == "rd_edit");
+
+    for (const Json& answer : {Json{{"outputImageBase64", nullptr}}, Json{{"outputImageBase64", 5}},
+                               Json(5), Json(nullptr), Json::array()}) {
+        CAPTURE(answer.dump());
+        const auto none = read_edit_answer(answer);
+        CHECK(none.base64_images.empty());
+        CHECK(none.labels.empty());
+    }
+}
