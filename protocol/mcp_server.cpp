@@ -61,7 +61,7 @@ McpServer::McpServer(ServerIdentity identity, ToolRegistry tools,
                      std::shared_ptr<const TaskProvider> tasks)
     : identity_(std::move(identity)), tools_(std::move(tools)), tasks_(std::move(tasks)) {}
 
-std::optional<RpcError> McpServer::prepare(const Request& request, const LegacySession& session,
+std::optional<RpcError> McpServer::prepare(const Request& request, const LegacySession* session,
                                            RequestContext& context) const {
     Json meta = Json::object();
     if (auto it = request.params.find("_meta"); it != request.params.end()) {
@@ -114,7 +114,7 @@ std::optional<RpcError> McpServer::prepare(const Request& request, const LegacyS
         }
     }
 
-    if (auto state = session.state()) {
+    if (auto state = session ? session->state() : std::nullopt) {
         if (context.protocol_version.empty()) context.protocol_version = state->version;
         context.client_info = state->client_info;
         context.client_capabilities = state->client_capabilities;
@@ -131,7 +131,7 @@ std::optional<RpcError> McpServer::prepare(const Request& request, const LegacyS
         "`initialize` first (MCP 2025-11-25 and earlier)");
 }
 
-Outcome McpServer::handle(const Request& request, LegacySession& session,
+Outcome McpServer::handle(const Request& request, LegacySession* session,
                           RequestContext& context) const {
     Outcome outcome = [&]() -> Outcome {
         const auto& method = request.method;
@@ -191,7 +191,11 @@ Outcome McpServer::discover() const {
                 {"cacheScope", "public"}};
 }
 
-Outcome McpServer::initialize(const Request& request, LegacySession& session) const {
+Outcome McpServer::initialize(const Request& request, LegacySession* session) const {
+    if (!session) {
+        return RpcError{error_code::kMethodNotFound,
+                        "Method not found: initialize (this request has no session to open)", {}};
+    }
     auto requested = request.params.find("protocolVersion");
     if (requested == request.params.end() || !requested->is_string()) {
         return invalid_params("initialize needs params.protocolVersion (a string such as "
@@ -208,7 +212,7 @@ Outcome McpServer::initialize(const Request& request, LegacySession& session) co
         state.client_info = *info;
     }
     const std::string version = state.version;
-    session.initialize(std::move(state));
+    session->initialize(std::move(state));
     return Json{{"protocolVersion", version},
                 {"capabilities", capabilities()},
                 {"serverInfo",

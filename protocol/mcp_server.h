@@ -36,11 +36,20 @@ public:
     // into `context`, from _meta (2026-07-28) or from the session's handshake (earlier versions).
     // Cheap; transports call it before deciding where the request runs. An error means the
     // request must be answered with it and go no further.
-    std::optional<RpcError> prepare(const Request& request, const LegacySession& session,
+    // `session` is null for requests that have none (2026-07-28 over HTTP).
+    std::optional<RpcError> prepare(const Request& request, const LegacySession* session,
                                     RequestContext& context) const;
+    std::optional<RpcError> prepare(const Request& request, const LegacySession& session,
+                                    RequestContext& context) const {
+        return prepare(request, &session, context);
+    }
 
-    // Answers a prepared request. tools/call may block on the upstream for minutes.
-    Outcome handle(const Request& request, LegacySession& session, RequestContext& context) const;
+    // Answers a prepared request. tools/call may block on the upstream for minutes. Transports
+    // reach it through the Dispatcher (protocol/dispatcher.h), which owns the request's life.
+    Outcome handle(const Request& request, LegacySession* session, RequestContext& context) const;
+    Outcome handle(const Request& request, LegacySession& session, RequestContext& context) const {
+        return handle(request, &session, context);
+    }
 
     // notifications/initialized, notifications/cancelled; everything else is ignored.
     void handle_notification(const Notification& notification, InFlightRequests& in_flight) const;
@@ -56,7 +65,7 @@ public:
 
 private:
     Outcome discover() const;
-    Outcome initialize(const Request& request, LegacySession& session) const;
+    Outcome initialize(const Request& request, LegacySession* session) const;
     Outcome list_tools(const Request& request) const;
     Outcome call_tool(const Request& request, RequestContext& context) const;
     Outcome task_method(const Request& request, RequestContext& context) const;

@@ -42,4 +42,9 @@ void ProgressHeartbeat::beat(std::chrono::steady_clock::duration waited, int cou
                   message_ + " (" + std::to_string(seconds) + " s)");
 }
 
+std::unique_ptr<ProgressScope> RequestContext::report_progress_while(
+    std::string message, std::chrono::milliseconds interval) const {
+    return std::make_unique<ProgressHeartbeat>(*this, std::move(message), interval);
+}
+
 }  // namespace rdmcp::protocol

@@ -12,13 +12,13 @@
 
 namespace rdmcp::protocol {
 
-class ProgressHeartbeat {
+class ProgressHeartbeat final : public ProgressScope {
 public:
     // Sends one notification now and then one every `interval` until destroyed, each with a
     // larger `progress` (seconds waited) and `message` followed by the time waited.
     ProgressHeartbeat(const RequestContext& context, std::string message,
                       std::chrono::milliseconds interval = std::chrono::seconds(5));
-    ~ProgressHeartbeat();
+    ~ProgressHeartbeat() override;
     ProgressHeartbeat(const ProgressHeartbeat&) = delete;
     ProgressHeartbeat& operator=(const ProgressHeartbeat&) = delete;
 

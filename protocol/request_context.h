@@ -2,6 +2,7 @@
 // Everything one request carries through the rooms: the caller's key (never stored anywhere
 // else), the protocol version it speaks, who it is, how to reach it with notifications, and
 // whether it has been cancelled. Passed down by reference; tools never see a transport.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,6 +12,12 @@
 #include "protocol/json_rpc.h"
 
 namespace rdmcp::protocol {
+
+// Progress notifications that last as long as it does (protocol/progress.h's heartbeat).
+class ProgressScope {
+public:
+    virtual ~ProgressScope() = default;
+};
 
 struct RequestContext {
     // The RetroDiffusion API key of this caller: RD_API_KEY over stdio, the bearer token over
@@ -37,6 +44,12 @@ struct RequestContext {
     std::string log_id;
 
     bool is_cancelled() const { return cancellation && cancellation->is_cancelled(); }
+
+    // While a call waits: one progress notification now and one every `interval` until the
+    // returned scope ends, each with `message` and the time waited; nothing for a request that
+    // sent no progress token. Tools hold the scope around their upstream call.
+    std::unique_ptr<ProgressScope> report_progress_while(
+        std::string message, std::chrono::milliseconds interval = std::chrono::seconds(5)) const;
 };
 
 }  // namespace rdmcp::protocol

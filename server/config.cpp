@@ -4,7 +4,7 @@
 #include <functional>
 #include <map>
 
-#include "server/http_security.h"
+#include "server/http/security.h"
 #include "tools/upstream_client.h"
 
 namespace rdmcp::server {

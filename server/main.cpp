@@ -9,9 +9,9 @@
 #include "protocol/mcp_server.h"
 #include "server/config.h"
 #include "server/free_memory.h"
-#include "server/http_transport.h"
+#include "server/http/transport.h"
 #include "server/log.h"
-#include "server/stdio_transport.h"
+#include "server/stdio/transport.h"
 #include "tools/retrodiffusion_tools.h"
 #include "version.h"
 
@@ -40,6 +40,7 @@ protocol::McpServer make_server(const server::Config& config) {
     upstream.read_timeout = config.upstream_timeout;
     upstream.ca_file = config.upstream_ca_file;
     upstream.max_response_bytes = config.upstream_max_response_bytes;
+    upstream.user_agent = std::string(kServerName) + "/" + kServerVersion;
     auto client = std::make_shared<const tools::UpstreamClient>(upstream);
 
     tools::ToolsConfig tools_config;

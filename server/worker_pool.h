@@ -9,17 +9,19 @@
 #include <thread>
 #include <vector>
 
+#include "protocol/dispatcher.h"
+
 namespace rdmcp::server {
 
-class WorkerPool {
+class WorkerPool final : public protocol::Executor {
 public:
     explicit WorkerPool(std::size_t max_threads);
-    ~WorkerPool();  // finishes queued work, then joins
+    ~WorkerPool() override;  // finishes queued work, then joins
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
     // False once shutdown has begun.
-    bool submit(std::function<void()> job);
+    bool submit(std::function<void()> job) override;
 
     // Waits for all queued and running work to finish, then stops the threads.
     void shutdown();

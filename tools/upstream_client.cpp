@@ -10,13 +10,12 @@
 #include <mutex>
 #include <vector>
 
+#include "protocol/request_context.h"
 #include "tools/json_pieces.h"
-#include "version.h"
 
 namespace rdmcp::tools {
 
 using protocol::Json;
-using protocol::RequestContext;
 
 // Idle keep-alive connections to the API, so a call does not pay a TCP and TLS handshake.
 // Each httplib::Client holds one connection and serves one call at a time.
@@ -208,6 +207,9 @@ std::optional<std::string> UpstreamClient::validate_base_url(const std::string& 
     return std::nullopt;
 }
 
+UpstreamCaller::UpstreamCaller(const protocol::RequestContext& context)
+    : api_key(context.api_key), cancellation(context.cancellation.get()), log_id(context.log_id) {}
+
 UpstreamClient::UpstreamClient(UpstreamConfig config) : config_(std::move(config)) {
     auto parsed = parse_base_url(config_.base_url);
     if (!parsed.error.empty()) {
@@ -220,58 +222,58 @@ UpstreamClient::UpstreamClient(UpstreamConfig config) : config_(std::move(config
 
 UpstreamClient::~UpstreamClient() = default;
 
-UpstreamResult UpstreamClient::get(const std::string& path, const RequestContext& context) const {
-    return send({"GET", path, nullptr, nullptr, true}, context);
+UpstreamResult UpstreamClient::get(const std::string& path, const UpstreamCaller& caller) const {
+    return send({"GET", path, nullptr, nullptr, true}, caller);
 }
 
 UpstreamResult UpstreamClient::post(const std::string& path, const Json& body,
-                                    const RequestContext& context) const {
-    return send({"POST", path, &body, nullptr, false}, context);
+                                    const UpstreamCaller& caller) const {
+    return send({"POST", path, &body, nullptr, false}, caller);
 }
 
 UpstreamResult UpstreamClient::post(const std::string& path, const Json& body, const Json& appended,
-                                    const RequestContext& context) const {
-    return send({"POST", path, &body, &appended, false}, context);
+                                    const UpstreamCaller& caller) const {
+    return send({"POST", path, &body, &appended, false}, caller);
 }
 
 UpstreamResult UpstreamClient::patch(const std::string& path, const Json& body,
-                                     const RequestContext& context) const {
-    return send({"PATCH", path, &body, nullptr, false}, context);
+                                     const UpstreamCaller& caller) const {
+    return send({"PATCH", path, &body, nullptr, false}, caller);
 }
 
-UpstreamResult UpstreamClient::del(const std::string& path, const RequestContext& context) const {
-    return send({"DELETE", path, nullptr, nullptr, false}, context);
+UpstreamResult UpstreamClient::del(const std::string& path, const UpstreamCaller& caller) const {
+    return send({"DELETE", path, nullptr, nullptr, false}, caller);
 }
 
-UpstreamResult UpstreamClient::send(const Call& call, const RequestContext& context) const {
-    UpstreamResult result = send_once(call, context);
+UpstreamResult UpstreamClient::send(const Call& call, const UpstreamCaller& caller) const {
+    UpstreamResult result = send_once(call, caller);
     if (!result.ok() && call.idempotent && worth_retrying(*result.error) &&
-        !context.is_cancelled()) {
-        result = send_once(call, context);
+        !caller.is_cancelled()) {
+        result = send_once(call, caller);
     }
     if (!result.ok()) {
         result.error->method = call.method;
         result.error->path = call.path;
-        result.error->message = redact(result.error->message, context.api_key);
+        result.error->message = redact(result.error->message, caller.api_key);
     }
     return result;
 }
 
-UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext& context) const {
+UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller& caller) const {
     UpstreamResult result;
-    if (context.api_key.empty()) {
+    if (caller.api_key.empty()) {
         result.error = UpstreamError::of(UpstreamError::Kind::MissingKey, "no API key");
         return result;
     }
-    if (context.is_cancelled()) {
+    if (caller.is_cancelled()) {
         result.error = transport_error(httplib::Error::Canceled, true, false);
         return result;
     }
 
     httplib::Headers headers = {
-        {"X-RD-Token", context.api_key},
+        {"X-RD-Token", caller.api_key},
         {"Accept", "application/json"},
-        {"User-Agent", std::string(kServerName) + "/" + kServerVersion},
+        {"User-Agent", config_.user_agent},
     };
     httplib::Request request;
     request.method = call.method;
@@ -334,10 +336,13 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const RequestContext&
     auto failure = httplib::Error::Success;
     const bool answered = [&] {
         // Cancellation shuts the socket down, which wakes the blocked read at once.
-        protocol::CancellationHook hook(*context.cancellation, [&] {
-            interrupted = true;
-            client->stop();
-        });
+        std::optional<protocol::CancellationHook> hook;
+        if (caller.cancellation) {
+            hook.emplace(*caller.cancellation, [&] {
+                interrupted = true;
+                client->stop();
+            });
+        }
         // This overload sends `request` as it is; send(const Request&) would copy it, body and all.
         return client->send(request, response, failure);
     }();

@@ -9,11 +9,30 @@
 #include <optional>
 #include <string>
 
+#include "protocol/cancellation.h"
 #include "protocol/json_rpc.h"
-#include "protocol/request_context.h"
 #include "tools/upstream_error.h"
 
+namespace rdmcp::protocol {
+struct RequestContext;
+}
+
 namespace rdmcp::tools {
+
+// What a call needs from the request it serves, and nothing more: whose key it spends, what
+// cancels it, and the id its log lines carry. Made from a tool's RequestContext in place.
+struct UpstreamCaller {
+    UpstreamCaller(const protocol::RequestContext& context);  // NOLINT: implicit on purpose
+    UpstreamCaller(const std::string& api_key, protocol::CancellationToken* cancellation,
+                   const std::string& log_id)
+        : api_key(api_key), cancellation(cancellation), log_id(log_id) {}
+
+    const std::string& api_key;
+    protocol::CancellationToken* cancellation;  // null: nothing cancels it
+    const std::string& log_id;
+
+    bool is_cancelled() const { return cancellation && cancellation->is_cancelled(); }
+};
 
 struct UpstreamConfig {
     std::string base_url = "https://api.retrodiffusion.ai";
@@ -25,6 +44,7 @@ struct UpstreamConfig {
     std::size_t max_idle_connections = 16;
     // A larger answer is refused rather than held in memory (real ones are a few MB).
     std::size_t max_response_bytes = 128u << 20;
+    std::string user_agent = "retrodiffusion-mcp";  // the server's name/version, set by main
 };
 
 struct UpstreamResult {
@@ -44,17 +64,17 @@ public:
     UpstreamClient(const UpstreamClient&) = delete;
     UpstreamClient& operator=(const UpstreamClient&) = delete;
 
-    UpstreamResult get(const std::string& path, const protocol::RequestContext& context) const;
+    UpstreamResult get(const std::string& path, const UpstreamCaller& caller) const;
     UpstreamResult post(const std::string& path, const protocol::Json& body,
-                        const protocol::RequestContext& context) const;
+                        const UpstreamCaller& caller) const;
     // The same, with more members of the body in `appended` (an object; images): its strings
     // are sent from where they are, never copied, so it must stay alive for the call.
     UpstreamResult post(const std::string& path, const protocol::Json& body,
                         const protocol::Json& appended,
-                        const protocol::RequestContext& context) const;
+                        const UpstreamCaller& caller) const;
     UpstreamResult patch(const std::string& path, const protocol::Json& body,
-                         const protocol::RequestContext& context) const;
-    UpstreamResult del(const std::string& path, const protocol::RequestContext& context) const;
+                         const UpstreamCaller& caller) const;
+    UpstreamResult del(const std::string& path, const UpstreamCaller& caller) const;
 
     const UpstreamConfig& config() const { return config_; }
 
@@ -63,8 +83,8 @@ public:
 
 private:
     struct Call;
-    UpstreamResult send(const Call& call, const protocol::RequestContext& context) const;
-    UpstreamResult send_once(const Call& call, const protocol::RequestContext& context) const;
+    UpstreamResult send(const Call& call, const UpstreamCaller& caller) const;
+    UpstreamResult send_once(const Call& call, const UpstreamCaller& caller) const;
 
     UpstreamConfig config_;
     std::string origin_;       // scheme://host:port

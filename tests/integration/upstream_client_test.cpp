@@ -1,4 +1,5 @@
 // The upstream client against the simulated API: retries, error shapes, TLS verification.
+#include "protocol/request_context.h"
 #include "tools/upstream_client.h"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "server/http_sse.h"
+#include "server/http/sse.h"
 
 namespace rdmcp::server {
 

@@ -1,4 +1,4 @@
-#include "server/http_replies.h"
+#include "server/http/replies.h"
 
 #include <doctest/doctest.h>
 

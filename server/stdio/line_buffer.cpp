@@ -1,4 +1,4 @@
-#include "server/line_buffer.h"
+#include "server/stdio/line_buffer.h"
 
 #include "server/free_memory.h"
 

@@ -1,4 +1,4 @@
-#include "server/http_request_log.h"
+#include "server/http/request_log.h"
 
 namespace rdmcp::server {
 

@@ -1,4 +1,4 @@
-#include "server/http_mcp_headers.h"
+#include "server/http/headers.h"
 
 #include <doctest/doctest.h>
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "protocol/dispatcher.h"
 #include "protocol/in_flight.h"
 #include "protocol/mcp_server.h"
 #include "protocol/session.h"
@@ -34,19 +35,24 @@ public:
     // Safe from any thread (a signal-handling thread): cancels in-flight work and ends run().
     void stop();
 
+    // One stdout line (a message), whole, whichever thread writes it.
+    void write_line(const std::string& line);
+    Logger& logger() { return logger_; }
+
 private:
     void handle_frame(std::string_view frame);
     void handle_request(protocol::Request request, bool large);
-    void run_request(protocol::Request request, std::shared_ptr<protocol::RequestContext> context);
-    void send_outcome(const protocol::RequestId& id, const protocol::Outcome& outcome);
-    void write_line(const std::string& line);
     void reject_oversized_message();
 
     const protocol::McpServer& server_;
     const StdioOptions options_;
     Logger& logger_;
-    protocol::LegacySession session_;
-    protocol::InFlightRequests in_flight_;
+    // The one client of this stream: its handshake, and the ids of its requests in flight.
+    std::shared_ptr<protocol::LegacySession> session_ = std::make_shared<protocol::LegacySession>();
+    std::shared_ptr<protocol::InFlightRequests> in_flight_ =
+        std::make_shared<protocol::InFlightRequests>();
+    // Declared before the pool it runs on: the pool is joined (its jobs finished) first.
+    protocol::Dispatcher dispatcher_;
     WorkerPool pool_;
     std::mutex output_mutex_;
     std::atomic<bool> stopping_{false};

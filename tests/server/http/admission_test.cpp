@@ -1,4 +1,4 @@
-#include "server/http_admission.h"
+#include "server/http/admission.h"
 
 #include <doctest/doctest.h>
 

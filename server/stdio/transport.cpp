@@ -1,4 +1,4 @@
-#include "server/stdio_transport.h"
+#include "server/stdio/transport.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "server/free_memory.h"
-#include "server/line_buffer.h"
+#include "server/stdio/line_buffer.h"
 
 namespace rdmcp::server {
 
@@ -25,6 +25,51 @@ std::string outcome_name(const protocol::Outcome& outcome) {
     if (result.value("isError", false)) return "tool_error";
     return "ok";
 }
+
+// A request's answers go out as stdout lines; each request is logged once, when it ends.
+class StdioOutbox final : public protocol::Outbox {
+public:
+    StdioOutbox(StdioTransport& transport, const protocol::Request& request, std::string log_id)
+        : transport_(transport),
+          log_id_(std::move(log_id)),
+          method_(request.method),
+          tool_(tool_name(request)),
+          started_(std::chrono::steady_clock::now()) {}
+
+    void notify(std::string message) override { transport_.write_line(message); }
+
+    void finish(const protocol::Outcome& outcome, std::string message, bool answer_due) override {
+        log(answer_due ? outcome_name(outcome) : "cancelled");
+        if (answer_due) transport_.write_line(message);  // a cancelled request is owed nothing
+    }
+
+    void refuse(protocol::Refusal why, std::string message) override {
+        log(why == protocol::Refusal::DuplicateId ? "refused: id in flight" : "refused: shutting down");
+        transport_.write_line(message);
+    }
+
+private:
+    static std::string tool_name(const protocol::Request& request) {
+        if (request.method != "tools/call") return "";
+        auto name = request.params.find("name");
+        return name != request.params.end() && name->is_string() ? name->get<std::string>() : "";
+    }
+
+    void log(const std::string& outcome) {
+        const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - started_)
+                                 .count();
+        transport_.logger().info("request", {{"id", log_id_},
+                                             {"method", method_},
+                                             {"tool", tool_},
+                                             {"outcome", outcome},
+                                             {"duration_us", std::to_string(elapsed)}});
+    }
+
+    StdioTransport& transport_;
+    const std::string log_id_, method_, tool_;
+    const std::chrono::steady_clock::time_point started_;
+};
 }  // namespace
 
 StdioTransport::StdioTransport(const protocol::McpServer& server, StdioOptions options,
@@ -32,13 +77,14 @@ StdioTransport::StdioTransport(const protocol::McpServer& server, StdioOptions o
     : server_(server),
       options_(std::move(options)),
       logger_(logger),
+      dispatcher_(server_, pool_, release_free_memory),
       pool_(options_.max_concurrency) {
     if (::pipe2(wake_pipe_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
 }
 
 void StdioTransport::stop() {
     if (stopping_.exchange(true)) return;
-    in_flight_.cancel_all("the server is shutting down");
+    dispatcher_.cancel_all(protocol::kShutdownReason);
     char byte = 1;
     [[maybe_unused]] auto ignored = ::write(wake_pipe_[1], &byte, 1);
 }
@@ -85,7 +131,7 @@ int StdioTransport::run() {
     }
     if (!stopping_ && !buffer.empty() && !discarding) handle_frame(buffer.line());  // last line, no \n
 
-    logger_.debug("stdio_closed", {{"in_flight", std::to_string(in_flight_.size())}});
+    logger_.debug("stdio_closed", {{"in_flight", std::to_string(dispatcher_.in_flight())}});
     pool_.shutdown();  // lets in-flight requests finish (stop() has cancelled them if asked)
     return 0;
 }
@@ -109,7 +155,7 @@ void StdioTransport::handle_frame(std::string_view frame) {
                                      {"reason", failure->error.message}});
         if (failure->answerable) write_line(protocol::encode_error(failure->id, failure->error));
     } else if (auto* notification = std::get_if<protocol::Notification>(&decoded)) {
-        server_.handle_notification(*notification, in_flight_);
+        dispatcher_.notification(*notification, *in_flight_);
     } else if (auto* request = std::get_if<protocol::Request>(&decoded)) {
         handle_request(std::move(*request), frame.size() >= kLargeMessageBytes);
     }
@@ -117,70 +163,20 @@ void StdioTransport::handle_frame(std::string_view frame) {
 }
 
 void StdioTransport::handle_request(protocol::Request request, bool large) {
-    auto context = std::make_shared<protocol::RequestContext>();
-    context->api_key = options_.api_key;
-    context->log_id = "stdio-" + std::to_string(++request_counter_);
+    protocol::Incoming incoming{.request = std::move(request),
+                                .context = std::make_shared<protocol::RequestContext>(),
+                                .session = session_,
+                                .id_scope = in_flight_,
+                                .large = large};
+    incoming.context->api_key = options_.api_key;
+    incoming.context->log_id = "stdio-" + std::to_string(++request_counter_);
 
-    if (auto error = server_.prepare(request, session_, *context)) {
-        logger_.info("request", {{"id", context->log_id}, {"method", request.method},
-                                 {"outcome", "error " + std::to_string(error->code)}});
-        write_line(protocol::encode_error(request.id, *error));
+    auto outbox = std::make_shared<StdioOutbox>(*this, incoming.request, incoming.context->log_id);
+    if (auto error = dispatcher_.prepare(incoming)) {
+        outbox->finish(*error, protocol::encode_error(incoming.request.id, *error), true);
         return;
     }
-    if (!protocol::McpServer::may_block(request)) {
-        run_request(std::move(request), std::move(context));
-        return;
-    }
-    if (!in_flight_.add(request.id, context->cancellation)) {
-        write_line(protocol::encode_error(
-            request.id, {protocol::error_code::kInvalidRequest,
-                         "request id " + request.id.dump() + " is already used by a request in "
-                         "flight; use a new id for each request",
-                         {}}));
-        return;
-    }
-    // Notifications for this request go out only while it is live and not cancelled.
-    context->notify = [this, cancellation = context->cancellation](std::string_view method,
-                                                                   const Json& params) {
-        if (!cancellation->is_cancelled()) write_line(protocol::encode_notification(method, params));
-    };
-    auto id = request.id;
-    bool queued = pool_.submit([this, request = std::move(request), context, large]() mutable {
-        auto id = request.id;
-        run_request(std::move(request), context);  // the request's memory is freed here
-        in_flight_.remove(id);
-        if (large) release_free_memory();
-    });
-    if (!queued) in_flight_.remove(id);
-}
-
-void StdioTransport::run_request(protocol::Request request,
-                                 std::shared_ptr<protocol::RequestContext> context) {
-    const auto started = std::chrono::steady_clock::now();
-    auto outcome = server_.handle(request, session_, *context);
-    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::steady_clock::now() - started).count();
-
-    std::string tool;
-    if (request.method == "tools/call") tool = request.params.value("name", Json()).is_string()
-                                                   ? request.params["name"].get<std::string>()
-                                                   : "";
-    const bool cancelled = context->is_cancelled();
-    logger_.info("request", {{"id", context->log_id},
-                             {"method", request.method},
-                             {"tool", tool},
-                             {"outcome", cancelled ? "cancelled" : outcome_name(outcome)},
-                             {"duration_us", std::to_string(elapsed)}});
-    // A cancelled request gets no answer: the client has stopped waiting for it.
-    if (!cancelled) send_outcome(request.id, outcome);
-}
-
-void StdioTransport::send_outcome(const protocol::RequestId& id, const protocol::Outcome& outcome) {
-    if (const auto* error = std::get_if<protocol::RpcError>(&outcome)) {
-        write_line(protocol::encode_error(id, *error));
-    } else {
-        write_line(protocol::encode_result(id, std::get<Json>(outcome)));
-    }
+    dispatcher_.run(std::move(incoming), std::move(outbox));
 }
 
 void StdioTransport::write_line(const std::string& line) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/http_metrics.h"
+#include "server/http/metrics.h"
 #include "server/log.h"
 
 namespace rdmcp::server {

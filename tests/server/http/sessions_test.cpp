@@ -1,4 +1,4 @@
-#include "server/http_session_store.h"
+#include "server/http/sessions.h"
 
 #include <doctest/doctest.h>
 

@@ -1,9 +1,10 @@
 #pragma once
-// Runs MCP requests that the endpoint has accepted and prepared, and owns what they share:
-//  - requests that answer at once (ping, tools/list, discovery, initialize) run on the
-//    connection's thread and never wait for anything;
-//  - requests that may wait on the upstream (MCP's may_block: tools/call, tasks/get) take a
-//    slot (--max-concurrency; none left: 503 + Retry-After) and run on a worker, while the
+// Runs MCP requests that the endpoint has accepted and prepared, through the Dispatcher
+// (protocol/dispatcher.h, which owns each request's life), and owns what HTTP adds around it:
+//  - requests that answer at once (tools/list, discovery, initialize) run on the connection's
+//    thread and never wait for anything;
+//  - requests that may wait on the upstream (tools/call, tasks/get) take a slot
+//    (--max-concurrency; none left: 503 + Retry-After) and run on a worker, while the
 //    connection's thread streams the answer (SSE when the client accepts it, else one JSON
 //    body) and cancels the request if the client goes away;
 //  - long-lived streams (subscriptions/listen, a legacy session's GET stream) take a stream
@@ -12,33 +13,29 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 
-#include "protocol/in_flight.h"
+#include "protocol/dispatcher.h"
 #include "protocol/mcp_server.h"
-#include "server/http_admission.h"
-#include "server/http_mcp_headers.h"
-#include "server/http_options.h"
-#include "server/http_replies.h"
-#include "server/http_request_log.h"
-#include "server/http_session_store.h"
-#include "server/http_sse.h"
+#include "server/http/admission.h"
+#include "server/http/headers.h"
+#include "server/http/options.h"
+#include "server/http/replies.h"
+#include "server/http/request_log.h"
+#include "server/http/sessions.h"
+#include "server/http/sse.h"
 #include "server/worker_pool.h"
 
 namespace rdmcp::server {
 
-// The reason in-flight requests are cancelled with when the grace period ends: their answers
-// are still sent (the client did not cancel them).
-inline constexpr const char* kShutdownReason = "the server is shutting down";
+using protocol::kShutdownReason;
 
 // One prepared request and everything it needs to be answered.
 struct Exchange {
     protocol::Request request;
     std::shared_ptr<protocol::RequestContext> context;
-    // The handshake state the engine reads (and `initialize` writes).
+    // The handshake state the engine reads (and `initialize` writes); null for 2026-07-28.
     std::shared_ptr<protocol::LegacySession> legacy;
     // A legacy session's lease: keeps it from expiring while the request runs.
     std::shared_ptr<SessionStore::Lease> session;
@@ -64,24 +61,23 @@ class ExchangeRunner {
     void session_stream(std::shared_ptr<SessionStore::Lease> session, ExchangeRecord record,
                         httplib::Response& response);
 
+    // initialize: answered at once through the dispatcher, the outcome handed back.
+    protocol::Outcome answer_here(Exchange exchange);
+
     // Shutdown: waits until no request is being answered (true) or the timeout passed.
-    bool wait_idle(std::chrono::milliseconds timeout);
-    void cancel_all(const std::string& reason);
+    bool wait_idle(std::chrono::milliseconds timeout) { return dispatcher_.wait_idle(timeout); }
+    void cancel_all(const std::string& reason) { dispatcher_.cancel_all(reason); }
     void stop_workers();  // after the last connection is gone
 
-    long requests_in_flight() const { return requests_in_flight_.load(); }
+    long requests_in_flight() const { return dispatcher_.in_flight(); }
     std::size_t slots_in_use() const { return slots_.in_use(); }
     std::size_t slots() const { return slots_.limit(); }
     std::size_t open_streams() const { return streams_.in_use(); }
 
   private:
-    void answer_inline(Exchange& exchange, httplib::Response& response);
+    void answer_inline(Exchange exchange, httplib::Response& response);
     void answer_streamed(Exchange exchange, httplib::Response& response);
-    void complete(Exchange& exchange, ResponseChannel& channel, bool sse,
-                  const protocol::Json& serial);
-    protocol::Outcome handle(Exchange& exchange) const;
-    void begin_request();
-    void end_request();
+    static protocol::Incoming incoming(Exchange& exchange);
 
     const protocol::McpServer& server_;
     const HttpOptions& options_;
@@ -89,12 +85,9 @@ class ExchangeRunner {
     const std::atomic<bool>& draining_;
     Admission slots_;
     Admission streams_;
+    // Declared before the pool it runs on: the pool is joined (its jobs finished) first.
+    protocol::Dispatcher dispatcher_;
     WorkerPool workers_;
-    protocol::InFlightRequests in_flight_;  // every streamed request, by serial number
-    std::atomic<unsigned long long> serial_{0};
-    std::atomic<long> requests_in_flight_{0};
-    std::mutex idle_mutex_;
-    std::condition_variable idle_;
 };
 
 }  // namespace rdmcp::server

@@ -1,10 +1,10 @@
-#include "server/http_replies.h"
+#include "server/http/replies.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "server/http_sse.h"
-#include "server/http_text.h"
+#include "server/http/sse.h"
+#include "server/http/text.h"
 
 namespace rdmcp::server {
 

@@ -1,4 +1,4 @@
-#include "server/http_security.h"
+#include "server/http/security.h"
 
 #include <doctest/doctest.h>
 

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "protocol/mcp_server.h"
-#include "server/http_exchange.h"
-#include "server/http_options.h"
-#include "server/http_request_log.h"
-#include "server/http_session_store.h"
+#include "server/http/exchange.h"
+#include "server/http/options.h"
+#include "server/http/request_log.h"
+#include "server/http/sessions.h"
 
 namespace rdmcp::server {
 

@@ -1,9 +1,9 @@
-#include "server/http_security.h"
+#include "server/http/security.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "server/http_text.h"
+#include "server/http/text.h"
 
 namespace rdmcp::server {
 

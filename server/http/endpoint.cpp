@@ -1,10 +1,10 @@
-#include "server/http_mcp_endpoint.h"
+#include "server/http/endpoint.h"
 
 #include <exception>
 
 #include "protocol/versions.h"
 #include "server/free_memory.h"
-#include "server/http_replies.h"
+#include "server/http/replies.h"
 
 namespace rdmcp::server {
 
@@ -147,8 +147,7 @@ void McpEndpoint::post_modern(const httplib::Request& request, httplib::Response
     if (refuse_while_draining(id, caller, response)) return;
 
     Exchange exchange = make_exchange(request, std::move(*request_message), caller, Era::Modern);
-    exchange.legacy = std::make_shared<protocol::LegacySession>();  // never used by modern requests
-    if (auto error = server_.prepare(exchange.request, *exchange.legacy, *exchange.context)) {
+    if (auto error = server_.prepare(exchange.request, nullptr, *exchange.context)) {
         const int status = status_for_prepare_error(*error);
         reply_error(response, status, id, *error);
         log_.record(exchange.record, status, "error", error->message);
@@ -240,7 +239,7 @@ void McpEndpoint::post_legacy(const httplib::Request& request, httplib::Response
             {headers.protocol_version.value_or(std::string(kVersionWithoutHeader)), Json::object(),
              Json::object()});
     }
-    if (auto error = server_.prepare(exchange.request, *exchange.legacy, *exchange.context)) {
+    if (auto error = server_.prepare(exchange.request, exchange.legacy.get(), *exchange.context)) {
         reply_error(response, 200, id, *error);
         log_.record(exchange.record, 200, "error", error->message);
         return;
@@ -253,21 +252,17 @@ void McpEndpoint::legacy_initialize(const httplib::Request& request, httplib::Re
     const Json id = message.id;
     if (refuse_while_draining(id, caller, response)) return;
     Exchange exchange = make_exchange(request, std::move(message), caller, Era::Legacy);
-    exchange.legacy = std::make_shared<protocol::LegacySession>();
+    auto handshake = std::make_shared<protocol::LegacySession>();
+    exchange.legacy = handshake;
+    const auto record = exchange.record;
     protocol::Outcome outcome = [&]() -> protocol::Outcome {
-        if (auto error = server_.prepare(exchange.request, *exchange.legacy, *exchange.context)) {
+        if (auto error = server_.prepare(exchange.request, handshake.get(), *exchange.context)) {
             return *error;
         }
-        try {
-            return server_.handle(exchange.request, *exchange.legacy, *exchange.context);
-        } catch (const std::exception& e) {
-            return RpcError{protocol::error_code::kInternalError,
-                            std::string("Internal error: ") + e.what(),
-                            {}};
-        }
+        return runner_.answer_here(std::move(exchange));
     }();
     if (std::holds_alternative<Json>(outcome) && !options_.stateless) {
-        auto state = exchange.legacy->state();
+        auto state = handshake->state();
         std::shared_ptr<SessionStore::Lease> lease;
         try {
             if (state) lease = sessions_.open(caller.api_key, std::move(*state));
@@ -280,13 +275,13 @@ void McpEndpoint::legacy_initialize(const httplib::Request& request, httplib::Re
                                   std::to_string(options_.max_sessions) +
                                   " sessions are in use (--max-sessions); retry later",
                               30);
-            log_.record(exchange.record, 503, "rejected", "session store full");
+            log_.record(record, 503, "rejected", "session store full");
             return;
         }
         response.set_header("Mcp-Session-Id", (*lease)->id());
     }
     reply_json(response, 200, encode_outcome(id, outcome));
-    log_.record(exchange.record, 200, outcome_name(outcome));
+    log_.record(record, 200, outcome_name(outcome));
 }
 
 void McpEndpoint::get(const httplib::Request& request, httplib::Response& response, Caller caller) {

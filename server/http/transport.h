@@ -1,8 +1,8 @@
 #pragma once
 // MCP over Streamable HTTP on cpp-httplib: one MCP endpoint (--path, both protocol
 // generations), /healthz, /readyz and /metrics. This file is the routing: every request is
-// admitted (Origin, Host, key) and handed to the MCP endpoint or an operations handler; the
-// rules live in http_security, http_mcp_endpoint, http_exchange and friends.
+// admitted (Origin, Host, key) and handed to the MCP endpoint (endpoint.h) or an operations
+// handler (ops.h); the rules live in security, headers, exchange and the other files here.
 //
 // Threads: cpp-httplib's listener; one thread per open connection (started on demand, at most
 // --max-connections); one worker per running upstream call (at most --max-concurrency).
@@ -19,11 +19,11 @@
 #include <thread>
 
 #include "protocol/mcp_server.h"
-#include "server/http_mcp_endpoint.h"
-#include "server/http_metrics.h"
-#include "server/http_options.h"
-#include "server/http_request_log.h"
-#include "server/http_security.h"
+#include "server/http/endpoint.h"
+#include "server/http/metrics.h"
+#include "server/http/options.h"
+#include "server/http/request_log.h"
+#include "server/http/security.h"
 #include "server/log.h"
 
 namespace rdmcp::server {
@@ -56,7 +56,7 @@ class HttpTransport {
     void post(const httplib::Request& request, httplib::Response& response,
               const httplib::ContentReader& reader);
     void preflight(const httplib::Request& request, httplib::Response& response);
-    void metrics(httplib::Response& response);
+    HttpMetrics::Gauges gauges();
     void drain();
     void warm_up();
     std::string request_id(const httplib::Request& request);

@@ -1,8 +1,9 @@
-#include "server/http_exchange.h"
+#include "server/http/exchange.h"
 
 #include <exception>
 
 #include "server/free_memory.h"
+#include "server/http/outbox.h"
 
 namespace rdmcp::server {
 
@@ -15,19 +16,6 @@ constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
 constexpr std::chrono::milliseconds kPollInterval{200};
 constexpr int kBusyRetryAfterSeconds = 2;
 
-// Once a large message (images) is answered, its arguments go and the memory goes back to the
-// system, rather than waiting for the exchange's last owner.
-void release_if_large(Exchange& exchange) {
-    if (!exchange.large_message) return;
-    exchange.request.params = nullptr;
-    release_free_memory();
-}
-
-void set_sse_headers(httplib::Response& response) {
-    response.set_header("Cache-Control", "no-cache");
-    response.set_header("X-Accel-Buffering", "no");
-}
-
 }  // namespace
 
 ExchangeRunner::ExchangeRunner(const protocol::McpServer& server, const HttpOptions& options,
@@ -38,71 +26,52 @@ ExchangeRunner::ExchangeRunner(const protocol::McpServer& server, const HttpOpti
       draining_(draining),
       slots_(options.max_concurrency),
       streams_(max_open_streams(options)),
+      dispatcher_(server, workers_, release_free_memory),
       workers_(options.max_concurrency) {}
 
 ExchangeRunner::~ExchangeRunner() { stop_workers(); }
 
-void ExchangeRunner::begin_request() { requests_in_flight_.fetch_add(1); }
-
-void ExchangeRunner::end_request() {
-    if (requests_in_flight_.fetch_sub(1) == 1) {
-        std::lock_guard lock(idle_mutex_);
-        idle_.notify_all();
-    }
-}
-
-bool ExchangeRunner::wait_idle(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(idle_mutex_);
-    return idle_.wait_for(lock, timeout, [this] { return requests_in_flight_.load() == 0; });
-}
-
-void ExchangeRunner::cancel_all(const std::string& reason) { in_flight_.cancel_all(reason); }
-
 void ExchangeRunner::stop_workers() { workers_.shutdown(); }
 
-protocol::Outcome ExchangeRunner::handle(Exchange& exchange) const {
-    try {
-        return server_.handle(exchange.request, *exchange.legacy, *exchange.context);
-    } catch (const std::exception& e) {
-        return protocol::RpcError{
-            protocol::error_code::kInternalError, std::string("Internal error: ") + e.what(), {}};
+protocol::Incoming ExchangeRunner::incoming(Exchange& exchange) {
+    protocol::Incoming incoming{.request = std::move(exchange.request),
+                                .context = exchange.context,
+                                .session = exchange.legacy,
+                                .large = exchange.large_message};
+    if (exchange.session) {
+        // A legacy session's request ids are unique within it; the lease stays held while the
+        // request runs.
+        incoming.id_scope = std::shared_ptr<protocol::InFlightRequests>(
+            exchange.session, &(*exchange.session)->in_flight());
     }
+    return incoming;
 }
 
 void ExchangeRunner::run(Exchange exchange, httplib::Response& response) {
-    if (protocol::McpServer::may_block(exchange.request)) {
+    if (protocol::Dispatcher::runs_on_worker(exchange.request)) {
         answer_streamed(std::move(exchange), response);
     } else {
-        answer_inline(exchange, response);
+        answer_inline(std::move(exchange), response);
     }
 }
 
-void ExchangeRunner::answer_inline(Exchange& exchange, httplib::Response& response) {
-    begin_request();
-    const auto outcome = handle(exchange);
-    int status = 200;
-    if (const auto* error = std::get_if<protocol::RpcError>(&outcome);
-        error && exchange.era == Era::Modern) {
-        status = status_for_engine_error(*error);
-    }
-    const auto message = encode_outcome(exchange.request.id, outcome);
-    if (status == 200 && !exchange.accepts.json) {  // a client that only takes SSE
-        set_sse_headers(response);
-        response.status = 200;
-        response.set_content(sse_message(message), kSseContentType);
-    } else {
-        reply_json(response, status, message);
-    }
-    log_.record(exchange.record, status, outcome_name(outcome));
-    release_if_large(exchange);
-    end_request();
+protocol::Outcome ExchangeRunner::answer_here(Exchange exchange) {
+    auto outbox = std::make_shared<CapturingOutbox>();
+    dispatcher_.run(incoming(exchange), outbox);
+    return outbox->outcome().value_or(protocol::Outcome{protocol::RpcError{
+        protocol::error_code::kInternalError, "the request was not answered", {}}});
+}
+
+void ExchangeRunner::answer_inline(Exchange exchange, httplib::Response& response) {
+    auto outbox = std::make_shared<InlineOutbox>(response, exchange.era, exchange.accepts,
+                                                 exchange.record, log_);
+    dispatcher_.run(incoming(exchange), std::move(outbox));
 }
 
 void ExchangeRunner::answer_streamed(Exchange exchange, httplib::Response& response) {
-    const Json id = exchange.request.id;
     auto slot = slots_.try_acquire();
     if (!slot) {
-        reply_unavailable(response, id,
+        reply_unavailable(response, exchange.request.id,
                           "the server is busy: " + std::to_string(slots_.limit()) +
                               " calls that wait on the RetroDiffusion API are already running "
                               "(--max-concurrency); retry in a few seconds",
@@ -110,76 +79,18 @@ void ExchangeRunner::answer_streamed(Exchange exchange, httplib::Response& respo
         log_.record(exchange.record, 503, "rejected", "no free slot");
         return;
     }
-    auto token = exchange.context->cancellation;
-    if (exchange.session && !(*exchange.session)->in_flight().add(id, token)) {
-        reply_error(response, 200, id,
-                    {protocol::error_code::kInvalidRequest,
-                     "request id " + id.dump() +
-                         " is already used by a request in flight in this "
-                         "session; use a new id for each request",
-                     {}});
-        log_.record(exchange.record, 200, "error", "request id reused");
-        return;
-    }
-    const Json serial = serial_.fetch_add(1) + 1;
-    in_flight_.add(serial, token);
-
     auto channel = std::make_shared<ResponseChannel>();
+    auto token = exchange.context->cancellation;
     const bool sse = exchange.accepts.sse;
-    if (sse) {
-        // Notifications for this request (progress, logging) go out on its own stream, only
-        // while it is live.
-        exchange.context->notify = [channel, token](std::string_view method, const Json& params) {
-            if (!token->is_cancelled())
-                channel->send(protocol::encode_notification(method, params));
-        };
-    }
-    begin_request();
-    auto job = std::make_shared<Exchange>(std::move(exchange));
-    bool queued = true;
-    try {
-        queued = workers_.submit(
-            [this, job, channel, slot, sse, serial] { complete(*job, *channel, sse, serial); });
-    } catch (const std::exception&) {
-        // The job is queued; it runs when a worker is free.
-    }
-    if (!queued) {
-        if (job->session) (*job->session)->in_flight().remove(id);
-        in_flight_.remove(serial);
-        end_request();
-        reply_unavailable(response, id, "the server is shutting down; retry on another instance",
-                          5);
-        log_.record(job->record, 503, "rejected", "shutting down");
-        return;
-    }
+    auto outbox = std::make_shared<StreamOutbox>(response, channel, sse, exchange.record, log_,
+                                                 std::move(slot), token);
+    dispatcher_.run(incoming(exchange), outbox);
+    if (outbox->refused()) return;  // answered in the response already
     attach_stream(response, {.format = sse ? StreamFormat::Sse : StreamFormat::Json,
                              .channel = channel,
                              .cancellation = token,
                              .poll_interval = kPollInterval,
                              .keepalive = options_.sse_keepalive});
-}
-
-void ExchangeRunner::complete(Exchange& exchange, ResponseChannel& channel, bool sse,
-                              const Json& serial) {
-    const auto outcome = handle(exchange);
-    const auto& token = *exchange.context->cancellation;
-    const bool cancelled = token.is_cancelled();
-    const std::string reason = cancelled ? token.reason() : "";
-    // A request the client cancelled (closed stream, notifications/cancelled, DELETE) gets no
-    // answer on a stream; a JSON body must still be a JSON-RPC message. Requests cancelled by
-    // shutdown are answered: the client still waits.
-    const bool client_cancelled = cancelled && reason != kShutdownReason;
-    if (client_cancelled && sse) {
-        channel.end();
-    } else {
-        channel.finish(encode_outcome(exchange.request.id, outcome));
-    }
-    if (exchange.session) (*exchange.session)->in_flight().remove(exchange.request.id);
-    in_flight_.remove(serial);
-    log_.record(exchange.record, 200, client_cancelled ? "cancelled" : outcome_name(outcome),
-                reason);
-    release_if_large(exchange);
-    end_request();
 }
 
 void ExchangeRunner::listen(Exchange exchange, httplib::Response& response) {

@@ -1,4 +1,4 @@
-#include "server/http_transport.h"
+#include "server/http/transport.h"
 
 #include <sys/socket.h>
 
@@ -6,8 +6,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "server/http_connection_queue.h"
-#include "server/http_replies.h"
+#include "server/http/connection_queue.h"
+#include "server/http/ops.h"
+#include "server/http/replies.h"
 
 namespace rdmcp::server {
 
@@ -155,18 +156,13 @@ void HttpTransport::install_routes() {
     http.Patch(endpoint, not_allowed);
 
     http.Get("/healthz", [this](const httplib::Request& request, httplib::Response& response) {
-        if (admit(request, response, false)) reply_json(response, 200, R"({"status":"ok"})");
+        if (admit(request, response, false)) reply_health(response);
     });
     http.Get("/readyz", [this](const httplib::Request& request, httplib::Response& response) {
-        if (!admit(request, response, false)) return;
-        if (draining_.load()) {
-            reply_json(response, 503, R"({"status":"draining"})");
-        } else {
-            reply_json(response, 200, R"({"status":"ready"})");
-        }
+        if (admit(request, response, false)) reply_readiness(response, draining_.load());
     });
     http.Get("/metrics", [this](const httplib::Request& request, httplib::Response& response) {
-        if (admit(request, response, false)) metrics(response);
+        if (admit(request, response, false)) reply_metrics(response, metrics_, gauges());
     });
 }
 
@@ -296,7 +292,7 @@ void HttpTransport::preflight(const httplib::Request& request, httplib::Response
     reply_empty(response, 204);
 }
 
-void HttpTransport::metrics(httplib::Response& response) {
+HttpMetrics::Gauges HttpTransport::gauges() {
     auto& runner = endpoint_.runner();
     HttpMetrics::Gauges gauges;
     gauges.requests_in_flight = runner.requests_in_flight();
@@ -306,14 +302,7 @@ void HttpTransport::metrics(httplib::Response& response) {
     gauges.open_connections = open_connections_.load();
     gauges.sessions = static_cast<long>(endpoint_.sessions().size());
     gauges.draining = draining_.load();
-    response.status = 200;
-    auto text = std::make_shared<std::string>(metrics_.render(gauges));
-    response.set_chunked_content_provider(
-        "text/plain; version=0.0.4; charset=utf-8", [text](std::size_t, httplib::DataSink& sink) {
-            if (!text->empty() && !sink.write(text->data(), text->size())) return false;
-            sink.done();
-            return true;
-        });
+    return gauges;
 }
 
 int HttpTransport::bind() {
