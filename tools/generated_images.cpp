@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "tools/api_fields.h"
-#include "tools/base64.h"
+#include "common/base64.h"
 #include "tools/image_info.h"
 #include "tools/image_output.h"
 #include "tools/usd.h"

@@ -4,7 +4,7 @@
 #include <climits>
 #include <cstdint>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
 namespace rdmcp::tools {
 

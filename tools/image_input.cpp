@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
 namespace rdmcp::tools {
 

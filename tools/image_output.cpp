@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
 namespace rdmcp::tools {
 

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
 namespace rdmcp::tools {
 

@@ -3,7 +3,7 @@
 #include <array>
 
 #include "protocol/versions.h"
-#include "tools/base64.h"
+#include "common/base64.h"
 
 namespace rdmcp::server {
 
@@ -110,13 +110,13 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kNameSour
     {"tasks/cancel", "taskId"},
 }};
 
-// Standard base64 with its padding, strictly: the lenient tools::base64_decode (made for images
+// Standard base64 with its padding, strictly: the lenient base64_decode (made for images
 // agents paste) would also take unpadded or line-wrapped text.
 std::optional<std::string> decode_base64(std::string_view text) {
     if (text.size() % 4 != 0 || text.find_first_of(" \t\r\n\f\v") != std::string_view::npos) {
         return std::nullopt;
     }
-    return tools::base64_decode(text);
+    return base64_decode(text);
 }
 
 bool plain_header_safe(std::string_view value) {

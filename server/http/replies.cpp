@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "server/http/sse.h"
-#include "server/http/text.h"
+#include "common/text.h"
 
 namespace rdmcp::server {
 

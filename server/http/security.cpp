@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "server/http/text.h"
+#include "common/text.h"
 
 namespace rdmcp::server {
 

@@ -2,13 +2,13 @@
 // them. The first byte picks the field policy (size limit), the rest is the argument's text.
 //  - tools::resolve_image_input (local files off, as over HTTP: a path is refused unread):
 //    an accepted image is canonical base64 whose decoded header is the reported one;
-//  - tools::base64_decode agrees with base64_validate on validity and size, and re-encoding
+//  - rdmcp::base64_decode agrees with base64_validate on validity and size, and re-encoding
 //    what it decoded decodes to the same bytes;
 //  - tools::read_image_info on the raw bytes, and tools::read_base64_image_info, which reads a
 //    prefix only: when it answers, the full image agrees.
 #include <string_view>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 #include "tools/image_info.h"
 #include "tools/image_input.h"
 #include "tests/fuzz/require.h"

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "protocol/schema_validator.h"
-#include "tools/base64.h"
+#include "common/base64.h"
 #include "tools/inference_request.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tests/fuzz/require.h"
@@ -43,7 +43,7 @@ void check_request(const tools::InferenceRequest& request) {
     for (const char* field : {"input_image", "extra_input_image", "input_palette"}) {
         FUZZ_REQUIRE(!body.contains(field));  // images travel apart (JsonPieces)
         if (auto it = request.images.find(field); it != request.images.end() && it->is_string()) {
-            FUZZ_REQUIRE(tools::base64_validate(it->get<std::string>()).value_or(0) > 0);
+            FUZZ_REQUIRE(rdmcp::base64_validate(it->get<std::string>()).value_or(0) > 0);
         }
     }
 }

@@ -15,7 +15,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 #include "tools/generated_images.h"
 #include "tools/job_token.h"
 #include "tools/upstream_error.h"

@@ -6,8 +6,9 @@
 #include <random>
 #include <string>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
+using namespace rdmcp;
 using namespace rdmcp::tools;
 
 namespace {

@@ -7,8 +7,9 @@
 #include <fstream>
 #include <string>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
+using namespace rdmcp;
 using namespace rdmcp::tools;
 namespace fs = std::filesystem;
 

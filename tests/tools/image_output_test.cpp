@@ -11,8 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
+using namespace rdmcp;
 using namespace rdmcp::tools;
 namespace fs = std::filesystem;
 

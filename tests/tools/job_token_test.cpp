@@ -8,8 +8,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
+using namespace rdmcp;
 using namespace rdmcp::tools;
 
 namespace {

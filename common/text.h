@@ -1,11 +1,11 @@
 #pragma once
-// Small text helpers for HTTP header values, shared by the header readers of server/.
+// Small text helpers (ASCII case, RFC 9110 whitespace), for header values and the like.
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
 
-namespace rdmcp::server {
+namespace rdmcp {
 
 // ASCII lower case: header names, media types and host names compare case-insensitively.
 inline std::string lower(std::string_view text) {
@@ -22,4 +22,4 @@ inline std::string_view trim(std::string_view text) {
     return text;
 }
 
-}  // namespace rdmcp::server
+}  // namespace rdmcp

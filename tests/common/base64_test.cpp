@@ -1,4 +1,4 @@
-#include "tools/base64.h"
+#include "common/base64.h"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-using namespace rdmcp::tools;
+using namespace rdmcp;
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace rdmcp::tools {
+namespace rdmcp {
 
 // Always padded with '=' to a multiple of 4: the API's decoder rejects unpadded input.
 std::string base64_encode(std::string_view bytes);
@@ -31,4 +31,4 @@ std::size_t base64_decoded_size(std::string_view text);
 // other strings an agent might put in an image field.
 bool looks_like_base64(std::string_view text);
 
-}  // namespace rdmcp::tools
+}  // namespace rdmcp

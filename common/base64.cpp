@@ -1,9 +1,9 @@
-#include "tools/base64.h"
+#include "common/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace rdmcp::tools {
+namespace rdmcp {
 
 namespace {
 
@@ -149,4 +149,4 @@ std::size_t base64_decoded_size(std::string_view text) { return base64_validate(
 
 bool looks_like_base64(std::string_view text) { return base64_decoded_size(text) > 0; }
 
-}  // namespace rdmcp::tools
+}  // namespace rdmcp
