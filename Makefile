@@ -8,7 +8,7 @@ BIN := $(BUILD_DIR)/retrodiffusion-mcp
 # directory keeps what it was first configured with (its CMakeCache.txt).
 DEV_CMAKE_FLAGS ?= -DRDMCP_WERROR=ON
 
-.PHONY: all deps build run run-stdio test test-fast soak clean format
+.PHONY: all deps build run run-stdio test test-fast soak clean format format-check
 
 all: build
 
@@ -47,7 +47,7 @@ run-stdio: build
 # The whole suite: the default build's tests, then the same tests under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the concurrency tests under ThreadSanitizer, and a bounded run of
 # every fuzz target (below). `make test-fast` is the first part alone.
-test: test-fast test-sanitizers
+test: format-check test-fast test-sanitizers
 
 test-fast: build
 	@scripts/install-deps.sh --with-e2e
@@ -62,8 +62,16 @@ soak: build
 test-sanitizers:
 	@$(MAKE) --no-print-directory test-asan test-tsan fuzz-smoke
 
+# Every C++ file follows the committed .clang-format; `make test` (so CI) fails on a difference.
 format:
+	@scripts/install-deps.sh --with-format
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+format-check:
+	@scripts/install-deps.sh --with-format
+	@clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.h') \
+	  && echo "format-check: every C++ file follows .clang-format" \
+	  || { echo "format-check: the files above differ from .clang-format; run make format" >&2; exit 1; }
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR) $(RELEASE_DIR)

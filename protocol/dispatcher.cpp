@@ -19,7 +19,7 @@ std::string encode(const RequestId& id, const Outcome& outcome) {
 struct Dispatcher::Running {
     Incoming incoming;
     std::shared_ptr<Outbox> outbox;
-    Json serial;          // its key in everything_
+    Json serial;              // its key in everything_
     bool registered = false;  // in incoming.id_scope
 };
 
@@ -53,7 +53,8 @@ Outcome Dispatcher::handle(Incoming& incoming) const {
         return server_.handle(incoming.request, incoming.session.get(), *incoming.context);
     } catch (const std::exception& e) {
         return RpcError{error_code::kInternalError,
-                        "Internal error in " + incoming.request.method + ": " + e.what(), {}};
+                        "Internal error in " + incoming.request.method + ": " + e.what(),
+                        {}};
     }
 }
 
@@ -103,9 +104,9 @@ void Dispatcher::run(Incoming incoming, std::shared_ptr<Outbox> outbox) {
         context.notify = nullptr;
         running->outbox->refuse(
             Refusal::ShuttingDown,
-            encode_error(request.id, {kServerError,
-                                      "the server is shutting down; retry on another instance",
-                                      {}}));
+            encode_error(
+                request.id,
+                {kServerError, "the server is shutting down; retry on another instance", {}}));
         end();
     }
 }

@@ -30,7 +30,7 @@ inline constexpr const char* kShutdownReason = "the server is shutting down";
 
 // Where work that may wait on the network runs (a bounded worker pool; inline in tests).
 class Executor {
-public:
+  public:
     virtual ~Executor() = default;
     // False when the job was not accepted (shutting down): it will never run.
     virtual bool submit(std::function<void()> job) = 0;
@@ -41,7 +41,7 @@ enum class Refusal { DuplicateId, ShuttingDown };
 
 // What the dispatcher hands a request's transport: one Outbox per request.
 class Outbox {
-public:
+  public:
     virtual ~Outbox() = default;
     // An encoded notification for this request (progress), sent only while it is live.
     virtual void notify(std::string message) = 0;
@@ -66,7 +66,7 @@ struct Incoming {
 };
 
 class Dispatcher {
-public:
+  public:
     // `release_memory` runs after a large request is answered (the allocator's trim).
     Dispatcher(const McpServer& server, Executor& executor,
                std::function<void()> release_memory = {});
@@ -93,7 +93,7 @@ public:
 
     const McpServer& server() const { return server_; }
 
-private:
+  private:
     struct Running;
     void complete(Running& running);
     Outcome handle(Incoming& incoming) const;

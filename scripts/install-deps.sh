@@ -5,18 +5,21 @@
 #   --with-e2e    also the npm packages of tests/e2e and tests/deploy
 #   --with-image  also what building and testing the container image needs (buildah, debootstrap)
 #   --with-sanitizers  also clang and its sanitizer/libFuzzer runtimes (make test-asan, test-tsan, fuzz)
+#   --with-format also clang-format (make format, make format-check)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 with_e2e=0
 with_image=0
 with_sanitizers=0
+with_format=0
 for option in "$@"; do
     case "$option" in
         --with-e2e) with_e2e=1 ;;
         --with-image) with_image=1 ;;
         --with-sanitizers) with_sanitizers=1 ;;
-        *) echo "install-deps: unknown option $option (use --with-e2e, --with-image, --with-sanitizers)" >&2; exit 2 ;;
+        --with-format) with_format=1 ;;
+        *) echo "install-deps: unknown option $option (use --with-e2e, --with-image, --with-sanitizers, --with-format)" >&2; exit 2 ;;
     esac
 done
 
@@ -32,6 +35,10 @@ fi
 # PATH, which turns the addresses in sanitizer reports into file:line.
 if [ "$with_sanitizers" = 1 ]; then
     debian_packages+=(clang libclang-rt-14-dev llvm)
+fi
+# The committed .clang-format is read by Debian 12's clang-format 14.
+if [ "$with_format" = 1 ]; then
+    debian_packages+=(clang-format)
 fi
 missing=()
 for p in "${debian_packages[@]}"; do

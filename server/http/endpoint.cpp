@@ -53,8 +53,8 @@ bool McpEndpoint::refuse_while_draining(const Json& id, const Caller& caller,
                                         httplib::Response& response) {
     if (!draining_.load()) return false;
     response.set_header("Connection", "close");
-    reply_unavailable(response, id, "the server is shutting down; retry in a moment", 5);
-    log_.record(caller.record, 503, "rejected", "shutting down");
+    reject(response, log_, caller.record, id,
+           unavailable("the server is shutting down; retry in a moment", "shutting down", 5));
     return true;
 }
 
@@ -83,11 +83,10 @@ Exchange McpEndpoint::make_exchange(const httplib::Request& request, protocol::R
 void McpEndpoint::post(const httplib::Request& request, httplib::Response& response,
                        std::string body, Caller caller) {
     if (!is_json_content_type(header_value(request, "Content-Type"))) {
-        reply_error(response, 415, nullptr,
-                    {protocol::error_code::kInvalidRequest,
-                     "Content-Type must be application/json: the body is one JSON-RPC message",
-                     {}});
-        log_.record(caller.record, 415, "rejected", "content type");
+        reject(response, log_, caller.record, nullptr,
+               invalid_request(
+                   415, "Content-Type must be application/json: the body is one JSON-RPC message",
+                   "content type"));
         return;
     }
     caller.large_message = body.size() >= kLargeMessageBytes;
@@ -96,27 +95,25 @@ void McpEndpoint::post(const httplib::Request& request, httplib::Response& respo
     caller.record.method = method_of(message);
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&message)) {
         // A notification we cannot read gets no id (it had none to give).
-        reply_error(response, 400, failure->answerable ? failure->id : Json(), failure->error);
-        log_.record(caller.record, 400, "rejected", failure->error.message);
+        reject(response, log_, caller.record, failure->answerable ? failure->id : Json(),
+               {400, failure->error});
         return;
     }
     const Json id = id_of(message);
     if (std::holds_alternative<protocol::Request>(message)) {
         const auto accepts = parse_accept(header_value(request, "Accept"));
         if (!accepts.json && !accepts.sse) {
-            reply_error(response, 406, id,
-                        {protocol::error_code::kInvalidRequest,
-                         "the Accept header must admit application/json and text/event-stream",
-                         {}});
-            log_.record(caller.record, 406, "rejected", "accept");
+            reject(response, log_, caller.record, id,
+                   invalid_request(
+                       406, "the Accept header must admit application/json and text/event-stream",
+                       "accept"));
             return;
         }
     }
     const auto headers = read_mcp_headers(request);
     auto era = classify(message, headers);
     if (auto* rejection = std::get_if<Rejection>(&era)) {
-        reply_error(response, rejection->http_status, id, rejection->error);
-        log_.record(caller.record, rejection->http_status, "rejected", rejection->error.message);
+        reject(response, log_, caller.record, id, *rejection);
         return;
     }
     caller.record.era = era_name(std::get<Era>(era));
@@ -140,8 +137,7 @@ void McpEndpoint::post_modern(const httplib::Request& request, httplib::Response
     }
     const Json id = request_message->id;
     if (auto rejection = check_standard_headers(*request_message, headers)) {
-        reply_error(response, rejection->http_status, id, rejection->error);
-        log_.record(caller.record, rejection->http_status, "rejected", rejection->error.message);
+        reject(response, log_, caller.record, id, *rejection);
         return;
     }
     if (refuse_while_draining(id, caller, response)) return;
@@ -149,8 +145,7 @@ void McpEndpoint::post_modern(const httplib::Request& request, httplib::Response
     Exchange exchange = make_exchange(request, std::move(*request_message), caller, Era::Modern);
     if (auto error = server_.prepare(exchange.request, nullptr, *exchange.context)) {
         const int status = status_for_prepare_error(*error);
-        reply_error(response, status, id, *error);
-        log_.record(exchange.record, status, "error", error->message);
+        reject(response, log_, exchange.record, id, {status, *error, error->message, 0, "error"});
         return;
     }
     if (exchange.request.method == "subscriptions/listen") {
@@ -165,12 +160,13 @@ bool McpEndpoint::legacy_version_ok(const McpHeaders& headers, const Json& id, c
     if (!headers.protocol_version || protocol::is_supported_version(*headers.protocol_version)) {
         return true;
     }
-    reply_error(response, 400, id,
-                {protocol::error_code::kUnsupportedProtocolVersion,
-                 "Unsupported MCP-Protocol-Version header \"" + *headers.protocol_version + "\"",
-                 Json{{"supported", protocol::supported_versions_list()},
-                      {"requested", *headers.protocol_version}}});
-    log_.record(caller.record, 400, "rejected", "unsupported MCP-Protocol-Version");
+    reject(response, log_, caller.record, id,
+           {400,
+            {protocol::error_code::kUnsupportedProtocolVersion,
+             "Unsupported MCP-Protocol-Version header \"" + *headers.protocol_version + "\"",
+             Json{{"supported", protocol::supported_versions_list()},
+                  {"requested", *headers.protocol_version}}},
+            "unsupported MCP-Protocol-Version"});
     return false;
 }
 
@@ -178,22 +174,23 @@ std::shared_ptr<SessionStore::Lease> McpEndpoint::session_for(const McpHeaders& 
                                                               const Caller& caller, const Json& id,
                                                               httplib::Response& response) {
     if (!headers.session_id || headers.session_id->empty()) {
-        reply_error(response, 400, id,
-                    {protocol::error_code::kInvalidRequest,
-                     "Bad Request: the Mcp-Session-Id header is required; send initialize first "
-                     "to open a session (or speak MCP 2026-07-28, which needs none)",
-                     {}});
-        log_.record(caller.record, 400, "rejected", "no session id");
+        reject(response, log_, caller.record, id,
+               invalid_request(
+                   400,
+                   "Bad Request: the Mcp-Session-Id header is required; send initialize first "
+                   "to open a session (or speak MCP 2026-07-28, which needs none)",
+                   "no session id"));
         return nullptr;
     }
     auto lease = sessions_.find(*headers.session_id, caller.api_key);
     if (!lease) {
-        reply_error(response, 404, id,
-                    {kErrorSessionNotFound,
-                     "Session not found: it expired, was ended, or was opened with another key; "
-                     "send initialize to open a new session",
-                     {}});
-        log_.record(caller.record, 404, "rejected", "unknown session");
+        reject(response, log_, caller.record, id,
+               {404,
+                {kErrorSessionNotFound,
+                 "Session not found: it expired, was ended, or was opened with another key; "
+                 "send initialize to open a new session",
+                 {}},
+                "unknown session"});
     }
     return lease;
 }
@@ -240,8 +237,7 @@ void McpEndpoint::post_legacy(const httplib::Request& request, httplib::Response
              Json::object()});
     }
     if (auto error = server_.prepare(exchange.request, exchange.legacy.get(), *exchange.context)) {
-        reply_error(response, 200, id, *error);
-        log_.record(exchange.record, 200, "error", error->message);
+        reject(response, log_, exchange.record, id, {200, *error, error->message, 0, "error"});
         return;
     }
     runner_.run(std::move(exchange), response);
@@ -270,12 +266,11 @@ void McpEndpoint::legacy_initialize(const httplib::Request& request, httplib::Re
             log_.logger().error("session_not_opened", {{"reason", e.what()}});
         }
         if (!lease) {
-            reply_unavailable(response, id,
-                              "no session can be opened now: all " +
-                                  std::to_string(options_.max_sessions) +
-                                  " sessions are in use (--max-sessions); retry later",
-                              30);
-            log_.record(record, 503, "rejected", "session store full");
+            reject(response, log_, record, id,
+                   unavailable("no session can be opened now: all " +
+                                   std::to_string(options_.max_sessions) +
+                                   " sessions are in use (--max-sessions); retry later",
+                               "session store full", 30));
             return;
         }
         response.set_header("Mcp-Session-Id", (*lease)->id());
@@ -293,20 +288,19 @@ void McpEndpoint::get(const httplib::Request& request, httplib::Response& respon
     if (options_.stateless || (modern && !headers.session_id)) {
         // 2026-07-28 has no GET stream; without sessions there is nothing to stream.
         response.set_header("Allow", "POST, OPTIONS");
-        reply_error(response, 405, nullptr,
-                    {-32000,
-                     "Method not allowed: this endpoint offers no GET stream; POST "
-                     "requests to it",
-                     {}});
-        log_.record(caller.record, 405, "rejected", "no GET stream");
+        reject(response, log_, caller.record, nullptr,
+               {405,
+                {-32000,
+                 "Method not allowed: this endpoint offers no GET stream; POST "
+                 "requests to it",
+                 {}},
+                "no GET stream"});
         return;
     }
     if (!parse_accept(header_value(request, "Accept")).sse) {
-        reply_error(response, 406, nullptr,
-                    {protocol::error_code::kInvalidRequest,
-                     "GET opens an SSE stream: send Accept: text/event-stream",
-                     {}});
-        log_.record(caller.record, 406, "rejected", "accept");
+        reject(response, log_, caller.record, nullptr,
+               invalid_request(406, "GET opens an SSE stream: send Accept: text/event-stream",
+                               "accept"));
         return;
     }
     if (!legacy_version_ok(headers, nullptr, caller, response)) return;
@@ -322,23 +316,24 @@ void McpEndpoint::del(const httplib::Request& request, httplib::Response& respon
     const auto headers = read_mcp_headers(request);
     if (options_.stateless) {
         response.set_header("Allow", "POST, OPTIONS");
-        reply_error(response, 405, nullptr,
-                    {-32000, "Method not allowed: this server keeps no sessions to end", {}});
-        log_.record(caller.record, 405, "rejected", "stateless");
+        reject(response, log_, caller.record, nullptr,
+               {405,
+                {-32000, "Method not allowed: this server keeps no sessions to end", {}},
+                "stateless"});
         return;
     }
     if (!headers.session_id || headers.session_id->empty()) {
-        reply_error(response, 400, nullptr,
-                    {protocol::error_code::kInvalidRequest,
-                     "Bad Request: DELETE ends the session named by the Mcp-Session-Id header, "
-                     "and there is none",
-                     {}});
-        log_.record(caller.record, 400, "rejected", "no session id");
+        reject(response, log_, caller.record, nullptr,
+               invalid_request(
+                   400,
+                   "Bad Request: DELETE ends the session named by the Mcp-Session-Id header, "
+                   "and there is none",
+                   "no session id"));
         return;
     }
     if (!sessions_.close(*headers.session_id, caller.api_key)) {
-        reply_error(response, 404, nullptr, {kErrorSessionNotFound, "Session not found", {}});
-        log_.record(caller.record, 404, "rejected", "unknown session");
+        reject(response, log_, caller.record, nullptr,
+               {404, {kErrorSessionNotFound, "Session not found", {}}, "unknown session"});
         return;
     }
     reply_empty(response, 200);

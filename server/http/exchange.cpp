@@ -71,12 +71,11 @@ void ExchangeRunner::answer_inline(Exchange exchange, httplib::Response& respons
 void ExchangeRunner::answer_streamed(Exchange exchange, httplib::Response& response) {
     auto slot = slots_.try_acquire();
     if (!slot) {
-        reply_unavailable(response, exchange.request.id,
-                          "the server is busy: " + std::to_string(slots_.limit()) +
-                              " calls that wait on the RetroDiffusion API are already running "
-                              "(--max-concurrency); retry in a few seconds",
-                          kBusyRetryAfterSeconds);
-        log_.record(exchange.record, 503, "rejected", "no free slot");
+        reject(response, log_, exchange.record, exchange.request.id,
+               unavailable("the server is busy: " + std::to_string(slots_.limit()) +
+                               " calls that wait on the RetroDiffusion API are already running "
+                               "(--max-concurrency); retry in a few seconds",
+                           "no free slot", kBusyRetryAfterSeconds));
         return;
     }
     auto channel = std::make_shared<ResponseChannel>();
@@ -96,32 +95,34 @@ void ExchangeRunner::answer_streamed(Exchange exchange, httplib::Response& respo
 void ExchangeRunner::listen(Exchange exchange, httplib::Response& response) {
     const Json id = exchange.request.id;
     if (!exchange.accepts.sse) {
-        reply_error(response, 406, id,
-                    {protocol::error_code::kInvalidRequest,
-                     "subscriptions/listen answers with an SSE stream: send Accept: "
-                     "text/event-stream",
-                     {}});
-        log_.record(exchange.record, 406, "rejected", "listen without SSE");
+        reject(response, log_, exchange.record, id,
+               invalid_request(406,
+                               "subscriptions/listen answers with an SSE stream: send Accept: "
+                               "text/event-stream",
+                               "listen without SSE"));
         return;
     }
     Json requested = Json::object();
     if (auto filter = exchange.request.params.find("notifications");
         filter != exchange.request.params.end() && !filter->is_null()) {
         if (!filter->is_object()) {
-            reply_error(response, 200, id,
-                        {protocol::error_code::kInvalidParams,
-                         "params.notifications must be an object such as "
-                         "{\"toolsListChanged\": true}",
-                         {}});
-            log_.record(exchange.record, 200, "error", "bad filter");
+            reject(response, log_, exchange.record, id,
+                   {200,
+                    {protocol::error_code::kInvalidParams,
+                     "params.notifications must be an object such as "
+                     "{\"toolsListChanged\": true}",
+                     {}},
+                    "bad filter",
+                    0,
+                    "error"});
             return;
         }
         requested = *filter;
     }
     auto permit = streams_.try_acquire();
     if (!permit) {
-        reply_unavailable(response, id, "too many open streams; retry later", 10);
-        log_.record(exchange.record, 503, "rejected", "no stream permit");
+        reject(response, log_, exchange.record, id,
+               unavailable("too many open streams; retry later", "no stream permit", 10));
         return;
     }
     // Our tool list is fixed for the life of the process, so a tools-list subscription is
@@ -162,18 +163,17 @@ void ExchangeRunner::listen(Exchange exchange, httplib::Response& response) {
 void ExchangeRunner::session_stream(std::shared_ptr<SessionStore::Lease> session,
                                     ExchangeRecord record, httplib::Response& response) {
     if (!(*session)->claim_stream()) {
-        reply_error(response, 409, nullptr,
-                    {protocol::error_code::kInvalidRequest,
-                     "this session already has an open GET stream; only one is allowed",
-                     {}});
-        log_.record(record, 409, "rejected", "second GET stream");
+        reject(
+            response, log_, record, nullptr,
+            invalid_request(409, "this session already has an open GET stream; only one is allowed",
+                            "second GET stream"));
         return;
     }
     auto permit = streams_.try_acquire();
     if (!permit) {
         (*session)->release_stream();
-        reply_unavailable(response, nullptr, "too many open streams; retry later", 10);
-        log_.record(record, 503, "rejected", "no stream permit");
+        reject(response, log_, record, nullptr,
+               unavailable("too many open streams; retry later", "no stream permit", 10));
         return;
     }
     attach_stream(

@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include "protocol/versions.h"
 #include "common/base64.h"
+#include "protocol/versions.h"
 
 namespace rdmcp::server {
 
@@ -58,15 +58,15 @@ std::variant<Era, Rejection> classify_request(const protocol::Request& request,
     if (request.method == "initialize") {
         if (header_names_modern(headers)) {
             // 2026-07-28 has no handshake: an unknown method there (404, -32601).
-            return Rejection{
-                404, RpcError{protocol::error_code::kMethodNotFound,
-                              "Method not found: initialize does not exist in MCP " +
-                                  *headers.protocol_version +
-                                  " (no handshake: each request carries its version and "
-                                  "capabilities in _meta); it is the handshake of protocol "
-                                  "versions up to " +
-                                  std::string(protocol::kLatestLegacyVersion),
-                              {}}};
+            return Rejection{404,
+                             RpcError{protocol::error_code::kMethodNotFound,
+                                      "Method not found: initialize does not exist in MCP " +
+                                          *headers.protocol_version +
+                                          " (no handshake: each request carries its version and "
+                                          "capabilities in _meta); it is the handshake of protocol "
+                                          "versions up to " +
+                                          std::string(protocol::kLatestLegacyVersion),
+                                      {}}};
         }
         return Era::Legacy;
     }

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "protocol/json_rpc.h"
+#include "server/http/rejection.h"
 
 namespace rdmcp::server {
 
@@ -22,12 +23,6 @@ struct McpHeaders {
 enum class Era {
     Modern,  // 2026-07-28: stateless, everything in _meta and mirrored in headers
     Legacy,  // 2025-11-25 and earlier: initialize, then a session (or --stateless)
-};
-
-// A request refused before it reaches the engine: the HTTP status and the JSON-RPC error.
-struct Rejection {
-    int http_status;
-    protocol::RpcError error;
 };
 
 // The era of a decoded message (a Request, Notification or ClientResponse):

@@ -17,6 +17,20 @@ void reply_readiness(httplib::Response& response, bool draining) {
     }
 }
 
+std::optional<std::string> check_ops_endpoints(std::string host, int port) {
+    if (host == "0.0.0.0") host = "127.0.0.1";  // a wildcard address is reached on loopback
+    if (host == "::" || host == "[::]") host = "::1";
+    httplib::Client client(host, port);
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(5));
+    const httplib::Headers headers = {{"X-Request-Id", "warm-up"}};
+    auto health = client.Get("/healthz", headers);
+    if (!health) return "/healthz: " + httplib::to_string(health.error());
+    auto metrics = client.Get("/metrics", headers);
+    if (!metrics) return "/metrics: " + httplib::to_string(metrics.error());
+    return std::nullopt;
+}
+
 void reply_metrics(httplib::Response& response, const HttpMetrics& metrics,
                    const HttpMetrics::Gauges& gauges) {
     response.status = 200;

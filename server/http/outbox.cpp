@@ -30,7 +30,8 @@ const char* refusal_name(protocol::Refusal why) {
 
 void InlineOutbox::finish(const protocol::Outcome& outcome, std::string message, bool) {
     int status = 200;
-    if (const auto* error = std::get_if<protocol::RpcError>(&outcome); error && era_ == Era::Modern) {
+    if (const auto* error = std::get_if<protocol::RpcError>(&outcome);
+        error && era_ == Era::Modern) {
         status = status_for_engine_error(*error);
     }
     if (status == 200 && !accepts_.json) {  // a client that only takes SSE

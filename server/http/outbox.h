@@ -24,7 +24,11 @@ class InlineOutbox final : public protocol::Outbox {
   public:
     InlineOutbox(httplib::Response& response, Era era, Accepts accepts, ExchangeRecord record,
                  RequestLog& log)
-        : response_(response), era_(era), accepts_(accepts), record_(std::move(record)), log_(log) {}
+        : response_(response),
+          era_(era),
+          accepts_(accepts),
+          record_(std::move(record)),
+          log_(log) {}
 
     void notify(std::string) override {}  // answered at once: nothing to stream before it
     void finish(const protocol::Outcome& outcome, std::string message, bool answer_due) override;
@@ -72,7 +76,9 @@ class StreamOutbox final : public protocol::Outbox {
 class CapturingOutbox final : public protocol::Outbox {
   public:
     void notify(std::string) override {}
-    void finish(const protocol::Outcome& outcome, std::string, bool) override { outcome_ = outcome; }
+    void finish(const protocol::Outcome& outcome, std::string, bool) override {
+        outcome_ = outcome;
+    }
     void refuse(protocol::Refusal, std::string message) override { refusal_ = std::move(message); }
 
     const std::optional<protocol::Outcome>& outcome() const { return outcome_; }

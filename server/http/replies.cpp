@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "server/http/sse.h"
 #include "common/text.h"
+#include "server/http/sse.h"
 
 namespace rdmcp::server {
 

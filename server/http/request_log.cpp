@@ -1,6 +1,26 @@
 #include "server/http/request_log.h"
 
+#include <cctype>
+
 namespace rdmcp::server {
+
+namespace {
+constexpr std::size_t kMaxRequestIdLength = 64;
+
+bool plausible_request_id(std::string_view id) {
+    if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+    for (unsigned char c : id) {
+        if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+    }
+    return true;
+}
+}  // namespace
+
+std::string log_id_for(std::optional<std::string_view> given,
+                       std::atomic<unsigned long long>& counter) {
+    if (given && plausible_request_id(*given)) return std::string(*given);
+    return "http-" + std::to_string(counter.fetch_add(1) + 1);
+}
 
 void RequestLog::record(const ExchangeRecord& record, int http_status, std::string_view outcome,
                         std::string_view detail) {

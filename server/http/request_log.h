@@ -2,7 +2,9 @@
 // One structured log line and one set of metrics per HTTP exchange with the MCP endpoint:
 // request id, method, tool, era, HTTP status, outcome, duration. Never the key (nothing here
 // ever holds it), never the session id (it is a bearer of the session).
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,11 @@ struct ExchangeRecord {
     std::string era;           // modern / legacy, once known
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
+
+// The id a request's log lines carry: the client's X-Request-Id when it is a plausible one
+// (letters, digits, - _ . :, at most 64), else "http-<n>" with the next number of `counter`.
+std::string log_id_for(std::optional<std::string_view> given,
+                       std::atomic<unsigned long long>& counter);
 
 class RequestLog {
   public:

@@ -18,7 +18,6 @@ namespace {
 
 constexpr int kListenBacklog =
     1024;  // cpp-httplib compiles in 5: a burst would wait for SYN retries
-constexpr std::size_t kMaxRequestIdLength = 64;
 
 // cpp-httplib routes by regular expression; our path is a literal.
 std::string escape_regex(const std::string& text) {
@@ -28,14 +27,6 @@ std::string escape_regex(const std::string& text) {
         out += c;
     }
     return out;
-}
-
-bool plausible_request_id(const std::string& id) {
-    if (id.empty() || id.size() > kMaxRequestIdLength) return false;
-    for (unsigned char c : id) {
-        if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
-    }
-    return true;
 }
 
 std::string url_host(const std::string& host) {
@@ -167,10 +158,7 @@ void HttpTransport::install_routes() {
 }
 
 std::string HttpTransport::request_id(const httplib::Request& request) {
-    if (auto given = header_value(request, "X-Request-Id"); given && plausible_request_id(*given)) {
-        return *given;
-    }
-    return "http-" + std::to_string(request_counter_.fetch_add(1) + 1);
+    return log_id_for(header_value(request, "X-Request-Id"), request_counter_);
 }
 
 std::optional<Caller> HttpTransport::admit(const httplib::Request& request,
@@ -183,22 +171,24 @@ std::optional<Caller> HttpTransport::admit(const httplib::Request& request,
 
     const auto origin = header_value(request, "Origin");
     if (!origins_.origin_allowed(origin)) {
-        reply_error(response, 403, nullptr,
-                    {-32000,
-                     "Forbidden: origin \"" + *origin +
-                         "\" is not allowed (loopback "
-                         "origins are; add others with --allowed-origins)",
-                     {}});
-        log_.record(caller.record, 403, "rejected", "origin");
+        reject(response, log_, caller.record, nullptr,
+               {403,
+                {-32000,
+                 "Forbidden: origin \"" + *origin +
+                     "\" is not allowed (loopback "
+                     "origins are; add others with --allowed-origins)",
+                 {}},
+                "origin"});
         return std::nullopt;
     }
     if (!origins_.host_allowed(header_value(request, "Host"))) {
-        reply_error(response, 403, nullptr,
-                    {-32000,
-                     "Forbidden: while bound to a loopback address this server answers "
-                     "only Host: localhost, 127.0.0.1 or [::1] (DNS rebinding protection)",
-                     {}});
-        log_.record(caller.record, 403, "rejected", "host");
+        reject(response, log_, caller.record, nullptr,
+               {403,
+                {-32000,
+                 "Forbidden: while bound to a loopback address this server answers "
+                 "only Host: localhost, 127.0.0.1 or [::1] (DNS rebinding protection)",
+                 {}},
+                "host"});
         return std::nullopt;
     }
     if (origin) {
@@ -211,14 +201,15 @@ std::optional<Caller> HttpTransport::admit(const httplib::Request& request,
         const bool malformed = bearer.kind == BearerKey::Kind::Malformed;
         if (malformed || (bearer.kind == BearerKey::Kind::Absent && options_.require_auth)) {
             response.set_header("WWW-Authenticate", bearer_challenge(malformed));
-            reply_error(response, 401, nullptr,
-                        {-32000,
-                         malformed ? "Unauthorized: the Authorization header must be "
-                                     "'Bearer <your RetroDiffusion API key>'"
-                                   : "Unauthorized: this server needs your RetroDiffusion "
-                                     "API key as 'Authorization: Bearer <key>'",
-                         {}});
-            log_.record(caller.record, 401, "rejected", malformed ? "malformed key" : "no key");
+            reject(response, log_, caller.record, nullptr,
+                   {401,
+                    {-32000,
+                     malformed ? "Unauthorized: the Authorization header must be "
+                                 "'Bearer <your RetroDiffusion API key>'"
+                               : "Unauthorized: this server needs your RetroDiffusion "
+                                 "API key as 'Authorization: Bearer <key>'",
+                     {}},
+                    malformed ? "malformed key" : "no key"});
             return std::nullopt;
         }
         caller.api_key = std::move(bearer.key);
@@ -258,20 +249,18 @@ void HttpTransport::post(const httplib::Request& request, httplib::Response& res
     if (!caller) return;
     caller->record.method = "POST";
     if (too_large || response.status == 413) {
-        reply_error(response, 413, nullptr,
-                    {protocol::error_code::kInvalidRequest,
-                     "the request body exceeds the " + std::to_string(options_.max_body_bytes) +
-                         "-byte limit (--max-body-bytes); send smaller images",
-                     {}});
-        log_.record(caller->record, 413, "rejected", "body too large");
+        reject(response, log_, caller->record, nullptr,
+               invalid_request(413,
+                               "the request body exceeds the " +
+                                   std::to_string(options_.max_body_bytes) +
+                                   "-byte limit (--max-body-bytes); send smaller images",
+                               "body too large"));
         return;
     }
     if (!read) {
         response.set_header("Connection", "close");
-        reply_error(
-            response, 400, nullptr,
-            {protocol::error_code::kInvalidRequest, "the request body could not be read", {}});
-        log_.record(caller->record, 400, "rejected", "unreadable body");
+        reject(response, log_, caller->record, nullptr,
+               invalid_request(400, "the request body could not be read", "unreadable body"));
         return;
     }
     endpoint_.post(request, response, std::move(body), std::move(*caller));
@@ -334,17 +323,8 @@ void HttpTransport::warm_up() {
     for (int i = 0; i < 2000 && !http_->is_running(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    std::string host = options_.host;
-    if (host == "0.0.0.0") host = "127.0.0.1";
-    if (host == "::" || host == "[::]") host = "::1";
-    httplib::Client client(host, port_);
-    client.set_connection_timeout(std::chrono::seconds(2));
-    client.set_read_timeout(std::chrono::seconds(5));
-    const httplib::Headers headers = {{"X-Request-Id", "warm-up"}};
-    auto health = client.Get("/healthz", headers);
-    auto metrics = client.Get("/metrics", headers);
-    if (!health || !metrics) {
-        logger_.warn("self_check_failed", {{"reason", httplib::to_string(health.error())}});
+    if (auto problem = check_ops_endpoints(options_.host, port_)) {
+        logger_.warn("self_check_failed", {{"reason", *problem}});
     }
     for (int i = 0; i < 200 && open_connections_.load() > 0; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));

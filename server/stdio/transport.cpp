@@ -28,7 +28,7 @@ std::string outcome_name(const protocol::Outcome& outcome) {
 
 // A request's answers go out as stdout lines; each request is logged once, when it ends.
 class StdioOutbox final : public protocol::Outbox {
-public:
+  public:
     StdioOutbox(StdioTransport& transport, const protocol::Request& request, std::string log_id)
         : transport_(transport),
           log_id_(std::move(log_id)),
@@ -44,11 +44,12 @@ public:
     }
 
     void refuse(protocol::Refusal why, std::string message) override {
-        log(why == protocol::Refusal::DuplicateId ? "refused: id in flight" : "refused: shutting down");
+        log(why == protocol::Refusal::DuplicateId ? "refused: id in flight"
+                                                  : "refused: shutting down");
         transport_.write_line(message);
     }
 
-private:
+  private:
     static std::string tool_name(const protocol::Request& request) {
         if (request.method != "tools/call") return "";
         auto name = request.params.find("name");
@@ -111,8 +112,9 @@ int StdioTransport::run() {
         const std::string_view data(chunk.data(), static_cast<std::size_t>(n));
         while (start < data.size()) {
             auto newline = data.find('\n', start);
-            auto piece = data.substr(start, newline == std::string_view::npos ? std::string_view::npos
-                                                                              : newline - start);
+            auto piece =
+                data.substr(start, newline == std::string_view::npos ? std::string_view::npos
+                                                                     : newline - start);
             if (!discarding) {
                 if (buffer.size() + piece.size() > options_.max_message_bytes) {
                     discarding = true;
@@ -129,7 +131,8 @@ int StdioTransport::run() {
             start = newline + 1;
         }
     }
-    if (!stopping_ && !buffer.empty() && !discarding) handle_frame(buffer.line());  // last line, no \n
+    if (!stopping_ && !buffer.empty() && !discarding)
+        handle_frame(buffer.line());  // last line, no \n
 
     logger_.debug("stdio_closed", {{"in_flight", std::to_string(dispatcher_.in_flight())}});
     pool_.shutdown();  // lets in-flight requests finish (stop() has cancelled them if asked)
@@ -137,7 +140,8 @@ int StdioTransport::run() {
 }
 
 void StdioTransport::reject_oversized_message() {
-    logger_.warn("message_too_large", {{"limit_bytes", std::to_string(options_.max_message_bytes)}});
+    logger_.warn("message_too_large",
+                 {{"limit_bytes", std::to_string(options_.max_message_bytes)}});
     write_line(protocol::encode_error(
         nullptr, {protocol::error_code::kInvalidRequest,
                   "message exceeds the " + std::to_string(options_.max_message_bytes) +

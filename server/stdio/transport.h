@@ -25,7 +25,7 @@ struct StdioOptions {
 };
 
 class StdioTransport {
-public:
+  public:
     StdioTransport(const protocol::McpServer& server, StdioOptions options, Logger& logger);
 
     // Serves until stdin ends (then waits for in-flight requests, whose answers the client may
@@ -39,7 +39,7 @@ public:
     void write_line(const std::string& line);
     Logger& logger() { return logger_; }
 
-private:
+  private:
     void handle_frame(std::string_view frame);
     void handle_request(protocol::Request request, bool large);
     void reject_oversized_message();

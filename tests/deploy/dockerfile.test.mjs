@@ -129,7 +129,7 @@ describe('.dockerignore', () => {
     });
 
     it('sends what the build and the final stage copy', () => {
-        for (const file of ['CMakeLists.txt', 'server/main.cpp', 'tools/base64.cpp', 'protocol/json_rpc.cpp',
+        for (const file of ['CMakeLists.txt', 'server/main.cpp', 'common/base64.cpp', 'protocol/json_rpc.cpp',
                             'tests/CMakeLists.txt', 'deploy/image/healthcheck.sh']) {
             assert.ok(exists(file), `${file} exists`);
             assert.ok(!ignored(patterns, file), `${file} must reach the builder`);
