@@ -30,8 +30,9 @@ void Driver::open(std::size_t index) {
     auto& c = connections_[index];
     c.fd = connect_to(url_);
     if (c.fd < 0) {
-        throw std::runtime_error("cannot connect to " + url_.host + ":" + std::to_string(url_.port) +
-                                 ": " + std::string(std::strerror(errno)));
+        throw std::runtime_error("cannot connect to " + url_.host + ":" +
+                                 std::to_string(url_.port) + ": " +
+                                 std::string(std::strerror(errno)));
     }
     c.want_write = false;
     epoll_event event{};

@@ -23,7 +23,7 @@ struct Completion {
 };
 
 class Driver {
-public:
+  public:
     explicit Driver(Url url);
     ~Driver();
     Driver(const Driver&) = delete;
@@ -42,7 +42,7 @@ public:
 
     std::size_t reconnects() const { return reconnects_; }
 
-private:
+  private:
     struct Connection {
         int fd = -1;
         const std::string* request = nullptr;

@@ -24,15 +24,18 @@ nlohmann::json run_inflight(const Options& options) {
     if (!url) throw std::invalid_argument("--url must be http://HOST:PORT/path");
     const auto headers = options.all("header");
     const std::string method = options.get("method", "POST");
-    const std::string call_body = options.get("body-file").empty() ? "" : read_file(options.get("body-file"));
+    const std::string call_body =
+        options.get("body-file").empty() ? "" : read_file(options.get("body-file"));
     const std::string call = build_request(method, *url, headers, call_body);
     // No --ping-body-file: no pings (to measure an upstream alone).
     const bool pinging = !options.get("ping-body-file").empty();
     const std::string ping =
-        pinging ? build_request("POST", *url, headers, read_file(options.get("ping-body-file"))) : "";
+        pinging ? build_request("POST", *url, headers, read_file(options.get("ping-body-file")))
+                : "";
     const auto count = static_cast<std::size_t>(options.number("count", 1000));
     const int pid = static_cast<int>(options.number("pid", 0));
-    const auto ping_interval = std::chrono::milliseconds(static_cast<int>(options.number("ping-interval-ms", 100)));
+    const auto ping_interval =
+        std::chrono::milliseconds(static_cast<int>(options.number("ping-interval-ms", 100)));
     const double timeout = options.number("timeout", 120);
     const std::string expect = options.get("expect");
     const int warmup_calls = static_cast<int>(options.number("warmup-calls", 1));
@@ -46,7 +49,8 @@ nlohmann::json run_inflight(const Options& options) {
         driver.send(ping_connection, call);
         const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                  std::chrono::duration<double>(timeout));
-        while (!done && Clock::now() < deadline) driver.poll(50, [&](const Completion&) { done = true; });
+        while (!done && Clock::now() < deadline)
+            driver.poll(50, [&](const Completion&) { done = true; });
         if (!done) throw std::runtime_error("the warm-up call got no answer");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -66,7 +70,8 @@ nlohmann::json run_inflight(const Options& options) {
     // Calls are opened and sent a few at a time, with pings, samples and answers in between,
     // so a server slow to accept is measured as such rather than stalling the measurement.
     while (completed < count && seconds_between(started, Clock::now()) < timeout) {
-        for (int i = 0; i < 16 && sent < count; ++i, ++sent) driver.send(driver.add_connection(), call);
+        for (int i = 0; i < 16 && sent < count; ++i, ++sent)
+            driver.send(driver.add_connection(), call);
         if (sent == count && all_sent == 0) all_sent = seconds_between(started, Clock::now());
         const auto now = Clock::now();
         if (pinging && !driver.busy(ping_connection) && now >= next_ping_at) {
@@ -85,7 +90,8 @@ nlohmann::json run_inflight(const Options& options) {
         }
         driver.poll(sent < count ? 0 : 5, [&](const Completion& done) {
             if (done.connection == ping_connection) {
-                if (completed == 0 && done.ok && done.status == 200) pings.push_back(done.latency_s);
+                if (completed == 0 && done.ok && done.status == 200)
+                    pings.push_back(done.latency_s);
                 return;
             }
             const double at = seconds_between(started, Clock::now());
@@ -122,8 +128,8 @@ nlohmann::json run_inflight(const Options& options) {
         {"threads_base", threads_base},
         {"threads_peak_inflight", threads_peak},
         {"calls_in_flight_at_peak", calls_at_peak},
-        {"kb_per_inflight_call",
-         static_cast<double>(rss_peak - rss_base) / static_cast<double>(std::max<std::size_t>(1, calls_at_peak))},
+        {"kb_per_inflight_call", static_cast<double>(rss_peak - rss_base) /
+                                     static_cast<double>(std::max<std::size_t>(1, calls_at_peak))},
         {"vmhwm_kb", process_status_field(pid, "VmHWM")},
         {"ping",
          {{"count", pings.size()},

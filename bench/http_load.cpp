@@ -35,13 +35,14 @@ nlohmann::json run_load(const Options& options) {
     const auto url = parse_url(options.require("url"));
     if (!url) throw std::invalid_argument("--url must be http://HOST:PORT/path");
     const std::string body = options.get("body-file").empty() ? options.get("body")
-                                                               : read_file(options.get("body-file"));
+                                                              : read_file(options.get("body-file"));
     const std::string method = options.get("method", body.empty() ? "GET" : "POST");
     const std::string request = build_request(method, *url, options.all("header"), body);
     const auto clients = static_cast<std::size_t>(options.number("clients", 1));
     const double warmup = options.number("warmup", 1);
     const double duration = options.number("duration", 5);
-    const auto max_requests = static_cast<std::size_t>(options.number("requests", 0));  // 0: by time
+    const auto max_requests =
+        static_cast<std::size_t>(options.number("requests", 0));  // 0: by time
     const std::string expect = options.get("expect");
     const int pid = static_cast<int>(options.number("pid", 0));
     const double rate = options.number("rate", 0);  // 0: closed loop
@@ -50,8 +51,8 @@ nlohmann::json run_load(const Options& options) {
     for (std::size_t i = 0; i < clients; ++i) driver.add_connection();
 
     const auto start = Clock::now();
-    const auto window_start = start + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(warmup));
+    const auto window_start =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup));
     auto window_end = window_start + std::chrono::duration_cast<Clock::duration>(
                                          std::chrono::duration<double>(duration));
     bool measuring = false, stopped = false;

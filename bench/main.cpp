@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
     using namespace rdbench;
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: rdbench load|inflight|cold|stdio-calls|stdio-inflight|slow-upstream [--option value]...\n");
+        std::fprintf(stderr,
+                     "usage: rdbench load|inflight|cold|stdio-calls|stdio-inflight|slow-upstream "
+                     "[--option value]...\n");
         return 2;
     }
     const std::string command = argv[1];
@@ -36,12 +38,18 @@ int main(int argc, char** argv) {
         const Options options(argc, argv, 2);
         if (command == "slow-upstream") return run_slow_upstream(options);
         nlohmann::json result;
-        if (command == "load") result = run_load(options);
-        else if (command == "inflight") result = run_inflight(options);
-        else if (command == "cold") result = run_cold(options);
-        else if (command == "stdio-calls") result = run_stdio_calls(options);
-        else if (command == "stdio-inflight") result = run_stdio_inflight(options);
-        else throw std::invalid_argument("unknown subcommand " + command);
+        if (command == "load")
+            result = run_load(options);
+        else if (command == "inflight")
+            result = run_inflight(options);
+        else if (command == "cold")
+            result = run_cold(options);
+        else if (command == "stdio-calls")
+            result = run_stdio_calls(options);
+        else if (command == "stdio-inflight")
+            result = run_stdio_inflight(options);
+        else
+            throw std::invalid_argument("unknown subcommand " + command);
         std::cout << result.dump() << std::endl;
         return 0;
     } catch (const std::exception& e) {

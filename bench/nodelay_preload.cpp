@@ -1,12 +1,12 @@
 // libnodelay.so: LD_PRELOAD'ed into rd-sim by bench/run.py so that every connection it accepts
 // has TCP_NODELAY, and its listen backlog is 1024 rather than cpp-httplib's compiled-in 5 (a
 // burst of connections beyond 5 waits a whole second for SYN retries; retrodiffusion-mcp's
-// HTTP transport raises its own backlog the same way). rd-sim's cpp-httplib server (0.11.4) leaves Nagle's algorithm on and writes
-// a response's headers and body separately, so on a reused keep-alive connection the body waits
-// for the client's delayed ACK: about 40 ms added to every answer, which would bury the
-// microseconds measured here (the real API has no such stall). The fix belongs in rd-sim
-// (server_->set_tcp_nodelay(true) and a raised backlog); once there, this library changes
-// nothing.
+// HTTP transport raises its own backlog the same way). rd-sim's cpp-httplib server (0.11.4) leaves
+// Nagle's algorithm on and writes a response's headers and body separately, so on a reused
+// keep-alive connection the body waits for the client's delayed ACK: about 40 ms added to every
+// answer, which would bury the microseconds measured here (the real API has no such stall). The fix
+// belongs in rd-sim (server_->set_tcp_nodelay(true) and a raised backlog); once there, this library
+// changes nothing.
 #include <dlfcn.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,7 +17,8 @@ namespace {
 int with_nodelay(int fd) {
     if (fd >= 0) {
         const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // fails harmlessly on non-TCP
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+                     sizeof one);  // fails harmlessly on non-TCP
     }
     return fd;
 }

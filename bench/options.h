@@ -8,7 +8,7 @@
 namespace rdbench {
 
 class Options {
-public:
+  public:
     // argv after the subcommand; "--flag value" pairs, and "--" followed by a command line.
     Options(int argc, char** argv, int first);
 
@@ -18,7 +18,7 @@ public:
     std::vector<std::string> all(const std::string& name) const;
     const std::vector<std::string>& command() const { return command_; }  // after "--"
 
-private:
+  private:
     std::multimap<std::string, std::string> values_;
     std::vector<std::string> command_;
 };

@@ -31,7 +31,7 @@ struct Client {
     std::string in;
     std::string out;
     std::size_t out_offset = 0;
-    bool waiting = false;  // a request is being held until its answer is due
+    bool waiting = false;           // a request is being held until its answer is due
     unsigned long long serial = 0;  // tells a reused file descriptor from its predecessor
 };
 
@@ -53,7 +53,8 @@ std::string response(int status, const std::string& body) {
 
 int run_slow_upstream(const Options& options) {
     const int port = static_cast<int>(options.number("port", 0));
-    const auto latency = std::chrono::milliseconds(static_cast<int>(options.number("latency-ms", 5000)));
+    const auto latency =
+        std::chrono::milliseconds(static_cast<int>(options.number("latency-ms", 5000)));
 
     const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     const int one = 1;
@@ -93,7 +94,8 @@ int run_slow_upstream(const Options& options) {
         if (it == clients.end()) return;
         Client& c = it->second;
         while (c.out_offset < c.out.size()) {
-            const ssize_t n = ::send(fd, c.out.data() + c.out_offset, c.out.size() - c.out_offset, MSG_NOSIGNAL);
+            const ssize_t n =
+                ::send(fd, c.out.data() + c.out_offset, c.out.size() - c.out_offset, MSG_NOSIGNAL);
             if (n > 0) {
                 c.out_offset += static_cast<std::size_t>(n);
             } else if (n < 0 && errno == EAGAIN) {
@@ -114,7 +116,8 @@ int run_slow_upstream(const Options& options) {
         if (end == std::string::npos) return;
         std::size_t body_length = 0;
         const auto header = c.in.find("Content-Length:");
-        if (header != std::string::npos && header < end) body_length = std::stoul(c.in.substr(header + 15));
+        if (header != std::string::npos && header < end)
+            body_length = std::stoul(c.in.substr(header + 15));
         if (c.in.size() < end + 4 + body_length) return;
         const bool credits = c.in.rfind("GET /v1/inferences/credits ", 0) == 0;
         c.in.erase(0, end + 4 + body_length);
@@ -127,7 +130,9 @@ int run_slow_upstream(const Options& options) {
     for (;;) {
         int timeout_ms = -1;
         if (!due.empty()) {
-            const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due.top().at - Clock::now()).count();
+            const auto wait =
+                std::chrono::duration_cast<std::chrono::milliseconds>(due.top().at - Clock::now())
+                    .count();
             timeout_ms = static_cast<int>(std::max<long long>(0, wait + 1));
         }
         const int ready = ::epoll_wait(epoll_fd, events, 512, timeout_ms);
@@ -135,7 +140,8 @@ int run_slow_upstream(const Options& options) {
             const int fd = events[i].data.fd;
             if (fd == listener) {
                 for (;;) {
-                    const int client = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                    const int client =
+                        ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
                     if (client < 0) break;
                     ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                     epoll_event client_event{};
@@ -169,7 +175,8 @@ int run_slow_upstream(const Options& options) {
             Due next = due.top();
             due.pop();
             auto it = clients.find(next.fd);
-            if (it == clients.end() || it->second.serial != next.serial) continue;  // went away meanwhile
+            if (it == clients.end() || it->second.serial != next.serial)
+                continue;  // went away meanwhile
             it->second.out += next.response;
             it->second.waiting = false;
             flush(next.fd);

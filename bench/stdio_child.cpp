@@ -25,7 +25,8 @@ StdioChild::StdioChild(const std::vector<std::string>& command, const std::strin
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
     posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
-    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
 
     std::vector<char*> argv;
     for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -75,7 +76,8 @@ void StdioChild::close_input() {
 }
 
 bool StdioChild::pump(int timeout_ms) {
-    pollfd fds[2] = {{out_fd_, POLLIN, 0}, {in_fd_, static_cast<short>(pending_.empty() ? 0 : POLLOUT), 0}};
+    pollfd fds[2] = {{out_fd_, POLLIN, 0},
+                     {in_fd_, static_cast<short>(pending_.empty() ? 0 : POLLOUT), 0}};
     const int nfds = in_fd_ >= 0 && !pending_.empty() ? 2 : 1;
     if (eof_) return false;
     const int ready = ::poll(fds, static_cast<nfds_t>(nfds), timeout_ms);
@@ -83,7 +85,8 @@ bool StdioChild::pump(int timeout_ms) {
     if (nfds == 2 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
         while (!pending_.empty()) {
             const std::string& front = pending_.front();
-            const ssize_t n = ::write(in_fd_, front.data() + pending_offset_, front.size() - pending_offset_);
+            const ssize_t n =
+                ::write(in_fd_, front.data() + pending_offset_, front.size() - pending_offset_);
             if (n < 0) {
                 if (errno == EINTR) continue;
                 if (errno == EAGAIN) break;
@@ -128,7 +131,8 @@ std::optional<std::string> StdioChild::read_line(double timeout_s) {
         scan_from_ = read_buffer_.size();
         const auto now = Clock::now();
         if (now >= deadline) return std::nullopt;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
         if (!pump(static_cast<int>(std::min<long long>(left + 1, 50))) && eof_) {
             if (read_buffer_.find('\n', scan_from_) == std::string::npos) return std::nullopt;
         }
@@ -148,8 +152,10 @@ int StdioChild::wait(double timeout_s) {
         }
         if (Clock::now() >= deadline) return -1;
         // Keep reading, so a child blocked writing its last answers can finish.
-        if (!eof_) pump(5);
-        else std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        if (!eof_)
+            pump(5);
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
 }
 

@@ -14,7 +14,7 @@
 namespace rdbench {
 
 class StdioChild {
-public:
+  public:
     // Starts `command` (searched on PATH), with this process's environment.
     StdioChild(const std::vector<std::string>& command, const std::string& stderr_path);
     ~StdioChild();  // closes stdin; SIGTERM, then SIGKILL, if it does not exit within 5 s
@@ -35,7 +35,7 @@ public:
     // Exit status, or -1 if it did not exit in time.
     int wait(double timeout_s);
 
-private:
+  private:
     bool pump(int timeout_ms);  // false at end of output
 
     pid_t pid_ = -1;

@@ -85,11 +85,13 @@ bool await_answer(StdioChild& child, long long id, double timeout_s, Answer* out
 }
 
 void handshake(StdioChild& child, const Options& options) {
-    const std::string init = options.get("init-file").empty() ? "" : read_file(options.get("init-file"));
+    const std::string init =
+        options.get("init-file").empty() ? "" : read_file(options.get("init-file"));
     if (init.empty()) return;
     child.write(init.back() == '\n' ? init : init + "\n");
     if (!child.read_line(30)) throw std::runtime_error("the server did not answer the handshake");
-    child.write(R"({"jsonrpc":"2.0","method":"notifications/initialized"})" "\n");
+    child.write(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"
+                "\n");
 }
 
 }  // namespace
@@ -97,7 +99,8 @@ void handshake(StdioChild& child, const Options& options) {
 json run_cold(const Options& options) {
     std::string request = read_file(options.require("request-file"));
     if (request.back() != '\n') request += '\n';
-    const std::string after = options.get("after-file").empty() ? "" : read_file(options.get("after-file"));
+    const std::string after =
+        options.get("after-file").empty() ? "" : read_file(options.get("after-file"));
     const int iterations = static_cast<int>(options.number("iterations", 20));
     const int idle_samples = static_cast<int>(options.number("idle-samples", 3));
     const int idle_wait_ms = static_cast<int>(options.number("idle-wait-ms", 1000));
@@ -163,7 +166,8 @@ json run_stdio_calls(const Options& options) {
             if (colon == std::string::npos) break;
             start = colon + 1;
         }
-        if (parts.size() != 4) throw std::invalid_argument("--phase NAME:METHOD:PARAMS_FILE:COUNT, got " + spec);
+        if (parts.size() != 4)
+            throw std::invalid_argument("--phase NAME:METHOD:PARAMS_FILE:COUNT, got " + spec);
         const int count = std::stoi(parts[3]);
         const std::string params = read_file(parts[2]);
 
@@ -198,13 +202,15 @@ json run_stdio_inflight(const Options& options) {
     const std::string params = read_file(options.require("call-file"));
     const auto count = static_cast<long long>(options.number("count", 1000));
     const int warmup_calls = static_cast<int>(options.number("warmup-calls", 1));
-    const auto ping_interval = std::chrono::milliseconds(static_cast<int>(options.number("ping-interval-ms", 100)));
+    const auto ping_interval =
+        std::chrono::milliseconds(static_cast<int>(options.number("ping-interval-ms", 100)));
     const double timeout = options.number("timeout", 120);
 
     // Warm-up: one call all the way through, so one-time set-up is not counted per call.
     for (int i = 0; i < warmup_calls; ++i) {
         child.write(message(10 + i, "tools/call", params));
-        if (!await_answer(child, 10 + i, timeout)) throw std::runtime_error("the warm-up call failed");
+        if (!await_answer(child, 10 + i, timeout))
+            throw std::runtime_error("the warm-up call failed");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const long rss_base = process_status_field(child.pid(), "VmRSS");
@@ -212,7 +218,8 @@ json run_stdio_inflight(const Options& options) {
 
     constexpr long long kFirstCall = 1'000'000, kFirstPing = 5'000'000;
     const auto started = Clock::now();
-    for (long long i = 0; i < count; ++i) child.write(message(kFirstCall + i, "tools/call", params));
+    for (long long i = 0; i < count; ++i)
+        child.write(message(kFirstCall + i, "tools/call", params));
 
     long long next_ping = kFirstPing, ping_in_flight = -1;
     Clock::time_point ping_sent, next_ping_at = started;
@@ -261,7 +268,8 @@ json run_stdio_inflight(const Options& options) {
         {"vmrss_peak_inflight_kb", rss_peak},
         {"threads_base", threads_base},
         {"threads_peak_inflight", threads_peak},
-        {"kb_per_inflight_call", static_cast<double>(rss_peak - rss_base) / static_cast<double>(count)},
+        {"kb_per_inflight_call",
+         static_cast<double>(rss_peak - rss_base) / static_cast<double>(count)},
         {"vmhwm_kb", process_status_field(child.pid(), "VmHWM")},
         {"ping", latency_summary(pings)},
     };

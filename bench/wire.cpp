@@ -1,11 +1,11 @@
 #include "wire.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,7 +28,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -44,7 +45,8 @@ std::optional<Url> parse_url(std::string_view text) {
     url.path = slash == std::string_view::npos ? "/" : std::string(text.substr(slash));
     const auto colon = authority.rfind(':');
     url.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) url.port = std::atoi(std::string(authority.substr(colon + 1)).c_str());
+    if (colon != std::string_view::npos)
+        url.port = std::atoi(std::string(authority.substr(colon + 1)).c_str());
     if (url.host == "localhost") url.host = "127.0.0.1";
     return url;
 }
@@ -54,7 +56,8 @@ std::string build_request(const std::string& method, const Url& url,
     std::string request = method + " " + url.path + " HTTP/1.1\r\nHost: " + url.host + ":" +
                           std::to_string(url.port) + "\r\n";
     for (const auto& header : headers) request += header + "\r\n";
-    if (!body.empty() || method == "POST") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    if (!body.empty() || method == "POST")
+        request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     request += "\r\n";
     request += body;
     return request;
@@ -118,7 +121,8 @@ bool ResponseParser::parse_head() {
         if (colon != std::string_view::npos) {
             const auto name = line.substr(0, colon);
             const auto value = trim(line.substr(colon + 1));
-            if (iequals(name, "content-length")) content_length_ = std::atoll(std::string(value).c_str());
+            if (iequals(name, "content-length"))
+                content_length_ = std::atoll(std::string(value).c_str());
             if (iequals(name, "transfer-encoding") && iequals(value, "chunked")) chunked = true;
             if (iequals(name, "connection") && iequals(value, "close")) close_ = true;
         }
@@ -232,7 +236,8 @@ double process_cpu_seconds_precise(int pid) {
 
 double percentile(const std::vector<double>& sorted, double p) {
     if (sorted.empty()) return 0;
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
     return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 

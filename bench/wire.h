@@ -30,7 +30,7 @@ std::string build_request(const std::string& method, const Url& url,
 
 // Feeds on the bytes of one response at a time; complete() once the body has fully arrived.
 class ResponseParser {
-public:
+  public:
     // Appends bytes; returns false on a malformed response.
     bool feed(const char* data, std::size_t size);
     bool complete() const { return state_ == State::Done; }
@@ -42,7 +42,7 @@ public:
     std::size_t leftover() const { return buffer_.size() - consumed_; }
     void reset();
 
-private:
+  private:
     enum class State { Head, Length, Chunked, Done, Error };
     bool parse_head();
     bool parse_chunks();

@@ -1,6 +1,5 @@
 #include "protocol/cancellation.h"
 
-
 namespace rdmcp::protocol {
 
 void CancellationToken::cancel(std::string reason) {

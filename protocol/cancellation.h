@@ -11,7 +11,7 @@
 namespace rdmcp::protocol {
 
 class CancellationToken {
-public:
+  public:
     using Hook = std::function<void()>;
 
     void cancel(std::string reason = "cancelled by the client");
@@ -23,7 +23,7 @@ public:
     int on_cancel(Hook hook);
     void unregister(int hook_id);
 
-private:
+  private:
     std::atomic<bool> cancelled_{false};
     mutable std::mutex mutex_;
     std::string reason_;
@@ -34,14 +34,14 @@ private:
 // Registers a hook for the lifetime of a scope (RAII), so an interrupted call never leaves a
 // dangling hook behind.
 class CancellationHook {
-public:
+  public:
     CancellationHook(CancellationToken& token, CancellationToken::Hook hook)
         : token_(token), id_(token.on_cancel(std::move(hook))) {}
     ~CancellationHook() { token_.unregister(id_); }
     CancellationHook(const CancellationHook&) = delete;
     CancellationHook& operator=(const CancellationHook&) = delete;
 
-private:
+  private:
     CancellationToken& token_;
     int id_;
 };

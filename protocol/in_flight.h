@@ -12,7 +12,7 @@
 namespace rdmcp::protocol {
 
 class InFlightRequests {
-public:
+  public:
     // False when a request with the same id is still in flight (the client reused an id).
     bool add(const RequestId& id, std::shared_ptr<CancellationToken> token) {
         std::lock_guard lock(mutex_);
@@ -46,7 +46,7 @@ public:
         return tokens_.size();
     }
 
-private:
+  private:
     // "1" and 1 are different ids: the JSON text keeps them apart.
     static std::string key(const RequestId& id) { return id.dump(); }
 

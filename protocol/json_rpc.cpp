@@ -13,8 +13,8 @@ namespace {
 bool is_valid_id(const Json& id) { return id.is_string() || id.is_number_integer(); }
 
 DecodeFailure invalid_request(Json id, std::string message, bool answerable = true) {
-    return DecodeFailure{std::move(id), {error_code::kInvalidRequest, std::move(message), {}},
-                         answerable};
+    return DecodeFailure{
+        std::move(id), {error_code::kInvalidRequest, std::move(message), {}}, answerable};
 }
 
 // A readable id is echoed even in an error; anything else becomes null as JSON-RPC requires.
@@ -65,37 +65,42 @@ std::size_t nesting_depth(std::string_view text, std::size_t limit) {
     bool in_string = false, escaped = false;
     for (char c : text) {
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
+        if (c == '"')
+            in_string = true;
         else if (c == '{' || c == '[') {
             deepest = std::max(deepest, ++depth);
             if (deepest > limit) return deepest;
-        } else if ((c == '}' || c == ']') && depth > 0) --depth;
+        } else if ((c == '}' || c == ']') && depth > 0)
+            --depth;
     }
     return deepest;
 }
 
 Decoded decode(std::string_view frame, const DecodeLimits& limits) {
     if (nesting_depth(frame, limits.max_depth) > limits.max_depth) {
-        return DecodeFailure{nullptr,
-                             {error_code::kInvalidRequest,
-                              "message nests deeper than " + std::to_string(limits.max_depth) +
-                                  " levels",
-                              {}}};
+        return DecodeFailure{
+            nullptr,
+            {error_code::kInvalidRequest,
+             "message nests deeper than " + std::to_string(limits.max_depth) + " levels",
+             {}}};
     }
     Json message = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
     if (message.is_discarded()) {
-        return DecodeFailure{nullptr,
-                             {error_code::kParseError, "Parse error: the message is not valid JSON",
-                              {}}};
+        return DecodeFailure{
+            nullptr, {error_code::kParseError, "Parse error: the message is not valid JSON", {}}};
     }
     if (message.is_array()) {
-        return invalid_request(nullptr, "batches are not supported: send one JSON-RPC message per "
-                                        "frame");
+        return invalid_request(nullptr,
+                               "batches are not supported: send one JSON-RPC message per "
+                               "frame");
     }
     if (!message.is_object()) {
         return invalid_request(nullptr, "a JSON-RPC message must be a JSON object");
@@ -105,7 +110,9 @@ Decoded decode(std::string_view frame, const DecodeLimits& limits) {
 
 namespace {
 // Invalid UTF-8 in text we echo (a tool name, a prompt) must not make dump() throw.
-std::string dump(const Json& message) { return message.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dump(const Json& message) {
+    return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 }  // namespace
 
 // Written around the serialised result rather than by copying the result into an envelope

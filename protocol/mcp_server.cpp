@@ -35,9 +35,11 @@ bool is_task_method(const std::string& method) {
 RpcError removed_method(const std::string& method) {
     return {error_code::kMethodNotFound,
             "Method not found: " + method + " does not exist in MCP " +
-                std::string(kLatestModernVersion) + " (requests carry their version and "
+                std::string(kLatestModernVersion) +
+                " (requests carry their version and "
                 "capabilities in _meta, with no handshake, ping or logging/setLevel); send it "
-                "without the 2026-07-28 _meta to speak " + std::string(kLatestLegacyVersion),
+                "without the 2026-07-28 _meta to speak " +
+                std::string(kLatestLegacyVersion),
             {}};
 }
 
@@ -51,7 +53,8 @@ RpcError tasks_capability_missing(const std::string& method) {
 
 std::string available_tool_names(const ToolRegistry& tools) {
     std::string names;
-    for (const auto& tool : tools.tools()) names += (names.empty() ? "" : ", ") + tool.definition.name;
+    for (const auto& tool : tools.tools())
+        names += (names.empty() ? "" : ", ") + tool.definition.name;
     return names;
 }
 
@@ -127,7 +130,8 @@ std::optional<RpcError> McpServer::prepare(const Request& request, const LegacyS
     }
     return invalid_params(
         std::string("this request names no protocol version: put it in params._meta[\"") +
-        kMetaProtocolVersion + "\"] with the client capabilities (MCP 2026-07-28), or send "
+        kMetaProtocolVersion +
+        "\"] with the client capabilities (MCP 2026-07-28), or send "
         "`initialize` first (MCP 2025-11-25 and earlier)");
 }
 
@@ -147,7 +151,8 @@ Outcome McpServer::handle(const Request& request, LegacySession* session,
                 return task_method(request, context);
             } catch (const std::exception& e) {
                 return RpcError{error_code::kInternalError,
-                                "Internal error in " + method + ": " + e.what(), {}};
+                                "Internal error in " + method + ": " + e.what(),
+                                {}};
             }
         }
         return RpcError{error_code::kMethodNotFound, "Method not found: " + method, {}};
@@ -162,8 +167,8 @@ void McpServer::handle_notification(const Notification& notification,
         auto id = notification.params.find("requestId");
         if (id == notification.params.end()) return;
         std::string reason = "cancelled by the client";
-        if (auto r = notification.params.find("reason"); r != notification.params.end() &&
-                                                         r->is_string()) {
+        if (auto r = notification.params.find("reason");
+            r != notification.params.end() && r->is_string()) {
             reason += ": " + r->get<std::string>();
         }
         in_flight.cancel(*id, reason);
@@ -194,12 +199,14 @@ Outcome McpServer::discover() const {
 Outcome McpServer::initialize(const Request& request, LegacySession* session) const {
     if (!session) {
         return RpcError{error_code::kMethodNotFound,
-                        "Method not found: initialize (this request has no session to open)", {}};
+                        "Method not found: initialize (this request has no session to open)",
+                        {}};
     }
     auto requested = request.params.find("protocolVersion");
     if (requested == request.params.end() || !requested->is_string()) {
-        return invalid_params("initialize needs params.protocolVersion (a string such as "
-                              "\"2025-11-25\")");
+        return invalid_params(
+            "initialize needs params.protocolVersion (a string such as "
+            "\"2025-11-25\")");
     }
     LegacySession::State state;
     state.version = negotiate_legacy_version(requested->get<std::string>());
@@ -213,16 +220,17 @@ Outcome McpServer::initialize(const Request& request, LegacySession* session) co
     }
     const std::string version = state.version;
     session->initialize(std::move(state));
-    return Json{{"protocolVersion", version},
-                {"capabilities", capabilities()},
-                {"serverInfo",
-                 {{"name", identity_.name}, {"title", identity_.title}, {"version", identity_.version}}},
-                {"instructions", identity_.instructions}};
+    return Json{
+        {"protocolVersion", version},
+        {"capabilities", capabilities()},
+        {"serverInfo",
+         {{"name", identity_.name}, {"title", identity_.title}, {"version", identity_.version}}},
+        {"instructions", identity_.instructions}};
 }
 
 Outcome McpServer::list_tools(const Request& request) const {
-    if (auto cursor = request.params.find("cursor"); cursor != request.params.end() &&
-                                                     !cursor->is_null()) {
+    if (auto cursor = request.params.find("cursor");
+        cursor != request.params.end() && !cursor->is_null()) {
         // We never hand out cursors: the whole list fits in one page.
         return invalid_params("invalid cursor: tools/list has a single page; omit params.cursor");
     }
@@ -241,15 +249,15 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
     }
     const Tool* tool = tools_.find(name->get<std::string>());
     if (!tool) {
-        return invalid_params("Unknown tool: " +
-                              name->dump(-1, ' ', false, Json::error_handler_t::replace) +
-                              "; available tools: " + available_tool_names(tools_));
+        return invalid_params(
+            "Unknown tool: " + name->dump(-1, ' ', false, Json::error_handler_t::replace) +
+            "; available tools: " + available_tool_names(tools_));
     }
     // Read where they are, never copied: they may hold megabytes of base64 images.
     static const Json kNoArguments = Json::object();
     const Json* found = &kNoArguments;
-    if (auto args = request.params.find("arguments"); args != request.params.end() &&
-                                                      !args->is_null()) {
+    if (auto args = request.params.find("arguments");
+        args != request.params.end() && !args->is_null()) {
         if (!args->is_object()) return invalid_params("params.arguments must be an object");
         found = &*args;
     }
@@ -264,14 +272,17 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
         auto result = tool->handler(arguments, context);
         if (result.task && !context.tasks_supported) {
             return RpcError{error_code::kInternalError,
-                            "tool " + tool->definition.name + " answered with a task the client "
-                            "cannot receive", {}};
+                            "tool " + tool->definition.name +
+                                " answered with a task the client "
+                                "cannot receive",
+                            {}};
         }
         return result.to_json();
     } catch (const std::exception& e) {
         // A handler bug must not take the process down; the caller learns it was not its fault.
         return RpcError{error_code::kInternalError,
-                        "Internal error in tool " + tool->definition.name + ": " + e.what(), {}};
+                        "Internal error in tool " + tool->definition.name + ": " + e.what(),
+                        {}};
     }
 }
 

@@ -27,7 +27,7 @@ struct ServerIdentity {
 using Outcome = std::variant<Json, RpcError>;
 
 class McpServer {
-public:
+  public:
     // With a TaskProvider the server offers the Tasks extension (2026-07-28).
     McpServer(ServerIdentity identity, ToolRegistry tools,
               std::shared_ptr<const TaskProvider> tasks = nullptr);
@@ -63,7 +63,7 @@ public:
     const ToolRegistry& tools() const { return tools_; }
     const ServerIdentity& identity() const { return identity_; }
 
-private:
+  private:
     Outcome discover() const;
     Outcome initialize(const Request& request, LegacySession* session) const;
     Outcome list_tools(const Request& request) const;

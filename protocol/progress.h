@@ -13,7 +13,7 @@
 namespace rdmcp::protocol {
 
 class ProgressHeartbeat final : public ProgressScope {
-public:
+  public:
     // Sends one notification now and then one every `interval` until destroyed, each with a
     // larger `progress` (seconds waited) and `message` followed by the time waited.
     ProgressHeartbeat(const RequestContext& context, std::string message,
@@ -22,7 +22,7 @@ public:
     ProgressHeartbeat(const ProgressHeartbeat&) = delete;
     ProgressHeartbeat& operator=(const ProgressHeartbeat&) = delete;
 
-private:
+  private:
     void beat(std::chrono::steady_clock::duration waited, int count);
 
     const RequestContext& context_;

@@ -15,7 +15,7 @@ namespace rdmcp::protocol {
 
 // Progress notifications that last as long as it does (protocol/progress.h's heartbeat).
 class ProgressScope {
-public:
+  public:
     virtual ~ProgressScope() = default;
 };
 

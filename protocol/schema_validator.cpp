@@ -8,15 +8,23 @@ namespace {
 
 std::string json_type_name(const Json& value) {
     switch (value.type()) {
-        case Json::value_t::null: return "null";
-        case Json::value_t::boolean: return "a boolean";
+        case Json::value_t::null:
+            return "null";
+        case Json::value_t::boolean:
+            return "a boolean";
         case Json::value_t::number_integer:
-        case Json::value_t::number_unsigned: return "an integer";
-        case Json::value_t::number_float: return "a number";
-        case Json::value_t::string: return "a string";
-        case Json::value_t::array: return "an array";
-        case Json::value_t::object: return "an object";
-        default: return "an unsupported value";
+        case Json::value_t::number_unsigned:
+            return "an integer";
+        case Json::value_t::number_float:
+            return "a number";
+        case Json::value_t::string:
+            return "a string";
+        case Json::value_t::array:
+            return "an array";
+        case Json::value_t::object:
+            return "an object";
+        default:
+            return "an unsupported value";
     }
 }
 
@@ -51,7 +59,7 @@ std::string short_repr(const Json& value) {
 }
 
 class Validator {
-public:
+  public:
     std::vector<SchemaViolation> violations;
 
     void check(const Json& value, const Json& schema, const std::string& path) {
@@ -64,7 +72,7 @@ public:
         if (value.is_object()) check_object(value, schema, path);
     }
 
-private:
+  private:
     void fail(const std::string& path, std::string message) {
         violations.push_back({path, std::move(message)});
     }
@@ -181,18 +189,20 @@ private:
         }
         auto properties = schema.find("properties");
         auto additional = schema.find("additionalProperties");
-        const bool closed = additional != schema.end() && additional->is_boolean() &&
-                            !additional->get<bool>();
+        const bool closed =
+            additional != schema.end() && additional->is_boolean() && !additional->get<bool>();
         for (const auto& [name, member] : value.items()) {
             if (properties != schema.end() && properties->contains(name)) {
                 check(member, (*properties)[name], prefix + name);
             } else if (closed) {
                 std::string known;
                 if (properties != schema.end()) {
-                    for (const auto& [k, v] : properties->items()) known += (known.empty() ? "" : ", ") + k;
+                    for (const auto& [k, v] : properties->items())
+                        known += (known.empty() ? "" : ", ") + k;
                 }
-                fail(prefix + name, "is not a known argument" +
-                                        (known.empty() ? std::string() : " (known: " + known + ")"));
+                fail(prefix + name,
+                     "is not a known argument" +
+                         (known.empty() ? std::string() : " (known: " + known + ")"));
             }
         }
     }
@@ -210,7 +220,8 @@ std::string describe_violations(const std::vector<SchemaViolation>& violations) 
     std::string text;
     for (const auto& v : violations) {
         if (!text.empty()) text += "; ";
-        text += v.path.empty() ? "the arguments " + v.message : "argument '" + v.path + "' " + v.message;
+        text += v.path.empty() ? "the arguments " + v.message
+                               : "argument '" + v.path + "' " + v.message;
     }
     return text;
 }

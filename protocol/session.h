@@ -11,7 +11,7 @@
 namespace rdmcp::protocol {
 
 class LegacySession {
-public:
+  public:
     struct State {
         std::string version;
         Json client_info = Json::object();
@@ -27,7 +27,7 @@ public:
         return state_;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::optional<State> state_;
 };

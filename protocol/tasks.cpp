@@ -7,11 +7,16 @@ namespace rdmcp::protocol {
 namespace {
 const char* status_name(TaskStatus status) {
     switch (status) {
-        case TaskStatus::Working: return "working";
-        case TaskStatus::InputRequired: return "input_required";
-        case TaskStatus::Completed: return "completed";
-        case TaskStatus::Cancelled: return "cancelled";
-        case TaskStatus::Failed: return "failed";
+        case TaskStatus::Working:
+            return "working";
+        case TaskStatus::InputRequired:
+            return "input_required";
+        case TaskStatus::Completed:
+            return "completed";
+        case TaskStatus::Cancelled:
+            return "cancelled";
+        case TaskStatus::Failed:
+            return "failed";
     }
     return "working";
 }

@@ -19,24 +19,26 @@ enum class TaskStatus { Working, InputRequired, Completed, Cancelled, Failed };
 struct Task {
     std::string task_id;
     TaskStatus status = TaskStatus::Working;
-    std::string status_message;          // omitted when empty
-    std::string created_at;              // ISO 8601
-    std::string last_updated_at;         // ISO 8601
-    std::optional<long long> ttl_ms;     // null: unlimited
+    std::string status_message;       // omitted when empty
+    std::string created_at;           // ISO 8601
+    std::string last_updated_at;      // ISO 8601
+    std::optional<long long> ttl_ms;  // null: unlimited
     std::optional<int> poll_interval_ms;
-    std::optional<Json> result;          // Completed: the request's result (a CallToolResult)
-    std::optional<RpcError> error;       // Failed: the JSON-RPC error
+    std::optional<Json> result;     // Completed: the request's result (a CallToolResult)
+    std::optional<RpcError> error;  // Failed: the JSON-RPC error
 
     Json to_json() const;  // the Task / DetailedTask shape, without resultType
 };
 
 // Where tasks live. Implementations must verify that the task belongs to the caller.
 class TaskProvider {
-public:
+  public:
     virtual ~TaskProvider() = default;
-    virtual std::variant<Task, RpcError> get(const std::string& task_id, RequestContext& context) const = 0;
+    virtual std::variant<Task, RpcError> get(const std::string& task_id,
+                                             RequestContext& context) const = 0;
     // Cooperative: an acknowledgement, or an error for an unknown task.
-    virtual std::optional<RpcError> cancel(const std::string& task_id, RequestContext& context) const = 0;
+    virtual std::optional<RpcError> cancel(const std::string& task_id,
+                                           RequestContext& context) const = 0;
 };
 
 // Whether this request's client declared the extension (2026-07-28 per-request capabilities).

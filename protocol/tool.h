@@ -23,8 +23,8 @@ struct ToolDefinition {
     std::string name;
     std::string title;
     std::string description;
-    Json input_schema;                 // JSON Schema object; arguments are checked against it
-    std::optional<Json> output_schema; // when set, structuredContent conforms to it
+    Json input_schema;                  // JSON Schema object; arguments are checked against it
+    std::optional<Json> output_schema;  // when set, structuredContent conforms to it
     ToolAnnotations annotations;
 
     Json to_json() const;
@@ -55,14 +55,14 @@ struct Tool {
 
 // The tools a server offers, in the order they were added (tools/list is deterministic).
 class ToolRegistry {
-public:
+  public:
     void add(Tool tool);
     const Tool* find(std::string_view name) const;
     const std::vector<Tool>& tools() const { return tools_; }
     // Built as tools are added, so tools/list does not rebuild every schema on each request.
     const Json& definitions_json() const { return definitions_; }
 
-private:
+  private:
     std::vector<Tool> tools_;
     Json definitions_ = Json::array();
 };

@@ -81,9 +81,12 @@ const std::vector<Option>& options() {
     static const std::vector<Option> table = {
         {"--transport", "RD_MCP_TRANSPORT", "stdio (default) or http",
          [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v == "stdio") c.transport = Transport::Stdio;
-             else if (v == "http") c.transport = Transport::Http;
-             else return "--transport must be stdio or http, got \"" + v + "\"";
+             if (v == "stdio")
+                 c.transport = Transport::Stdio;
+             else if (v == "http")
+                 c.transport = Transport::Http;
+             else
+                 return "--transport must be stdio or http, got \"" + v + "\"";
              return std::nullopt;
          }},
         {"--host", "RD_MCP_HOST", "address the HTTP transport binds (default 127.0.0.1)",
@@ -190,7 +193,8 @@ const std::vector<Option>& options() {
          }},
         {"--path", "RD_MCP_PATH", "HTTP: the MCP endpoint's path (default /mcp)",
          [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v.size() < 2 || v.front() != '/' || v.find_first_of("?# \t") != std::string::npos) {
+             if (v.size() < 2 || v.front() != '/' ||
+                 v.find_first_of("?# \t") != std::string::npos) {
                  return "--path must be a path such as /mcp, got \"" + v + "\"";
              }
              if (v == "/healthz" || v == "/readyz" || v == "/metrics") {
@@ -367,15 +371,17 @@ std::string usage_text() {
         "An MCP server for the RetroDiffusion pixel-art API (MCP 2026-07-28 and 2025-11-25).\n"
         "Over stdio the API key comes from RD_API_KEY; over HTTP from each request's\n"
         "Authorization: Bearer header.\n"
-        "HTTP serves one MCP endpoint (--path) plus GET /healthz, /readyz and /metrics.\n\nOptions (each also set by the environment variable "
+        "HTTP serves one MCP endpoint (--path) plus GET /healthz, /readyz and /metrics.\n\nOptions "
+        "(each also set by the environment variable "
         "shown):\n";
     for (const auto& option : options()) {
         std::string left = std::string("  ") + option.flag + (option.is_switch ? "" : " VALUE");
         left.resize(std::max<std::size_t>(left.size() + 1, 28), ' ');
         text += left + option.help + "  [" + option.env + "]\n";
     }
-    text += "  -h, --help                  show this text\n"
-            "  -V, --version               show the version\n";
+    text +=
+        "  -h, --help                  show this text\n"
+        "  -V, --version               show the version\n";
     return text;
 }
 

@@ -27,18 +27,18 @@ struct Config {
     // upstream, so well above the core count).
     std::optional<std::size_t> max_concurrency;
     LogLevel log_level = LogLevel::Info;
-    std::string output_dir;                       // stdio: save every generated image here
-    std::size_t inline_image_budget = 512u << 10; // decoded bytes of images inline per result
+    std::string output_dir;                        // stdio: save every generated image here
+    std::size_t inline_image_budget = 512u << 10;  // decoded bytes of images inline per result
     std::chrono::milliseconds progress_interval{5000};
-    std::string job_secret;                        // MAC secret for job/task ids (replicas share it)
+    std::string job_secret;  // MAC secret for job/task ids (replicas share it)
     std::chrono::milliseconds task_inline_wait{4000};
     // stdio only: the caller's key, from RD_API_KEY. Over HTTP each request brings its own.
     std::string api_key;
 
     // HTTP only.
     std::string http_path = "/mcp";
-    bool stateless = false;       // legacy clients without sessions
-    bool require_auth = false;    // 401 without a key
+    bool stateless = false;                    // legacy clients without sessions
+    bool require_auth = false;                 // 401 without a key
     std::vector<std::string> allowed_origins;  // browser origins besides loopback ("*": any)
     std::size_t max_body_bytes = 32u << 20;
     std::size_t max_connections = 1024;

@@ -11,10 +11,14 @@ namespace {
 
 std::string_view level_name(LogLevel level) {
     switch (level) {
-        case LogLevel::Error: return "error";
-        case LogLevel::Warn: return "warn";
-        case LogLevel::Info: return "info";
-        case LogLevel::Debug: return "debug";
+        case LogLevel::Error:
+            return "error";
+        case LogLevel::Warn:
+            return "warn";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Debug:
+            return "debug";
     }
     return "info";
 }

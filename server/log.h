@@ -16,7 +16,7 @@ enum class LogLevel { Error = 0, Warn = 1, Info = 2, Debug = 3 };
 std::optional<LogLevel> parse_log_level(std::string_view text);
 
 class Logger {
-public:
+  public:
     using Field = std::pair<std::string_view, std::string>;
 
     explicit Logger(LogLevel level = LogLevel::Info, int fd = 2) : level_(level), fd_(fd) {}
@@ -36,7 +36,7 @@ public:
     }
     bool enabled(LogLevel level) const { return level <= level_; }
 
-private:
+  private:
     LogLevel level_;
     int fd_;
     std::mutex mutex_;

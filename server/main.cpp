@@ -116,9 +116,9 @@ int serve_http(const server::Config& config, server::Logger& logger) {
             transport.shutdown();
         }
     });
-    logger.info("started", {{"transport", "http"},
-                            {"version", kServerVersion},
-                            {"upstream", config.upstream_url}});
+    logger.info(
+        "started",
+        {{"transport", "http"}, {"version", kServerVersion}, {"upstream", config.upstream_url}});
     const int code = transport.run();
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
     signal_thread.join();

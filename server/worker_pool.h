@@ -14,7 +14,7 @@
 namespace rdmcp::server {
 
 class WorkerPool final : public protocol::Executor {
-public:
+  public:
     explicit WorkerPool(std::size_t max_threads);
     ~WorkerPool() override;  // finishes queued work, then joins
     WorkerPool(const WorkerPool&) = delete;
@@ -28,7 +28,7 @@ public:
 
     std::size_t busy() const;
 
-private:
+  private:
     void run();
 
     const std::size_t max_threads_;

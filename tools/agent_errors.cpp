@@ -30,10 +30,9 @@ std::string advice_for_http(const UpstreamError& error) {
     if (status == 404) return "The API does not know this item, or it belongs to another key.";
     if (status == 410) return "The API has retired this endpoint.";
     if (status == 429) {
-        return error.retry_after
-                   ? "Rate limited: wait " + std::to_string(*error.retry_after) +
-                         " seconds before calling again."
-                   : std::string("Rate limited: wait a little before calling again.");
+        return error.retry_after ? "Rate limited: wait " + std::to_string(*error.retry_after) +
+                                       " seconds before calling again."
+                                 : std::string("Rate limited: wait a little before calling again.");
     }
     if (status >= 500) {
         return "The RetroDiffusion API had a temporary failure. It is safe to retry in a few "
@@ -56,11 +55,13 @@ std::string advice_for(const UpstreamError& error) {
         case UpstreamError::Kind::Timeout:
             return "The RetroDiffusion API did not answer in time. A generation may still finish "
                    "and be charged: check get_balance before retrying.";
-        case UpstreamError::Kind::Cancelled: return "The call was cancelled.";
+        case UpstreamError::Kind::Cancelled:
+            return "The call was cancelled.";
         case UpstreamError::Kind::InvalidResponse:
             return "The RetroDiffusion API answered with something this server could not read. "
                    "Retrying may help; if it persists, the API may have changed.";
-        case UpstreamError::Kind::Http: return advice_for_http(error);
+        case UpstreamError::Kind::Http:
+            return advice_for_http(error);
     }
     return "";
 }
@@ -69,13 +70,14 @@ std::string advice_for(const UpstreamError& error) {
 
 std::string as_sentence(std::string text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
-    if (!text.empty() && text.back() != '.' && text.back() != '?' && text.back() != '!') text += '.';
+    if (!text.empty() && text.back() != '.' && text.back() != '?' && text.back() != '!')
+        text += '.';
     return text;
 }
 
 protocol::ToolResult tool_error_for(const UpstreamError& error, std::string_view action) {
-    std::string text = as_sentence(std::string(action) + " failed: " + error.summary()) + " " +
-                       advice_for(error);
+    std::string text =
+        as_sentence(std::string(action) + " failed: " + error.summary()) + " " + advice_for(error);
     return protocol::ToolResult::error(std::move(text));
 }
 

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <thread>
 
-#include "protocol/progress.h"
 #include "tools/agent_errors.h"
 #include "tools/api_answers.h"
 #include "tools/generated_images.h"
@@ -42,12 +41,15 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
             "price first with estimate_inference_cost (free). Pick prompt_style, sizes and limits "
             "from list_available_styles; the prompt describes only the subject. Arguments are "
             "checked against the catalog's limits for the style before anything is charged (styles "
-            "the catalog does not know, such as user styles, are left to the API). Generations can take minutes "
+            "the catalog does not know, such as user styles, are left to the API). Generations can "
+            "take minutes "
             "(animations especially): with async: true it returns a job_id at once instead, as "
             "start_inference_job does.",
         .input_schema = inference_input_schema(config.local_files_allowed),
         .output_schema = output_schema(),
-        .annotations = {.read_only = false, .destructive = false, .idempotent = false,
+        .annotations = {.read_only = false,
+                        .destructive = false,
+                        .idempotent = false,
                         .open_world = true},
     };
 }
@@ -55,10 +57,10 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
 std::string headline(const InferenceRequest& request, std::size_t returned) {
     const bool animation = request.style && (request.style->kind == StyleKind::Animation ||
                                              request.style->kind == StyleKind::AdvancedAnimation);
-    const std::string what = animation ? "animation" : request.style && request.style->kind ==
-                                                                            StyleKind::Tileset
-                                                           ? "tileset"
-                                                           : "image";
+    const std::string what = animation ? "animation"
+                             : request.style && request.style->kind == StyleKind::Tileset
+                                 ? "tileset"
+                                 : "image";
     return "Generated " + std::to_string(returned) + " " + what + (returned == 1 ? "" : "s") +
            " with " + request.prompt_style + " at " + std::to_string(request.width) + "x" +
            std::to_string(request.height);
@@ -123,7 +125,8 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
     auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
         const auto& upstream = jobs->upstream;
         const auto& config = jobs->config;
-        auto built = build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
+        auto built =
+            build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) {
             return rejected_before_sending(*problem);
         }
@@ -134,11 +137,11 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
 
         UpstreamResult reply;
         {
-            protocol::ProgressHeartbeat heartbeat(
-                context, "Waiting for RetroDiffusion to generate with " + request.prompt_style,
+            const auto progress = context.report_progress_while(
+                "Waiting for RetroDiffusion to generate with " + request.prompt_style,
                 config.progress_interval);
-            reply = upstream->post("/v1/inferences", upstream_body(request), request.images,
-                                   context);
+            reply =
+                upstream->post("/v1/inferences", upstream_body(request), request.images, context);
         }
         if (reply.ok() && is_job_answer(reply.body)) {
             // Paid for, and answered with a job instead of images (whatever made the API do
@@ -155,17 +158,19 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
             return result;
         }
 
-        auto images = read_inference_images(reply.body, request.num_images,
-                                            returns_pre_palette(request),
-                                            returns_non_bg_removed(request));
+        auto images =
+            read_inference_images(reply.body, request.num_images, returns_pre_palette(request),
+                                  returns_non_bg_removed(request));
         if (images.base64_images.empty() && images.output_urls.empty()) {
             return protocol::ToolResult::error(
-                "Generating with " + request.prompt_style + " returned no images although the API "
+                "Generating with " + request.prompt_style +
+                " returned no images although the API "
                 "reported success" +
                 (images.balance_cost ? " (cost " + format_usd(*images.balance_cost) + ")" : "") +
                 ". Check get_balance; failed generations are normally refunded.");
         }
-        const std::size_t returned = std::max(images.base64_images.size(), images.output_urls.size());
+        const std::size_t returned =
+            std::max(images.base64_images.size(), images.output_urls.size());
         return render_images(std::move(images),
                              {.headline = headline(request, returned),
                               .file_stem = file_stem(request),

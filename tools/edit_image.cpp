@@ -1,7 +1,6 @@
 // edit_image: POST /v1/edit — change an image by describing the change ("add a hat"). Feed an
 // output back in for progressive editing. Falls back to the newer edit tool endpoint
 // (POST /v1/edit/tools/image_edit) when the API has retired /v1/edit (404 or 410).
-#include "protocol/progress.h"
 #include "tools/agent_errors.h"
 #include "tools/edit_image_request.h"
 #include "tools/retrodiffusion_tools.h"
@@ -14,18 +13,24 @@ namespace {
 
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json properties = {
-        {"prompt", {{"type", "string"}, {"minLength", 1},
-                    {"description", "The change to make, e.g. \"add a red hat\"."}}},
-        {"input_image", {{"type", "string"},
-                         {"description", std::string("The image to edit, 16x16 to 256x256: raw "
-                                                     "base64 PNG or a data: URL") +
-                                             (config.local_files_allowed ? ", or a local file path." : ".")}}},
-        {"seed", {{"type", "integer"},
-                  {"description", "Sent with the edit, for a reproducible result where the API "
-                                  "honours it (the newer edit endpoint documents it)."}}},
+        {"prompt",
+         {{"type", "string"},
+          {"minLength", 1},
+          {"description", "The change to make, e.g. \"add a red hat\"."}}},
+        {"input_image",
+         {{"type", "string"},
+          {"description", std::string("The image to edit, 16x16 to 256x256: raw "
+                                      "base64 PNG or a data: URL") +
+                              (config.local_files_allowed ? ", or a local file path." : ".")}}},
+        {"seed",
+         {{"type", "integer"},
+          {"description",
+           "Sent with the edit, for a reproducible result where the API "
+           "honours it (the newer edit endpoint documents it)."}}},
     };
     if (config.local_files_allowed) {
-        properties["output_dir"] = {{"type", "string"}, {"minLength", 1},
+        properties["output_dir"] = {{"type", "string"},
+                                    {"minLength", 1},
                                     {"description", "Also save the edited image here."}};
     }
     return {
@@ -40,7 +45,9 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
                          {"required", {"prompt", "input_image"}},
                          {"additionalProperties", false}},
         .output_schema = images_output_schema(),
-        .annotations = {.read_only = false, .destructive = false, .idempotent = false,
+        .annotations = {.read_only = false,
+                        .destructive = false,
+                        .idempotent = false,
                         .open_world = true},
     };
 }
@@ -49,8 +56,8 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
 
 protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
-        auto built = build_edit_image_request(arguments,
-                                              {.allow_local_files = config.local_files_allowed});
+        auto built =
+            build_edit_image_request(arguments, {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) {
             return rejected_before_sending(*problem);
         }
@@ -59,8 +66,8 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
 
         UpstreamResult reply;
         {
-            protocol::ProgressHeartbeat heartbeat(context, "Waiting for RetroDiffusion to edit the image",
-                                                  config.progress_interval);
+            const auto progress = context.report_progress_while(
+                "Waiting for RetroDiffusion to edit the image", config.progress_interval);
             // Every argument the tool accepts reaches the API, on either endpoint. The image
             // goes apart from the body, moved from one endpoint's name to the other's, never
             // copied.

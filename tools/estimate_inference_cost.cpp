@@ -17,7 +17,8 @@ namespace {
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json schema = inference_input_schema(config.local_files_allowed);
     // Always the dry run: the controls of the generation tools mean nothing here.
-    for (const char* moot : {kOutputDirArgument, "check_cost", "async"}) schema["properties"].erase(moot);
+    for (const char* moot : {kOutputDirArgument, "check_cost", "async"})
+        schema["properties"].erase(moot);
     return {
         .name = "estimate_inference_cost",
         .title = "Estimate a generation's cost",
@@ -32,14 +33,17 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
                  {"properties",
                   {{"balance_cost", {{"type", "number"}, {"description", "USD for this request"}}},
                    {"remaining_balance", {{"type", "number"}, {"description", "USD left now"}}},
-                   {"source", {{"type", "string"}, {"enum", {"api_check_cost", "offline_estimate"}}}},
+                   {"source",
+                    {{"type", "string"}, {"enum", {"api_check_cost", "offline_estimate"}}}},
                    {"formula", {{"type", "string"}}},
                    {"prompt_style", {{"type", "string"}}},
                    {"width", {{"type", "integer"}}},
                    {"height", {{"type", "integer"}}},
                    {"num_images", {{"type", "integer"}}}}},
                  {"required", {"balance_cost", "source", "prompt_style"}}},
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+        .annotations = {.read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
                         .open_world = true},
     };
 }
@@ -59,15 +63,19 @@ Json base_structure(const InferenceRequest& request) {
 protocol::ToolResult offline_estimate(const InferenceRequest& request, const std::string& reason) {
     if (!request.style) {
         return protocol::ToolResult::error(
-            "Cannot estimate " + request.prompt_style + " offline: it is not in this server's "
-            "catalog (user styles and new styles are priced by the API). " + reason +
+            "Cannot estimate " + request.prompt_style +
+            " offline: it is not in this server's "
+            "catalog (user styles and new styles are priced by the API). " +
+            reason +
             " Provide an API key (or retry when the API is reachable) for the free dry run.");
     }
-    const double cost = estimate_cost(*request.style, request.width, request.height, request.num_images);
-    auto result = protocol::ToolResult::text(
-        "Offline estimate: " + format_usd(cost) + " for " + what(request) + " (documented formula " +
-        describe_price(request.style->price) + "; " + reason + " The API's check_cost is "
-        "authoritative).");
+    const double cost =
+        estimate_cost(*request.style, request.width, request.height, request.num_images);
+    auto result = protocol::ToolResult::text("Offline estimate: " + format_usd(cost) + " for " +
+                                             what(request) + " (documented formula " +
+                                             describe_price(request.style->price) + "; " + reason +
+                                             " The API's check_cost is "
+                                             "authoritative).");
     Json structured = base_structure(request);
     structured["balance_cost"] = cost;
     structured["source"] = "offline_estimate";
@@ -81,9 +89,12 @@ bool should_fall_back(const UpstreamError& error) {
         case UpstreamError::Kind::MissingKey:
         case UpstreamError::Kind::Connect:
         case UpstreamError::Kind::Timeout:
-        case UpstreamError::Kind::InvalidResponse: return true;
-        case UpstreamError::Kind::Http: return error.status >= 500;
-        case UpstreamError::Kind::Cancelled: return false;
+        case UpstreamError::Kind::InvalidResponse:
+            return true;
+        case UpstreamError::Kind::Http:
+            return error.status >= 500;
+        case UpstreamError::Kind::Cancelled:
+            return false;
     }
     return false;
 }
@@ -96,10 +107,10 @@ protocol::ToolResult estimate_inference(const InferenceRequest& request,
     auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
     if (!reply.ok()) {
         if (should_fall_back(*reply.error)) {
-            return offline_estimate(request, reply.error->kind == UpstreamError::Kind::MissingKey
-                                                 ? "no API key was given."
-                                                 : "the API could not be asked (" +
-                                                       reply.error->summary() + ").");
+            return offline_estimate(
+                request, reply.error->kind == UpstreamError::Kind::MissingKey
+                             ? "no API key was given."
+                             : "the API could not be asked (" + reply.error->summary() + ").");
         }
         return tool_error_for(*reply.error, "Estimating the cost");
     }
@@ -125,7 +136,8 @@ protocol::ToolResult estimate_inference(const InferenceRequest& request,
 
 protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config) {
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
-        auto built = build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
+        auto built =
+            build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) {
             return protocol::ToolResult::error(as_sentence(*problem));
         }

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "tools/api_fields.h"
 #include "common/base64.h"
+#include "tools/api_fields.h"
 #include "tools/image_info.h"
 #include "tools/image_output.h"
 #include "tools/usd.h"
@@ -62,7 +62,7 @@ void label_images(GeneratedImages& images, int expected_images, bool has_pre_pal
                                : extras.size();
         images.labels.push_back(i < static_cast<std::size_t>(expected_images) ? "generated"
                                 : extra < extras.size()                       ? extras[extra]
-                                                                               : "extra");
+                                                                              : "extra");
     }
 }
 
@@ -101,8 +101,8 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
             entry["height"] = info->height;
         }
         if (!save_dir.empty()) {
-            auto written = write_base64_image_file(save_dir, request.file_stem + "-" + std::to_string(i + 1),
-                                                   b64, mime);
+            auto written = write_base64_image_file(
+                save_dir, request.file_stem + "-" + std::to_string(i + 1), b64, mime);
             if (auto* file = std::get_if<WrittenImage>(&written)) {
                 entry["path"] = file->path.string();
             } else {
@@ -127,19 +127,25 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
     }
     // Hosted outputs only (upload_outputs): links instead of data.
     for (std::size_t i = images.base64_images.size(); i < images.output_urls.size(); ++i) {
-        described.push_back({{"index", i}, {"label", images.labels.at(i)}, {"url", images.output_urls[i]}});
-        details += "\n- #" + std::to_string(i + 1) + " " + images.labels.at(i) + " at " + images.output_urls[i];
+        described.push_back(
+            {{"index", i}, {"label", images.labels.at(i)}, {"url", images.output_urls[i]}});
+        details += "\n- #" + std::to_string(i + 1) + " " + images.labels.at(i) + " at " +
+                   images.output_urls[i];
     }
 
     std::string text = request.headline + ".";
     if (images.balance_cost) text += " Cost " + format_usd(*images.balance_cost) + ".";
-    if (images.remaining_balance) text += " Remaining balance " + format_usd(*images.remaining_balance) + ".";
+    if (images.remaining_balance)
+        text += " Remaining balance " + format_usd(*images.remaining_balance) + ".";
     text += details;
     if (over_budget) {
-        text += "\nThe images total " + std::to_string(total_bytes) + " bytes, over the inline budget of " +
-                std::to_string(config.inline_image_budget_bytes) + " bytes, so they are not included inline" +
-                (config.local_files_allowed ? ": use the saved files."
-                                            : ": pass upload_outputs: true to receive hosted links.");
+        text +=
+            "\nThe images total " + std::to_string(total_bytes) +
+            " bytes, over the inline budget of " +
+            std::to_string(config.inline_image_budget_bytes) +
+            " bytes, so they are not included inline" +
+            (config.local_files_allowed ? ": use the saved files."
+                                        : ": pass upload_outputs: true to receive hosted links.");
     }
     if (!problems.empty()) text += "\nSaving failed:" + problems;
     result.add_text(std::move(text));
@@ -153,15 +159,18 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
     }
     for (const auto& entry : described) {
         if (entry.contains("url")) {
-            result.content.push_back({{"type", "resource_link"},
-                                      {"uri", entry["url"]},
-                                      {"name", "image-" + std::to_string(entry["index"].get<int>() + 1)},
-                                      {"mimeType", entry.value("mime_type", "image/png")}});
+            result.content.push_back(
+                {{"type", "resource_link"},
+                 {"uri", entry["url"]},
+                 {"name", "image-" + std::to_string(entry["index"].get<int>() + 1)},
+                 {"mimeType", entry.value("mime_type", "image/png")}});
         } else if (entry.contains("path") && !inline_images) {
-            result.content.push_back({{"type", "resource_link"},
-                                      {"uri", "file://" + entry["path"].get<std::string>()},
-                                      {"name", std::filesystem::path(entry["path"].get<std::string>()).filename().string()},
-                                      {"mimeType", entry["mime_type"]}});
+            result.content.push_back(
+                {{"type", "resource_link"},
+                 {"uri", "file://" + entry["path"].get<std::string>()},
+                 {"name",
+                  std::filesystem::path(entry["path"].get<std::string>()).filename().string()},
+                 {"mimeType", entry["mime_type"]}});
         }
     }
 
@@ -170,29 +179,33 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
     if (images.balance_cost) structured["balance_cost"] = *images.balance_cost;
     if (images.remaining_balance) structured["remaining_balance"] = *images.remaining_balance;
     if (images.created_at) structured["created_at"] = *images.created_at;
-    if (images.downloadable_data) structured["downloadable_data"] = std::move(*images.downloadable_data);
+    if (images.downloadable_data)
+        structured["downloadable_data"] = std::move(*images.downloadable_data);
     result.structured_content = std::move(structured);
     return result;
 }
 
 Json images_output_schema() {
-    Json image = {{"type", "object"},
-                  {"properties",
-                   {{"index", {{"type", "integer"}}},
-                    {"label", {{"type", "string"},
-                               {"description", "generated, pre_palette, non_bg_removed or extra"}}},
-                    {"mime_type", {{"type", "string"}}},
-                    {"width", {{"type", "integer"}}},
-                    {"height", {{"type", "integer"}}},
-                    {"bytes", {{"type", "integer"}}},
-                    {"path", {{"type", "string"}, {"description", "Where the image was saved."}}},
-                    {"url", {{"type", "string"}, {"description", "Hosted copy (upload_outputs)."}}}}},
-                  {"required", {"index", "label"}}};
+    Json image = {
+        {"type", "object"},
+        {"properties",
+         {{"index", {{"type", "integer"}}},
+          {"label",
+           {{"type", "string"},
+            {"description", "generated, pre_palette, non_bg_removed or extra"}}},
+          {"mime_type", {{"type", "string"}}},
+          {"width", {{"type", "integer"}}},
+          {"height", {{"type", "integer"}}},
+          {"bytes", {{"type", "integer"}}},
+          {"path", {{"type", "string"}, {"description", "Where the image was saved."}}},
+          {"url", {{"type", "string"}, {"description", "Hosted copy (upload_outputs)."}}}}},
+        {"required", {"index", "label"}}};
     return {{"type", "object"},
             {"properties",
              {{"images", {{"type", "array"}, {"items", image}}},
-              {"inline", {{"type", "boolean"},
-                          {"description", "Whether the images are in the content as image data."}}},
+              {"inline",
+               {{"type", "boolean"},
+                {"description", "Whether the images are in the content as image data."}}},
               {"model", {{"type", "string"}}},
               {"balance_cost", {{"type", "number"}, {"description", "USD charged"}}},
               {"remaining_balance", {{"type", "number"}, {"description", "USD left"}}},

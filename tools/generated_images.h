@@ -19,7 +19,7 @@ struct GeneratedImages {
     std::string model;
     std::optional<double> balance_cost;
     std::optional<double> remaining_balance;
-    std::optional<std::string> created_at;           // ISO 8601, whichever form the API used
+    std::optional<std::string> created_at;            // ISO 8601, whichever form the API used
     std::optional<protocol::Json> downloadable_data;  // an object, when the API sent one
 };
 

@@ -17,21 +17,26 @@ protocol::ToolDefinition definition() {
         .title = "Check RetroDiffusion balance",
         .description =
             "Returns the remaining prepaid balance (USD) and the credits of the RetroDiffusion "
-            "account behind the caller's API key. Free. Check it before a large batch, or after a timeout to see "
+            "account behind the caller's API key. Free. Check it before a large batch, or after a "
+            "timeout to see "
             "whether a generation was charged.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
                          {"additionalProperties", false}},
-        .output_schema = Json{{"type", "object"},
-                              {"properties",
-                               {{"balance", {{"type", "number"},
-                                             {"description", "Remaining balance in USD"}}},
-                                {"currency", {{"type", "string"}, {"const", "USD"}}},
-                                {"credits", {{"type", "number"},
-                                             {"description", "The account's credits, as the API "
-                                                             "reports them (absent when it sends none)"}}}}},
-                              {"required", {"balance", "currency"}}},
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+        .output_schema =
+            Json{{"type", "object"},
+                 {"properties",
+                  {{"balance", {{"type", "number"}, {"description", "Remaining balance in USD"}}},
+                   {"currency", {{"type", "string"}, {"const", "USD"}}},
+                   {"credits",
+                    {{"type", "number"},
+                     {"description",
+                      "The account's credits, as the API "
+                      "reports them (absent when it sends none)"}}}}},
+                 {"required", {"balance", "currency"}}},
+        .annotations = {.read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
                         .open_world = true},
     };
 }

@@ -17,8 +17,9 @@ Json job_status_schema() {
             {"properties",
              {{"job_id", {{"type", "string"}, {"description", "Pass to get_inference_job."}}},
               {"upstream_task_id", {{"type", "string"}}},
-              {"status", {{"type", "string"},
-                          {"description", "accepted, pending, running, succeeded or failed"}}},
+              {"status",
+               {{"type", "string"},
+                {"description", "accepted, pending, running, succeeded or failed"}}},
               {"estimated_cost", {{"type", "number"}, {"description", "USD"}}},
               {"poll_interval_seconds", {{"type", "number"}}}}},
             {"required", {"job_id", "status"}}};
@@ -30,8 +31,9 @@ Json job_result_schema() {
     schema["properties"]["job_id"] = {{"type", "string"}};
     schema["properties"]["status"] = {
         {"type", "string"},
-        {"description", "pending, running, succeeded, failed, or unknown (it could not be checked "
-                        "this time: call again)"}};
+        {"description",
+         "pending, running, succeeded, failed, or unknown (it could not be checked "
+         "this time: call again)"}};
     schema["properties"]["done"] = {{"type", "boolean"}};
     return schema;
 }
@@ -48,7 +50,7 @@ protocol::ToolResult invalid_job_id() {
 protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
     Json schema = inference_input_schema(jobs->config.local_files_allowed);
     schema["properties"].erase(kOutputDirArgument);  // images are saved when fetched
-    schema["properties"].erase("async");              // a job is always async
+    schema["properties"].erase("async");             // a job is always async
     protocol::ToolDefinition definition{
         .name = "start_inference_job",
         .title = "Start a generation job",
@@ -61,12 +63,16 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
             "job_id, list_inference_jobs has it.",
         .input_schema = std::move(schema),
         .output_schema = job_status_schema(),
-        .annotations = {.read_only = false, .destructive = false, .idempotent = false,
+        .annotations = {.read_only = false,
+                        .destructive = false,
+                        .idempotent = false,
                         .open_world = true},
     };
     auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
-        auto built = build_inference_request(arguments, {.allow_local_files = jobs->config.local_files_allowed});
-        if (auto* problem = std::get_if<std::string>(&built)) return rejected_before_sending(*problem);
+        auto built = build_inference_request(
+            arguments, {.allow_local_files = jobs->config.local_files_allowed});
+        if (auto* problem = std::get_if<std::string>(&built))
+            return rejected_before_sending(*problem);
         auto& request = std::get<InferenceRequest>(built);
         if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
         return submission_result(submit_job(request, context, *jobs));
@@ -75,10 +81,13 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
 }
 
 protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
-    Json properties = {{"job_id", {{"type", "string"}, {"minLength", 1},
-                                   {"description", "The job_id from start_inference_job."}}}};
+    Json properties = {{"job_id",
+                        {{"type", "string"},
+                         {"minLength", 1},
+                         {"description", "The job_id from start_inference_job."}}}};
     if (jobs->config.local_files_allowed) {
-        properties[kOutputDirArgument] = {{"type", "string"}, {"minLength", 1},
+        properties[kOutputDirArgument] = {{"type", "string"},
+                                          {"minLength", 1},
                                           {"description", "Also save the images here when done."}};
     }
     protocol::ToolDefinition definition{
@@ -93,29 +102,35 @@ protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jo
                          {"required", {"job_id"}},
                          {"additionalProperties", false}},
         .output_schema = job_result_schema(),
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+        .annotations = {.read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
                         .open_world = true},
     };
     auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
         const std::string job_id = arguments.at("job_id").get<std::string>();
         auto job = job_for_id(job_id, context.api_key, *jobs);
         if (!job) return invalid_job_id();
-        auto poll = poll_job(job_id, *job, context, *jobs, arguments.value(kOutputDirArgument, std::string()));
+        auto poll = poll_job(job_id, *job, context, *jobs,
+                             arguments.value(kOutputDirArgument, std::string()));
         if (poll.state == JobState::Pending || poll.state == JobState::Running ||
             poll.state == JobState::Unreadable) {
             const bool unread = poll.state == JobState::Unreadable;
             auto result = protocol::ToolResult::text(
-                unread ? "Could not check the job just now (" + poll.lookup_problem +
-                             "). It is not lost and goes on at RetroDiffusion: call "
-                             "get_inference_job again in a few seconds; do not start it again."
-                       : "The job is still " +
-                             (poll.upstream_status.empty() ? std::string("pending") : poll.upstream_status) +
-                             ". Call get_inference_job again in 2-5 seconds; do not start it again.");
-            result.structured_content = Json{{"job_id", job_id},
-                                             {"status", unread ? std::string("unknown") : poll.upstream_status},
-                                             {"done", false},
-                                             {"images", Json::array()},
-                                             {"inline", true}};
+                unread
+                    ? "Could not check the job just now (" + poll.lookup_problem +
+                          "). It is not lost and goes on at RetroDiffusion: call "
+                          "get_inference_job again in a few seconds; do not start it again."
+                    : "The job is still " +
+                          (poll.upstream_status.empty() ? std::string("pending")
+                                                        : poll.upstream_status) +
+                          ". Call get_inference_job again in 2-5 seconds; do not start it again.");
+            result.structured_content =
+                Json{{"job_id", job_id},
+                     {"status", unread ? std::string("unknown") : poll.upstream_status},
+                     {"done", false},
+                     {"images", Json::array()},
+                     {"inline", true}};
             return result;
         }
         auto result = std::move(*poll.result);
@@ -145,12 +160,17 @@ protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> 
             "Lists the jobs this server started for your API key in the last 24 hours (newest "
             "first, with their last seen status), so a lost job_id never means paying twice. "
             "Free. Jobs started through another server instance may not appear.",
-        .input_schema = {{"type", "object"}, {"properties", Json::object()}, {"additionalProperties", false}},
+        .input_schema = {{"type", "object"},
+                         {"properties", Json::object()},
+                         {"additionalProperties", false}},
         .output_schema = Json{{"type", "object"},
-                              {"properties", {{"count", {{"type", "integer"}}},
-                                              {"jobs", {{"type", "array"}, {"items", job}}}}},
+                              {"properties",
+                               {{"count", {{"type", "integer"}}},
+                                {"jobs", {{"type", "array"}, {"items", job}}}}},
                               {"required", {"count", "jobs"}}},
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+        .annotations = {.read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
                         .open_world = false},
     };
     auto handler = [jobs](const Json&, protocol::RequestContext& context) {
@@ -175,7 +195,8 @@ protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> 
         const std::size_t count = list.size();
         auto result = protocol::ToolResult::text(
             count == 0 ? std::string("No jobs started with your key are known to this server.")
-                       : std::to_string(count) + " job" + (count == 1 ? "" : "s") + ", newest first:" + text);
+                       : std::to_string(count) + " job" + (count == 1 ? "" : "s") +
+                             ", newest first:" + text);
         result.structured_content = Json{{"count", count}, {"jobs", std::move(list)}};
         return result;
     };

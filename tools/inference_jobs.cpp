@@ -25,7 +25,8 @@ std::string shortened(const std::string& text, std::size_t limit = 80) {
 protocol::ToolResult failed_job_error(const JobFailure& failure, const JobDescription& job) {
     const std::string detail = failure.detail.value_or("the generation failed");
     const int status_code = failure.status_code.value_or(0);
-    std::string text = "The job (" + (job.prompt_style.empty() ? std::string("inference") : job.prompt_style) +
+    std::string text = "The job (" +
+                       (job.prompt_style.empty() ? std::string("inference") : job.prompt_style) +
                        ") failed";
     if (status_code) text += " with status " + std::to_string(status_code);
     text += ": " + detail + ". ";
@@ -49,16 +50,16 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
     Json body = upstream_body(request);
     body["async"] = true;
     auto reply = services.upstream->post("/v1/inferences", body, request.images, context);
-    if (!reply.ok()) return tool_error_for(*reply.error, "Starting the job (" + request.prompt_style + ")");
+    if (!reply.ok())
+        return tool_error_for(*reply.error, "Starting the job (" + request.prompt_style + ")");
     return accept_job_answer(reply.body, request, context, services);
 }
 
 bool is_job_answer(const Json& answer) { return answer.get<JobAdmission>().task_id.has_value(); }
 
-std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& answer,
-                                                                   const InferenceRequest& request,
-                                                                   protocol::RequestContext& context,
-                                                                   const JobServices& services) {
+std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
+    const Json& answer, const InferenceRequest& request, protocol::RequestContext& context,
+    const JobServices& services) {
     const auto admission = answer.get<JobAdmission>();
     SubmittedJob submitted;
     auto& job = submitted.job;
@@ -72,7 +73,8 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& a
     if (admission.balance_cost) {
         job.estimated_cost = *admission.balance_cost;
     } else if (request.style) {
-        job.estimated_cost = estimate_cost(*request.style, request.width, request.height, request.num_images);
+        job.estimated_cost =
+            estimate_cost(*request.style, request.width, request.height, request.num_images);
     }
 
     if (!admission.task_id) {
@@ -80,12 +82,13 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& a
             // The API generated synchronously after all: hand the images over at once.
             auto images = read_inference_images(answer, job.num_images, job.has_pre_palette,
                                                 job.has_non_bg_removed);
-            submitted.immediate_result = render_images(
-                std::move(images),
-                {.headline = "Generated with " + request.prompt_style + " (the API answered at once)",
-                 .file_stem = request.prompt_style,
-                 .output_dir = request.output_dir},
-                services.config);
+            submitted.immediate_result =
+                render_images(std::move(images),
+                              {.headline = "Generated with " + request.prompt_style +
+                                           " (the API answered at once)",
+                               .file_stem = request.prompt_style,
+                               .output_dir = request.output_dir},
+                              services.config);
             return submitted;
         }
         return protocol::ToolResult::error(
@@ -97,8 +100,8 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const Json& a
         // Never put it into a URL; the agent still learns what was paid for.
         return protocol::ToolResult::error(
             "The API accepted the job but answered with a task id this server cannot look up (" +
-            shortened(Json(job.upstream_task_id)
-                          .dump(-1, ' ', false, Json::error_handler_t::replace)) +
+            shortened(
+                Json(job.upstream_task_id).dump(-1, ' ', false, Json::error_handler_t::replace)) +
             "). Check get_balance and the RetroDiffusion web app before retrying, so as not to "
             "pay twice.");
     }
@@ -124,12 +127,10 @@ protocol::ToolResult submission_result(std::variant<SubmittedJob, protocol::Tool
     text += " Poll get_inference_job with this job_id every 2-5 seconds:\n" + submitted.job_id;
     auto result = protocol::ToolResult::text(std::move(text));
     // No images yet: `images` and `inline` keep the shape of create_inference's outputSchema.
-    Json structured = {{"job_id", submitted.job_id},
-                       {"upstream_task_id", job.upstream_task_id},
-                       {"status", "accepted"},
-                       {"poll_interval_seconds", kJobPollIntervalMs / 1000.0},
-                       {"images", Json::array()},
-                       {"inline", true}};
+    Json structured = {
+        {"job_id", submitted.job_id}, {"upstream_task_id", job.upstream_task_id},
+        {"status", "accepted"},       {"poll_interval_seconds", kJobPollIntervalMs / 1000.0},
+        {"images", Json::array()},    {"inline", true}};
     if (job.estimated_cost >= 0) structured["estimated_cost"] = job.estimated_cost;
     result.structured_content = std::move(structured);
     return result;
@@ -146,8 +147,9 @@ std::optional<JobDescription> job_for_id(const std::string& job_id, const std::s
     return std::nullopt;
 }
 
-JobPoll poll_job(const std::string& job_id, const JobDescription& job, protocol::RequestContext& context,
-                 const JobServices& services, const std::string& output_dir) {
+JobPoll poll_job(const std::string& job_id, const JobDescription& job,
+                 protocol::RequestContext& context, const JobServices& services,
+                 const std::string& output_dir) {
     JobPoll poll;
     auto reply = services.upstream->get("/v1/inferences/tasks/" + job.upstream_task_id, context);
     if (!reply.ok()) {
@@ -174,16 +176,18 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job, protocol:
         auto& images = answer.result;
         label_images(images, job.num_images, job.has_pre_palette, job.has_non_bg_removed);
         const std::size_t count = std::max(images.base64_images.size(), images.output_urls.size());
-        std::string headline = "Generated " + std::to_string(count) + " image" + (count == 1 ? "" : "s");
+        std::string headline =
+            "Generated " + std::to_string(count) + " image" + (count == 1 ? "" : "s");
         if (!job.prompt_style.empty()) {
             headline += " with " + job.prompt_style + " at " + std::to_string(job.width) + "x" +
                         std::to_string(job.height);
         }
-        poll.result = render_images(std::move(images),
-                                    {.headline = headline,
-                                     .file_stem = job.prompt_style.empty() ? "job" : job.prompt_style,
-                                     .output_dir = output_dir},
-                                    services.config);
+        poll.result =
+            render_images(std::move(images),
+                          {.headline = headline,
+                           .file_stem = job.prompt_style.empty() ? "job" : job.prompt_style,
+                           .output_dir = output_dir},
+                          services.config);
     } else if (poll.upstream_status == "failed") {
         poll.state = JobState::Failed;
         poll.result = failed_job_error(answer.error, job);
@@ -206,8 +210,10 @@ protocol::Task task_for(const std::string& job_id, const JobDescription& job, co
         case JobState::Pending:
         case JobState::Running:
             task.status = protocol::TaskStatus::Working;
-            task.status_message = "RetroDiffusion job " + (poll.upstream_status.empty() ? "accepted" : poll.upstream_status) +
-                                  "; poll tasks/get every 2 s.";
+            task.status_message =
+                "RetroDiffusion job " +
+                (poll.upstream_status.empty() ? "accepted" : poll.upstream_status) +
+                "; poll tasks/get every 2 s.";
             break;
         case JobState::Unreadable:
             task.status = protocol::TaskStatus::Working;
@@ -219,7 +225,8 @@ protocol::Task task_for(const std::string& job_id, const JobDescription& job, co
             // A failed generation is a tool error (isError), not a JSON-RPC error: "completed".
             task.status = protocol::TaskStatus::Completed;
             task.result = poll.result ? poll.result->to_json() : Json::object();
-            task.status_message = poll.state == JobState::Succeeded ? "Done." : "The generation failed.";
+            task.status_message =
+                poll.state == JobState::Succeeded ? "Done." : "The generation failed.";
             break;
     }
     return task;

@@ -43,10 +43,9 @@ bool is_job_answer(const protocol::Json& answer);
 
 // Takes the API's answer to a paid submission as a job: signs its id and records it for the
 // caller, so what was paid for stays recoverable. `answer` is the body of a successful POST.
-std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(const protocol::Json& answer,
-                                                                   const InferenceRequest& request,
-                                                                   protocol::RequestContext& context,
-                                                                   const JobServices& services);
+std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
+    const protocol::Json& answer, const InferenceRequest& request,
+    protocol::RequestContext& context, const JobServices& services);
 
 // What the agent sees of a submission: the job's id, what it costs and how to poll; the images
 // when the API answered at once; or the error.
@@ -63,8 +62,8 @@ struct JobPoll {
     // Succeeded: the images, exactly as create_inference returns them. Failed, or unknown to
     // the API: a tool error. Nothing while the job goes on (Pending, Running, Unreadable).
     std::optional<protocol::ToolResult> result;
-    bool unknown_job = false;     // the API does not know it (expired, another key)
-    std::string lookup_problem;   // Unreadable: what went wrong, for the agent
+    bool unknown_job = false;    // the API does not know it (expired, another key)
+    std::string lookup_problem;  // Unreadable: what went wrong, for the agent
 };
 
 // Reads the job's state once.

@@ -14,8 +14,9 @@ std::string size_range(const Style& s) {
     if (s.min_width == s.max_width && s.min_height == s.max_height) {
         return "exactly " + std::to_string(s.min_width) + "x" + std::to_string(s.min_height);
     }
-    std::string text = "between " + std::to_string(s.min_width) + "x" + std::to_string(s.min_height) +
-                       " and " + std::to_string(s.max_width) + "x" + std::to_string(s.max_height);
+    std::string text = "between " + std::to_string(s.min_width) + "x" +
+                       std::to_string(s.min_height) + " and " + std::to_string(s.max_width) + "x" +
+                       std::to_string(s.max_height);
     if (s.square_only) text += ", square (width = height)";
     return text;
 }
@@ -34,8 +35,8 @@ std::string corrected_example(const Style& s, const InferenceRequest& request) {
 }
 
 std::string rejection(const Style& s, const InferenceRequest& request, const std::string& problem) {
-    return "Invalid request for style " + s.id + ": " + problem + ". Corrected example: " +
-           corrected_example(s, request);
+    return "Invalid request for style " + s.id + ": " + problem +
+           ". Corrected example: " + corrected_example(s, request);
 }
 
 // `images` holds the image fields (the caller's arguments, not resolved yet).
@@ -45,8 +46,9 @@ std::optional<std::string> check_against_style(const Style& s, const InferenceRe
     const bool width_ok = width >= s.min_width && width <= s.max_width;
     const bool height_ok = height >= s.min_height && height <= s.max_height;
     if (!width_ok || !height_ok || (s.square_only && width != height)) {
-        return rejection(s, request, "'width' and 'height' must be " + size_range(s) + ", got " +
-                                         std::to_string(width) + "x" + std::to_string(height));
+        return rejection(s, request,
+                         "'width' and 'height' must be " + size_range(s) + ", got " +
+                             std::to_string(width) + "x" + std::to_string(height));
     }
     if (num_images > s.max_images) {
         return rejection(s, request,
@@ -54,11 +56,12 @@ std::optional<std::string> check_against_style(const Style& s, const InferenceRe
                              " for this style, got " + std::to_string(num_images));
     }
     if (s.requires_input_image && !images.contains("input_image")) {
-        return rejection(s, request, "'input_image' is required (a base64 PNG" +
-                                         std::string(s.kind == StyleKind::AdvancedAnimation
-                                                         ? " start frame matching width and height"
-                                                         : "") +
-                                         ")");
+        return rejection(s, request,
+                         "'input_image' is required (a base64 PNG" +
+                             std::string(s.kind == StyleKind::AdvancedAnimation
+                                             ? " start frame matching width and height"
+                                             : "") +
+                             ")");
     }
     if (auto refs = images.find("reference_images"); refs != images.end() && !refs->empty()) {
         if (s.max_reference_images == 0) {
@@ -67,10 +70,10 @@ std::optional<std::string> check_against_style(const Style& s, const InferenceRe
                              "and some animations take them); remove it");
         }
         if (static_cast<int>(refs->size()) > s.max_reference_images) {
-            return rejection(s, request, "'reference_images' takes at most " +
-                                             std::to_string(s.max_reference_images) +
-                                             " images for this style, got " +
-                                             std::to_string(refs->size()));
+            return rejection(s, request,
+                             "'reference_images' takes at most " +
+                                 std::to_string(s.max_reference_images) +
+                                 " images for this style, got " + std::to_string(refs->size()));
         }
     }
     return std::nullopt;
@@ -80,11 +83,28 @@ constexpr const char* kImageFields[] = {"input_image", "extra_input_image", "inp
                                         "reference_images"};
 
 // The documented fields read into the request's members, and our own (never sent).
-constexpr const char* kKnownFields[] = {
-    "prompt", "prompt_style", "width", "height", "num_images", "seed", "strength", "remove_bg",
-    "return_non_bg_removed", "return_pre_palette", "tile_x", "tile_y", "bypass_prompt_expansion",
-    "include_downloadable_data", "return_spritesheet", "upload_outputs", "upscale_output_factor",
-    "extra_prompt", "frames_duration", kOutputDirArgument, "check_cost", "async"};
+constexpr const char* kKnownFields[] = {"prompt",
+                                        "prompt_style",
+                                        "width",
+                                        "height",
+                                        "num_images",
+                                        "seed",
+                                        "strength",
+                                        "remove_bg",
+                                        "return_non_bg_removed",
+                                        "return_pre_palette",
+                                        "tile_x",
+                                        "tile_y",
+                                        "bypass_prompt_expansion",
+                                        "include_downloadable_data",
+                                        "return_spritesheet",
+                                        "upload_outputs",
+                                        "upscale_output_factor",
+                                        "extra_prompt",
+                                        "frames_duration",
+                                        kOutputDirArgument,
+                                        "check_cost",
+                                        "async"};
 
 template <std::size_t N>
 bool is_one_of(const std::string& name, const char* const (&fields)[N]) {
@@ -105,8 +125,8 @@ void put(Json& body, const char* name, const std::optional<T>& value) {
 // Puts an image argument into `images` as the raw base64 the API wants (data: prefix stripped,
 // local file read), after checking that it is an image. The argument is read in place: the one
 // copy of its (possibly megabytes of) base64 is the one that is sent.
-std::optional<std::string> resolve_image_field(const Json& arguments, Json& images, const char* field,
-                                               const ImageInputPolicy& policy) {
+std::optional<std::string> resolve_image_field(const Json& arguments, Json& images,
+                                               const char* field, const ImageInputPolicy& policy) {
     auto it = arguments.find(field);
     if (it == arguments.end()) return std::nullopt;
     if (it->is_string()) {
@@ -120,7 +140,8 @@ std::optional<std::string> resolve_image_field(const Json& arguments, Json& imag
         for (std::size_t i = 0; i < it->size(); ++i) {
             const std::string name = std::string(field) + "[" + std::to_string(i) + "]";
             if (!(*it)[i].is_string()) return "'" + name + "' must be a base64 image string";
-            auto resolved = resolve_image_input(name, (*it)[i].get_ref<const std::string&>(), policy);
+            auto resolved =
+                resolve_image_input(name, (*it)[i].get_ref<const std::string&>(), policy);
             if (auto* error = std::get_if<std::string>(&resolved)) return *error;
             resolved_images.push_back(std::move(std::get<ImageInput>(resolved).base64));
         }
@@ -165,14 +186,15 @@ bool returns_non_bg_removed(const InferenceRequest& request) {
     return request.remove_bg.value_or(false) && request.return_non_bg_removed.value_or(false);
 }
 
-std::variant<InferenceRequest, std::string> build_inference_request(const Json& arguments,
-                                                                     const ImageInputPolicy& images) {
+std::variant<InferenceRequest, std::string> build_inference_request(
+    const Json& arguments, const ImageInputPolicy& images) {
     InferenceRequest request;
     ArgumentReader read(arguments);
     if (arguments.contains(kOutputDirArgument)) {
         if (!images.allow_local_files) {
-            return std::string("'output_dir' only works when the server runs locally over stdio; "
-                               "remove it (hosted servers return images inline or as links)");
+            return std::string(
+                "'output_dir' only works when the server runs locally over stdio; "
+                "remove it (hosted servers return images inline or as links)");
         }
         std::optional<std::string> dir;
         read.text(kOutputDirArgument, dir);
@@ -247,65 +269,101 @@ Json inference_input_schema(bool local_files_allowed) {
         return Json{{"type", "string"}, {"description", what + " " + image_hint}};
     };
     Json properties = {
-        {"prompt", {{"type", "string"}, {"minLength", 1},
-                    {"description", "The subject only (\"a knight resting by a campfire\"); never "
-                                    "write \"pixel art\" or style words: prompt_style does that."}}},
-        {"prompt_style", {{"type", "string"}, {"minLength", 1},
-                          {"description", "A style id from list_available_styles (e.g. "
-                                          "rd_fast__default, rd_pro__default, "
-                                          "rd_animation__four_angle_walking, rd_tile__tileset) or a "
-                                          "user style (user__...)."}}},
-        {"width", {{"type", "integer"}, {"minimum", 16}, {"maximum", 512},
-                   {"description", "Pixels; each style has its own range (list_available_styles). "
-                                   "For tilesets, the tile size."}}},
-        {"height", {{"type", "integer"}, {"minimum", 16}, {"maximum", 512},
-                    {"description", "Pixels; see width."}}},
-        {"num_images", {{"type", "integer"}, {"minimum", 1}, {"default", 1},
-                        {"description", "Images in this request (style limits apply; animations: 1)."}}},
-        {"seed", {{"type", "integer"},
-                  {"description", "Reuse a seed to iterate on one composition."}}},
+        {"prompt",
+         {{"type", "string"},
+          {"minLength", 1},
+          {"description",
+           "The subject only (\"a knight resting by a campfire\"); never "
+           "write \"pixel art\" or style words: prompt_style does that."}}},
+        {"prompt_style",
+         {{"type", "string"},
+          {"minLength", 1},
+          {"description",
+           "A style id from list_available_styles (e.g. "
+           "rd_fast__default, rd_pro__default, "
+           "rd_animation__four_angle_walking, rd_tile__tileset) or a "
+           "user style (user__...)."}}},
+        {"width",
+         {{"type", "integer"},
+          {"minimum", 16},
+          {"maximum", 512},
+          {"description",
+           "Pixels; each style has its own range (list_available_styles). "
+           "For tilesets, the tile size."}}},
+        {"height",
+         {{"type", "integer"},
+          {"minimum", 16},
+          {"maximum", 512},
+          {"description", "Pixels; see width."}}},
+        {"num_images",
+         {{"type", "integer"},
+          {"minimum", 1},
+          {"default", 1},
+          {"description", "Images in this request (style limits apply; animations: 1)."}}},
+        {"seed",
+         {{"type", "integer"}, {"description", "Reuse a seed to iterate on one composition."}}},
         {"input_image", image("img2img source, tile to vary, or animation start frame (RGB, no "
                               "transparency).")},
-        {"strength", {{"type", "number"}, {"minimum", 0}, {"maximum", 1},
-                      {"description", "img2img: how much to change input_image (default 0.75)."}}},
-        {"reference_images", {{"type", "array"}, {"maxItems", 9}, {"items", image("A reference.")},
-                              {"description", "Up to 9 references guiding style/content (RD Pro "
-                                              "and some animation styles)."}}},
+        {"strength",
+         {{"type", "number"},
+          {"minimum", 0},
+          {"maximum", 1},
+          {"description", "img2img: how much to change input_image (default 0.75)."}}},
+        {"reference_images",
+         {{"type", "array"},
+          {"maxItems", 9},
+          {"items", image("A reference.")},
+          {"description",
+           "Up to 9 references guiding style/content (RD Pro "
+           "and some animation styles)."}}},
         {"input_palette", image("A small image whose colors constrain the output.")},
-        {"return_pre_palette", {{"type", "boolean"},
-                                {"description", "Also return the image before the palette."}}},
+        {"return_pre_palette",
+         {{"type", "boolean"}, {"description", "Also return the image before the palette."}}},
         {"remove_bg", {{"type", "boolean"}, {"description", "Transparent background."}}},
-        {"return_non_bg_removed", {{"type", "boolean"},
-                                   {"description", "Also return the image before background removal."}}},
+        {"return_non_bg_removed",
+         {{"type", "boolean"},
+          {"description", "Also return the image before background removal."}}},
         {"tile_x", {{"type", "boolean"}, {"description", "Seamless horizontally."}}},
         {"tile_y", {{"type", "boolean"}, {"description", "Seamless vertically."}}},
-        {"bypass_prompt_expansion", {{"type", "boolean"},
-                                     {"description", "Use the prompt verbatim (no LLM enrichment)."}}},
-        {"include_downloadable_data", {{"type", "boolean"},
-                                       {"description", "Extra structured assets, e.g. the item atlas "
-                                                       "JSON of rd_pro__inventory_items."}}},
-        {"upscale_output_factor", {{"type", "integer"}, {"minimum", 1},
-                                   {"description", "1 = native pixel size; omit for the regular size."}}},
-        {"return_spritesheet", {{"type", "boolean"},
-                                {"description", "Animations: a PNG spritesheet instead of a GIF."}}},
-        {"extra_prompt", {{"type", "string"},
-                          {"description", "rd_tile__tileset_advanced: the outside texture."}}},
+        {"bypass_prompt_expansion",
+         {{"type", "boolean"}, {"description", "Use the prompt verbatim (no LLM enrichment)."}}},
+        {"include_downloadable_data",
+         {{"type", "boolean"},
+          {"description",
+           "Extra structured assets, e.g. the item atlas "
+           "JSON of rd_pro__inventory_items."}}},
+        {"upscale_output_factor",
+         {{"type", "integer"},
+          {"minimum", 1},
+          {"description", "1 = native pixel size; omit for the regular size."}}},
+        {"return_spritesheet",
+         {{"type", "boolean"}, {"description", "Animations: a PNG spritesheet instead of a GIF."}}},
+        {"extra_prompt",
+         {{"type", "string"}, {"description", "rd_tile__tileset_advanced: the outside texture."}}},
         {"extra_input_image", image("rd_tile__tileset_advanced: the outside texture image.")},
-        {"frames_duration", {{"type", "integer"}, {"enum", {4, 6, 8, 10, 12, 16}},
-                             {"description", "Animation length in frames (advanced animations)."}}},
-        {"upload_outputs", {{"type", "boolean"},
-                            {"description", "Return hosted URLs instead of image data."}}},
-        {"check_cost", {{"type", "boolean"},
-                        {"description", "Leave out: true is refused; the price comes from "
-                                        "estimate_inference_cost (free)."}}},
-        {"async", {{"type", "boolean"},
-                   {"description", "true: run as a job and return its job_id at once (as "
-                                   "start_inference_job); then poll get_inference_job."}}},
+        {"frames_duration",
+         {{"type", "integer"},
+          {"enum", {4, 6, 8, 10, 12, 16}},
+          {"description", "Animation length in frames (advanced animations)."}}},
+        {"upload_outputs",
+         {{"type", "boolean"}, {"description", "Return hosted URLs instead of image data."}}},
+        {"check_cost",
+         {{"type", "boolean"},
+          {"description",
+           "Leave out: true is refused; the price comes from "
+           "estimate_inference_cost (free)."}}},
+        {"async",
+         {{"type", "boolean"},
+          {"description",
+           "true: run as a job and return its job_id at once (as "
+           "start_inference_job); then poll get_inference_job."}}},
     };
     if (local_files_allowed) {
         properties[kOutputDirArgument] = {
-            {"type", "string"}, {"minLength", 1},
-            {"description", "Also save the images into this local directory and return the paths."}};
+            {"type", "string"},
+            {"minLength", 1},
+            {"description",
+             "Also save the images into this local directory and return the paths."}};
     }
     return {{"type", "object"},
             {"properties", properties},

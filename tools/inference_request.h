@@ -28,7 +28,7 @@ struct InferenceRequest {
     std::string prompt;
     std::string prompt_style;  // as sent (an old alias becomes the current name)
     int width = 0, height = 0;
-    int num_images = 1;        // always sent
+    int num_images = 1;  // always sent
     std::optional<long long> seed;
     std::optional<double> strength;
     std::optional<bool> remove_bg, return_non_bg_removed, return_pre_palette, tile_x, tile_y,
@@ -43,9 +43,9 @@ struct InferenceRequest {
     // the body's members without being copied again: UpstreamClient::post(path,
     // upstream_body(request), images, ...).
     protocol::Json images = protocol::Json::object();
-    const Style* style = nullptr; // nullptr for styles the catalog does not know
-    std::string output_dir;       // where to save the images, when the caller asked (stdio)
-    InferenceControls controls;   // never in the body: each path sets what it sends
+    const Style* style = nullptr;  // nullptr for styles the catalog does not know
+    std::string output_dir;        // where to save the images, when the caller asked (stdio)
+    InferenceControls controls;    // never in the body: each path sets what it sends
 };
 
 // The body of POST /v1/inferences, but the images (sent apart) and the controls: the documented
@@ -61,8 +61,8 @@ bool returns_non_bg_removed(const InferenceRequest& request);
 inline constexpr const char* kOutputDirArgument = "output_dir";
 
 // Either the request, or a message naming the field, the allowed values and a corrected example.
-std::variant<InferenceRequest, std::string> build_inference_request(
-    const protocol::Json& arguments, const ImageInputPolicy& images);
+std::variant<InferenceRequest, std::string> build_inference_request(const protocol::Json& arguments,
+                                                                    const ImageInputPolicy& images);
 
 // Why a generation tool refuses check_cost: true. A price has another shape than the tool's
 // outputSchema, so the price comes from its own tool.

@@ -15,11 +15,12 @@ protocol::RpcError unknown_task() {
 }
 
 class InferenceTaskProvider final : public protocol::TaskProvider {
-public:
-    explicit InferenceTaskProvider(std::shared_ptr<const JobServices> jobs) : jobs_(std::move(jobs)) {}
+  public:
+    explicit InferenceTaskProvider(std::shared_ptr<const JobServices> jobs)
+        : jobs_(std::move(jobs)) {}
 
-    std::variant<protocol::Task, protocol::RpcError> get(const std::string& task_id,
-                                                        protocol::RequestContext& context) const override {
+    std::variant<protocol::Task, protocol::RpcError> get(
+        const std::string& task_id, protocol::RequestContext& context) const override {
         auto job = verify_job(task_id, context.api_key, jobs_->server_secret);
         if (!job) return unknown_task();
         auto poll = poll_job(task_id, *job, context, *jobs_);
@@ -35,7 +36,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     std::shared_ptr<const JobServices> jobs_;
 };
 

@@ -67,7 +67,8 @@ void JobLedger::expire_locked(long long now) {
         now - std::chrono::duration_cast<std::chrono::milliseconds>(limits_.retention).count();
     for (auto it = by_caller_.begin(); it != by_caller_.end();) {
         auto& jobs = it->second;
-        std::erase_if(jobs, [cutoff](const LedgerEntry& job) { return job.created_at_ms < cutoff; });
+        std::erase_if(jobs,
+                      [cutoff](const LedgerEntry& job) { return job.created_at_ms < cutoff; });
         it = jobs.empty() ? by_caller_.erase(it) : std::next(it);
     }
 }

@@ -12,16 +12,16 @@
 namespace rdmcp::tools {
 
 struct LedgerEntry {
-    std::string job_id;            // the signed id handed to the agent
+    std::string job_id;  // the signed id handed to the agent
     std::string upstream_task_id;
     std::string prompt_style;
-    std::string prompt;            // shortened, to recognise the job
+    std::string prompt;  // shortened, to recognise the job
     long long created_at_ms = 0;
-    std::string last_status;       // as last seen: accepted, pending, running, succeeded, failed
+    std::string last_status;  // as last seen: accepted, pending, running, succeeded, failed
 };
 
 class JobLedger {
-public:
+  public:
     struct Limits {
         std::size_t jobs_per_caller = 100;
         std::size_t callers = 10000;
@@ -32,11 +32,12 @@ public:
     explicit JobLedger(Limits limits) : limits_(limits) {}
 
     void record(const std::string& api_key, LedgerEntry entry);
-    void update_status(const std::string& api_key, const std::string& job_id, const std::string& status);
+    void update_status(const std::string& api_key, const std::string& job_id,
+                       const std::string& status);
     // Newest first.
     std::vector<LedgerEntry> jobs_of(const std::string& api_key);
 
-private:
+  private:
     void expire_locked(long long now_ms);
 
     const Limits limits_;

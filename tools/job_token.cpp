@@ -8,9 +8,8 @@
 #include <cctype>
 #include <cstdint>
 #include <limits>
-#include <type_traits>
-
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "common/base64.h"
 
@@ -24,8 +23,10 @@ constexpr std::string_view kPrefix = "rdjob1.";
 std::string to_base64url(std::string_view bytes) {
     std::string text = base64_encode(bytes);
     for (char& c : text) {
-        if (c == '+') c = '-';
-        else if (c == '/') c = '_';
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
     }
     while (!text.empty() && text.back() == '=') text.pop_back();
     return text;
@@ -36,9 +37,12 @@ std::string to_base64url(std::string_view bytes) {
 std::optional<std::string> from_base64url(const std::string& text) {
     std::string standard = text;
     for (char& c : standard) {
-        if (c == '-') c = '+';
-        else if (c == '_') c = '/';
-        else if (c == '+' || c == '/' || c == '=') return std::nullopt;  // only the url alphabet
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (c == '+' || c == '/' || c == '=')
+            return std::nullopt;  // only the url alphabet
     }
     auto bytes = base64_decode(standard);
     if (!bytes || to_base64url(*bytes) != text) return std::nullopt;
@@ -71,9 +75,10 @@ bool read_field(const Json& payload, const char* name, T& out) {
         if (!it->is_boolean()) return false;
     } else if constexpr (std::is_integral_v<T>) {
         if (!it->is_number_integer()) return false;
-        if (it->is_number_unsigned() ? it->get<std::uint64_t>() > std::uint64_t(std::numeric_limits<T>::max())
-                                     : it->get<std::int64_t>() < std::int64_t(std::numeric_limits<T>::min()) ||
-                                           it->get<std::int64_t>() > std::int64_t(std::numeric_limits<T>::max())) {
+        if (it->is_number_unsigned()
+                ? it->get<std::uint64_t>() > std::uint64_t(std::numeric_limits<T>::max())
+                : it->get<std::int64_t>() < std::int64_t(std::numeric_limits<T>::min()) ||
+                      it->get<std::int64_t>() > std::int64_t(std::numeric_limits<T>::max())) {
             return false;
         }
     } else if constexpr (std::is_floating_point_v<T>) {
@@ -122,7 +127,8 @@ std::optional<JobDescription> verify_job(const std::string& job_id, const std::s
     auto payload_text = from_base64url(signed_part.substr(kPrefix.size()));
     if (!payload_text) return std::nullopt;
     Json payload = Json::parse(*payload_text, nullptr, false);
-    if (!payload.is_object() || !payload.contains("u") || !payload["u"].is_string()) return std::nullopt;
+    if (!payload.is_object() || !payload.contains("u") || !payload["u"].is_string())
+        return std::nullopt;
     // Without a server secret whoever holds the key can sign any payload, so a field of another
     // type or out of range means the id is not one we made.
     JobDescription job;
@@ -130,8 +136,10 @@ std::optional<JobDescription> verify_job(const std::string& job_id, const std::s
     const bool well_formed =
         read_field(payload, "s", job.prompt_style) && read_field(payload, "w", job.width) &&
         read_field(payload, "h", job.height) && read_field(payload, "n", job.num_images) &&
-        read_field(payload, "t", job.created_at_ms) && read_field(payload, "pp", job.has_pre_palette) &&
-        read_field(payload, "nb", job.has_non_bg_removed) && read_field(payload, "c", job.estimated_cost);
+        read_field(payload, "t", job.created_at_ms) &&
+        read_field(payload, "pp", job.has_pre_palette) &&
+        read_field(payload, "nb", job.has_non_bg_removed) &&
+        read_field(payload, "c", job.estimated_cost);
     if (!well_formed || !is_upstream_task_id(job.upstream_task_id)) return std::nullopt;
     return job;
 }

@@ -32,10 +32,10 @@ std::string size_text(const Style& s) {
     if (s.min_width == s.max_width && s.min_height == s.max_height) {
         return std::to_string(s.min_width) + "x" + std::to_string(s.min_height) + " only";
     }
-    std::string text = s.min_width == s.min_height && s.max_width == s.max_height
-                           ? range(s.min_width, s.max_width) + "px"
-                           : range(s.min_width, s.max_width) + " x " +
-                                 range(s.min_height, s.max_height) + "px";
+    std::string text =
+        s.min_width == s.min_height && s.max_width == s.max_height
+            ? range(s.min_width, s.max_width) + "px"
+            : range(s.min_width, s.max_width) + " x " + range(s.min_height, s.max_height) + "px";
     if (s.square_only) text += " square";
     return text;
 }
@@ -102,27 +102,27 @@ bool matches_query(const Style& s, const std::string& query) {
 }
 
 protocol::ToolDefinition definition() {
-    Json style_schema = {
-        {"type", "object"},
-        {"properties",
-         {{"prompt_style", {{"type", "string"}}},
-          {"aliases", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-          {"model", {{"type", "string"}}},
-          {"kind", {{"type", "string"}}},
-          {"description", {{"type", "string"}}},
-          {"min_width", {{"type", "integer"}}},
-          {"max_width", {{"type", "integer"}}},
-          {"min_height", {{"type", "integer"}}},
-          {"max_height", {{"type", "integer"}}},
-          {"square_only", {{"type", "boolean"}}},
-          {"max_images", {{"type", "integer"}}},
-          {"requires_input_image", {{"type", "boolean"}}},
-          {"max_reference_images", {{"type", "integer"}}},
-          {"supports_frames_duration", {{"type", "boolean"}}},
-          {"output_mime_type", {{"type", "string"}}},
-          {"price", {{"type", "string"}}}}},
-        {"required", {"prompt_style", "model", "kind", "min_width", "max_width", "min_height",
-                      "max_height", "max_images", "price"}}};
+    Json style_schema = {{"type", "object"},
+                         {"properties",
+                          {{"prompt_style", {{"type", "string"}}},
+                           {"aliases", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                           {"model", {{"type", "string"}}},
+                           {"kind", {{"type", "string"}}},
+                           {"description", {{"type", "string"}}},
+                           {"min_width", {{"type", "integer"}}},
+                           {"max_width", {{"type", "integer"}}},
+                           {"min_height", {{"type", "integer"}}},
+                           {"max_height", {{"type", "integer"}}},
+                           {"square_only", {{"type", "boolean"}}},
+                           {"max_images", {{"type", "integer"}}},
+                           {"requires_input_image", {{"type", "boolean"}}},
+                           {"max_reference_images", {{"type", "integer"}}},
+                           {"supports_frames_duration", {{"type", "boolean"}}},
+                           {"output_mime_type", {{"type", "string"}}},
+                           {"price", {{"type", "string"}}}}},
+                         {"required",
+                          {"prompt_style", "model", "kind", "min_width", "max_width", "min_height",
+                           "max_height", "max_images", "price"}}};
     return {
         .name = "list_available_styles",
         .title = "List RetroDiffusion styles",
@@ -133,26 +133,31 @@ protocol::ToolDefinition definition() {
             "kind, or words in the name or description (query). Free and works without an API "
             "key. User styles (user__...) are not listed here: use the prompt_style returned by "
             "create_user_style.",
-        .input_schema =
-            {{"type", "object"},
-             {"properties",
-              {{"model", {{"type", "string"},
-                          {"enum", known_models()},
-                          {"description", "Only styles of this model family."}}},
-               {"kind", {{"type", "string"},
-                         {"enum", {"image", "animation", "advanced_animation", "tileset"}},
-                         {"description", "Only styles of this kind."}}},
-               {"query", {{"type", "string"},
-                          {"maxLength", 200},
-                          {"description", "Words that must all appear in the style's id, aliases "
-                                          "or description, e.g. \"walking\" or \"isometric\"."}}}}},
-             {"additionalProperties", false}},
+        .input_schema = {{"type", "object"},
+                         {"properties",
+                          {{"model",
+                            {{"type", "string"},
+                             {"enum", known_models()},
+                             {"description", "Only styles of this model family."}}},
+                           {"kind",
+                            {{"type", "string"},
+                             {"enum", {"image", "animation", "advanced_animation", "tileset"}},
+                             {"description", "Only styles of this kind."}}},
+                           {"query",
+                            {{"type", "string"},
+                             {"maxLength", 200},
+                             {"description",
+                              "Words that must all appear in the style's id, aliases "
+                              "or description, e.g. \"walking\" or \"isometric\"."}}}}},
+                         {"additionalProperties", false}},
         .output_schema = Json{{"type", "object"},
                               {"properties",
                                {{"count", {{"type", "integer"}}},
                                 {"styles", {{"type", "array"}, {"items", style_schema}}}}},
                               {"required", {"count", "styles"}}},
-        .annotations = {.read_only = true, .destructive = false, .idempotent = true,
+        .annotations = {.read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
                         .open_world = false},
     };
 }
@@ -176,8 +181,9 @@ protocol::Tool make_list_available_styles_tool() {
         }
         const std::size_t count = styles.size();
         std::string header = std::to_string(count) + " style" + (count == 1 ? "" : "s") +
-                             (count ? ":\n" : " match these filters; call again without "
-                                              "filters to see all styles.");
+                             (count ? ":\n"
+                                    : " match these filters; call again without "
+                                      "filters to see all styles.");
         auto result = protocol::ToolResult::text(header + text);
         result.structured_content = Json{{"count", count}, {"styles", std::move(styles)}};
         return result;

@@ -12,16 +12,16 @@ enum class StyleKind { Image, Animation, AdvancedAnimation, Tileset };
 
 // Which documented price formula a style is billed by (see cost_model.h).
 enum class PriceFormula {
-    RdFast,             // max(0.015, (w*h + 100000) / 6000000) * n
-    RdPlus,             // max(0.025, (w*h + 50000) / 2000000) * n
-    LowRes,             // max(0.02, (w*h + 13700) / 600000) * n
-    RdPro,              // 0.18 * n (retrodiffusion-llms.txt; the older page said 0.22)
-    Pixelate,           // 0.25 * n
-    Animation,          // 0.07 flat
-    AnimationPremium,   // 0.25 flat (any_animation, 8_dir_rotation)
-    AdvancedAnimation,  // 0.14 flat
+    RdFast,                    // max(0.015, (w*h + 100000) / 6000000) * n
+    RdPlus,                    // max(0.025, (w*h + 50000) / 2000000) * n
+    LowRes,                    // max(0.02, (w*h + 13700) / 600000) * n
+    RdPro,                     // 0.18 * n (retrodiffusion-llms.txt; the older page said 0.22)
+    Pixelate,                  // 0.25 * n
+    Animation,                 // 0.07 flat
+    AnimationPremium,          // 0.25 flat (any_animation, 8_dir_rotation)
+    AdvancedAnimation,         // 0.14 flat
     AdvancedAnimationPremium,  // 0.25 flat (custom_action, subtle_motion)
-    Tileset,            // 0.10 flat
+    Tileset,                   // 0.10 flat
 };
 
 enum class OutputFormat { Png, Gif };
@@ -29,7 +29,8 @@ enum class OutputFormat { Png, Gif };
 struct Style {
     std::string id;                    // the current prompt_style, e.g. "rd_animation__vfx"
     std::vector<std::string> aliases;  // older names the API also accepts, e.g. "animation__vfx"
-    std::string model;  // rd_pro, rd_fast, rd_plus, rd_mini, rd_animation, rd_advanced_animation, rd_tile
+    std::string
+        model;  // rd_pro, rd_fast, rd_plus, rd_mini, rd_animation, rd_advanced_animation, rd_tile
     StyleKind kind;
     std::string description;
     int min_width, max_width, min_height, max_height;
@@ -49,7 +50,8 @@ const std::vector<Style>& all_styles();
 // styles newer than this catalog: callers skip local checks and let the API decide).
 const Style* find_style(std::string_view prompt_style);
 
-std::string_view to_string(StyleKind kind);   // "image", "animation", "advanced_animation", "tileset"
+std::string_view to_string(
+    StyleKind kind);  // "image", "animation", "advanced_animation", "tileset"
 std::optional<StyleKind> parse_style_kind(std::string_view text);
 std::string_view to_string(OutputFormat format);  // "image/png", "image/gif"
 

@@ -1,7 +1,6 @@
 #include "tools/upstream_client.h"
 
 #include <httplib.h>
-
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
@@ -59,9 +58,10 @@ class ConnectionPool {
     Store load_trusted_cas() const {
         Store store(X509_STORE_new());
         if (!store) return nullptr;
-        const bool loaded = config_.ca_file.empty()
-                                ? X509_STORE_set_default_paths(store.get()) == 1
-                                : X509_STORE_load_locations(store.get(), config_.ca_file.c_str(), nullptr) == 1;
+        const bool loaded =
+            config_.ca_file.empty()
+                ? X509_STORE_set_default_paths(store.get()) == 1
+                : X509_STORE_load_locations(store.get(), config_.ca_file.c_str(), nullptr) == 1;
         if (!loaded) return nullptr;  // each client loads its own, and reports what fails
         return store;
     }
@@ -98,7 +98,8 @@ class ConnectionPool {
 
     static std::string default_cert_dir() {
         const char* from_environment = std::getenv(X509_get_default_cert_dir_env());
-        return from_environment && *from_environment ? from_environment : X509_get_default_cert_dir();
+        return from_environment && *from_environment ? from_environment
+                                                     : X509_get_default_cert_dir();
     }
 
     const std::string origin_;
@@ -110,8 +111,8 @@ class ConnectionPool {
 };
 
 struct UpstreamClient::Call {
-    std::string method;  // GET, POST, PATCH, DELETE
-    std::string path;    // "/v1/inferences"
+    std::string method;    // GET, POST, PATCH, DELETE
+    std::string path;      // "/v1/inferences"
     const Json* body;      // the caller's, alive for the call; never copied (it may hold megabytes)
     const Json* appended;  // more members of the body, or null
     bool idempotent;
@@ -308,7 +309,8 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     bool too_large = false, overdue = false;
     request.response_handler = [&](const httplib::Response& head) {
         if (head.has_header("Content-Length")) {
-            const auto declared = std::strtoull(head.get_header_value("Content-Length").c_str(), nullptr, 10);
+            const auto declared =
+                std::strtoull(head.get_header_value("Content-Length").c_str(), nullptr, 10);
             if (declared > config_.max_response_bytes) {
                 too_large = true;
                 return false;
@@ -354,15 +356,14 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
         return result;
     }
     if (too_large) {
-        result.error = UpstreamError::of(UpstreamError::Kind::InvalidResponse,
-                                         "the answer is larger than " +
-                                             std::to_string(config_.max_response_bytes) + " bytes");
+        result.error = UpstreamError::of(
+            UpstreamError::Kind::InvalidResponse,
+            "the answer is larger than " + std::to_string(config_.max_response_bytes) + " bytes");
         return result;
     }
     if (!answered) {
-        const bool timed_out =
-            overdue || std::chrono::steady_clock::now() - started >=
-                           config_.read_timeout - std::chrono::seconds(1);
+        const bool timed_out = overdue || std::chrono::steady_clock::now() - started >=
+                                              config_.read_timeout - std::chrono::seconds(1);
         result.error = transport_error(failure, false, timed_out);
         return result;  // the connection is in an unknown state: drop it
     }

@@ -49,7 +49,7 @@ struct UpstreamConfig {
 
 struct UpstreamResult {
     int status = 0;
-    protocol::Json body;                // the parsed JSON answer when the call succeeded
+    protocol::Json body;  // the parsed JSON answer when the call succeeded
     std::optional<UpstreamError> error;
 
     bool ok() const { return !error.has_value(); }
@@ -58,7 +58,7 @@ struct UpstreamResult {
 class ConnectionPool;
 
 class UpstreamClient {
-public:
+  public:
     explicit UpstreamClient(UpstreamConfig config);
     ~UpstreamClient();
     UpstreamClient(const UpstreamClient&) = delete;
@@ -70,8 +70,7 @@ public:
     // The same, with more members of the body in `appended` (an object; images): its strings
     // are sent from where they are, never copied, so it must stay alive for the call.
     UpstreamResult post(const std::string& path, const protocol::Json& body,
-                        const protocol::Json& appended,
-                        const UpstreamCaller& caller) const;
+                        const protocol::Json& appended, const UpstreamCaller& caller) const;
     UpstreamResult patch(const std::string& path, const protocol::Json& body,
                          const UpstreamCaller& caller) const;
     UpstreamResult del(const std::string& path, const UpstreamCaller& caller) const;
@@ -81,7 +80,7 @@ public:
     // Checks a base URL ("https://host[:port][/prefix]"); an error says what is wrong with it.
     static std::optional<std::string> validate_base_url(const std::string& url);
 
-private:
+  private:
     struct Call;
     UpstreamResult send(const Call& call, const UpstreamCaller& caller) const;
     UpstreamResult send_once(const Call& call, const UpstreamCaller& caller) const;

@@ -51,17 +51,22 @@ std::string read_validation_list(const Json& items) {
 std::string UpstreamError::summary() const {
     std::string where = method.empty() ? std::string() : method + " " + path + ": ";
     switch (kind) {
-        case Kind::MissingKey: return where + "no RetroDiffusion API key";
-        case Kind::Connect: return where + "could not reach the RetroDiffusion API: " + message;
-        case Kind::Timeout: return where + "the RetroDiffusion API did not answer in time: " + message;
-        case Kind::Cancelled: return where + "cancelled";
+        case Kind::MissingKey:
+            return where + "no RetroDiffusion API key";
+        case Kind::Connect:
+            return where + "could not reach the RetroDiffusion API: " + message;
+        case Kind::Timeout:
+            return where + "the RetroDiffusion API did not answer in time: " + message;
+        case Kind::Cancelled:
+            return where + "cancelled";
         case Kind::Http: {
             std::string text = where + "HTTP " + std::to_string(status);
             if (!code.empty()) text += " (" + code + ")";
             if (!message.empty()) text += ": " + message;
             return text;
         }
-        case Kind::InvalidResponse: return where + "unreadable answer from the API: " + message;
+        case Kind::InvalidResponse:
+            return where + "unreadable answer from the API: " + message;
     }
     return where + message;
 }

@@ -16,17 +16,27 @@ namespace {
 
 const Json& style_icons() {
     static const Json icons = {
-        "sparkles", "fire", "bolt", "star", "heart", "cube", "globe", "sun", "moon", "cloud",
-        "beaker", "command", "cpu", "brush", "photo", "film", "music", "rocket", "puzzle",
-        "cube-transparent", "swatch", "eyedropper", "grid", "stack", "viewfinder", "adjustments",
-        "crystal", "magic-swirl", "swordman", "dragon", "castle", "forest", "mountain",
-        "water-drop", "flame", "snowflake", "lightning", "stone", "mineral", "gem", "diamonds",
-        "wizard-staff", "portal", "sunrise", "moon-bats", "night-sky", "galaxy", "planet",
-        "abstract-1", "abstract-2", "gamepad", "dice", "skull", "crown", "wizard-hat", "ghost",
-        "robot", "shuttle", "fa-star", "fa-heart", "leaf", "tree", "fa-mountain", "fa-water",
-        "fa-sun", "fa-moon", "tb-sparkles", "wand", "palette", "tb-brush", "tb-photo", "movie",
-        "user", "user-gear", "user-friends", "users-viewfinder", "walking", "person",
-        "child-reaching", "grin-beam", "hand-back-fist"};
+        "sparkles",      "fire",         "bolt",           "star",
+        "heart",         "cube",         "globe",          "sun",
+        "moon",          "cloud",        "beaker",         "command",
+        "cpu",           "brush",        "photo",          "film",
+        "music",         "rocket",       "puzzle",         "cube-transparent",
+        "swatch",        "eyedropper",   "grid",           "stack",
+        "viewfinder",    "adjustments",  "crystal",        "magic-swirl",
+        "swordman",      "dragon",       "castle",         "forest",
+        "mountain",      "water-drop",   "flame",          "snowflake",
+        "lightning",     "stone",        "mineral",        "gem",
+        "diamonds",      "wizard-staff", "portal",         "sunrise",
+        "moon-bats",     "night-sky",    "galaxy",         "planet",
+        "abstract-1",    "abstract-2",   "gamepad",        "dice",
+        "skull",         "crown",        "wizard-hat",     "ghost",
+        "robot",         "shuttle",      "fa-star",        "fa-heart",
+        "leaf",          "tree",         "fa-mountain",    "fa-water",
+        "fa-sun",        "fa-moon",      "tb-sparkles",    "wand",
+        "palette",       "tb-brush",     "tb-photo",       "movie",
+        "user",          "user-gear",    "user-friends",   "users-viewfinder",
+        "walking",       "person",       "child-reaching", "grin-beam",
+        "hand-back-fist"};
     return icons;
 }
 
@@ -41,12 +51,15 @@ Json template_properties(bool local_files_allowed) {
     return {
         {"name", {{"type", "string"}, {"minLength", 1}, {"description", "The style's name."}}},
         {"description", text("What the style is for.")},
-        {"style_icon", {{"type", "string"}, {"enum", style_icons()}, {"description", "Icon in the web app."}}},
-        {"reference_images", {{"type", "array"}, {"maxItems", 1},
-                              {"items", {{"type", "string"}}},
-                              {"description", std::string("At most one reference image: base64 PNG or "
-                                                          "data: URL") +
-                                                  (local_files_allowed ? " or local file path." : ".")}}},
+        {"style_icon",
+         {{"type", "string"}, {"enum", style_icons()}, {"description", "Icon in the web app."}}},
+        {"reference_images",
+         {{"type", "array"},
+          {"maxItems", 1},
+          {"items", {{"type", "string"}}},
+          {"description", std::string("At most one reference image: base64 PNG or "
+                                      "data: URL") +
+                              (local_files_allowed ? " or local file path." : ".")}}},
         {"reference_caption", text("A caption describing the reference image.")},
         {"apply_prompt_fixer", flag("Let the API improve prompts (default true).")},
         {"llm_instructions", text("Instructions for the prompt-expansion model.")},
@@ -82,7 +95,8 @@ std::optional<std::string> check_style_id(const std::string& id) {
     for (unsigned char c : id) {
         if (!std::isalnum(c) && c != '_' && c != '-') {
             return "'style_id' may contain only letters, digits, '_' and '-' (use the id or the "
-                   "prompt_style that create_user_style returned), got \"" + id + "\"";
+                   "prompt_style that create_user_style returned), got \"" +
+                   id + "\"";
         }
     }
     return std::nullopt;
@@ -95,8 +109,9 @@ protocol::ToolResult style_result(const Json& body, const std::string& verb) {
     if (style.name) text += " \"" + *style.name + "\"";
     if (!prompt_style.empty()) {
         text += verb == "Deleted" ? " (" + prompt_style + ")."
-                                  : ". Use prompt_style \"" + prompt_style + "\" in create_inference "
-                                    "(RD Pro limits: 64-256 px, up to 4 images).";
+                                  : ". Use prompt_style \"" + prompt_style +
+                                        "\" in create_inference "
+                                        "(RD Pro limits: 64-256 px, up to 4 images).";
     } else {
         text += ".";
     }
@@ -120,7 +135,9 @@ protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig con
                          {"required", {"name"}},
                          {"additionalProperties", false}},
         .output_schema = user_style_output_schema(),
-        .annotations = {.read_only = false, .destructive = false, .idempotent = false,
+        .annotations = {.read_only = false,
+                        .destructive = false,
+                        .idempotent = false,
                         .open_world = true},
     };
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
@@ -137,20 +154,24 @@ protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig con
 
 protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig config) {
     Json properties = template_properties(config.local_files_allowed);
-    properties["style_id"] = {{"type", "string"}, {"minLength", 1},
+    properties["style_id"] = {{"type", "string"},
+                              {"minLength", 1},
                               {"description", "The style's id or prompt_style (user__...)."}};
     protocol::ToolDefinition definition{
         .name = "update_user_style",
         .title = "Update a custom style",
-        .description = "Changes fields of a custom style made with create_user_style; fields not "
-                       "given stay as they are.",
+        .description =
+            "Changes fields of a custom style made with create_user_style; fields not "
+            "given stay as they are.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"style_id"}},
                          {"minProperties", 2},
                          {"additionalProperties", false}},
         .output_schema = user_style_output_schema(),
-        .annotations = {.read_only = false, .destructive = false, .idempotent = true,
+        .annotations = {.read_only = false,
+                        .destructive = false,
+                        .idempotent = true,
                         .open_world = true},
     };
     auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
@@ -161,7 +182,8 @@ protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig con
         if (body.empty()) {
             return protocol::ToolResult::error(
                 "Nothing to update: give at least one field besides 'style_id', e.g. "
-                "{\"style_id\": \"" + id + "\", \"description\": \"...\"}");
+                "{\"style_id\": \"" +
+                id + "\", \"description\": \"...\"}");
         }
         if (auto problem = prepare_template_body(body, config.local_files_allowed)) {
             return rejected_before_sending(*problem);
@@ -180,12 +202,16 @@ protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream) {
         .description = "Deletes a custom style for good; its prompt_style stops working.",
         .input_schema = {{"type", "object"},
                          {"properties",
-                          {{"style_id", {{"type", "string"}, {"minLength", 1},
-                                         {"description", "The style's id or prompt_style (user__...)."}}}}},
+                          {{"style_id",
+                            {{"type", "string"},
+                             {"minLength", 1},
+                             {"description", "The style's id or prompt_style (user__...)."}}}}},
                          {"required", {"style_id"}},
                          {"additionalProperties", false}},
         .output_schema = user_style_output_schema(),
-        .annotations = {.read_only = false, .destructive = true, .idempotent = true,
+        .annotations = {.read_only = false,
+                        .destructive = true,
+                        .idempotent = true,
                         .open_world = true},
     };
     auto handler = [upstream](const Json& arguments, protocol::RequestContext& context) {

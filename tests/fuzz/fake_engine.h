@@ -14,13 +14,17 @@ namespace rdmcp::fuzz {
 using namespace rdmcp::protocol;
 
 class FakeTasks final : public TaskProvider {
-public:
-    std::variant<Task, RpcError> get(const std::string& id, RequestContext& context) const override {
+  public:
+    std::variant<Task, RpcError> get(const std::string& id,
+                                     RequestContext& context) const override {
         if (context.api_key != "owner" || id.rfind("t-", 0) != 0) {
             return RpcError{error_code::kInvalidParams, "Unknown task", {}};
         }
-        Task task{.task_id = id, .created_at = iso8601_utc(0), .last_updated_at = iso8601_utc(1000),
-                  .ttl_ms = 60000, .poll_interval_ms = 2000};
+        Task task{.task_id = id,
+                  .created_at = iso8601_utc(0),
+                  .last_updated_at = iso8601_utc(1000),
+                  .ttl_ms = 60000,
+                  .poll_interval_ms = 2000};
         if (id == "t-done") {
             task.status = TaskStatus::Completed;
             task.result = ToolResult::text("done").to_json();
@@ -39,51 +43,63 @@ public:
 
 inline ToolRegistry fake_tools() {
     ToolRegistry tools;
-    tools.add({{.name = "echo",
-                .title = "Echo",
-                .description = "Says the text back.",
-                .input_schema = {{"type", "object"},
-                                 {"properties",
-                                  {{"text", {{"type", "string"}, {"minLength", 1}, {"maxLength", 64}}},
-                                   {"times", {{"type", "integer"}, {"minimum", 1}, {"maximum", 3}}},
-                                   {"mode", {{"enum", {"plain", "loud"}}}},
-                                   {"tags", {{"type", "array"}, {"maxItems", 4},
-                                             {"items", {{"type", "string"}}}}},
-                                   {"scale", {{"type", {"number", "null"}}, {"exclusiveMinimum", 0}}}}},
-                                 {"required", {"text"}},
-                                 {"additionalProperties", false}},
-                .output_schema = Json{{"type", "object"}}},
-               [](const Json& args, RequestContext& context) {
-                   send_progress(context, 1, "echoing", 2);
-                   std::string text = args["text"].get<std::string>();
-                   auto result = ToolResult::text(text + " (key " + context.api_key + ")");
-                   result.structured_content = Json{{"text", text}, {"args", args}};
-                   return result;
-               }});
-    tools.add({{.name = "slow", .title = "Slow", .description = "Becomes a task when it can.",
+    tools.add(
+        {{.name = "echo",
+          .title = "Echo",
+          .description = "Says the text back.",
+          .input_schema =
+              {{"type", "object"},
+               {"properties",
+                {{"text", {{"type", "string"}, {"minLength", 1}, {"maxLength", 64}}},
+                 {"times", {{"type", "integer"}, {"minimum", 1}, {"maximum", 3}}},
+                 {"mode", {{"enum", {"plain", "loud"}}}},
+                 {"tags", {{"type", "array"}, {"maxItems", 4}, {"items", {{"type", "string"}}}}},
+                 {"scale", {{"type", {"number", "null"}}, {"exclusiveMinimum", 0}}}}},
+               {"required", {"text"}},
+               {"additionalProperties", false}},
+          .output_schema = Json{{"type", "object"}}},
+         [](const Json& args, RequestContext& context) {
+             send_progress(context, 1, "echoing", 2);
+             std::string text = args["text"].get<std::string>();
+             auto result = ToolResult::text(text + " (key " + context.api_key + ")");
+             result.structured_content = Json{{"text", text}, {"args", args}};
+             return result;
+         }});
+    tools.add({{.name = "slow",
+                .title = "Slow",
+                .description = "Becomes a task when it can.",
                 .input_schema = {{"type", "object"}}},
                [](const Json&, RequestContext& context) {
                    ToolResult result;
                    if (context.tasks_supported) {
-                       result.task = Task{.task_id = "t-working", .created_at = iso8601_utc(0),
-                                          .last_updated_at = iso8601_utc(0), .ttl_ms = 60000,
+                       result.task = Task{.task_id = "t-working",
+                                          .created_at = iso8601_utc(0),
+                                          .last_updated_at = iso8601_utc(0),
+                                          .ttl_ms = 60000,
                                           .poll_interval_ms = 2000};
                    } else {
                        result.add_text("finished synchronously");
                    }
                    return result;
                }});
-    tools.add({{.name = "always_task", .title = "Always a task", .description = "A buggy tool.",
+    tools.add({{.name = "always_task",
+                .title = "Always a task",
+                .description = "A buggy tool.",
                 .input_schema = {{"type", "object"}}},
                [](const Json&, RequestContext&) {
                    ToolResult result;
                    result.task = Task{.task_id = "t-done"};
                    return result;
                }});
-    tools.add({{.name = "boom", .title = "Boom", .description = "Throws.",
-                .input_schema = {{"type", "object"}}},
-               [](const Json&, RequestContext&) -> ToolResult { throw std::runtime_error("bug"); }});
-    tools.add({{.name = "fail", .title = "Fail", .description = "A tool error.",
+    tools.add(
+        {{.name = "boom",
+          .title = "Boom",
+          .description = "Throws.",
+          .input_schema = {{"type", "object"}}},
+         [](const Json&, RequestContext&) -> ToolResult { throw std::runtime_error("bug"); }});
+    tools.add({{.name = "fail",
+                .title = "Fail",
+                .description = "A tool error.",
                 .input_schema = {{"type", "object"}, {"properties", Json::object()}}},
                [](const Json&, RequestContext&) { return ToolResult::error("it failed"); }});
     return tools;

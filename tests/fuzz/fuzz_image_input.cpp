@@ -9,9 +9,9 @@
 #include <string_view>
 
 #include "common/base64.h"
+#include "tests/fuzz/require.h"
 #include "tools/image_info.h"
 #include "tools/image_input.h"
-#include "tests/fuzz/require.h"
 
 using namespace rdmcp::tools;
 

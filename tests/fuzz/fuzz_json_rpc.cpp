@@ -42,7 +42,8 @@ void handle_request(Request request, LegacySession& session, InFlightRequests& i
         answer(request.id, *error);
         return;
     }
-    const bool tracked = McpServer::may_block(request) && in_flight.add(request.id, context.cancellation);
+    const bool tracked =
+        McpServer::may_block(request) && in_flight.add(request.id, context.cancellation);
     answer(request.id, rdmcp::fuzz::fake_server().handle(request, session, context));
     if (tracked) in_flight.remove(request.id);
 }
@@ -64,7 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         auto decoded = decode(frame, DecodeLimits{.max_depth = 16});
         if (auto* failure = std::get_if<DecodeFailure>(&decoded)) {
-            FUZZ_REQUIRE(failure->id.is_null() || failure->id.is_string() || failure->id.is_number_integer());
+            FUZZ_REQUIRE(failure->id.is_null() || failure->id.is_string() ||
+                         failure->id.is_number_integer());
             if (failure->answerable) checked(encode_error(failure->id, failure->error));
         } else if (auto* notification = std::get_if<Notification>(&decoded)) {
             FUZZ_REQUIRE(notification->params.is_object());

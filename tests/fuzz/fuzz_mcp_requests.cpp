@@ -11,7 +11,6 @@
 //  - 2026-07-28 results carry resultType and the server info; older ones never do.
 #include <fuzzer/FuzzedDataProvider.h>
 
-
 #include "protocol/versions.h"
 #include "tests/fuzz/fake_engine.h"
 #include "tests/fuzz/require.h"
@@ -24,25 +23,34 @@ constexpr const char* kVersionKey = "io.modelcontextprotocol/protocolVersion";
 constexpr const char* kCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities";
 
 std::string pick_version(FuzzedDataProvider& in) {
-    static const char* const versions[] = {"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26",
-                                           "2024-11-05", "2026-07-29", "2024-10-07", "",
+    static const char* const versions[] = {"2026-07-28",  "2025-11-25",  "2025-06-18", "2025-03-26",
+                                           "2024-11-05",  "2026-07-29",  "2024-10-07", "",
                                            "2026-07-28 ", "2025-11-25\n"};
-    if (in.ConsumeBool()) return versions[in.ConsumeIntegralInRange<std::size_t>(0, std::size(versions) - 1)];
+    if (in.ConsumeBool())
+        return versions[in.ConsumeIntegralInRange<std::size_t>(0, std::size(versions) - 1)];
     return in.ConsumeRandomLengthString(16);
 }
 
 Json arbitrary(FuzzedDataProvider& in, int depth) {
     switch (in.ConsumeIntegralInRange(0, depth > 0 ? 8 : 6)) {
-        case 0: return nullptr;
-        case 1: return in.ConsumeBool();
-        case 2: return in.ConsumeIntegral<std::int64_t>();
-        case 3: return in.ConsumeIntegral<std::uint64_t>();
-        case 4: return in.ConsumeFloatingPoint<double>();
-        case 5: return pick_version(in);
-        case 6: return in.ConsumeRandomLengthString(32);
+        case 0:
+            return nullptr;
+        case 1:
+            return in.ConsumeBool();
+        case 2:
+            return in.ConsumeIntegral<std::int64_t>();
+        case 3:
+            return in.ConsumeIntegral<std::uint64_t>();
+        case 4:
+            return in.ConsumeFloatingPoint<double>();
+        case 5:
+            return pick_version(in);
+        case 6:
+            return in.ConsumeRandomLengthString(32);
         case 7: {
             Json array = Json::array();
-            for (int n = in.ConsumeIntegralInRange(0, 4); n > 0; --n) array.push_back(arbitrary(in, depth - 1));
+            for (int n = in.ConsumeIntegralInRange(0, 4); n > 0; --n)
+                array.push_back(arbitrary(in, depth - 1));
             return array;
         }
         default: {
@@ -57,20 +65,30 @@ Json arbitrary(FuzzedDataProvider& in, int depth) {
 
 Json capabilities(FuzzedDataProvider& in) {
     switch (in.ConsumeIntegralInRange(0, 3)) {
-        case 0: return Json::object();
-        case 1: return {{"extensions", {{kTasksExtension, Json::object()}}}};
-        case 2: return {{"extensions", arbitrary(in, 2)}};
-        default: return arbitrary(in, 2);
+        case 0:
+            return Json::object();
+        case 1:
+            return {{"extensions", {{kTasksExtension, Json::object()}}}};
+        case 2:
+            return {{"extensions", arbitrary(in, 2)}};
+        default:
+            return arbitrary(in, 2);
     }
 }
 
 Json meta(FuzzedDataProvider& in) {
     if (in.ConsumeIntegralInRange(0, 7) == 0) return arbitrary(in, 3);
     Json meta = Json::object();
-    if (in.ConsumeBool()) meta[kVersionKey] = in.ConsumeIntegralInRange(0, 7) ? Json(pick_version(in)) : arbitrary(in, 1);
+    if (in.ConsumeBool())
+        meta[kVersionKey] =
+            in.ConsumeIntegralInRange(0, 7) ? Json(pick_version(in)) : arbitrary(in, 1);
     if (in.ConsumeBool()) meta[kCapabilitiesKey] = capabilities(in);
-    if (in.ConsumeBool()) meta["io.modelcontextprotocol/clientInfo"] = in.ConsumeBool() ? Json{{"name", "c"}, {"version", "1"}} : arbitrary(in, 1);
-    if (in.ConsumeBool()) meta["io.modelcontextprotocol/logLevel"] = in.ConsumeBool() ? Json("debug") : arbitrary(in, 1);
+    if (in.ConsumeBool())
+        meta["io.modelcontextprotocol/clientInfo"] =
+            in.ConsumeBool() ? Json{{"name", "c"}, {"version", "1"}} : arbitrary(in, 1);
+    if (in.ConsumeBool())
+        meta["io.modelcontextprotocol/logLevel"] =
+            in.ConsumeBool() ? Json("debug") : arbitrary(in, 1);
     if (in.ConsumeBool()) meta["progressToken"] = arbitrary(in, 1);
     return meta;
 }
@@ -78,25 +96,31 @@ Json meta(FuzzedDataProvider& in) {
 Json params_for(const std::string& method, FuzzedDataProvider& in) {
     Json params = Json::object();
     if (method == "initialize") {
-        if (in.ConsumeIntegralInRange(0, 7)) params["protocolVersion"] = in.ConsumeIntegralInRange(0, 7) ? Json(pick_version(in)) : arbitrary(in, 1);
+        if (in.ConsumeIntegralInRange(0, 7))
+            params["protocolVersion"] =
+                in.ConsumeIntegralInRange(0, 7) ? Json(pick_version(in)) : arbitrary(in, 1);
         if (in.ConsumeBool()) params["capabilities"] = capabilities(in);
         if (in.ConsumeBool()) params["clientInfo"] = arbitrary(in, 2);
     } else if (method == "tools/call") {
         static const char* const names[] = {"echo", "slow", "always_task", "boom", "fail", "nope"};
-        params["name"] = in.ConsumeIntegralInRange(0, 7)
-                             ? Json(names[in.ConsumeIntegralInRange<std::size_t>(0, std::size(names) - 1)])
-                             : arbitrary(in, 1);
+        params["name"] =
+            in.ConsumeIntegralInRange(0, 7)
+                ? Json(names[in.ConsumeIntegralInRange<std::size_t>(0, std::size(names) - 1)])
+                : arbitrary(in, 1);
         if (in.ConsumeBool()) {
-            params["arguments"] = in.ConsumeBool() ? Json{{"text", in.ConsumeRandomLengthString(70)}} : arbitrary(in, 3);
+            params["arguments"] = in.ConsumeBool()
+                                      ? Json{{"text", in.ConsumeRandomLengthString(70)}}
+                                      : arbitrary(in, 3);
             if (params["arguments"].is_object() && in.ConsumeBool()) {
                 params["arguments"][in.ConsumeBool() ? "times" : "scale"] = arbitrary(in, 0);
             }
         }
     } else if (method.rfind("tasks/", 0) == 0) {
         static const char* const ids[] = {"t-working", "t-done", "t-failed", "x"};
-        params["taskId"] = in.ConsumeIntegralInRange(0, 7)
-                               ? Json(ids[in.ConsumeIntegralInRange<std::size_t>(0, std::size(ids) - 1)])
-                               : arbitrary(in, 1);
+        params["taskId"] =
+            in.ConsumeIntegralInRange(0, 7)
+                ? Json(ids[in.ConsumeIntegralInRange<std::size_t>(0, std::size(ids) - 1)])
+                : arbitrary(in, 1);
     } else if (method == "tools/list" && in.ConsumeBool()) {
         params["cursor"] = arbitrary(in, 1);
     }
@@ -129,14 +153,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider in(data, size);
     const auto& server = rdmcp::fuzz::fake_server();
     LegacySession session;
-    static const char* const methods[] = {"initialize", "ping", "server/discover", "tools/list",
-                                          "tools/call", "tasks/get", "tasks/cancel", "tasks/update",
-                                          "tasks/list", "resources/list"};
+    static const char* const methods[] = {
+        "initialize", "ping",         "server/discover", "tools/list", "tools/call",
+        "tasks/get",  "tasks/cancel", "tasks/update",    "tasks/list", "resources/list"};
     for (int turn = 0; turn < 6 && in.remaining_bytes() > 0; ++turn) {
-        const std::string method = in.ConsumeIntegralInRange(0, 15)
-                                       ? methods[in.ConsumeIntegralInRange<std::size_t>(0, std::size(methods) - 1)]
-                                       : in.ConsumeRandomLengthString(20);
-        const Json id = in.ConsumeBool() ? Json(in.ConsumeIntegral<std::int64_t>()) : Json(in.ConsumeRandomLengthString(8));
+        const std::string method =
+            in.ConsumeIntegralInRange(0, 15)
+                ? methods[in.ConsumeIntegralInRange<std::size_t>(0, std::size(methods) - 1)]
+                : in.ConsumeRandomLengthString(20);
+        const Json id = in.ConsumeBool() ? Json(in.ConsumeIntegral<std::int64_t>())
+                                         : Json(in.ConsumeRandomLengthString(8));
         const Json params = params_for(method, in);
 
         // Through the codec first, as a transport receives it.
@@ -144,23 +170,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump(
                 -1, ' ', false, Json::error_handler_t::replace);
         auto decoded = decode(frame);
-        if (!std::holds_alternative<Request>(decoded)) continue;  // only invalid UTF-8 or deep nesting
+        if (!std::holds_alternative<Request>(decoded))
+            continue;  // only invalid UTF-8 or deep nesting
         Request request = std::move(std::get<Request>(decoded));
-        if (valid_utf8(method) && valid_utf8(id)) FUZZ_REQUIRE(request.id == id && request.method == method);
+        if (valid_utf8(method) && valid_utf8(id))
+            FUZZ_REQUIRE(request.id == id && request.method == method);
 
         RequestContext context;
         context.api_key = in.ConsumeBool() ? "owner" : "";
         const auto state_before = session.state();
         if (auto error = server.prepare(request, session, context)) {
             FUZZ_REQUIRE(error->code == error_code::kInvalidParams ||
-                    error->code == error_code::kUnsupportedProtocolVersion);
+                         error->code == error_code::kUnsupportedProtocolVersion);
             if (error->code == error_code::kUnsupportedProtocolVersion) {
-                FUZZ_REQUIRE(error->data && (*error->data)["supported"] == supported_versions_list());
+                FUZZ_REQUIRE(error->data &&
+                             (*error->data)["supported"] == supported_versions_list());
             }
             encode_error(request.id, *error);
             continue;
         }
-        const Json& request_meta = request.params.contains("_meta") ? request.params["_meta"] : Json::object();
+        const Json& request_meta =
+            request.params.contains("_meta") ? request.params["_meta"] : Json::object();
         const auto version = request_meta.find(kVersionKey);
         const bool modern_meta = version != request_meta.end() && version->is_string() &&
                                  is_modern_version(version->get<std::string>());
@@ -170,10 +200,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 FUZZ_REQUIRE(context.protocol_version == version->get<std::string>());
                 FUZZ_REQUIRE(request_meta[kCapabilitiesKey].is_object());
             } else if (!is_supported_version(version != request_meta.end() && version->is_string()
-                                                 ? version->get<std::string>() : "")) {
+                                                 ? version->get<std::string>()
+                                                 : "")) {
                 // No version of its own: the session's, or ping's default before any handshake.
                 FUZZ_REQUIRE(state_before ? context.protocol_version == state_before->version
-                                     : method == "ping");
+                                          : method == "ping");
             }
         }
 
@@ -185,8 +216,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 const std::string answered = (*result)["protocolVersion"];
                 FUZZ_REQUIRE(is_legacy_version(answered));
                 FUZZ_REQUIRE(answered == (is_legacy_version(requested.get<std::string>())
-                                         ? requested.get<std::string>()
-                                         : std::string(kLatestLegacyVersion)));
+                                              ? requested.get<std::string>()
+                                              : std::string(kLatestLegacyVersion)));
                 FUZZ_REQUIRE(session.state() && session.state()->version == answered);
             }
             encode_result(request.id, *result);

@@ -11,11 +11,11 @@
 #include <memory>
 #include <string_view>
 
-#include "protocol/schema_validator.h"
 #include "common/base64.h"
+#include "protocol/schema_validator.h"
+#include "tests/fuzz/require.h"
 #include "tools/inference_request.h"
 #include "tools/retrodiffusion_tools.h"
-#include "tests/fuzz/require.h"
 
 using namespace rdmcp;
 using protocol::Json;
@@ -23,9 +23,10 @@ using protocol::Json;
 namespace {
 
 const protocol::ToolRegistry& registry() {
-    static const tools::ToolSet set = tools::make_tool_set(
-        std::make_shared<const tools::UpstreamClient>(tools::UpstreamConfig{.base_url = "http://127.0.0.1:9"}),
-        tools::ToolsConfig{});
+    static const tools::ToolSet set =
+        tools::make_tool_set(std::make_shared<const tools::UpstreamClient>(
+                                 tools::UpstreamConfig{.base_url = "http://127.0.0.1:9"}),
+                             tools::ToolsConfig{});
     return set.registry;
 }
 
@@ -59,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Json arguments = Json::parse(text, nullptr, false);
     if (arguments.is_discarded() || !arguments.is_object()) return 0;  // call_tool refuses these
 
-    const auto violations = protocol::validate_against_schema(arguments, tool.definition.input_schema);
+    const auto violations =
+        protocol::validate_against_schema(arguments, tool.definition.input_schema);
     const std::string described = protocol::describe_violations(violations);
     FUZZ_REQUIRE(violations.empty() == described.empty());
     if (!violations.empty()) return 0;
@@ -67,8 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& name = tool.definition.name;
     if (takes_generation_request(name)) {
         auto built = tools::build_inference_request(arguments, {.allow_local_files = false});
-        if (auto* request = std::get_if<tools::InferenceRequest>(&built)) check_request(*request);
-        else FUZZ_REQUIRE(!std::get<std::string>(built).empty());
+        if (auto* request = std::get_if<tools::InferenceRequest>(&built))
+            check_request(*request);
+        else
+            FUZZ_REQUIRE(!std::get<std::string>(built).empty());
     }
     if (name == "estimate_inference_cost" || name == "list_available_styles") {
         protocol::RequestContext context;  // no key: nothing is sent upstream

@@ -16,10 +16,10 @@
 #include <string_view>
 
 #include "common/base64.h"
+#include "tests/fuzz/require.h"
 #include "tools/generated_images.h"
 #include "tools/job_token.h"
 #include "tools/upstream_error.h"
-#include "tests/fuzz/require.h"
 
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
@@ -46,7 +46,8 @@ std::string self_signed_id(std::string_view payload) {
     unsigned int length = 0;
     HMAC(EVP_sha256(), key, sizeof key, reinterpret_cast<const unsigned char*>(signed_part.data()),
          signed_part.size(), mac, &length);
-    return signed_part + "." + base64url(std::string_view(reinterpret_cast<const char*>(mac), length));
+    return signed_part + "." +
+           base64url(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 void read_error(std::string_view body) {
@@ -66,7 +67,8 @@ void read_images(std::string_view text, unsigned flags) {
     if (body.is_discarded()) return;
     const int expected = static_cast<int>(flags % 5);
     auto images = read_inference_images(body, expected, flags & 8, flags & 16);
-    FUZZ_REQUIRE(images.labels.size() == std::max(images.base64_images.size(), images.output_urls.size()));
+    FUZZ_REQUIRE(images.labels.size() ==
+                 std::max(images.base64_images.size(), images.output_urls.size()));
     auto result = render_images(std::move(images), {.headline = "Generated", .file_stem = "fuzz"},
                                 ToolsConfig{.inline_image_budget_bytes = 4096});
     result.to_json().dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -84,10 +86,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const unsigned selector = data[0];
     const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
     switch (selector % 4) {
-        case 0: read_error(input); break;
-        case 1: read_images(input, selector >> 2); break;
-        case 2: verify(std::string(input)); break;
-        default: verify(self_signed_id(input)); break;
+        case 0:
+            read_error(input);
+            break;
+        case 1:
+            read_images(input, selector >> 2);
+            break;
+        case 2:
+            verify(std::string(input));
+            break;
+        default:
+            verify(self_signed_id(input));
+            break;
     }
     return 0;
 }

@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define FUZZ_REQUIRE(condition)                                                                \
-    do {                                                                                       \
-        if (!(condition)) {                                                                    \
+#define FUZZ_REQUIRE(condition)                                                                 \
+    do {                                                                                        \
+        if (!(condition)) {                                                                     \
             std::fprintf(stderr, "%s:%d: FUZZ_REQUIRE(%s) does not hold\n", __FILE__, __LINE__, \
-                         #condition);                                                          \
-            std::abort();                                                                      \
-        }                                                                                      \
+                         #condition);                                                           \
+            std::abort();                                                                       \
+        }                                                                                       \
     } while (0)

@@ -22,13 +22,16 @@ TEST_CASE("Origin: foreign origins get 403, loopback and configured ones are ser
         {"--allowed-origins", "https://app.example.com, https://other.example"}, env_for(api));
     McpHttpClient client(server);
 
-    auto foreign = client.modern("server/discover", Json::object(), {{"Origin", "https://evil.example"}});
+    auto foreign =
+        client.modern("server/discover", Json::object(), {{"Origin", "https://evil.example"}});
     CHECK(foreign.status == 403);
     CHECK(foreign.response()["id"].is_null());
     CHECK(foreign.header("Access-Control-Allow-Origin").empty());
     CHECK(client.modern("server/discover", Json::object(), {{"Origin", "null"}}).status == 403);
     // A rebinding page on a lookalike of localhost is foreign too.
-    CHECK(client.modern("server/discover", Json::object(), {{"Origin", "http://localhost.evil.example:3000"}})
+    CHECK(client
+              .modern("server/discover", Json::object(),
+                      {{"Origin", "http://localhost.evil.example:3000"}})
               .status == 403);
 
     for (const std::string origin : {"http://localhost:6274", "https://127.0.0.1",
@@ -63,8 +66,10 @@ TEST_CASE("Host: while bound to loopback, only loopback names with our port are 
     McpHttpClient client(server);
     const std::string port = std::to_string(server.port());
 
-    CHECK(client.modern("server/discover", Json::object(), {{"Host", "evil.example:" + port}}).status == 403);
-    CHECK(client.modern("server/discover", Json::object(), {{"Host", "127.0.0.1:1"}}).status == 403);
+    CHECK(client.modern("server/discover", Json::object(), {{"Host", "evil.example:" + port}})
+              .status == 403);
+    CHECK(client.modern("server/discover", Json::object(), {{"Host", "127.0.0.1:1"}}).status ==
+          403);
     httplib::Client ops(server.base());
     auto rebinding = ops.Get("/healthz", {{"Host", "attacker.example"}});
     REQUIRE(rebinding);
@@ -270,7 +275,8 @@ TEST_CASE("slowloris: clients trickling their headers hold only their own connec
     McpHttpClient client(server, kTestKey);
     int answered = 0;
     for (std::size_t byte = 0; byte < head.size() + 20; ++byte) {
-        for (auto& connection : slow) connection->send(byte < head.size() ? head.substr(byte, 1) : "a");
+        for (auto& connection : slow)
+            connection->send(byte < head.size() ? head.substr(byte, 1) : "a");
         if (byte % 8 == 0) {
             const auto started = std::chrono::steady_clock::now();
             answered += client.modern("server/discover").status == 200;
@@ -291,7 +297,8 @@ TEST_CASE("invalid UTF-8 in a body is a parse error; the server keeps serving") 
     HttpServerProcess server({}, env_for(api));
     McpHttpClient client(server, kTestKey);
     auto reply = client.post_text(
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_balance\","
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/"
+        "call\",\"params\":{\"name\":\"get_balance\","
         "\"arguments\":{\"note\":\"\xff\xfe\xc3\"}}}",
         {{"MCP-Protocol-Version", "2026-07-28"}});
     CHECK(reply.status == 400);

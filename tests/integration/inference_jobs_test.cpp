@@ -19,8 +19,10 @@ Json tasks_meta() {
                          {{"extensions", {{"io.modelcontextprotocol/tasks", Json::object()}}}}}});
 }
 
-const Json kImage = {{"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
-const Json kAnimation = {{"prompt", "fire"}, {"prompt_style", "rd_animation__vfx"}, {"width", 48}, {"height", 48}};
+const Json kImage = {
+    {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
+const Json kAnimation = {
+    {"prompt", "fire"}, {"prompt_style", "rd_animation__vfx"}, {"width", 48}, {"height", 48}};
 
 Json result_of(const Json& reply) {
     REQUIRE_MESSAGE(reply.contains("result"), reply.dump());
@@ -93,13 +95,15 @@ TEST_CASE("forged, altered and foreign job ids are refused") {
 
     std::string altered = job_id;
     altered[10] = altered[10] == 'x' ? 'y' : 'x';
-    CHECK(result_of(alice.call_tool_modern("get_inference_job", {{"job_id", altered}}))["isError"] == true);
+    CHECK(result_of(alice.call_tool_modern("get_inference_job",
+                                           {{"job_id", altered}}))["isError"] == true);
 
     // A bare upstream id works for its owner, and the API refuses it to anyone else.
     auto bare = result_of(bob.call_tool_modern("get_inference_job", {{"job_id", upstream_id}}));
     CHECK(bare["isError"] == true);
     CHECK(text(bare).find("does not know this job") != std::string::npos);
-    CHECK(result_of(bob.call_tool_modern("list_inference_jobs", Json::object()))["structuredContent"]["count"] == 0);
+    CHECK(result_of(bob.call_tool_modern("list_inference_jobs",
+                                         Json::object()))["structuredContent"]["count"] == 0);
 }
 
 TEST_CASE("a failed job is an actionable tool error, and its charge is refunded") {
@@ -111,14 +115,16 @@ TEST_CASE("a failed job is an actionable tool error, and its charge is refunded"
     auto started = result_of(client.call_tool_modern("start_inference_job", failing));
     Json result;
     for (int i = 0; i < 40; ++i) {
-        result = result_of(client.call_tool_modern("get_inference_job", {{"job_id", started["structuredContent"]["job_id"]}}));
+        result = result_of(client.call_tool_modern(
+            "get_inference_job", {{"job_id", started["structuredContent"]["job_id"]}}));
         if (result.contains("isError")) break;
         std::this_thread::sleep_for(100ms);
     }
     CHECK(result["isError"] == true);
     CHECK(text(result).find("failed") != std::string::npos);
     CHECK(text(result).find("refunded") != std::string::npos);
-    CHECK(result_of(client.call_tool_modern("get_balance", Json::object()))["structuredContent"]["balance"] == 100.0);
+    CHECK(result_of(client.call_tool_modern(
+              "get_balance", Json::object()))["structuredContent"]["balance"] == 100.0);
 }
 
 TEST_CASE("Tasks extension: an animation answers with a task, tasks/get returns the result") {
@@ -138,7 +144,8 @@ TEST_CASE("Tasks extension: an animation answers with a task, tasks/get returns 
 
     Json task;
     for (int i = 0; i < 40; ++i) {
-        task = result_of(client.request("tasks/get", {{"_meta", tasks_meta()}, {"taskId", task_id}}));
+        task =
+            result_of(client.request("tasks/get", {{"_meta", tasks_meta()}, {"taskId", task_id}}));
         if (task["status"] != "working") break;
         std::this_thread::sleep_for(100ms);
     }
@@ -147,9 +154,12 @@ TEST_CASE("Tasks extension: an animation answers with a task, tasks/get returns 
     CHECK(task["result"]["content"][1]["mimeType"] == "image/gif");
     CHECK(task["result"]["structuredContent"]["images"][0]["width"] == 48);
 
-    CHECK(result_of(client.request("tasks/cancel", {{"_meta", tasks_meta()}, {"taskId", task_id}})) ==
-          Json{{"resultType", "complete"},
-               {"_meta", {{"io.modelcontextprotocol/serverInfo", discover["_meta"]["io.modelcontextprotocol/serverInfo"]}}}});
+    CHECK(
+        result_of(client.request("tasks/cancel", {{"_meta", tasks_meta()}, {"taskId", task_id}})) ==
+        Json{{"resultType", "complete"},
+             {"_meta",
+              {{"io.modelcontextprotocol/serverInfo",
+                discover["_meta"]["io.modelcontextprotocol/serverInfo"]}}}});
     CHECK(submissions(api) == 1);  // polling and cancelling never resubmit
 }
 
@@ -180,7 +190,8 @@ TEST_CASE("Tasks extension: a task id is refused with another key or when forged
     CHECK(foreign["error"]["code"] == -32602);
     auto forged = alice.request("tasks/get", {{"_meta", tasks_meta()}, {"taskId", task_id + "x"}});
     CHECK(forged["error"]["code"] == -32602);
-    CHECK(bob.request("tasks/cancel", {{"_meta", tasks_meta()}, {"taskId", task_id}})["error"]["code"] == -32602);
+    CHECK(bob.request("tasks/cancel",
+                      {{"_meta", tasks_meta()}, {"taskId", task_id}})["error"]["code"] == -32602);
 }
 
 TEST_CASE("clients that declare nothing keep the synchronous call") {
@@ -194,7 +205,8 @@ TEST_CASE("clients that declare nothing keep the synchronous call") {
     CHECK_FALSE(posts[0]["body"].contains("async"));
 
     client.initialize();  // legacy clients too
-    auto legacy = client.request("tools/call", {{"name", "create_inference"}, {"arguments", kAnimation}});
+    auto legacy =
+        client.request("tools/call", {{"name", "create_inference"}, {"arguments", kAnimation}});
     CHECK(legacy["result"]["content"][1]["mimeType"] == "image/gif");
 }
 
@@ -208,12 +220,14 @@ TEST_CASE("Tasks extension: a job answer of the wrong shape never ends the serve
     REQUIRE(created["resultType"] == "task");
     const std::string task_id = created["taskId"];
 
-    for (const Json& answer : {Json{{"status", "succeeded"}, {"result", 5}},
-                               Json{{"status", 7}},
-                               Json{{"status", "failed"}, {"error", {{"status_code", "500"}, {"detail", 1}}}},
-                               Json{{"status", "failed"}, {"error", {{"status_code", 1e300}}}}}) {
+    for (const Json& answer :
+         {Json{{"status", "succeeded"}, {"result", 5}}, Json{{"status", 7}},
+          Json{{"status", "failed"}, {"error", {{"status_code", "500"}, {"detail", 1}}}},
+          Json{{"status", "failed"}, {"error", {{"status_code", 1e300}}}}}) {
         CAPTURE(answer.dump());
-        api.fail_next({{"path_prefix", "/v1/inferences/tasks/"}, {"method", "GET"}, {"status", 200},
+        api.fail_next({{"path_prefix", "/v1/inferences/tasks/"},
+                       {"method", "GET"},
+                       {"status", 200},
                        {"body", answer}});
         auto task = client.request("tasks/get", {{"_meta", tasks_meta()}, {"taskId", task_id}});
         CHECK(task.contains("result"));

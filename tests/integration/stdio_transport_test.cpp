@@ -15,7 +15,9 @@ std::map<std::string, std::string> env_for(const SimulatedApi& api, std::string 
     return env;
 }
 
-std::string text_of(const Json& reply) { return reply["result"]["content"][0]["text"].get<std::string>(); }
+std::string text_of(const Json& reply) {
+    return reply["result"]["content"][0]["text"].get<std::string>();
+}
 }  // namespace
 
 TEST_CASE("a legacy client initializes, lists tools and checks its balance") {
@@ -32,7 +34,8 @@ TEST_CASE("a legacy client initializes, lists tools and checks its balance") {
     CHECK(std::find(names.begin(), names.end(), "get_balance") != names.end());
     CHECK(std::find(names.begin(), names.end(), "list_available_styles") != names.end());
 
-    auto balance = client.request("tools/call", {{"name", "get_balance"}, {"arguments", Json::object()}});
+    auto balance =
+        client.request("tools/call", {{"name", "get_balance"}, {"arguments", Json::object()}});
     CHECK(balance["result"]["structuredContent"]["balance"] == 100.0);
     CHECK_FALSE(balance["result"].contains("isError"));
 
@@ -51,7 +54,8 @@ TEST_CASE("a modern client speaks 2026-07-28 on the same stream with no handshak
 
     auto balance = client.call_tool_modern("get_balance", Json::object());
     CHECK(balance["result"]["resultType"] == "complete");
-    CHECK(balance["result"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] == "retrodiffusion-mcp");
+    CHECK(balance["result"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] ==
+          "retrodiffusion-mcp");
     CHECK(balance["result"]["structuredContent"]["balance"] == 5.0);
 
     // Then a legacy initialize on the same process also works (discover-then-initialize clients).
@@ -65,8 +69,11 @@ TEST_CASE("a slow call never blocks ping or tools/list") {
     client.initialize();
 
     const int slow_id = client.next_id();
-    client.send_raw(Json{{"jsonrpc", "2.0"}, {"id", slow_id}, {"method", "tools/call"},
-                         {"params", {{"name", "get_balance"}, {"arguments", Json::object()}}}}.dump());
+    client.send_raw(Json{{"jsonrpc", "2.0"},
+                         {"id", slow_id},
+                         {"method", "tools/call"},
+                         {"params", {{"name", "get_balance"}, {"arguments", Json::object()}}}}
+                        .dump());
     const auto started = std::chrono::steady_clock::now();
     auto pong = client.request("ping");
     CHECK(pong["result"] == Json::object());
@@ -84,13 +91,17 @@ TEST_CASE("notifications/cancelled stops the wait and the request gets no answer
     McpStdioClient client({}, env_for(api));
     client.initialize();
 
-    client.send_raw(Json{{"jsonrpc", "2.0"}, {"id", "slow"}, {"method", "tools/call"},
-                         {"params", {{"name", "get_balance"}}}}.dump());
+    client.send_raw(Json{{"jsonrpc", "2.0"},
+                         {"id", "slow"},
+                         {"method", "tools/call"},
+                         {"params", {{"name", "get_balance"}}}}
+                        .dump());
     // Give the call time to reach the upstream, then cancel it.
     for (int i = 0; i < 100 && api.requests_to("GET", "/v1/inferences/credits").empty(); ++i) {
         std::this_thread::sleep_for(20ms);
     }
-    client.notify("notifications/cancelled", {{"requestId", "slow"}, {"reason", "user pressed stop"}});
+    client.notify("notifications/cancelled",
+                  {{"requestId", "slow"}, {"reason", "user pressed stop"}});
     CHECK(client.request("ping")["result"] == Json::object());
 
     // Nothing more arrives for "slow", and the log says it was cancelled.
@@ -122,8 +133,8 @@ TEST_CASE("bad input gets the right error and the server keeps serving") {
 
     CHECK(client.request("no/such/method")["error"]["code"] == -32601);
     CHECK(client.request("tools/call", {{"name", "no_such_tool"}})["error"]["code"] == -32602);
-    auto wrong_type = client.request("tools/call", {{"name", "list_available_styles"},
-                                                    {"arguments", {{"kind", 7}}}});
+    auto wrong_type = client.request(
+        "tools/call", {{"name", "list_available_styles"}, {"arguments", {{"kind", 7}}}});
     CHECK(wrong_type["result"]["isError"] == true);
     CHECK(text_of(wrong_type).find("argument 'kind'") != std::string::npos);
 
@@ -136,8 +147,11 @@ TEST_CASE("end of input: in-flight answers are still delivered, then a clean exi
     api.configure({{"latency_ms", 500}});
     McpStdioClient client({}, env_for(api));
     client.initialize();
-    client.send_raw(Json{{"jsonrpc", "2.0"}, {"id", 99}, {"method", "tools/call"},
-                         {"params", {{"name", "get_balance"}}}}.dump());
+    client.send_raw(Json{{"jsonrpc", "2.0"},
+                         {"id", 99},
+                         {"method", "tools/call"},
+                         {"params", {{"name", "get_balance"}}}}
+                        .dump());
     client.process().close_stdin();
     auto reply = client.next_message(10s);
     REQUIRE(reply);
@@ -151,8 +165,11 @@ TEST_CASE("SIGTERM ends the server promptly even with a call waiting upstream") 
     api.configure({{"latency_ms", 30000}});
     McpStdioClient client({}, env_for(api));
     client.initialize();
-    client.send_raw(Json{{"jsonrpc", "2.0"}, {"id", 5}, {"method", "tools/call"},
-                         {"params", {{"name", "get_balance"}}}}.dump());
+    client.send_raw(Json{{"jsonrpc", "2.0"},
+                         {"id", 5},
+                         {"method", "tools/call"},
+                         {"params", {{"name", "get_balance"}}}}
+                        .dump());
     std::this_thread::sleep_for(300ms);
     const auto started = std::chrono::steady_clock::now();
     client.process().signal(SIGTERM);
@@ -166,9 +183,13 @@ TEST_CASE("the API key never appears in logs or answers") {
     client.initialize();
     std::string everything;
     everything += client.request("tools/call", {{"name", "get_balance"}}).dump();
-    api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 401}, {"count", 2},
-                   {"body", {{"detail", {{"code", "invalid_token"},
-                                         {"message", std::string("Token ") + kTestKey + " is not valid"}}}}}});
+    api.fail_next({{"path_prefix", "/v1/inferences/credits"},
+                   {"status", 401},
+                   {"count", 2},
+                   {"body",
+                    {{"detail",
+                      {{"code", "invalid_token"},
+                       {"message", std::string("Token ") + kTestKey + " is not valid"}}}}}});
     auto rejected = client.request("tools/call", {{"name", "get_balance"}});
     CHECK(rejected["result"]["isError"] == true);
     CHECK(text_of(rejected).find("[redacted]") != std::string::npos);
@@ -188,5 +209,7 @@ TEST_CASE("a missing key is a tool error that explains where the key goes") {
     CHECK(reply["result"]["isError"] == true);
     CHECK(text_of(reply).find("RD_API_KEY") != std::string::npos);
     CHECK(api.requests().empty());  // nothing was sent without a key
-    CHECK(client.request("tools/call", {{"name", "list_available_styles"}})["result"]["structuredContent"]["count"] > 0);
+    CHECK(client.request(
+              "tools/call",
+              {{"name", "list_available_styles"}})["result"]["structuredContent"]["count"] > 0);
 }

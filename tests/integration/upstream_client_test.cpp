@@ -1,10 +1,8 @@
 // The upstream client against the simulated API: retries, error shapes, TLS verification.
-#include "protocol/request_context.h"
 #include "tools/upstream_client.h"
 
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "protocol/request_context.h"
 #include "tests/support/simulated_api.h"
 
 using namespace rdmcp;
@@ -57,8 +56,11 @@ TEST_CASE("an idempotent GET is retried once on 503; a paid POST never is") {
     api.clear_requests();
     api.fail_next({{"path_prefix", "/v1/inferences"}, {"status", 503}, {"count", 1}});
     auto generated = client.post("/v1/inferences",
-                                 {{"prompt", "corgi"}, {"width", 64}, {"height", 64},
-                                  {"prompt_style", "rd_fast__default"}, {"num_images", 1}},
+                                 {{"prompt", "corgi"},
+                                  {"width", 64},
+                                  {"height", 64},
+                                  {"prompt_style", "rd_fast__default"},
+                                  {"num_images", 1}},
                                  context_with(kTestKey));
     REQUIRE_FALSE(generated.ok());
     CHECK(generated.error->status == 503);
@@ -68,8 +70,11 @@ TEST_CASE("an idempotent GET is retried once on 503; a paid POST never is") {
 TEST_CASE("429 carries Retry-After; errors name the call") {
     SimulatedApi api;
     auto client = client_for(api);
-    api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 429}, {"retry_after", 17},
-                   {"body", {{"detail", {{"code", "rate_limited"}, {"message", "Too many requests"}}}}}});
+    api.fail_next(
+        {{"path_prefix", "/v1/inferences/credits"},
+         {"status", 429},
+         {"retry_after", 17},
+         {"body", {{"detail", {{"code", "rate_limited"}, {"message", "Too many requests"}}}}}});
     auto limited = client.get("/v1/inferences/credits", context_with(kTestKey));
     REQUIRE_FALSE(limited.ok());
     CHECK(limited.error->retry_after == 17);
@@ -93,7 +98,8 @@ TEST_CASE("HTTPS: the certificate is verified") {
     const auto cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
     const std::string command =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-        "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert + " 2>/dev/null";
     REQUIRE(std::system(command.c_str()) == 0);
 
     SimulatedApi api({"--tls-cert", cert, "--tls-key", key});

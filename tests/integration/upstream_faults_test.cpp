@@ -12,7 +12,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const Json kGeneration = {{"prompt", "x"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
+const Json kGeneration = {
+    {"prompt", "x"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
 
 struct Faulty {
     SimulatedApi api;
@@ -21,7 +22,8 @@ struct Faulty {
         : client(std::move(args), {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}}) {}
 
     // Calls the tool and returns the error text, checking it came back as a tool error in time.
-    std::string error_of(const std::string& tool, const Json& arguments, std::chrono::seconds bound = 8s) {
+    std::string error_of(const std::string& tool, const Json& arguments,
+                         std::chrono::seconds bound = 8s) {
         const auto started = std::chrono::steady_clock::now();
         auto reply = client.call_tool_modern(tool, arguments);
         CHECK(std::chrono::steady_clock::now() - started < bound);
@@ -46,32 +48,44 @@ long rss_kb(pid_t pid) {
 }  // namespace
 
 TEST_CASE("connection refused") {
-    McpStdioClient client({}, {{"RD_API_BASE_URL", "http://127.0.0.1:1"}, {"RD_API_KEY", kTestKey}});
+    McpStdioClient client({},
+                          {{"RD_API_BASE_URL", "http://127.0.0.1:1"}, {"RD_API_KEY", kTestKey}});
     auto reply = client.call_tool_modern("create_inference", kGeneration);
     CHECK(reply["result"]["isError"] == true);
-    CHECK(reply["result"]["content"][0]["text"].get<std::string>().find("could not be reached") != std::string::npos);
+    CHECK(reply["result"]["content"][0]["text"].get<std::string>().find("could not be reached") !=
+          std::string::npos);
 }
 
 TEST_CASE("the connection drops in the middle of the answer") {
     Faulty f;
-    f.api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", 200},
-                     {"body", {{"base64_images", Json::array()}}}, {"transport", "reset_mid_body"}});
+    f.api.fail_next({{"path_prefix", "/v1/inferences"},
+                     {"method", "POST"},
+                     {"status", 200},
+                     {"body", {{"base64_images", Json::array()}}},
+                     {"transport", "reset_mid_body"}});
     CHECK(f.error_of("create_inference", kGeneration).find("broke") != std::string::npos);
     CHECK(f.paid_posts() == 1);
 }
 
 TEST_CASE("a stalled answer times out") {
     Faulty f;
-    f.api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", 200}, {"delay_ms", 20000}});
-    CHECK(f.error_of("create_inference", kGeneration, 6s).find("did not answer in time") != std::string::npos);
+    f.api.fail_next({{"path_prefix", "/v1/inferences"},
+                     {"method", "POST"},
+                     {"status", 200},
+                     {"delay_ms", 20000}});
+    CHECK(f.error_of("create_inference", kGeneration, 6s).find("did not answer in time") !=
+          std::string::npos);
     CHECK(f.paid_posts() == 1);
 }
 
 TEST_CASE("a trickling answer is cut off at the deadline") {
     Faulty f;
-    f.api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 200}, {"count", 2},
+    f.api.fail_next({{"path_prefix", "/v1/inferences/credits"},
+                     {"status", 200},
+                     {"count", 2},
                      {"body", {{"balance", 1.0}, {"padding", std::string(200, 'p')}}},
-                     {"transport", "trickle"}, {"trickle_interval_ms", 50}});
+                     {"transport", "trickle"},
+                     {"trickle_interval_ms", 50}});
     CHECK(f.error_of("get_balance", Json::object(), 10s).find("in time") != std::string::npos);
 }
 
@@ -80,7 +94,8 @@ TEST_CASE("5xx answers: a clear error, never a second paid POST") {
     for (int status : {500, 502, 503, 504}) {
         CAPTURE(status);
         f.api.clear_requests();
-        f.api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", status}});
+        f.api.fail_next(
+            {{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", status}});
         auto text = f.error_of("create_inference", kGeneration);
         CHECK(text.find("HTTP " + std::to_string(status)) != std::string::npos);
         CHECK(text.find("safe to retry") != std::string::npos);
@@ -97,27 +112,42 @@ TEST_CASE("429 with Retry-After") {
 
 TEST_CASE("truncated, non-JSON and incomplete answers") {
     Faulty f;
-    f.api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 200},
-                     {"raw", R"({"balance": 10)"}, {"content_type", "application/json"}});
+    f.api.fail_next({{"path_prefix", "/v1/inferences/credits"},
+                     {"status", 200},
+                     {"raw", R"({"balance": 10)"},
+                     {"content_type", "application/json"}});
     CHECK(f.error_of("get_balance", Json::object()).find("unreadable answer") != std::string::npos);
 
-    f.api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", 200},
-                     {"raw", "<html>Bad Gateway</html>"}, {"content_type", "text/html"}});
-    CHECK(f.error_of("create_inference", kGeneration).find("unreadable answer") != std::string::npos);
+    f.api.fail_next({{"path_prefix", "/v1/inferences"},
+                     {"method", "POST"},
+                     {"status", 200},
+                     {"raw", "<html>Bad Gateway</html>"},
+                     {"content_type", "text/html"}});
+    CHECK(f.error_of("create_inference", kGeneration).find("unreadable answer") !=
+          std::string::npos);
 
-    f.api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 200}, {"body", {{"credits", 0}}}});
-    CHECK(f.error_of("get_balance", Json::object()).find("no numeric \"balance\"") != std::string::npos);
+    f.api.fail_next(
+        {{"path_prefix", "/v1/inferences/credits"}, {"status", 200}, {"body", {{"credits", 0}}}});
+    CHECK(f.error_of("get_balance", Json::object()).find("no numeric \"balance\"") !=
+          std::string::npos);
 
-    f.api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", 200},
+    f.api.fail_next({{"path_prefix", "/v1/inferences"},
+                     {"method", "POST"},
+                     {"status", 200},
                      {"body", {{"balance_cost", 0.02}, {"model", "rd_fast"}}}});
-    CHECK(f.error_of("create_inference", kGeneration).find("returned no images") != std::string::npos);
+    CHECK(f.error_of("create_inference", kGeneration).find("returned no images") !=
+          std::string::npos);
 }
 
 TEST_CASE("a huge answer is refused, not held") {
     Faulty f({"--upstream-timeout", "5", "--upstream-max-response-bytes", "1048576"});
-    f.api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", 200},
-                     {"transport", "huge"}, {"huge_bytes", 8 << 20}});
-    CHECK(f.error_of("create_inference", kGeneration).find("larger than 1048576 bytes") != std::string::npos);
+    f.api.fail_next({{"path_prefix", "/v1/inferences"},
+                     {"method", "POST"},
+                     {"status", 200},
+                     {"transport", "huge"},
+                     {"huge_bytes", 8 << 20}});
+    CHECK(f.error_of("create_inference", kGeneration).find("larger than 1048576 bytes") !=
+          std::string::npos);
     CHECK(f.paid_posts() == 1);
 }
 
@@ -125,8 +155,11 @@ TEST_CASE("many faults in a row: the server's memory stays flat") {
     Faulty f;
     auto fault_round = [&](int rounds) {
         for (int i = 0; i < rounds; ++i) {
-            f.api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"},
-                             {"status", i % 2 ? 503 : 200}, {"raw", "garbage"}, {"count", 1}});
+            f.api.fail_next({{"path_prefix", "/v1/inferences"},
+                             {"method", "POST"},
+                             {"status", i % 2 ? 503 : 200},
+                             {"raw", "garbage"},
+                             {"count", 1}});
             f.client.call_tool_modern("create_inference", kGeneration);
         }
     };

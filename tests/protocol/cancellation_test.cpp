@@ -28,7 +28,9 @@ TEST_CASE("a hook registered after cancellation runs at once") {
 TEST_CASE("a hook whose scope has ended never runs") {
     CancellationToken token;
     bool ran = false;
-    { CancellationHook hook(token, [&] { ran = true; }); }
+    {
+        CancellationHook hook(token, [&] { ran = true; });
+    }
     token.cancel();
     CHECK_FALSE(ran);
 }

@@ -14,7 +14,7 @@ namespace {
 
 // What a transport was handed for one request.
 class RecordingOutbox final : public Outbox {
-public:
+  public:
     void notify(std::string message) override { notifications.push_back(Json::parse(message)); }
     void finish(const Outcome& outcome, std::string message, bool due) override {
         ++finished;
@@ -37,7 +37,7 @@ public:
 
 // Runs each job at once, on the caller's thread.
 class InlineExecutor final : public Executor {
-public:
+  public:
     bool submit(std::function<void()> job) override {
         job();
         return true;
@@ -46,7 +46,7 @@ public:
 
 // Keeps jobs until the test runs them: a request stays in flight in between.
 class HeldExecutor final : public Executor {
-public:
+  public:
     bool submit(std::function<void()> job) override {
         jobs.push_back(std::move(job));
         return true;
@@ -63,14 +63,14 @@ public:
 
 // A pool that is shutting down: refuses, or (a bug) throws.
 class RefusingExecutor final : public Executor {
-public:
+  public:
     explicit RefusingExecutor(bool throws) : throws_(throws) {}
     bool submit(std::function<void()>) override {
         if (throws_) throw std::runtime_error("queue exploded");
         return false;
     }
 
-private:
+  private:
     bool throws_;
 };
 
@@ -79,7 +79,10 @@ private:
 ToolRegistry lifecycle_tools(std::function<void()> during = {}) {
     ToolRegistry tools;
     auto add = [&tools](const char* name, ToolHandler handler) {
-        tools.add({{.name = name, .title = name, .description = name, .input_schema = {{"type", "object"}}},
+        tools.add({{.name = name,
+                    .title = name,
+                    .description = name,
+                    .input_schema = {{"type", "object"}}},
                    std::move(handler)});
     };
     add("answer", [during](const Json&, RequestContext& context) {
@@ -94,8 +97,10 @@ ToolRegistry lifecycle_tools(std::function<void()> during = {}) {
     add("task", [](const Json&, RequestContext& context) {
         ToolResult result;
         if (context.tasks_supported) {
-            result.task = Task{.task_id = "t-1", .created_at = "2026-01-01T00:00:00.000Z",
-                               .last_updated_at = "2026-01-01T00:00:00.000Z", .ttl_ms = 60000,
+            result.task = Task{.task_id = "t-1",
+                               .created_at = "2026-01-01T00:00:00.000Z",
+                               .last_updated_at = "2026-01-01T00:00:00.000Z",
+                               .ttl_ms = 60000,
                                .poll_interval_ms = 2000};
         } else {
             result.add_text("done at once");
@@ -106,11 +111,13 @@ ToolRegistry lifecycle_tools(std::function<void()> during = {}) {
 }
 
 class NoTasks final : public TaskProvider {
-public:
+  public:
     std::variant<Task, RpcError> get(const std::string&, RequestContext&) const override {
         return RpcError{error_code::kInvalidParams, "Unknown task", {}};
     }
-    std::optional<RpcError> cancel(const std::string&, RequestContext&) const override { return std::nullopt; }
+    std::optional<RpcError> cancel(const std::string&, RequestContext&) const override {
+        return std::nullopt;
+    }
 };
 
 Json modern_meta(bool tasks = false) {
@@ -122,10 +129,12 @@ Json modern_meta(bool tasks = false) {
 
 Incoming call(const std::string& tool, RequestId id = 1, Json meta = modern_meta(),
               std::shared_ptr<InFlightRequests> scope = std::make_shared<InFlightRequests>()) {
-    Incoming incoming{.request = {std::move(id), "tools/call",
-                                  {{"name", tool}, {"arguments", Json::object()}, {"_meta", std::move(meta)}}},
-                      .context = std::make_shared<RequestContext>(),
-                      .id_scope = std::move(scope)};
+    Incoming incoming{
+        .request = {std::move(id),
+                    "tools/call",
+                    {{"name", tool}, {"arguments", Json::object()}, {"_meta", std::move(meta)}}},
+        .context = std::make_shared<RequestContext>(),
+        .id_scope = std::move(scope)};
     incoming.context->api_key = "rdpk-test";
     return incoming;
 }
@@ -142,7 +151,8 @@ std::string text_of(const Json& answer) { return answer["result"]["content"][0][
 
 }  // namespace
 
-TEST_CASE("a request that answers at once runs on the caller's thread, even with a refusing executor") {
+TEST_CASE(
+    "a request that answers at once runs on the caller's thread, even with a refusing executor") {
     McpServer server({"s", "S", "1", ""}, lifecycle_tools());
     RefusingExecutor executor(false);
     Dispatcher dispatcher(server, executor);
@@ -188,7 +198,8 @@ TEST_CASE("cancellation by the client before, during and after the call") {
     }
     SUBCASE("during the call") {
         std::shared_ptr<InFlightRequests> scope = std::make_shared<InFlightRequests>();
-        McpServer server({"s", "S", "1", ""}, lifecycle_tools([&scope] { scope->cancel("b", "client"); }));
+        McpServer server({"s", "S", "1", ""},
+                         lifecycle_tools([&scope] { scope->cancel("b", "client"); }));
         Dispatcher dispatcher(server, executor);
         auto outbox = dispatch(dispatcher, call("answer", "b", modern_meta(), scope));
         executor.run_all();
@@ -234,7 +245,8 @@ TEST_CASE("a handler that throws answers -32603; the dispatcher goes on") {
     CHECK(dispatch(dispatcher, call("answer", 2))->answer_due);
 }
 
-TEST_CASE("a call the executor refuses, or throws on, is answered as refused and leaves nothing behind") {
+TEST_CASE(
+    "a call the executor refuses, or throws on, is answered as refused and leaves nothing behind") {
     McpServer server({"s", "S", "1", ""}, lifecycle_tools());
     for (bool throws : {false, true}) {
         CAPTURE(throws);
@@ -243,7 +255,8 @@ TEST_CASE("a call the executor refuses, or throws on, is answered as refused and
         auto scope = std::make_shared<InFlightRequests>();
         auto outbox = dispatch(dispatcher, call("answer", 1, modern_meta(), scope));
         CHECK(outbox->refusal == Refusal::ShuttingDown);
-        CHECK(outbox->answer["error"]["message"].get<std::string>().find("shutting down") != std::string::npos);
+        CHECK(outbox->answer["error"]["message"].get<std::string>().find("shutting down") !=
+              std::string::npos);
         CHECK(outbox->finished == 0);
         CHECK(scope->size() == 0);
         CHECK(dispatcher.in_flight() == 0);
@@ -260,9 +273,11 @@ TEST_CASE("an id still in flight in the same scope is refused; another scope may
     CHECK(again->refusal == Refusal::DuplicateId);
     CHECK(again->answer["id"] == 5);
     CHECK(again->answer["error"]["code"] == -32600);
-    auto elsewhere = dispatch(dispatcher, call("answer", 5, modern_meta(), std::make_shared<InFlightRequests>()));
+    auto elsewhere = dispatch(
+        dispatcher, call("answer", 5, modern_meta(), std::make_shared<InFlightRequests>()));
     CHECK_FALSE(elsewhere->refusal);
-    auto string_id = dispatch(dispatcher, call("answer", "5", modern_meta(), scope));  // "5" is not 5
+    auto string_id =
+        dispatch(dispatcher, call("answer", "5", modern_meta(), scope));  // "5" is not 5
     CHECK_FALSE(string_id->refusal);
     executor.run_all();
     CHECK(first->finished == 1);

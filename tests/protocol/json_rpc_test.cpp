@@ -10,7 +10,8 @@ TEST_CASE("a request keeps its id exactly as the client wrote it") {
     CHECK(string_id.method == "ping");
     CHECK(string_id.params == Json::object());
 
-    auto big_id = std::get<Request>(decode(R"({"jsonrpc":"2.0","id":9007199254740993,"method":"x"})"));
+    auto big_id =
+        std::get<Request>(decode(R"({"jsonrpc":"2.0","id":9007199254740993,"method":"x"})"));
     CHECK(encode_result(big_id.id, Json::object()) ==
           R"({"id":9007199254740993,"jsonrpc":"2.0","result":{}})");
 
@@ -27,7 +28,8 @@ TEST_CASE("a message without an id is a notification") {
 }
 
 TEST_CASE("a response from the client is recognised and not mistaken for a request") {
-    CHECK(std::holds_alternative<ClientResponse>(decode(R"({"jsonrpc":"2.0","id":1,"result":{}})")));
+    CHECK(
+        std::holds_alternative<ClientResponse>(decode(R"({"jsonrpc":"2.0","id":1,"result":{}})")));
 }
 
 TEST_CASE("malformed frames get the JSON-RPC error that fits") {
@@ -42,7 +44,8 @@ TEST_CASE("malformed frames get the JSON-RPC error that fits") {
     CHECK(batch.error.code == error_code::kInvalidRequest);
     CHECK(batch.error.message.find("batch") != std::string::npos);
 
-    auto wrong_version = std::get<DecodeFailure>(decode(R"({"jsonrpc":"1.0","id":4,"method":"x"})"));
+    auto wrong_version =
+        std::get<DecodeFailure>(decode(R"({"jsonrpc":"1.0","id":4,"method":"x"})"));
     CHECK(wrong_version.error.code == error_code::kInvalidRequest);
     CHECK(wrong_version.id == 4);  // a readable id is echoed even in an error
 
@@ -56,7 +59,8 @@ TEST_CASE("malformed frames get the JSON-RPC error that fits") {
     CHECK(method_type.error.code == error_code::kInvalidRequest);
     CHECK(method_type.id == "q");
 
-    auto params_array = std::get<DecodeFailure>(decode(R"({"jsonrpc":"2.0","id":2,"method":"x","params":[1]})"));
+    auto params_array =
+        std::get<DecodeFailure>(decode(R"({"jsonrpc":"2.0","id":2,"method":"x","params":[1]})"));
     CHECK(params_array.error.code == error_code::kInvalidParams);
 }
 

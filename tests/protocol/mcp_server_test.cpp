@@ -19,9 +19,12 @@ ToolRegistry example_tools() {
                                                   context.api_key + ")");
                    return result;
                }});
-    tools.add({{.name = "boom", .title = "Boom", .description = "Throws.",
-                .input_schema = {{"type", "object"}}},
-               [](const Json&, RequestContext&) -> ToolResult { throw std::runtime_error("bug"); }});
+    tools.add(
+        {{.name = "boom",
+          .title = "Boom",
+          .description = "Throws.",
+          .input_schema = {{"type", "object"}}},
+         [](const Json&, RequestContext&) -> ToolResult { throw std::runtime_error("bug"); }});
     return tools;
 }
 
@@ -62,7 +65,8 @@ RpcError error_of(const Outcome& outcome) {
 TEST_CASE("server/discover advertises versions, capabilities and identity (2026-07-28)") {
     auto server = example_server();
     LegacySession session;
-    const auto& result = result_of(call(server, session, "server/discover", {{"_meta", modern_meta()}}));
+    const auto& result =
+        result_of(call(server, session, "server/discover", {{"_meta", modern_meta()}}));
     CHECK(result["resultType"] == "complete");
     CHECK(result["supportedVersions"][0] == "2026-07-28");
     CHECK(result["supportedVersions"].size() == 5);
@@ -77,7 +81,8 @@ TEST_CASE("server/discover advertises versions, capabilities and identity (2026-
 TEST_CASE("an unknown protocol version is refused with the versions we support") {
     auto server = example_server();
     LegacySession session;
-    const auto& error = error_of(call(server, session, "tools/list", {{"_meta", modern_meta("2099-01-01")}}));
+    const auto& error =
+        error_of(call(server, session, "tools/list", {{"_meta", modern_meta("2099-01-01")}}));
     CHECK(error.code == -32022);
     CHECK((*error.data)["requested"] == "2099-01-01");
     CHECK((*error.data)["supported"][0] == "2026-07-28");
@@ -107,7 +112,8 @@ TEST_CASE("initialize negotiates a legacy version and never rejects an unknown o
     auto negotiated = [&](const char* requested) {
         LegacySession session;
         auto result = result_of(call(server, session, "initialize",
-                                     {{"protocolVersion", requested}, {"capabilities", Json::object()},
+                                     {{"protocolVersion", requested},
+                                      {"capabilities", Json::object()},
                                       {"clientInfo", {{"name", "c"}, {"version", "1"}}}}));
         CHECK(result["serverInfo"]["name"] == "example");
         CHECK(result["capabilities"].contains("tools"));
@@ -152,17 +158,17 @@ TEST_CASE("tools/list is deterministic and complete") {
     CHECK(result["cacheScope"] == "public");
     CHECK(result == result_of(call(server, session, "tools/list", {{"_meta", modern_meta()}})));
 
-    const auto& error = error_of(call(server, session, "tools/list",
-                                      {{"_meta", modern_meta()}, {"cursor", "page-2"}}));
+    const auto& error = error_of(
+        call(server, session, "tools/list", {{"_meta", modern_meta()}, {"cursor", "page-2"}}));
     CHECK(error.code == -32602);
 }
 
 TEST_CASE("tools/call runs the tool with the caller's key from the context") {
     auto server = example_server();
     LegacySession session;
-    const auto& result = result_of(call(
-        server, session, "tools/call",
-        {{"_meta", modern_meta()}, {"name", "echo"}, {"arguments", {{"text", "hi"}}}}));
+    const auto& result = result_of(
+        call(server, session, "tools/call",
+             {{"_meta", modern_meta()}, {"name", "echo"}, {"arguments", {{"text", "hi"}}}}));
     CHECK(result["content"][0]["text"] == "hi (key rdpk-example)");
     CHECK(result["resultType"] == "complete");
     CHECK_FALSE(result.contains("isError"));
@@ -171,32 +177,33 @@ TEST_CASE("tools/call runs the tool with the caller's key from the context") {
 TEST_CASE("tools/call errors: unknown tool is a protocol error, bad arguments a tool error") {
     auto server = example_server();
     LegacySession session;
-    const auto& unknown = error_of(call(server, session, "tools/call",
-                                        {{"_meta", modern_meta()}, {"name", "nope"}}));
+    const auto& unknown =
+        error_of(call(server, session, "tools/call", {{"_meta", modern_meta()}, {"name", "nope"}}));
     CHECK(unknown.code == -32602);
     CHECK(unknown.message.find("echo, boom") != std::string::npos);
 
-    const auto& bad = result_of(call(server, session, "tools/call",
-                                     {{"_meta", modern_meta()}, {"name", "echo"},
-                                      {"arguments", {{"text", 5}}}}));
+    const auto& bad =
+        result_of(call(server, session, "tools/call",
+                       {{"_meta", modern_meta()}, {"name", "echo"}, {"arguments", {{"text", 5}}}}));
     CHECK(bad["isError"] == true);
     CHECK(bad["content"][0]["text"].get<std::string>().find("argument 'text' must be a string") !=
           std::string::npos);
 
-    const auto& not_object = error_of(call(server, session, "tools/call",
-                                           {{"_meta", modern_meta()}, {"name", "echo"},
-                                            {"arguments", "text"}}));
+    const auto& not_object =
+        error_of(call(server, session, "tools/call",
+                      {{"_meta", modern_meta()}, {"name", "echo"}, {"arguments", "text"}}));
     CHECK(not_object.code == -32602);
 
-    const auto& thrown = error_of(call(server, session, "tools/call",
-                                       {{"_meta", modern_meta()}, {"name", "boom"}}));
+    const auto& thrown =
+        error_of(call(server, session, "tools/call", {{"_meta", modern_meta()}, {"name", "boom"}}));
     CHECK(thrown.code == -32603);
 }
 
 TEST_CASE("unknown methods are -32601") {
     auto server = example_server();
     LegacySession session;
-    CHECK(error_of(call(server, session, "resources/list", {{"_meta", modern_meta()}})).code == -32601);
+    CHECK(error_of(call(server, session, "resources/list", {{"_meta", modern_meta()}})).code ==
+          -32601);
 }
 
 TEST_CASE("initialize, ping and logging/setLevel are unknown methods to a 2026-07-28 request") {
@@ -204,14 +211,15 @@ TEST_CASE("initialize, ping and logging/setLevel are unknown methods to a 2026-0
     for (const char* method : {"initialize", "ping", "logging/setLevel"}) {
         CAPTURE(method);
         LegacySession session;
-        Json params = {{"_meta", modern_meta()}, {"protocolVersion", "2025-11-25"}, {"level", "info"}};
+        Json params = {
+            {"_meta", modern_meta()}, {"protocolVersion", "2025-11-25"}, {"level", "info"}};
         CHECK(error_of(call(server, session, method, params)).code == -32601);
         CHECK_FALSE(session.state());  // nothing was opened
     }
     // Without the 2026-07-28 _meta they are the 2025 handshake and ping, as before.
     LegacySession session;
-    CHECK(result_of(call(server, session, "initialize", {{"protocolVersion", "2025-11-25"}}))["protocolVersion"] ==
-          "2025-11-25");
+    CHECK(result_of(call(server, session, "initialize",
+                         {{"protocolVersion", "2025-11-25"}}))["protocolVersion"] == "2025-11-25");
     CHECK(result_of(call(server, session, "ping")) == Json::object());
 }
 

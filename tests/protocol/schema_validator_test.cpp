@@ -46,7 +46,8 @@ TEST_CASE("each violation names the argument and what is allowed") {
           "argument 'refs[1]' must be a string, got an integer (2)");
     CHECK(check(R"({"prompt":"x","seed":"1"})") ==
           "argument 'seed' must be an integer or null, got a string (\"1\")");
-    CHECK(check(R"({"prompt":"x","colour":"red"})").find("argument 'colour' is not a known argument") == 0);
+    CHECK(check(R"({"prompt":"x","colour":"red"})")
+              .find("argument 'colour' is not a known argument") == 0);
 }
 
 TEST_CASE("open schemas let unknown arguments through") {

@@ -10,13 +10,17 @@ namespace {
 
 // Tasks that exist for the key "owner" only; "t-done" is complete.
 class FakeTasks final : public TaskProvider {
-public:
-    std::variant<Task, RpcError> get(const std::string& id, RequestContext& context) const override {
+  public:
+    std::variant<Task, RpcError> get(const std::string& id,
+                                     RequestContext& context) const override {
         if (context.api_key != "owner" || (id != "t-working" && id != "t-done")) {
             return RpcError{error_code::kInvalidParams, "Unknown task", {}};
         }
-        Task task{.task_id = id, .created_at = "2026-01-01T00:00:00.000Z",
-                  .last_updated_at = "2026-01-01T00:00:01.000Z", .ttl_ms = 60000, .poll_interval_ms = 2000};
+        Task task{.task_id = id,
+                  .created_at = "2026-01-01T00:00:00.000Z",
+                  .last_updated_at = "2026-01-01T00:00:01.000Z",
+                  .ttl_ms = 60000,
+                  .poll_interval_ms = 2000};
         if (id == "t-done") {
             task.status = TaskStatus::Completed;
             task.result = Json{{"content", Json::array({{{"type", "text"}, {"text", "done"}}})}};
@@ -32,14 +36,18 @@ public:
 
 ToolRegistry tools_with_a_slow_one() {
     ToolRegistry tools;
-    tools.add({{.name = "slow", .title = "Slow", .description = "May become a task.",
+    tools.add({{.name = "slow",
+                .title = "Slow",
+                .description = "May become a task.",
                 .input_schema = {{"type", "object"}}},
                [](const Json&, RequestContext& context) {
                    ToolResult result;
                    if (context.tasks_supported) {
-                       result.task = Task{.task_id = "t-working", .created_at = "2026-01-01T00:00:00.000Z",
+                       result.task = Task{.task_id = "t-working",
+                                          .created_at = "2026-01-01T00:00:00.000Z",
                                           .last_updated_at = "2026-01-01T00:00:00.000Z",
-                                          .ttl_ms = 60000, .poll_interval_ms = 2000};
+                                          .ttl_ms = 60000,
+                                          .poll_interval_ms = 2000};
                    } else {
                        result.add_text("finished synchronously");
                    }
@@ -55,7 +63,8 @@ Json meta(bool with_tasks) {
             {"io.modelcontextprotocol/clientCapabilities", capabilities}};
 }
 
-Outcome run(const McpServer& server, const std::string& method, Json params, const std::string& key = "owner") {
+Outcome run(const McpServer& server, const std::string& method, Json params,
+            const std::string& key = "owner") {
     LegacySession session;
     RequestContext context;
     context.api_key = key;
@@ -77,7 +86,8 @@ TEST_CASE("discovery advertises the extension only when tasks are offered") {
 
 TEST_CASE("a tool answers with a task only to clients that declared the extension") {
     McpServer server({"s", "S", "1", ""}, tools_with_a_slow_one(), std::make_shared<FakeTasks>());
-    auto task = std::get<Json>(run(server, "tools/call", {{"_meta", meta(true)}, {"name", "slow"}}));
+    auto task =
+        std::get<Json>(run(server, "tools/call", {{"_meta", meta(true)}, {"name", "slow"}}));
     CHECK(task["resultType"] == "task");
     CHECK(task["taskId"] == "t-working");
     CHECK(task["status"] == "working");
@@ -85,44 +95,57 @@ TEST_CASE("a tool answers with a task only to clients that declared the extensio
     CHECK(task["pollIntervalMs"] == 2000);
     CHECK_FALSE(task.contains("content"));
 
-    auto plain = std::get<Json>(run(server, "tools/call", {{"_meta", meta(false)}, {"name", "slow"}}));
+    auto plain =
+        std::get<Json>(run(server, "tools/call", {{"_meta", meta(false)}, {"name", "slow"}}));
     CHECK(plain["resultType"] == "complete");
     CHECK(plain["content"][0]["text"] == "finished synchronously");
 }
 
 TEST_CASE("tasks/get, tasks/cancel and tasks/update") {
     McpServer server({"s", "S", "1", ""}, tools_with_a_slow_one(), std::make_shared<FakeTasks>());
-    auto done = std::get<Json>(run(server, "tasks/get", {{"_meta", meta(true)}, {"taskId", "t-done"}}));
+    auto done =
+        std::get<Json>(run(server, "tasks/get", {{"_meta", meta(true)}, {"taskId", "t-done"}}));
     CHECK(done["resultType"] == "complete");
     CHECK(done["status"] == "completed");
     CHECK(done["result"]["content"][0]["text"] == "done");
 
-    auto cancelled = std::get<Json>(run(server, "tasks/cancel", {{"_meta", meta(true)}, {"taskId", "t-working"}}));
+    auto cancelled = std::get<Json>(
+        run(server, "tasks/cancel", {{"_meta", meta(true)}, {"taskId", "t-working"}}));
     CHECK(cancelled["resultType"] == "complete");
-    auto updated = std::get<Json>(run(server, "tasks/update", {{"_meta", meta(true)}, {"taskId", "t-working"},
-                                                               {"inputResponses", Json::object()}}));
+    auto updated = std::get<Json>(
+        run(server, "tasks/update",
+            {{"_meta", meta(true)}, {"taskId", "t-working"}, {"inputResponses", Json::object()}}));
     CHECK(updated["resultType"] == "complete");
 
-    CHECK(std::get<RpcError>(run(server, "tasks/get", {{"_meta", meta(true)}, {"taskId", "t-done"}}, "intruder")).code == -32602);
+    CHECK(std::get<RpcError>(
+              run(server, "tasks/get", {{"_meta", meta(true)}, {"taskId", "t-done"}}, "intruder"))
+              .code == -32602);
     CHECK(std::get<RpcError>(run(server, "tasks/get", {{"_meta", meta(true)}})).code == -32602);
-    CHECK(std::get<RpcError>(run(server, "tasks/list", {{"_meta", meta(true)}, {"taskId", "x"}})).code == -32601);
+    CHECK(std::get<RpcError>(run(server, "tasks/list", {{"_meta", meta(true)}, {"taskId", "x"}}))
+              .code == -32601);
 }
 
 TEST_CASE("a 2026-07-28 client that did not declare the extension gets -32021 naming it") {
     McpServer server({"s", "S", "1", ""}, tools_with_a_slow_one(), std::make_shared<FakeTasks>());
     for (const char* method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
         CAPTURE(method);
-        auto error = std::get<RpcError>(run(server, method, {{"_meta", meta(false)}, {"taskId", "t-done"}}));
+        auto error =
+            std::get<RpcError>(run(server, method, {{"_meta", meta(false)}, {"taskId", "t-done"}}));
         CHECK(error.code == -32021);
-        CHECK(error.data == Json{{"requiredCapabilities", {{"extensions", {{kTasksExtension, Json::object()}}}}}});
+        CHECK(error.data == Json{{"requiredCapabilities",
+                                  {{"extensions", {{kTasksExtension, Json::object()}}}}}});
     }
     // A method the extension does not define stays unknown, declared or not.
     CHECK(std::get<RpcError>(run(server, "tasks/list", {{"_meta", meta(false)}})).code == -32601);
 }
 
 TEST_CASE("task JSON follows the extension's shapes") {
-    Task failed{.task_id = "t", .status = TaskStatus::Failed, .created_at = "a", .last_updated_at = "b",
-                .ttl_ms = std::nullopt, .error = RpcError{-32603, "boom", {}}};
+    Task failed{.task_id = "t",
+                .status = TaskStatus::Failed,
+                .created_at = "a",
+                .last_updated_at = "b",
+                .ttl_ms = std::nullopt,
+                .error = RpcError{-32603, "boom", {}}};
     auto json = failed.to_json();
     CHECK(json["ttlMs"].is_null());  // null means unlimited; never omitted
     CHECK(json["error"]["code"] == -32603);
@@ -136,7 +159,7 @@ TEST_CASE("task JSON follows the extension's shapes") {
 // threads. It is an internal error for that request now.
 TEST_CASE("a task provider that throws gives an internal error, not a crash") {
     class ThrowingTasks final : public TaskProvider {
-    public:
+      public:
         std::variant<Task, RpcError> get(const std::string&, RequestContext&) const override {
             throw Json::type_error::create(302, "type must be string, but is number", nullptr);
         }
@@ -144,7 +167,8 @@ TEST_CASE("a task provider that throws gives an internal error, not a crash") {
             throw std::runtime_error("bug");
         }
     };
-    McpServer server({"s", "S", "1", ""}, tools_with_a_slow_one(), std::make_shared<ThrowingTasks>());
+    McpServer server({"s", "S", "1", ""}, tools_with_a_slow_one(),
+                     std::make_shared<ThrowingTasks>());
     for (const char* method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
         auto outcome = run(server, method, {{"_meta", meta(true)}, {"taskId", "t-done"}});
         REQUIRE(std::holds_alternative<RpcError>(outcome));

@@ -8,7 +8,8 @@ using namespace rdmcp::server;
 
 namespace {
 // Parses as the process would, with `env` standing in for its environment.
-ParsedCommandLine parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+ParsedCommandLine parse(std::vector<std::string> args,
+                        std::map<std::string, std::string> env = {}) {
     return parse_command_line(args, [&env](const char* name) -> std::optional<std::string> {
         auto it = env.find(name);
         if (it == env.end()) return std::nullopt;
@@ -29,8 +30,9 @@ TEST_CASE("defaults: stdio, loopback, the public API") {
 }
 
 TEST_CASE("flags in both spellings, and flags win over the environment") {
-    auto parsed = parse({"--transport", "http", "--port=9001", "--upstream-url", "http://127.0.0.1:5"},
-                        {{"RD_MCP_PORT", "7000"}, {"RD_MCP_HOST", "0.0.0.0"}, {"RD_API_KEY", "rdpk-x"}});
+    auto parsed =
+        parse({"--transport", "http", "--port=9001", "--upstream-url", "http://127.0.0.1:5"},
+              {{"RD_MCP_PORT", "7000"}, {"RD_MCP_HOST", "0.0.0.0"}, {"RD_API_KEY", "rdpk-x"}});
     REQUIRE(parsed.config);
     CHECK(parsed.config->transport == Transport::Http);
     CHECK(parsed.config->port == 9001);
@@ -42,10 +44,12 @@ TEST_CASE("flags in both spellings, and flags win over the environment") {
 TEST_CASE("configuration errors are one clear line") {
     CHECK(parse({"--transport", "carrier-pigeon"}).error ==
           "--transport must be stdio or http, got \"carrier-pigeon\"");
-    CHECK(parse({"--port", "70000"}).error == "--port must be a whole number from 0 to 65535, got \"70000\"");
+    CHECK(parse({"--port", "70000"}).error ==
+          "--port must be a whole number from 0 to 65535, got \"70000\"");
     CHECK(parse({"--port"}).error == "--port needs a value (see --help)");
     CHECK(parse({"--colour"}).error == "unknown option \"--colour\" (see --help)");
-    CHECK(parse({"--upstream-url", "ftp://x"}).error.find("scheme must be https or http") != std::string::npos);
+    CHECK(parse({"--upstream-url", "ftp://x"}).error.find("scheme must be https or http") !=
+          std::string::npos);
     CHECK(parse({}, {{"RD_MCP_PORT", "abc"}}).error ==
           "--port must be a whole number from 0 to 65535, got \"abc\" (from RD_MCP_PORT)");
     CHECK_FALSE(parse({"--port", "abc"}).config);
@@ -70,10 +74,11 @@ TEST_CASE("HTTP flags: defaults, switches, lists and their variables") {
     CHECK(defaults.config->shutdown_grace == std::chrono::seconds(20));
     CHECK(defaults.config->effective_max_concurrency() == 256);
     CHECK(parse({}).config->effective_max_concurrency() == 64);  // stdio keeps 64
-    CHECK(parse({"--transport", "http", "--max-concurrency", "8"}).config->effective_max_concurrency() == 8);
+    CHECK(parse({"--transport", "http", "--max-concurrency", "8"})
+              .config->effective_max_concurrency() == 8);
 
-    auto parsed = parse({"--transport", "http", "--stateless", "--require-auth=true", "--path", "/rd",
-                         "--allowed-origins", "https://a.example, http://b.example:3000",
+    auto parsed = parse({"--transport", "http", "--stateless", "--require-auth=true", "--path",
+                         "/rd", "--allowed-origins", "https://a.example, http://b.example:3000",
                          "--max-sessions", "5", "--session-idle-timeout", "60",
                          "--shutdown-grace-seconds", "3", "--max-body-bytes", "2048"});
     REQUIRE(parsed.config);
@@ -87,8 +92,9 @@ TEST_CASE("HTTP flags: defaults, switches, lists and their variables") {
     CHECK(parsed.config->shutdown_grace == std::chrono::seconds(3));
     CHECK(parsed.config->max_body_bytes == 2048);
 
-    auto from_env = parse({"--transport", "http"}, {{"RD_MCP_STATELESS", "true"}, {"RD_MCP_PATH", "/x"},
-                                                    {"RD_MCP_REQUIRE_AUTH", "0"}});
+    auto from_env =
+        parse({"--transport", "http"},
+              {{"RD_MCP_STATELESS", "true"}, {"RD_MCP_PATH", "/x"}, {"RD_MCP_REQUIRE_AUTH", "0"}});
     REQUIRE(from_env.config);
     CHECK(from_env.config->stateless);
     CHECK_FALSE(from_env.config->require_auth);
@@ -99,11 +105,12 @@ TEST_CASE("HTTP flags: defaults, switches, lists and their variables") {
 TEST_CASE("HTTP flag errors are one clear line") {
     CHECK(parse({"--path", "mcp"}).error == "--path must be a path such as /mcp, got \"mcp\"");
     CHECK(parse({"--path", "/metrics"}).error.find("serves itself") != std::string::npos);
-    CHECK(parse({"--allowed-origins", "not an origin"}).error.find("https://host[:port]") != std::string::npos);
+    CHECK(parse({"--allowed-origins", "not an origin"}).error.find("https://host[:port]") !=
+          std::string::npos);
     CHECK(parse({}, {{"RD_MCP_STATELESS", "maybe"}}).error ==
           "--stateless must be true or false, got \"maybe\" (from RD_MCP_STATELESS)");
-    CHECK(parse({"--transport", "http", "--max-concurrency", "600"}).error.find("--max-connections") !=
-          std::string::npos);
+    CHECK(parse({"--transport", "http", "--max-concurrency", "600"})
+              .error.find("--max-connections") != std::string::npos);
     CHECK(usage_text().find("--require-auth ") != std::string::npos);
     CHECK(usage_text().find("--require-auth VALUE") == std::string::npos);
 }

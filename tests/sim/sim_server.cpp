@@ -106,17 +106,19 @@ void send_faulty_body(Ctx& ctx, const FailRule& rule, std::string body, const st
     // trickle
     const int interval = rule.trickle_interval_ms;
     State* state = &ctx.state;
-    res.set_content_provider(shared->size(), type,
-                             [shared, interval, state](size_t offset, size_t, httplib::DataSink& sink) {
-                                 if (!state->wait_ms(interval)) return false;  // shutting down
-                                 return sink.write(shared->data() + offset, 1);
-                             });
+    res.set_content_provider(
+        shared->size(), type,
+        [shared, interval, state](size_t offset, size_t, httplib::DataSink& sink) {
+            if (!state->wait_ms(interval)) return false;  // shutting down
+            return sink.write(shared->data() + offset, 1);
+        });
 }
 
 void apply_fail_rule(Ctx& ctx, const FailRule& rule, httplib::Response& res) {
     ctx.state.wait_ms(rule.delay_ms);
     res.status = rule.status;
-    std::string body = rule.raw ? *rule.raw : dump(rule.body.value_or(default_fail_body(rule.status)));
+    std::string body =
+        rule.raw ? *rule.raw : dump(rule.body.value_or(default_fail_body(rule.status)));
     const std::string type = rule.raw ? rule.content_type : "application/json";
     if (!rule.transport.empty()) {
         send_faulty_body(ctx, rule, std::move(body), type, res);

@@ -38,17 +38,36 @@ struct Call {
 
 Call random_call(std::mt19937& rng, const std::string& edit_input) {
     switch (rng() % 7) {
-        case 0: return {"get_balance", Json::object()};
-        case 1: return {"list_available_styles", {{"kind", "animation"}}};
-        case 2: return {"estimate_inference_cost", {{"prompt", "x"}, {"prompt_style", "rd_plus__default"},
-                                                    {"width", 128}, {"height", 128}}};
-        case 3: return {"create_inference", {{"prompt", "soak " + std::to_string(rng())},
-                                             {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}}};
-        case 4: return {"create_inference", {{"prompt", "bad"}, {"prompt_style", "rd_animation__vfx"},
-                                             {"width", 48}, {"height", 64}}};  // refused locally
-        case 5: return {"edit_image", {{"prompt", "add a hat"}, {"input_image", edit_input}}};
-        default: return {"start_inference_job", {{"prompt", "job " + std::to_string(rng())},
-                                                 {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}}};
+        case 0:
+            return {"get_balance", Json::object()};
+        case 1:
+            return {"list_available_styles", {{"kind", "animation"}}};
+        case 2:
+            return {"estimate_inference_cost",
+                    {{"prompt", "x"},
+                     {"prompt_style", "rd_plus__default"},
+                     {"width", 128},
+                     {"height", 128}}};
+        case 3:
+            return {"create_inference",
+                    {{"prompt", "soak " + std::to_string(rng())},
+                     {"prompt_style", "rd_fast__default"},
+                     {"width", 64},
+                     {"height", 64}}};
+        case 4:
+            return {"create_inference",
+                    {{"prompt", "bad"},
+                     {"prompt_style", "rd_animation__vfx"},
+                     {"width", 48},
+                     {"height", 64}}};  // refused locally
+        case 5:
+            return {"edit_image", {{"prompt", "add a hat"}, {"input_image", edit_input}}};
+        default:
+            return {"start_inference_job",
+                    {{"prompt", "job " + std::to_string(rng())},
+                     {"prompt_style", "rd_fast__default"},
+                     {"width", 64},
+                     {"height", 64}}};
     }
 }
 
@@ -59,7 +78,10 @@ Json random_fault(std::mt19937& rng) {
         {{"path_prefix", "/v1/inferences"}, {"status", 500}},
         {{"path_prefix", "/v1/inferences"}, {"status", 200}, {"raw", "not json"}},
         {{"path_prefix", "/v1/edit"}, {"status", 502}},
-        {{"path_prefix", "/v1/inferences"}, {"status", 200}, {"body", {{"balance_cost", 0.0}}}, {"transport", "reset_mid_body"}},
+        {{"path_prefix", "/v1/inferences"},
+         {"status", 200},
+         {"body", {{"balance_cost", 0.0}}},
+         {"transport", "reset_mid_body"}},
     };
     return faults[rng() % faults.size()];
 }
@@ -69,16 +91,21 @@ Json random_fault(std::mt19937& rng) {
 TEST_CASE("soak: every request answered exactly once, no double charge, flat memory") {
     SimulatedApi api({"--key", std::string(kTestKey) + "=1000000"});
     api.configure({{"latency_ms", 30}, {"async_duration_ms", 200}});
-    McpStdioClient client({"--max-concurrency", "32"}, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+    McpStdioClient client({"--max-concurrency", "32"},
+                          {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
     client.initialize();
 
     std::mt19937 rng(20261126);
-    auto seed_image = client.call_tool_modern("create_inference", {{"prompt", "seed"}, {"prompt_style", "rd_tile__single_tile"},
-                                                                  {"width", 32}, {"height", 32}});
+    auto seed_image =
+        client.call_tool_modern("create_inference", {{"prompt", "seed"},
+                                                     {"prompt_style", "rd_tile__single_tile"},
+                                                     {"width", 32},
+                                                     {"height", 32}});
     const std::string edit_input = seed_image["result"]["content"][1]["data"];
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(soak_seconds());
-    const auto warmup_end = std::chrono::steady_clock::now() + std::chrono::seconds(soak_seconds() / 5);
+    const auto warmup_end =
+        std::chrono::steady_clock::now() + std::chrono::seconds(soak_seconds() / 5);
     long rss_after_warmup = -1;
     int next_id = 1000, sent = 0, generations_answered = 0;
     std::set<int> outstanding;
@@ -91,8 +118,12 @@ TEST_CASE("soak: every request answered exactly once, no double charge, flat mem
             if (rng() % 5 == 0) api.fail_next(random_fault(rng));
             auto call = random_call(rng, edit_input);
             const int id = next_id++;
-            client.send_raw(Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
-                                 {"params", {{"_meta", modern_meta()}, {"name", call.tool}, {"arguments", call.arguments}}}}
+            client.send_raw(Json{
+                {"jsonrpc", "2.0"},
+                {"id", id},
+                {"method", "tools/call"},
+                {"params",
+                 {{"_meta", modern_meta()}, {"name", call.tool}, {"arguments", call.arguments}}}}
                                 .dump());
             outstanding.insert(id);
             tool_of[id] = call.tool;
@@ -102,13 +133,15 @@ TEST_CASE("soak: every request answered exactly once, no double charge, flat mem
             rss_after_warmup = rss_kb(client.process().pid());
         }
         auto message = client.next_message(30s);
-        REQUIRE_MESSAGE(message.has_value(), "no answer within 30 s; outstanding: " << outstanding.size());
+        REQUIRE_MESSAGE(message.has_value(),
+                        "no answer within 30 s; outstanding: " << outstanding.size());
         if (!message->contains("id")) continue;  // a notification
         const int id = (*message)["id"].get<int>();
         ++answers[id];
         outstanding.erase(id);
         REQUIRE_MESSAGE(message->contains("result"), message->dump().substr(0, 300));
-        if (tool_of[id] == "create_inference" && !(*message)["result"].contains("isError")) ++generations_answered;
+        if (tool_of[id] == "create_inference" && !(*message)["result"].contains("isError"))
+            ++generations_answered;
     }
 
     // Nothing lost, nothing duplicated.
@@ -128,8 +161,9 @@ TEST_CASE("soak: every request answered exactly once, no double charge, flat mem
     }
 
     const long rss_end = rss_kb(client.process().pid());
-    MESSAGE(sent << " requests, " << generations_answered << " successful generations; RSS after warm-up "
-                 << rss_after_warmup << " kB, at the end " << rss_end << " kB");
+    MESSAGE(sent << " requests, " << generations_answered
+                 << " successful generations; RSS after warm-up " << rss_after_warmup
+                 << " kB, at the end " << rss_end << " kB");
     CHECK(sent > 100);
     REQUIRE(rss_after_warmup > 0);
 #ifndef RDMCP_SANITIZE_ADDRESS

@@ -145,7 +145,8 @@ void ChildProcess::keep_log() {
     drain_stderr();
     std::filesystem::create_directories(dir);
     const auto name = std::filesystem::path(program_).filename().string();
-    std::ofstream(std::filesystem::path(dir) / (name + "-" + std::to_string(pid_) + ".log")) << stderr_buffer_;
+    std::ofstream(std::filesystem::path(dir) / (name + "-" + std::to_string(pid_) + ".log"))
+        << stderr_buffer_;
 }
 
 std::string ChildProcess::stderr_text() {

@@ -11,7 +11,7 @@
 namespace rdmcp::testing {
 
 class ChildProcess {
-public:
+  public:
     // Starts `argv[0]` with `argv`; `env` is the whole environment (nothing is inherited but PATH).
     ChildProcess(std::vector<std::string> argv, std::map<std::string, std::string> env);
     ~ChildProcess();  // kills the child if it still runs
@@ -34,7 +34,7 @@ public:
 
     pid_t pid() const { return pid_; }
 
-private:
+  private:
     void drain_stderr();
     void keep_log();
 

@@ -12,14 +12,16 @@ std::vector<std::string> server_argv(std::vector<std::string> args) {
 }  // namespace
 
 Json modern_meta(Json extra) {
-    Json meta = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
-                 {"io.modelcontextprotocol/clientCapabilities", Json::object()},
-                 {"io.modelcontextprotocol/clientInfo", {{"name", "integration-test"}, {"version", "1"}}}};
+    Json meta = {
+        {"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+        {"io.modelcontextprotocol/clientCapabilities", Json::object()},
+        {"io.modelcontextprotocol/clientInfo", {{"name", "integration-test"}, {"version", "1"}}}};
     meta.update(extra);
     return meta;
 }
 
-McpStdioClient::McpStdioClient(std::vector<std::string> args, std::map<std::string, std::string> env)
+McpStdioClient::McpStdioClient(std::vector<std::string> args,
+                               std::map<std::string, std::string> env)
     : process_(server_argv(std::move(args)), std::move(env)) {}
 
 std::optional<Json> McpStdioClient::next_message(std::chrono::milliseconds timeout) {
@@ -28,7 +30,8 @@ std::optional<Json> McpStdioClient::next_message(std::chrono::milliseconds timeo
     return Json::parse(*line);  // anything but JSON on stdout is a bug the test should see
 }
 
-Json McpStdioClient::send_and_wait(const Json& message, const Json& id, std::chrono::milliseconds timeout) {
+Json McpStdioClient::send_and_wait(const Json& message, const Json& id,
+                                   std::chrono::milliseconds timeout) {
     process_.write_line(message.dump());
     return wait_for(id, timeout);
 }
@@ -43,7 +46,8 @@ Json McpStdioClient::wait_for(const Json& id, std::chrono::milliseconds timeout)
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         auto reply = next_message(left);
         if (!reply) break;
         if (!reply->contains("id")) {
@@ -54,14 +58,15 @@ Json McpStdioClient::wait_for(const Json& id, std::chrono::milliseconds timeout)
             early_responses_.push_back(*reply);
         }
     }
-    throw std::runtime_error("no answer to request " + id.dump() +
-                             "; server stderr:\n" + process_.stderr_text());
+    throw std::runtime_error("no answer to request " + id.dump() + "; server stderr:\n" +
+                             process_.stderr_text());
 }
 
-Json McpStdioClient::request(const std::string& method, Json params, std::chrono::milliseconds timeout) {
+Json McpStdioClient::request(const std::string& method, Json params,
+                             std::chrono::milliseconds timeout) {
     const int id = next_id();
-    return send_and_wait({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}, id,
-                         timeout);
+    return send_and_wait({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}},
+                         id, timeout);
 }
 
 void McpStdioClient::notify(const std::string& method, Json params) {
@@ -69,9 +74,10 @@ void McpStdioClient::notify(const std::string& method, Json params) {
 }
 
 Json McpStdioClient::initialize(const std::string& version) {
-    Json reply = request("initialize", {{"protocolVersion", version},
-                                        {"capabilities", Json::object()},
-                                        {"clientInfo", {{"name", "integration-test"}, {"version", "1"}}}});
+    Json reply =
+        request("initialize", {{"protocolVersion", version},
+                               {"capabilities", Json::object()},
+                               {"clientInfo", {{"name", "integration-test"}, {"version", "1"}}}});
     notify("notifications/initialized");
     return reply;
 }

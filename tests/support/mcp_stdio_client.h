@@ -11,7 +11,7 @@ namespace rdmcp::testing {
 using Json = nlohmann::json;
 
 class McpStdioClient {
-public:
+  public:
     // Launches the server with `args` and exactly the environment given.
     McpStdioClient(std::vector<std::string> args, std::map<std::string, std::string> env);
 
@@ -29,13 +29,14 @@ public:
     // The legacy handshake (2025-11-25 unless told otherwise).
     Json initialize(const std::string& version = "2025-11-25");
     // A tools/call in the 2026-07-28 form, with _meta.
-    Json call_tool_modern(const std::string& name, Json arguments, Json extra_meta = Json::object());
+    Json call_tool_modern(const std::string& name, Json arguments,
+                          Json extra_meta = Json::object());
 
     int next_id() { return ++last_id_; }
     std::vector<Json>& notifications() { return notifications_; }
     ChildProcess& process() { return process_; }
 
-private:
+  private:
     ChildProcess process_;
     int last_id_ = 0;
     std::vector<Json> notifications_;

@@ -5,12 +5,13 @@
 namespace rdmcp::testing {
 
 SimulatedApi::SimulatedApi(std::vector<std::string> extra_args)
-    : process_([&] {
-          std::vector<std::string> argv = {RDMCP_SIM_BINARY, "--port", "0"};
-          argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-          return argv;
-      }(),
-               {}) {
+    : process_(
+          [&] {
+              std::vector<std::string> argv = {RDMCP_SIM_BINARY, "--port", "0"};
+              argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+              return argv;
+          }(),
+          {}) {
     auto line = process_.read_line(std::chrono::seconds(10));
     const std::string prefix = "listening on ";
     if (!line || line->rfind(prefix, 0) != 0) {
@@ -23,11 +24,15 @@ Json SimulatedApi::control(const std::string& method, const std::string& path, c
     httplib::Client client(url_);
     client.enable_server_certificate_verification(false);  // a test's own self-signed sim
     client.set_read_timeout(std::chrono::seconds(10));
-    httplib::Result result = method == "GET"      ? client.Get(path)
-                             : method == "DELETE" ? client.Delete(path)
-                                                  : client.Post(path, body.dump(), "application/json");
-    if (!result) throw std::runtime_error("rd-sim control " + path + " failed: " + httplib::to_string(result.error()));
-    if (result->status >= 300) throw std::runtime_error("rd-sim control " + path + ": " + result->body);
+    httplib::Result result = method == "GET" ? client.Get(path)
+                             : method == "DELETE"
+                                 ? client.Delete(path)
+                                 : client.Post(path, body.dump(), "application/json");
+    if (!result)
+        throw std::runtime_error("rd-sim control " + path +
+                                 " failed: " + httplib::to_string(result.error()));
+    if (result->status >= 300)
+        throw std::runtime_error("rd-sim control " + path + ": " + result->body);
     return result->body.empty() ? Json() : Json::parse(result->body);
 }
 

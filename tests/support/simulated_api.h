@@ -17,7 +17,7 @@ inline constexpr const char* kTestKey = "rdpk-test-key-1";        // balance 100
 inline constexpr const char* kSecondTestKey = "rdpk-test-key-2";  // balance 5
 
 class SimulatedApi {
-public:
+  public:
     explicit SimulatedApi(std::vector<std::string> extra_args = {});
 
     const std::string& url() const { return url_; }
@@ -26,11 +26,12 @@ public:
     std::vector<Json> requests_to(const std::string& method, const std::string& path);
     void clear_requests();
     void configure(const Json& settings);  // {"latency_ms": N, "async_duration_ms": N}
-    void fail_next(const Json& failure);   // {"path_prefix","status","body"|"raw","retry_after","count"}
-    void clear_faults();                   // the faults fail_next set that are still pending
+    void fail_next(
+        const Json& failure);  // {"path_prefix","status","body"|"raw","retry_after","count"}
+    void clear_faults();       // the faults fail_next set that are still pending
     Json ledger();
 
-private:
+  private:
     Json control(const std::string& method, const std::string& path, const Json& body = nullptr);
 
     ChildProcess process_;

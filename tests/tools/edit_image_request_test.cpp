@@ -2,8 +2,9 @@
 
 #include <doctest/doctest.h>
 
-#include "tools/base64.h"
+#include "common/base64.h"
 
+using namespace rdmcp;
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
 

@@ -9,7 +9,8 @@ using rdmcp::protocol::Json;
 // passes a job's `result` member through as it came, and anything but an object threw out of
 // read_inference_images (the process ended).
 TEST_CASE("an answer that is not an object reads as no images") {
-    for (const Json& answer : {Json(5), Json("text"), Json::array({"iVBORw0KGgo="}), Json(nullptr), Json(true)}) {
+    for (const Json& answer :
+         {Json(5), Json("text"), Json::array({"iVBORw0KGgo="}), Json(nullptr), Json(true)}) {
         CAPTURE(answer.dump());
         const auto images = read_inference_images(answer, 1, true, true);
         CHECK(images.base64_images.empty());
@@ -21,8 +22,11 @@ TEST_CASE("an answer that is not an object reads as no images") {
 }
 
 TEST_CASE("members of another type than documented are left out") {
-    const Json answer = {{"model", 5}, {"base64_images", {1, "AAAA", nullptr}}, {"output_urls", "https://x"},
-                         {"balance_cost", "0.1"}, {"remaining_balance", 2.5}};
+    const Json answer = {{"model", 5},
+                         {"base64_images", {1, "AAAA", nullptr}},
+                         {"output_urls", "https://x"},
+                         {"balance_cost", "0.1"},
+                         {"remaining_balance", 2.5}};
     const auto images = read_inference_images(answer, 1, false, false);
     CHECK(images.model.empty());
     CHECK(images.base64_images == std::vector<std::string>{"AAAA"});
@@ -34,8 +38,9 @@ TEST_CASE("members of another type than documented are left out") {
 
 TEST_CASE("the API's nulls and both time forms read as one shape") {
     // What a FastAPI answer looks like when optional fields are unset.
-    const Json answer = {{"created_at", 1770893613}, {"balance_cost", 0.25}, {"base64_images", {"AAAA"}},
-                         {"output_urls", nullptr}, {"output_images", nullptr}, {"model", "rd_fast"},
+    const Json answer = {{"created_at", 1770893613},     {"balance_cost", 0.25},
+                         {"base64_images", {"AAAA"}},    {"output_urls", nullptr},
+                         {"output_images", nullptr},     {"model", "rd_fast"},
                          {"remaining_balance", nullptr}, {"downloadable_data", nullptr}};
     auto images = read_inference_images(answer, 1, false, false);
     CHECK(images.created_at == "2026-02-12T10:53:33.000Z");
@@ -43,7 +48,8 @@ TEST_CASE("the API's nulls and both time forms read as one shape") {
     CHECK_FALSE(images.remaining_balance);
     CHECK_FALSE(images.downloadable_data);
 
-    const Json iso = {{"created_at", "2026-07-08T15:04:05"}, {"downloadable_data", {"not", "an", "object"}}};
+    const Json iso = {{"created_at", "2026-07-08T15:04:05"},
+                      {"downloadable_data", {"not", "an", "object"}}};
     images = read_inference_images(iso, 1, false, false);
     CHECK(images.created_at == "2026-07-08T15:04:05");
     CHECK_FALSE(images.downloadable_data);

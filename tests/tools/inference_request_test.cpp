@@ -9,7 +9,10 @@ using rdmcp::protocol::Json;
 
 namespace {
 Json generation(Json num_images) {
-    return {{"prompt", "x"}, {"prompt_style", "user__mine"}, {"width", 64}, {"height", 64},
+    return {{"prompt", "x"},
+            {"prompt_style", "user__mine"},
+            {"width", 64},
+            {"height", 64},
             {"num_images", std::move(num_images)}};
 }
 }  // namespace
@@ -22,7 +25,8 @@ TEST_CASE("a num_images no int can hold is refused, not converted") {
     for (const Json& count : {Json(1e300), Json(4294967296LL), Json(18446744073709551615ULL)}) {
         CAPTURE(count.dump());
         const auto arguments = generation(count);
-        REQUIRE(rdmcp::protocol::validate_against_schema(arguments, inference_input_schema(false)).empty());
+        REQUIRE(rdmcp::protocol::validate_against_schema(arguments, inference_input_schema(false))
+                    .empty());
         auto built = build_inference_request(arguments, {});
         REQUIRE(std::holds_alternative<std::string>(built));
         CHECK(std::get<std::string>(built).find("'num_images'") != std::string::npos);
@@ -36,9 +40,13 @@ TEST_CASE("a num_images no int can hold is refused, not converted") {
 TEST_CASE("image arguments are resolved into `images`, apart from the body sent with them") {
     // A 1x1 PNG (signature and IHDR are all the header reader needs).
     const std::string png =
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-    Json arguments = {{"prompt", "x"}, {"prompt_style", "rd_pro__default"}, {"width", 128},
-                      {"height", 128}, {"reference_images", {png, "data:image/png;base64," + png}},
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+"
+        "M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    Json arguments = {{"prompt", "x"},
+                      {"prompt_style", "rd_pro__default"},
+                      {"width", 128},
+                      {"height", 128},
+                      {"reference_images", {png, "data:image/png;base64," + png}},
                       {"input_palette", png}};
     auto built = build_inference_request(arguments, {});
     REQUIRE(std::holds_alternative<InferenceRequest>(built));
@@ -52,13 +60,24 @@ TEST_CASE("image arguments are resolved into `images`, apart from the body sent 
 }
 
 TEST_CASE("every documented field is read into its member and sent as given") {
-    const Json arguments = {{"prompt", "a knight"}, {"prompt_style", "user__mine"}, {"width", 64},
-                            {"height", 48}, {"num_images", 2}, {"seed", 1234}, {"strength", 0.8},
-                            {"remove_bg", true}, {"return_non_bg_removed", true},
-                            {"return_pre_palette", false}, {"tile_x", false}, {"tile_y", true},
-                            {"bypass_prompt_expansion", true}, {"include_downloadable_data", false},
-                            {"return_spritesheet", true}, {"upload_outputs", false},
-                            {"upscale_output_factor", 1}, {"extra_prompt", "grass"},
+    const Json arguments = {{"prompt", "a knight"},
+                            {"prompt_style", "user__mine"},
+                            {"width", 64},
+                            {"height", 48},
+                            {"num_images", 2},
+                            {"seed", 1234},
+                            {"strength", 0.8},
+                            {"remove_bg", true},
+                            {"return_non_bg_removed", true},
+                            {"return_pre_palette", false},
+                            {"tile_x", false},
+                            {"tile_y", true},
+                            {"bypass_prompt_expansion", true},
+                            {"include_downloadable_data", false},
+                            {"return_spritesheet", true},
+                            {"upload_outputs", false},
+                            {"upscale_output_factor", 1},
+                            {"extra_prompt", "grass"},
                             {"frames_duration", 8}};
     auto built = build_inference_request(arguments, {});
     REQUIRE(std::holds_alternative<InferenceRequest>(built));
@@ -92,14 +111,22 @@ TEST_CASE("optional fields the caller left out are not sent; num_images always i
     const auto& request = std::get<InferenceRequest>(built);
     CHECK_FALSE(request.seed);
     CHECK_FALSE(request.remove_bg);
-    CHECK(upstream_body(request) == Json{{"prompt", "x"}, {"prompt_style", "user__mine"},
-                                         {"width", 64}, {"height", 64}, {"num_images", 1}});
+    CHECK(upstream_body(request) == Json{{"prompt", "x"},
+                                         {"prompt_style", "user__mine"},
+                                         {"width", 64},
+                                         {"height", 64},
+                                         {"num_images", 1}});
 }
 
 TEST_CASE("unknown fields pass through as they came, nulls included; ours never do") {
-    const Json arguments = {{"prompt", "x"}, {"prompt_style", "user__mine"}, {"width", 64},
-                            {"height", 64}, {"future_upstream_field", {{"nested", true}}},
-                            {"newer_flag", nullptr}, {"check_cost", false}, {"async", true}};
+    const Json arguments = {{"prompt", "x"},
+                            {"prompt_style", "user__mine"},
+                            {"width", 64},
+                            {"height", 64},
+                            {"future_upstream_field", {{"nested", true}}},
+                            {"newer_flag", nullptr},
+                            {"check_cost", false},
+                            {"async", true}};
     auto built = build_inference_request(arguments, {});
     REQUIRE(std::holds_alternative<InferenceRequest>(built));
     const auto& request = std::get<InferenceRequest>(built);
@@ -155,8 +182,11 @@ TEST_CASE("mistyped and missing fields are refused with a message, never thrown"
 }
 
 TEST_CASE("output_dir: over stdio only, and never sent") {
-    const Json arguments = {{"prompt", "x"}, {"prompt_style", "user__mine"}, {"width", 64},
-                            {"height", 64}, {"output_dir", "/tmp/out"}};
+    const Json arguments = {{"prompt", "x"},
+                            {"prompt_style", "user__mine"},
+                            {"width", 64},
+                            {"height", 64},
+                            {"output_dir", "/tmp/out"}};
     auto remote = build_inference_request(arguments, {.allow_local_files = false});
     REQUIRE(std::holds_alternative<std::string>(remote));
     CHECK(std::get<std::string>(remote).find("'output_dir' only works") == 0);

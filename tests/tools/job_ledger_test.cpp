@@ -8,8 +8,12 @@ using namespace rdmcp::tools;
 
 namespace {
 LedgerEntry job(const std::string& id, long long created_at_ms = unix_now_ms()) {
-    return {.job_id = id, .upstream_task_id = "u-" + id, .prompt_style = "rd_fast__default",
-            .prompt = "corgi", .created_at_ms = created_at_ms, .last_status = "accepted"};
+    return {.job_id = id,
+            .upstream_task_id = "u-" + id,
+            .prompt_style = "rd_fast__default",
+            .prompt = "corgi",
+            .created_at_ms = created_at_ms,
+            .last_status = "accepted"};
 }
 }  // namespace
 

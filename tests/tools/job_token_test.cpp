@@ -43,9 +43,11 @@ std::string self_signed(const nlohmann::json& payload, const std::string& key) {
     const std::string signed_part = "rdjob1." + base64url(payload.dump());
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    HMAC(EVP_sha256(), mac_key, sizeof mac_key, reinterpret_cast<const unsigned char*>(signed_part.data()),
-         signed_part.size(), mac, &length);
-    return signed_part + "." + base64url(std::string_view(reinterpret_cast<const char*>(mac), length));
+    HMAC(EVP_sha256(), mac_key, sizeof mac_key,
+         reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(), mac,
+         &length);
+    return signed_part + "." +
+           base64url(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 }  // namespace
 
@@ -85,21 +87,20 @@ TEST_CASE("another key, another server secret, or any altered byte is refused") 
 // server secret a caller can sign any payload with its own key, and a field of another type
 // threw out of verify_job (tasks/cancel and tasks/get ended the process).
 TEST_CASE("a self-signed payload of the wrong shape is refused, not thrown") {
-    const auto good = verify_job(self_signed({{"u", "t-1"}, {"s", "rd_fast__default"}, {"w", 64}, {"pp", true}},
-                                             "rdpk-alice"),
-                                 "rdpk-alice", "");
+    const auto good =
+        verify_job(self_signed({{"u", "t-1"}, {"s", "rd_fast__default"}, {"w", 64}, {"pp", true}},
+                               "rdpk-alice"),
+                   "rdpk-alice", "");
     REQUIRE(good);  // the helper signs as sign_job does
     CHECK(good->prompt_style == "rd_fast__default");
     CHECK(good->width == 64);
     CHECK(good->has_pre_palette);
 
-    for (const auto& payload : {nlohmann::json{{"u", "t"}, {"s", 64}},
-                                nlohmann::json{{"u", "t"}, {"w", "64"}},
-                                nlohmann::json{{"u", "t"}, {"n", 1e300}},
-                                nlohmann::json{{"u", "t"}, {"h", 4294967296LL}},
-                                nlohmann::json{{"u", "t"}, {"t", 18446744073709551615ULL}},
-                                nlohmann::json{{"u", "t"}, {"pp", 1}},
-                                nlohmann::json{{"u", "t"}, {"c", "0.1"}}}) {
+    for (const auto& payload :
+         {nlohmann::json{{"u", "t"}, {"s", 64}}, nlohmann::json{{"u", "t"}, {"w", "64"}},
+          nlohmann::json{{"u", "t"}, {"n", 1e300}}, nlohmann::json{{"u", "t"}, {"h", 4294967296LL}},
+          nlohmann::json{{"u", "t"}, {"t", 18446744073709551615ULL}},
+          nlohmann::json{{"u", "t"}, {"pp", 1}}, nlohmann::json{{"u", "t"}, {"c", "0.1"}}}) {
         CAPTURE(payload.dump());
         CHECK_FALSE(verify_job(self_signed(payload, "rdpk-alice"), "rdpk-alice", ""));
     }
@@ -112,7 +113,8 @@ TEST_CASE("a self-signed id whose upstream task id leaves the API's alphabet is 
         CAPTURE(task);
         CHECK_FALSE(verify_job(self_signed({{"u", task}}, "rdpk-alice"), "rdpk-alice", ""));
     }
-    CHECK_FALSE(verify_job(self_signed({{"u", std::string(101, 'a')}}, "rdpk-alice"), "rdpk-alice", ""));
+    CHECK_FALSE(
+        verify_job(self_signed({{"u", std::string(101, 'a')}}, "rdpk-alice"), "rdpk-alice", ""));
     CHECK(verify_job(self_signed({{"u", "8d24e990-0b1c_4d2e"}}, "rdpk-alice"), "rdpk-alice", ""));
     CHECK(verify_job(self_signed({{"u", std::string(100, 'a')}}, "rdpk-alice"), "rdpk-alice", ""));
 }

@@ -87,6 +87,7 @@ TEST_CASE("a refused write stops the rest") {
     const Json images = {{"b", std::string(100, 'B')}};
     const JsonPieces pieces({{"a", 1}}, images);
     int calls = 0;
-    CHECK_FALSE(pieces.write_from(0, [&](const char*, std::size_t) { return ++calls > 1 && false; }));
+    CHECK_FALSE(
+        pieces.write_from(0, [&](const char*, std::size_t) { return ++calls > 1 && false; }));
     CHECK(calls == 1);
 }

@@ -23,7 +23,9 @@ TEST_CASE("the whole catalog is listed without a key, matching the output schema
     const auto& styles = (*result.structured_content)["styles"];
     CHECK(styles.size() > 60);
     CHECK((*result.structured_content)["count"] == styles.size());
-    CHECK(protocol::validate_against_schema(*result.structured_content, *tool.definition.output_schema).empty());
+    CHECK(protocol::validate_against_schema(*result.structured_content,
+                                            *tool.definition.output_schema)
+              .empty());
     auto text = result.content[0]["text"].get<std::string>();
     CHECK(text.find("rd_pro__default") != std::string::npos);
     CHECK(text.find("rd_animation__four_angle_walking") != std::string::npos);
@@ -55,5 +57,6 @@ TEST_CASE("filters narrow the list") {
 TEST_CASE("no match says how to see everything") {
     auto result = list({{"query", "zzzz-no-such-style"}});
     CHECK(result.structured_content->at("count") == 0);
-    CHECK(result.content[0]["text"].get<std::string>().find("without filters") != std::string::npos);
+    CHECK(result.content[0]["text"].get<std::string>().find("without filters") !=
+          std::string::npos);
 }

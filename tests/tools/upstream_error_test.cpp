@@ -22,14 +22,17 @@ std::string tool_text(const UpstreamError& error) {
 }  // namespace
 
 TEST_CASE("both documented error shapes are read") {
-    auto coded = http_error(500, R"({"detail":{"code":"inference_failed","message":"Unable to run inference."}})");
+    auto coded = http_error(
+        500, R"({"detail":{"code":"inference_failed","message":"Unable to run inference."}})");
     CHECK(coded.code == "inference_failed");
-    CHECK(coded.summary() == "POST /v1/inferences: HTTP 500 (inference_failed): Unable to run inference.");
+    CHECK(coded.summary() ==
+          "POST /v1/inferences: HTTP 500 (inference_failed): Unable to run inference.");
 
     auto listed = http_error(400, R"({"detail":[{"msg":"Not enough balance."}]})");
     CHECK(listed.message == "Not enough balance.");
 
-    auto located = http_error(422, R"({"detail":[{"loc":["body","width"],"msg":"must be <= 512"}]})");
+    auto located =
+        http_error(422, R"({"detail":[{"loc":["body","width"],"msg":"must be <= 512"}]})");
     CHECK(located.message == "width: must be <= 512");
 
     auto plain = http_error(502, "<html>Bad Gateway</html>");
@@ -37,10 +40,10 @@ TEST_CASE("both documented error shapes are read") {
 }
 
 TEST_CASE("tool errors tell the agent what to do next") {
-    CHECK(tool_text(http_error(401, R"({"detail":{"code":"bad_token","message":"x"}})")).find("RD_API_KEY") !=
-          std::string::npos);
-    CHECK(tool_text(http_error(400, R"({"detail":[{"msg":"Not enough balance."}]})")).find("get_balance") !=
-          std::string::npos);
+    CHECK(tool_text(http_error(401, R"({"detail":{"code":"bad_token","message":"x"}})"))
+              .find("RD_API_KEY") != std::string::npos);
+    CHECK(tool_text(http_error(400, R"({"detail":[{"msg":"Not enough balance."}]})"))
+              .find("get_balance") != std::string::npos);
     auto limited = http_error(429, R"({"detail":"slow down"})");
     limited.retry_after = 12;
     CHECK(tool_text(limited).find("wait 12 seconds") != std::string::npos);
@@ -50,9 +53,12 @@ TEST_CASE("tool errors tell the agent what to do next") {
 }
 
 TEST_CASE("keys are redacted from text the API echoes back") {
-    CHECK(redact("token rdpk-secret-123 is invalid", "rdpk-secret-123") == "token [redacted] is invalid");
-    CHECK(redact("another key rdpk-other_9 leaked", "rdpk-mine") == "another key [redacted] leaked");
-    CHECK(redact("custom-key-abc and custom-key-abc", "custom-key-abc") == "[redacted] and [redacted]");
+    CHECK(redact("token rdpk-secret-123 is invalid", "rdpk-secret-123") ==
+          "token [redacted] is invalid");
+    CHECK(redact("another key rdpk-other_9 leaked", "rdpk-mine") ==
+          "another key [redacted] leaked");
+    CHECK(redact("custom-key-abc and custom-key-abc", "custom-key-abc") ==
+          "[redacted] and [redacted]");
     CHECK(redact("nothing here", "") == "nothing here");
 }
 
@@ -66,6 +72,7 @@ TEST_CASE("error members of another type are shown as JSON or left out, never th
     CHECK(detail.code.empty());
     CHECK(detail.message == R"({"code":422,"message":["not","text"]})");
 
-    auto list = http_error(422, R"({"detail": [{"msg": 5, "loc": ["body", 1]}, {"msg": "too big", "loc": "x"}]})");
+    auto list = http_error(
+        422, R"({"detail": [{"msg": 5, "loc": ["body", 1]}, {"msg": "too big", "loc": "x"}]})");
     CHECK(list.message == "1: ; too big");
 }
