@@ -10,14 +10,8 @@ using protocol::Json;
 
 namespace {
 
-const Json* member(const Json& body, const char* name) {
-    if (!body.is_object()) return nullptr;
-    auto it = body.find(name);
-    return it == body.end() ? nullptr : &*it;
-}
-
 bool is_array_in(const Json& body, const char* name) {
-    const Json* value = member(body, name);
+    const Json* value = member_in(body, name);
     return value && value->is_array();
 }
 
@@ -30,7 +24,7 @@ std::optional<int> http_status_in(const Json& body, const char* name) {
 
 JobFailure failure_in(const Json& body) {
     JobFailure failure;
-    const Json* error = member(body, "error");
+    const Json* error = member_in(body, "error");
     if (!error) return failure;
     if (error->is_string()) {
         failure.detail = error->get<std::string>();
@@ -38,7 +32,7 @@ JobFailure failure_in(const Json& body) {
     }
     failure.status_code = http_status_in(*error, "status_code");
     // A message, or what the API put in its place (FastAPI sends a list of problems): as it came.
-    if (const Json* detail = member(*error, "detail"); detail && !detail->is_null()) {
+    if (const Json* detail = member_in(*error, "detail"); detail && !detail->is_null()) {
         failure.detail = detail->is_string()
                              ? detail->get<std::string>()
                              : detail->dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -62,7 +56,7 @@ void from_json(const Json& body, JobAdmission& answer) {
 
 void from_json(const Json& body, JobStatusAnswer& answer) {
     answer.status = text_in(body, "status").value_or("");
-    const Json* result = member(body, "result");
+    const Json* result = member_in(body, "result");
     answer.result = result ? result->get<GeneratedImages>() : GeneratedImages{};
     answer.error = failure_in(body);
 }

@@ -8,30 +8,26 @@ namespace rdmcp::tools {
 
 using protocol::Json;
 
-namespace {
-
-const Json* member(const Json& body, const char* name) {
+const Json* member_in(const Json& body, const char* name) {
     if (!body.is_object()) return nullptr;
     auto it = body.find(name);
     return it == body.end() ? nullptr : &*it;
 }
 
-}  // namespace
-
 std::optional<std::string> text_in(const Json& body, const char* name) {
-    const Json* value = member(body, name);
+    const Json* value = member_in(body, name);
     if (!value || !value->is_string()) return std::nullopt;
     return value->get<std::string>();
 }
 
 std::optional<double> number_in(const Json& body, const char* name) {
-    const Json* value = member(body, name);
+    const Json* value = member_in(body, name);
     if (!value || !value->is_number()) return std::nullopt;
     return value->get<double>();
 }
 
 std::optional<bool> flag_in(const Json& body, const char* name) {
-    const Json* value = member(body, name);
+    const Json* value = member_in(body, name);
     if (!value || !value->is_boolean()) return std::nullopt;
     return value->get<bool>();
 }

@@ -10,6 +10,10 @@
 
 namespace rdmcp::tools {
 
+// The member `name` of `body` as it came (any type, null included), or null when `body` is not
+// an object or has no such member.
+const protocol::Json* member_in(const protocol::Json& body, const char* name);
+
 std::optional<std::string> text_in(const protocol::Json& body, const char* name);
 std::optional<double> number_in(const protocol::Json& body, const char* name);
 std::optional<bool> flag_in(const protocol::Json& body, const char* name);
