@@ -8,8 +8,8 @@
 #    sanitizer report.
 #  - The ThreadSanitizer build adds the tests labelled `concurrency` (`ctest -L concurrency`):
 #    the doctest cases of the files and the names below, in both test executables. Files named
-#    http_* (the HTTP transport's tests) and end-to-end files named http_*.test.mjs are included
-#    automatically.
+#    http_* or under http/ (the HTTP transport's tests) and end-to-end files named
+#    http_*.test.mjs are included automatically.
 if(RDMCP_SANITIZE STREQUAL "" OR RDMCP_FUZZ)
     return()
 endif()
@@ -17,9 +17,9 @@ endif()
 # Test files about threads, cancellation and shutdown: every case in them runs under TSan.
 set(RDMCP_CONCURRENCY_FILES
     */worker_pool_test.cpp */cancellation_test.cpp */mcp_server_test.cpp */tasks_test.cpp
-    */job_ledger_test.cpp */image_output_test.cpp
+    */dispatcher_test.cpp */job_ledger_test.cpp */image_output_test.cpp
     */stdio_transport_test.cpp */upstream_client_test.cpp
-    */http_*)
+    */http_* */http/*)
 # Cases elsewhere whose names say they are about concurrency.
 set(RDMCP_CONCURRENCY_CASES
     *cancel* *concurren* *parallel* "*at the same time*" *progress* *SIGTERM* "*end of input*")
