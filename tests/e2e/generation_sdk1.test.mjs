@@ -5,136 +5,35 @@
 // reached the API.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 import {
     closeClient,
     eventually,
     KEY_1,
-    MCP_BINARY,
-    recordingTransportClass,
-    REQUEST_TIMEOUT_MS,
-    requireBinary,
     resultText,
     serverChildren,
     serverEnv,
     startSim,
 } from './helpers.mjs';
-
-const RecordingTransport = recordingTransportClass(StdioClientTransport);
-// Generations can take minutes against the real API; against rd-sim they take milliseconds,
-// so a generous per-call timeout only matters when something hangs.
-const GENERATION_OPTIONS = { timeout: 30_000 };
-const OPTIONS = { timeout: REQUEST_TIMEOUT_MS };
-
-// Fields of a RetroDiffusion POST /v1/inferences body (the API's documented request fields).
-// Anything else in a recorded body (an output directory, the inline budget, ...) leaked from
-// the MCP side into the paid API call.
-const API_INFERENCE_FIELDS = new Set([
-    'prompt', 'prompt_style', 'width', 'height', 'num_images', 'seed', 'input_image',
-    'input_palette', 'reference_images', 'extra_input_image', 'extra_prompt', 'strength',
-    'remove_bg', 'return_non_bg_removed', 'return_pre_palette', 'return_spritesheet', 'tile_x',
-    'tile_y', 'upscale_output_factor', 'upload_outputs', 'bypass_prompt_expansion',
-    'frames_duration', 'include_downloadable_data', 'check_cost',
-]);
-
-// ---------------------------------------------------------------------------------------------
-// Image helpers.
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-// Width and height from a PNG's IHDR chunk (which must come first), or a failed assertion.
-function pngSize(bytes, what = 'image') {
-    assert.ok(bytes.length >= 24, `${what}: ${bytes.length} bytes is too short for a PNG`);
-    assert.deepEqual(bytes.subarray(0, 8), PNG_SIGNATURE, `${what}: no PNG signature`);
-    assert.equal(bytes.toString('latin1', 12, 16), 'IHDR', `${what}: first chunk is not IHDR`);
-    assert.equal(bytes.readUInt32BE(8), 13, `${what}: IHDR length`);
-    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
-}
-
-// The logical screen size of a GIF89a.
-function gifSize(bytes, what = 'image') {
-    assert.ok(bytes.length >= 13, `${what}: ${bytes.length} bytes is too short for a GIF`);
-    assert.equal(bytes.toString('latin1', 0, 6), 'GIF89a', `${what}: no GIF89a header`);
-    return { width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) };
-}
-
-function isRawBase64(text) {
-    return typeof text === 'string' && text.length > 0 && text.length % 4 === 0 &&
-           /^[A-Za-z0-9+/]+={0,2}$/.test(text);
-}
-
-function decodeBase64(text, what) {
-    assert.ok(isRawBase64(text), `${what} is not plain base64: ${String(text).slice(0, 40)}...`);
-    return Buffer.from(text, 'base64');
-}
-
-function imageBlocks(result) {
-    return (result?.content ?? []).filter((block) => block.type === 'image');
-}
-
-// A summary of a tool result for assertion messages, with the image data cut short.
-function describeResult(result) {
-    return JSON.stringify(result, (key, value) =>
-        typeof value === 'string' && value.length > 300 ? `${value.slice(0, 40)}...(${value.length})` : value);
-}
-
-function assertSuccess(result, what) {
-    assert.notEqual(result.isError, true, `${what} failed: ${describeResult(result)}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plumbing.
-
-async function connect(env, args = []) {
-    requireBinary(MCP_BINARY, 'retrodiffusion-mcp');
-    const transport = new RecordingTransport({ command: MCP_BINARY, args, env });
-    const client = new Client({ name: 'rdmcp-e2e-generation-sdk1', version: '0.0.0' });
-    try {
-        await client.connect(transport, OPTIONS);
-        // Listing the tools makes the SDK validate every structuredContent against the tool's
-        // outputSchema from here on, so a result that breaks its own schema fails the call.
-        await client.listTools(undefined, OPTIONS);
-    } catch (error) {
-        await closeClient(client, transport);
-        error.message += `\nserver stderr:\n${transport.serverStderr}\nwire:\n${transport.transcript()}`;
-        throw error;
-    }
-    return { client, transport };
-}
-
-// What the simulated API recorded while `action` ran.
-async function upstreamRequestsDuring(sim, action) {
-    const before = await sim.requests();
-    const value = await action();
-    const after = await sim.requests();
-    return { value, requests: after.slice(before.length) };
-}
-
-function summarize(requests) {
-    return JSON.stringify(requests.map((r) => ({ method: r.method, path: r.path, body: r.body })),
-                          (key, value) => typeof value === 'string' && value.length > 100
-                              ? `${value.slice(0, 20)}...(${value.length})` : value);
-}
-
-function inferencePosts(requests) {
-    return requests.filter((r) => r.method === 'POST' && r.path === '/v1/inferences');
-}
-
-async function balanceOf(client) {
-    const result = await client.callTool({ name: 'get_balance', arguments: {} }, undefined, OPTIONS);
-    assertSuccess(result, 'get_balance');
-    return result.structuredContent.balance;
-}
-
-// ---------------------------------------------------------------------------------------------
+import {
+    GENERATION_OPTIONS,
+    API_INFERENCE_FIELDS,
+    pngSize,
+    gifSize,
+    decodeBase64,
+    imageBlocks,
+    describeResult,
+    assertSuccess,
+    connect,
+    upstreamRequestsDuring,
+    summarize,
+    inferencePosts,
+    balanceOf,
+} from './generation_helpers.mjs';
 
 describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () => {
     let sim;
@@ -493,94 +392,6 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
             assert.ok(parsed.input_image, 'the corrected example must include input_image');
             assert.deepEqual(variationRequests, [],
                              `nothing may reach the API: ${summarize(variationRequests)}`);
-        });
-
-        it('an output_dir argument saves the images and is not sent to the API', async () => {
-            const dir = tempDir();
-            const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
-                    { name: 'create_inference',
-                      arguments: { prompt: 'a blue potion', prompt_style: 'rd_fast__default',
-                                   width: 64, height: 64, output_dir: dir } },
-                    undefined, GENERATION_OPTIONS));
-            assertSuccess(result, 'create_inference with output_dir');
-            const blocks = imageBlocks(result);
-            assert.equal(blocks.length, 1, 'under the budget the image is still inline');
-            const [image] = result.structuredContent.images;
-            assert.ok(image.path, `no path: ${JSON.stringify(result.structuredContent)}`);
-            assert.equal(path.dirname(image.path), dir);
-            assert.deepEqual(readFileSync(image.path), Buffer.from(blocks[0].data, 'base64'));
-
-            const posts = inferencePosts(requests);
-            assert.equal(posts.length, 1, summarize(requests));
-            for (const key of Object.keys(posts[0].body)) {
-                assert.ok(API_INFERENCE_FIELDS.has(key), `unexpected field "${key}" sent to the API`);
-            }
-            assert.ok(!JSON.stringify(posts[0].body).includes(dir), 'the directory leaked upstream');
-        });
-    });
-
-    describe('without RD_API_KEY', () => {
-        it('4b. estimate_inference_cost falls back to the offline formula: 0.36', async () => {
-            const { client } = await launch(serverEnv({ baseUrl: sim.url }));
-            const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
-                    { name: 'estimate_inference_cost',
-                      arguments: { prompt: 'a castle on a hill', prompt_style: 'rd_pro__default',
-                                   width: 256, height: 256, num_images: 2 } },
-                    undefined, GENERATION_OPTIONS));
-            assertSuccess(result, 'estimate_inference_cost without a key');
-            assert.equal(result.structuredContent.balance_cost, 0.36);
-            assert.equal(result.structuredContent.source, 'offline_estimate');
-            assert.match(resultText(result), /0\.36/);
-            assert.deepEqual(requests, [], `no key: the API must not be called: ${summarize(requests)}`);
-        });
-    });
-
-    describe('over the inline image budget', () => {
-        it('8. saves the images, returns resource links and no image data', async () => {
-            const dir = tempDir();
-            const { client } = await launch(serverEnv({ apiKey: KEY_1, baseUrl: sim.url }),
-                                            ['--inline-image-budget', '100', '--output-dir', dir]);
-            const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
-                    { name: 'create_inference',
-                      arguments: { prompt: 'a treasure chest', prompt_style: 'rd_fast__default',
-                                   width: 64, height: 64, num_images: 2, seed: 77 } },
-                    undefined, GENERATION_OPTIONS));
-            assertSuccess(result, 'create_inference over the budget');
-
-            assert.equal(imageBlocks(result).length, 0, `no image data expected: ${describeResult(result)}`);
-            assert.match(resultText(result), /saved/i);
-            assert.equal(result.structuredContent.inline, false);
-            assert.ok(result.structuredContent.balance_cost > 0);
-
-            const images = result.structuredContent.images;
-            assert.equal(images.length, 2, JSON.stringify(images));
-            const links = result.content.filter((block) => block.type === 'resource_link');
-            assert.equal(links.length, 2, describeResult(result));
-            const linkedPaths = links.map((link) => {
-                assert.ok(link.uri.startsWith('file://'), link.uri);
-                return fileURLToPath(link.uri);
-            });
-            for (const image of images) {
-                assert.equal(image.label, 'generated');
-                assert.ok(image.path, `no path: ${JSON.stringify(image)}`);
-                assert.ok(path.isAbsolute(image.path), image.path);
-                assert.equal(path.dirname(image.path), dir, 'saved in --output-dir');
-                assert.ok(existsSync(image.path), `${image.path} does not exist`);
-                const bytes = readFileSync(image.path);
-                assert.deepEqual(pngSize(bytes, image.path), { width: 64, height: 64 });
-                assert.equal(image.bytes, bytes.length);
-                assert.ok(linkedPaths.includes(image.path), `no resource_link for ${image.path}`);
-            }
-            assert.notEqual(images[0].path, images[1].path, 'each image gets its own file');
-
-            const posts = inferencePosts(requests);
-            assert.equal(posts.length, 1, summarize(requests));
-            for (const key of Object.keys(posts[0].body)) {
-                assert.ok(API_INFERENCE_FIELDS.has(key), `unexpected field "${key}" sent to the API`);
-            }
         });
     });
 });
