@@ -13,6 +13,7 @@
 #include "tools/image_info.h"
 #include "tools/image_input.h"
 
+using namespace rdmcp;
 using namespace rdmcp::tools;
 
 namespace {

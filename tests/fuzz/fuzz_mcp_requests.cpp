@@ -179,9 +179,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         RequestContext context;
         context.api_key = in.ConsumeBool() ? "owner" : "";
         const auto state_before = session.state();
+        const Json& sent_meta =
+            request.params.contains("_meta") ? request.params["_meta"] : Json::object();
+        const auto sent_version =
+            sent_meta.is_object() ? sent_meta.find(kVersionKey) : sent_meta.end();
+        const bool names_modern = sent_meta.is_object() && sent_version != sent_meta.end() &&
+                                  sent_version->is_string() &&
+                                  is_modern_version(sent_version->get<std::string>());
         if (auto error = server.prepare(request, session, context)) {
+            // -32601 only for a method 2026-07-28 removed, in a 2026-07-28 request; -32021 only
+            // for a Tasks method from a 2026-07-28 request that did not declare the extension.
+            const bool removed = error->code == error_code::kMethodNotFound && names_modern &&
+                                 is_removed_in_modern(method);
+            const bool undeclared = error->code == error_code::kMissingRequiredClientCapability &&
+                                    names_modern && method.rfind("tasks/", 0) == 0;
             FUZZ_REQUIRE(error->code == error_code::kInvalidParams ||
-                         error->code == error_code::kUnsupportedProtocolVersion);
+                         error->code == error_code::kUnsupportedProtocolVersion || removed ||
+                         undeclared);
+            if (undeclared)
+                FUZZ_REQUIRE(error->data && error->data->contains("requiredCapabilities"));
             if (error->code == error_code::kUnsupportedProtocolVersion) {
                 FUZZ_REQUIRE(error->data &&
                              (*error->data)["supported"] == supported_versions_list());

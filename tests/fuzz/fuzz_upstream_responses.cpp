@@ -21,6 +21,7 @@
 #include "tools/job_token.h"
 #include "tools/upstream_error.h"
 
+using namespace rdmcp;
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
 
