@@ -3,20 +3,15 @@
 // and receiving links instead of image data over the inline budget, against rd-sim.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
 import {
-    closeClient,
-    eventually,
     KEY_1,
     resultText,
-    serverChildren,
     serverEnv,
-    startSim,
 } from './helpers.mjs';
 import {
     GENERATION_OPTIONS,
@@ -25,52 +20,27 @@ import {
     imageBlocks,
     describeResult,
     assertSuccess,
-    connect,
     upstreamRequestsDuring,
     summarize,
     inferencePosts,
+    generationFixture,
 } from './generation_helpers.mjs';
 
 describe('SDK 1.x client over stdio: generation tools that write files', { timeout: 55_000 }, () => {
-    let sim;
-    const tempDirs = [];
-    const open = [];
-
-    function tempDir() {
-        const dir = mkdtempSync(path.join(os.tmpdir(), 'rdmcp-e2e-gen-'));
-        tempDirs.push(dir);
-        return dir;
-    }
-
-    async function launch(env, args = []) {
-        const connection = await connect(env, args);
-        open.push(connection);
-        return connection;
-    }
-
-    before(async () => {
-        sim = await startSim();
-    });
-
-    after(async () => {
-        for (const { client, transport } of open) await closeClient(client, transport);
-        if (sim) await sim.stop();
-        for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-        const gone = await eventually(() => serverChildren().length === 0, 5000);
-        assert.ok(gone, `server processes left: ${serverChildren().join(', ')}`);
-    });
+    const fixture = generationFixture();
+    const { tempDir, launch } = fixture;
 
     describe('with RD_API_KEY', () => {
         let client;
 
         before(async () => {
-            ({ client } = await launch(serverEnv({ apiKey: KEY_1, baseUrl: sim.url })));
+            ({ client } = await launch(serverEnv({ apiKey: KEY_1, baseUrl: fixture.sim.url })));
         });
 
         it('an output_dir argument saves the images and is not sent to the API', async () => {
             const dir = tempDir();
             const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'create_inference',
                       arguments: { prompt: 'a blue potion', prompt_style: 'rd_fast__default',
                                    width: 64, height: 64, output_dir: dir } },
@@ -94,9 +64,9 @@ describe('SDK 1.x client over stdio: generation tools that write files', { timeo
 
     describe('without RD_API_KEY', () => {
         it('4b. estimate_inference_cost falls back to the offline formula: 0.36', async () => {
-            const { client } = await launch(serverEnv({ baseUrl: sim.url }));
+            const { client } = await launch(serverEnv({ baseUrl: fixture.sim.url }));
             const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'estimate_inference_cost',
                       arguments: { prompt: 'a castle on a hill', prompt_style: 'rd_pro__default',
                                    width: 256, height: 256, num_images: 2 } },
@@ -112,10 +82,10 @@ describe('SDK 1.x client over stdio: generation tools that write files', { timeo
     describe('over the inline image budget', () => {
         it('8. saves the images, returns resource links and no image data', async () => {
             const dir = tempDir();
-            const { client } = await launch(serverEnv({ apiKey: KEY_1, baseUrl: sim.url }),
+            const { client } = await launch(serverEnv({ apiKey: KEY_1, baseUrl: fixture.sim.url }),
                                             ['--inline-image-budget', '100', '--output-dir', dir]);
             const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'create_inference',
                       arguments: { prompt: 'a treasure chest', prompt_style: 'rd_fast__default',
                                    width: 64, height: 64, num_images: 2, seed: 77 } },

@@ -2,11 +2,25 @@
 // over stdio with its wire recorded, and what the simulated API received during an action.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
 
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
-import { closeClient, MCP_BINARY, recordingTransportClass, REQUEST_TIMEOUT_MS, requireBinary, resultText } from './helpers.mjs';
+import {
+    closeClient,
+    eventually,
+    MCP_BINARY,
+    recordingTransportClass,
+    REQUEST_TIMEOUT_MS,
+    requireBinary,
+    resultText,
+    serverChildren,
+    startSim,
+} from './helpers.mjs';
 
 export const RecordingTransport = recordingTransportClass(StdioClientTransport);
 // Generations can take minutes against the real API; against rd-sim they take milliseconds,
@@ -115,3 +129,32 @@ export async function balanceOf(client) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+// Called inside a describe: starts rd-sim before its tests and, after them, closes every client
+// launched, stops rd-sim, removes the temporary directories and checks no server is left.
+export function generationFixture() {
+    const fixture = { sim: null };
+    const tempDirs = [];
+    const open = [];
+    fixture.tempDir = () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'rdmcp-e2e-gen-'));
+        tempDirs.push(dir);
+        return dir;
+    };
+    fixture.launch = async (env, args = []) => {
+        const connection = await connect(env, args);
+        open.push(connection);
+        return connection;
+    };
+    before(async () => {
+        fixture.sim = await startSim();
+    });
+    after(async () => {
+        for (const { client, transport } of open) await closeClient(client, transport);
+        if (fixture.sim) await fixture.sim.stop();
+        for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+        const gone = await eventually(() => serverChildren().length === 0, 5000);
+        assert.ok(gone, `server processes left: ${serverChildren().join(', ')}`);
+    });
+    return fixture;
+}

@@ -5,19 +5,14 @@
 // reached the API.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-    closeClient,
-    eventually,
     KEY_1,
     resultText,
-    serverChildren,
     serverEnv,
-    startSim,
 } from './helpers.mjs';
 import {
     GENERATION_OPTIONS,
@@ -28,48 +23,23 @@ import {
     imageBlocks,
     describeResult,
     assertSuccess,
-    connect,
     upstreamRequestsDuring,
     summarize,
     inferencePosts,
     balanceOf,
+    generationFixture,
 } from './generation_helpers.mjs';
 
 describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () => {
-    let sim;
-    const tempDirs = [];
-    const open = [];
-
-    function tempDir() {
-        const dir = mkdtempSync(path.join(os.tmpdir(), 'rdmcp-e2e-gen-'));
-        tempDirs.push(dir);
-        return dir;
-    }
-
-    async function launch(env, args = []) {
-        const connection = await connect(env, args);
-        open.push(connection);
-        return connection;
-    }
-
-    before(async () => {
-        sim = await startSim();
-    });
-
-    after(async () => {
-        for (const { client, transport } of open) await closeClient(client, transport);
-        if (sim) await sim.stop();
-        for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-        const gone = await eventually(() => serverChildren().length === 0, 5000);
-        assert.ok(gone, `server processes left: ${serverChildren().join(', ')}`);
-    });
+    const fixture = generationFixture();
+    const { tempDir, launch } = fixture;
 
     describe('with RD_API_KEY', () => {
         let client;
         let generatedPng; // base64 of the first image of the first generation
 
         before(async () => {
-            ({ client } = await launch(serverEnv({ apiKey: KEY_1, baseUrl: sim.url })));
+            ({ client } = await launch(serverEnv({ apiKey: KEY_1, baseUrl: fixture.sim.url })));
         });
 
         it('1. generates two 64x64 PNGs with rd_fast__default and a seed', async () => {
@@ -82,7 +52,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
                 seed: 1234,
             };
             const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool({ name: 'create_inference', arguments: args },
+                fixture.sim, () => client.callTool({ name: 'create_inference', arguments: args },
                                            undefined, GENERATION_OPTIONS));
             assertSuccess(result, 'create_inference');
 
@@ -142,7 +112,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
         it('2. generates a 48x48 walking animation as a GIF, also under the old style name', async () => {
             for (const style of ['rd_animation__four_angle_walking', 'animation__four_angle_walking']) {
                 const { value: result, requests } = await upstreamRequestsDuring(
-                    sim, () => client.callTool(
+                    fixture.sim, () => client.callTool(
                         { name: 'create_inference',
                           arguments: { prompt: 'a knight in silver armor', prompt_style: style,
                                        width: 48, height: 48 } },
@@ -176,7 +146,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
 
         it('3. generates a 32x32 tileset as a PNG', async () => {
             const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'create_inference',
                       arguments: { prompt: 'grass and dirt', prompt_style: 'rd_tile__tileset',
                                    width: 32, height: 32 } },
@@ -206,7 +176,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
         it('4. estimates 2 x rd_pro__default 256x256 at 0.36 with check_cost, charging nothing', async () => {
             const balanceBefore = await balanceOf(client);
             const { value: result, requests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'estimate_inference_cost',
                       arguments: { prompt: 'a castle on a hill', prompt_style: 'rd_pro__default',
                                    width: 256, height: 256, num_images: 2 } },
@@ -236,7 +206,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
 
             async function edit(inputImage, prompt, what) {
                 const { value: result, requests } = await upstreamRequestsDuring(
-                    sim, () => client.callTool(
+                    fixture.sim, () => client.callTool(
                         { name: 'edit_image', arguments: { prompt, input_image: inputImage } },
                         undefined, GENERATION_OPTIONS));
                 assertSuccess(result, `edit_image (${what})`);
@@ -281,7 +251,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
         it('6. creates, uses, updates and deletes a user style', async () => {
             assert.ok(generatedPng, 'step 1 must have produced a PNG to use as a reference');
             const { value: created, requests: createRequests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'create_user_style',
                       arguments: { name: 'E2E Apples', description: 'shiny fruit',
                                    style_icon: 'sparkles', reference_images: [generatedPng] } },
@@ -301,7 +271,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
             assert.deepEqual(createRequests[0].body.reference_images, [generatedPng]);
 
             const generate = () => upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'create_inference',
                       arguments: { prompt: 'a pear', prompt_style: promptStyle, width: 128, height: 128 } },
                     undefined, GENERATION_OPTIONS));
@@ -320,7 +290,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
             assert.equal(usePosts[0].body.prompt_style, promptStyle);
 
             const { value: updated, requests: updateRequests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'update_user_style',
                       arguments: { style_id: promptStyle, description: 'shiny fruit, updated' } },
                     undefined, GENERATION_OPTIONS));
@@ -334,7 +304,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
             assert.deepEqual(updateRequests[0].body, { description: 'shiny fruit, updated' });
 
             const { value: deleted, requests: deleteRequests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'delete_user_style', arguments: { style_id: promptStyle } },
                     undefined, GENERATION_OPTIONS));
             assertSuccess(deleted, 'delete_user_style');
@@ -352,7 +322,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
 
         it('7. rejects arguments the style cannot take before anything reaches the API', async () => {
             const { value: vfx, requests: vfxRequests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'create_inference',
                       arguments: { prompt: 'an explosion', prompt_style: 'rd_animation__vfx',
                                    width: 48, height: 64 } },
@@ -377,7 +347,7 @@ describe('SDK 1.x client over stdio: generation tools', { timeout: 55_000 }, () 
             assert.equal(estimate.structuredContent.source, 'api_check_cost');
 
             const { value: variation, requests: variationRequests } = await upstreamRequestsDuring(
-                sim, () => client.callTool(
+                fixture.sim, () => client.callTool(
                     { name: 'create_inference',
                       arguments: { prompt: 'mossy stone', prompt_style: 'rd_tile__tile_variation',
                                    width: 32, height: 32 } },

@@ -7,14 +7,6 @@
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
-namespace {
-
-using Harness = GenerationHarness;
-
-std::string text(const Json& result) { return text_of_result(result); }
-
-}  // namespace
-
 TEST_CASE("edit_image: /v1/edit, progressive editing, and the fallback when it is retired") {
     Harness h;
     const std::string image = h.png(64, 64);

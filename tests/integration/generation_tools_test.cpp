@@ -7,14 +7,6 @@
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
-namespace {
-
-using Harness = GenerationHarness;
-
-std::string text(const Json& result) { return text_of_result(result); }
-
-}  // namespace
-
 TEST_CASE("every documented field reaches the API unchanged, unknown fields pass through") {
     Harness h;
     const std::string reference = h.png(32, 32);

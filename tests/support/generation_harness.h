@@ -12,11 +12,11 @@
 
 namespace rdmcp::testing {
 
-struct GenerationHarness {
+struct Harness {
     SimulatedApi api;
     McpStdioClient client;
 
-    explicit GenerationHarness(std::vector<std::string> args = {}, std::string key = kTestKey)
+    explicit Harness(std::vector<std::string> args = {}, std::string key = kTestKey)
         : client(std::move(args), env(api, key)) {}
 
     static std::map<std::string, std::string> env(const SimulatedApi& api, const std::string& key) {
@@ -47,7 +47,7 @@ struct GenerationHarness {
 };
 
 // The first text block of a tool result.
-inline std::string text_of_result(const Json& result) {
+inline std::string text(const Json& result) {
     return result["content"][0]["text"].get<std::string>();
 }
 
