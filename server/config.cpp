@@ -237,6 +237,41 @@ const std::vector<Option>& options() {
              c.max_body_bytes = static_cast<std::size_t>(bytes);
              return error;
          }},
+        {"--max-inflight-body-bytes", "RD_MCP_MAX_INFLIGHT_BODY_BYTES",
+         "HTTP: request bodies held at once over all connections (default a quarter of the "
+         "memory this process may use; more gets 503)",
+         [](Config& c, const std::string& v) {
+             long long bytes = 0;
+             auto error = set_bounded(bytes, v, 1 << 20, 1LL << 40, "--max-inflight-body-bytes");
+             c.max_inflight_body_bytes = static_cast<std::size_t>(bytes);
+             return error;
+         }},
+        {"--max-header-bytes", "RD_MCP_MAX_HEADER_BYTES",
+         "HTTP: largest request head, request line and headers (default 65536; larger gets 431)",
+         [](Config& c, const std::string& v) {
+             long long bytes = 0;
+             auto error = set_bounded(bytes, v, 1024, 1 << 20, "--max-header-bytes");
+             c.max_header_bytes = static_cast<std::size_t>(bytes);
+             return error;
+         }},
+        {"--max-header-lines", "RD_MCP_MAX_HEADER_LINES",
+         "HTTP: most header lines in a request (default 100; more gets 431)",
+         [](Config& c, const std::string& v) {
+             long long n = 0;
+             auto error = set_bounded(n, v, 8, 10000, "--max-header-lines");
+             c.max_header_lines = static_cast<std::size_t>(n);
+             return error;
+         }},
+        {"--header-timeout", "RD_MCP_HEADER_TIMEOUT",
+         "HTTP: seconds a request head may take to arrive in full (default 10; then 408)",
+         [](Config& c, const std::string& v) {
+             return set_seconds(c.header_timeout, v, 1, 300, "--header-timeout");
+         }},
+        {"--body-timeout", "RD_MCP_BODY_TIMEOUT",
+         "HTTP: seconds a request body may take to arrive in full (default 60)",
+         [](Config& c, const std::string& v) {
+             return set_seconds(c.body_timeout, v, 1, 3600, "--body-timeout");
+         }},
         {"--max-connections", "RD_MCP_MAX_CONNECTIONS",
          "HTTP: connections served at once, one thread each (default 1024; at least twice "
          "--max-concurrency)",
@@ -358,6 +393,14 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
                        ") must be at least twice --max-concurrency (" +
                        std::to_string(config.effective_max_concurrency()) +
                        "), so slow calls can never hold every connection";
+        return parsed;
+    }
+    if (config.transport == Transport::Http && config.max_inflight_body_bytes &&
+        config.max_inflight_body_bytes < config.max_body_bytes) {
+        parsed.error =
+            "--max-inflight-body-bytes (" + std::to_string(config.max_inflight_body_bytes) +
+            ") must be at least --max-body-bytes (" + std::to_string(config.max_body_bytes) +
+            "), or no request of the largest size could ever be read";
         return parsed;
     }
     if (auto key = environment("RD_API_KEY")) config.api_key = *key;

@@ -42,6 +42,11 @@ struct Config {
     std::vector<std::string> allowed_origins;  // browser origins besides loopback ("*": any)
     std::size_t max_body_bytes = 32u << 20;
     std::size_t max_connections = 1024;
+    std::size_t max_inflight_body_bytes = 0;  // 0: a quarter of the memory we may use
+    std::size_t max_header_bytes = 64u << 10;
+    std::size_t max_header_lines = 100;
+    std::chrono::seconds header_timeout{10};
+    std::chrono::seconds body_timeout{60};
     std::size_t max_sessions = 10000;
     std::chrono::seconds session_idle_timeout{1800};
     std::chrono::seconds shutdown_grace{20};

@@ -20,4 +20,8 @@ inline constexpr std::size_t kLargeMessageBytes = 1 << 20;
 // it is called after large messages only.
 void release_free_memory();
 
+// The memory this process may use: the machine's, or less when a container's cgroup limits it
+// (cgroup v2 memory.max, v1 memory.limit_in_bytes). Budgets of the HTTP transport derive from it.
+std::size_t usable_memory_bytes();
+
 }  // namespace rdmcp::server

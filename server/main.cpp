@@ -1,6 +1,7 @@
 // retrodiffusion-mcp: an MCP server for the RetroDiffusion pixel-art API.
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -92,6 +93,14 @@ server::HttpOptions http_options(const server::Config& config) {
     options.require_auth = config.require_auth;
     options.allowed_origins = config.allowed_origins;
     options.max_body_bytes = config.max_body_bytes;
+    options.max_inflight_body_bytes =
+        config.max_inflight_body_bytes
+            ? config.max_inflight_body_bytes
+            : std::max(server::usable_memory_bytes() / 4, config.max_body_bytes);
+    options.max_header_bytes = config.max_header_bytes;
+    options.max_header_lines = config.max_header_lines;
+    options.header_timeout = config.header_timeout;
+    options.body_timeout = config.body_timeout;
     options.max_concurrency = config.effective_max_concurrency();
     options.max_connections = config.max_connections;
     options.max_sessions = config.max_sessions;

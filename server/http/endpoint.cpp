@@ -92,6 +92,7 @@ void McpEndpoint::post(const httplib::Request& request, httplib::Response& respo
     caller.large_message = body.size() >= kLargeMessageBytes;
     auto message = protocol::decode(body, {options_.max_json_depth});
     std::string().swap(body);  // freed, not just emptied: it may be megabytes of images
+    caller.body_hold.release();
     caller.record.method = method_of(message);
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&message)) {
         // A notification we cannot read gets no id (it had none to give).

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "protocol/mcp_server.h"
+#include "server/http/body_budget.h"
 #include "server/http/exchange.h"
 #include "server/http/options.h"
 #include "server/http/request_log.h"
@@ -25,6 +26,7 @@ struct Caller {
     std::string api_key;  // from Authorization: Bearer; empty when none was sent
     ExchangeRecord record;
     bool large_message = false;  // a body of kLargeMessageBytes or more (images)
+    BodyBudget::Hold body_hold;  // room the body takes in --max-inflight-body-bytes until decoded
 };
 
 class McpEndpoint {

@@ -22,6 +22,14 @@ struct HttpOptions {
     std::vector<std::string> allowed_origins;
 
     std::size_t max_body_bytes = 32u << 20;
+    // Request bodies held at once over every connection (images, mostly); more get 503.
+    std::size_t max_inflight_body_bytes = 256u << 20;
+    // The request head, admitted before anything of it is stored (connection.h).
+    std::size_t max_header_bytes = 64u << 10;
+    std::size_t max_header_lines = 100;
+    std::chrono::seconds header_timeout{10};
+    // The whole body must arrive within this (a client trickling it holds memory and a thread).
+    std::chrono::seconds body_timeout{60};
     std::size_t max_json_depth = 64;
 
     // Requests that may wait on the upstream (tools/call) running at once; more get 503.

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "protocol/mcp_server.h"
+#include "server/http/body_budget.h"
 #include "server/http/endpoint.h"
 #include "server/http/metrics.h"
 #include "server/http/options.h"
@@ -55,6 +56,8 @@ class HttpTransport {
                                 bool mcp_endpoint);
     void post(const httplib::Request& request, httplib::Response& response,
               const httplib::ContentReader& reader);
+    httplib::Server::HandlerResponse refuse_unexpected_body(const httplib::Request& request,
+                                                            httplib::Response& response);
     void preflight(const httplib::Request& request, httplib::Response& response);
     HttpMetrics::Gauges gauges();
     void drain();
@@ -72,6 +75,7 @@ class HttpTransport {
     std::atomic<bool> warmed_{false};
     std::atomic<unsigned long long> request_counter_{0};
     McpEndpoint endpoint_;
+    BodyBudget body_budget_;
     std::unique_ptr<Listener> http_;
     int port_ = -1;
 

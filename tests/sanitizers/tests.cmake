@@ -30,6 +30,10 @@ set(RDMCP_CONCURRENCY_E2E "http_*.test.mjs")
 if(RDMCP_SANITIZE MATCHES "address")
     add_compile_definitions(RDMCP_SANITIZE_ADDRESS)
 endif()
+# ThreadSanitizer's shadow memory grows RSS with every byte touched: no RSS bound holds there.
+if(RDMCP_SANITIZE MATCHES "thread")
+    add_compile_definitions(RDMCP_SANITIZE_THREAD)
+endif()
 
 function(rdmcp_sanitizer_tests)
     get_property(existing DIRECTORY PROPERTY TESTS)

@@ -161,6 +161,11 @@ class RawConnection {
     RawConnection& operator=(const RawConnection&) = delete;
 
     void send(const std::string& bytes);
+    // As send, but false instead of throwing once the server has closed or reset the connection.
+    bool try_send(const std::string& bytes);
+    // True when the server ends the connection (close or reset) within `timeout`; what it sent
+    // before is kept for read_until.
+    bool wait_closed(std::chrono::milliseconds timeout);
     // Everything read until `marker` appeared (or nothing on timeout / close).
     std::optional<std::string> read_until(const std::string& marker,
                                           std::chrono::milliseconds timeout);
