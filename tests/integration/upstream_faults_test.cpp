@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "tests/support/mcp_stdio_client.h"
+#include "tests/support/process_memory.h"
 #include "tests/support/simulated_api.h"
 
 using namespace rdmcp::testing;
@@ -35,15 +36,6 @@ struct Faulty {
 
     std::size_t paid_posts() { return api.requests_to("POST", "/v1/inferences").size(); }
 };
-
-long rss_kb(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return -1;
-}
 
 }  // namespace
 

@@ -114,3 +114,32 @@ TEST_CASE("HTTP flag errors are one clear line") {
     CHECK(usage_text().find("--require-auth ") != std::string::npos);
     CHECK(usage_text().find("--require-auth VALUE") == std::string::npos);
 }
+
+TEST_CASE("HTTP request budgets: heads, bodies and their deadlines") {
+    const auto defaults = parse({"--transport", "http"});
+    REQUIRE(defaults.config);
+    CHECK(defaults.config->max_header_bytes == 65536);
+    CHECK(defaults.config->max_header_lines == 100);
+    CHECK(defaults.config->header_timeout == std::chrono::seconds(10));
+    CHECK(defaults.config->body_timeout == std::chrono::seconds(60));
+    CHECK(defaults.config->max_inflight_body_bytes == 0);  // main derives it from the machine
+
+    const auto set =
+        parse({"--transport", "http", "--max-header-bytes", "8192", "--max-header-lines", "40",
+               "--header-timeout", "3"},
+              {{"RD_MCP_BODY_TIMEOUT", "90"}, {"RD_MCP_MAX_INFLIGHT_BODY_BYTES", "268435456"}});
+    REQUIRE(set.config);
+    CHECK(set.config->max_header_bytes == 8192);
+    CHECK(set.config->max_header_lines == 40);
+    CHECK(set.config->header_timeout == std::chrono::seconds(3));
+    CHECK(set.config->body_timeout == std::chrono::seconds(90));
+    CHECK(set.config->max_inflight_body_bytes == 268435456);
+
+    CHECK(parse({"--max-header-bytes", "100"}).error.find("from 1024 to 1048576") !=
+          std::string::npos);
+    CHECK(parse({"--header-timeout", "0"}).error.find("--header-timeout") != std::string::npos);
+    // A budget smaller than one body of the largest size could never admit that body.
+    CHECK(parse({"--transport", "http", "--max-body-bytes", "4194304", "--max-inflight-body-bytes",
+                 "2097152"})
+              .error.find("must be at least --max-body-bytes") != std::string::npos);
+}

@@ -9,21 +9,13 @@
 #include <set>
 
 #include "tests/support/mcp_stdio_client.h"
+#include "tests/support/process_memory.h"
 #include "tests/support/simulated_api.h"
 
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-long rss_kb(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return -1;
-}
 
 int soak_seconds() {
     const char* value = std::getenv("SOAK_SECONDS");
