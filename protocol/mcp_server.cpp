@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "protocol/handshake.h"
 #include "protocol/schema_validator.h"
 #include "protocol/versions.h"
 
@@ -202,22 +203,9 @@ Outcome McpServer::initialize(const Request& request, LegacySession* session) co
                         "Method not found: initialize (this request has no session to open)",
                         {}};
     }
-    auto requested = request.params.find("protocolVersion");
-    if (requested == request.params.end() || !requested->is_string()) {
-        return invalid_params(
-            "initialize needs params.protocolVersion (a string such as "
-            "\"2025-11-25\")");
-    }
-    LegacySession::State state;
-    state.version = negotiate_legacy_version(requested->get<std::string>());
-    if (auto caps = request.params.find("capabilities"); caps != request.params.end()) {
-        if (!caps->is_object()) return invalid_params("params.capabilities must be an object");
-        state.client_capabilities = *caps;
-    }
-    if (auto info = request.params.find("clientInfo");
-        info != request.params.end() && info->is_object()) {
-        state.client_info = *info;
-    }
+    auto handshake = read_handshake(request.params);
+    if (auto* error = std::get_if<RpcError>(&handshake)) return *error;
+    auto& state = std::get<LegacySession::State>(handshake);
     const std::string version = state.version;
     session->initialize(std::move(state));
     return Json{

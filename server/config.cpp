@@ -41,6 +41,14 @@ std::optional<std::string> set_bounded(long long& out, const std::string& text, 
     return std::nullopt;
 }
 
+std::optional<std::string> set_count(std::size_t& out, const std::string& text, long long lo,
+                                     long long hi, const char* what) {
+    long long n = 0;
+    auto error = set_bounded(n, text, lo, hi, what);
+    if (!error) out = static_cast<std::size_t>(n);
+    return error;
+}
+
 std::optional<bool> parse_switch(const std::string& text) {
     if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
     if (text == "0" || text == "false" || text == "no" || text == "off") return false;
@@ -122,10 +130,8 @@ const std::vector<Option>& options() {
         {"--upstream-max-response-bytes", "RD_UPSTREAM_MAX_RESPONSE_BYTES",
          "largest answer accepted from the API (default 134217728 = 128 MiB)",
          [](Config& c, const std::string& v) {
-             long long bytes = 0;
-             auto error = set_bounded(bytes, v, 1024, 1LL << 34, "--upstream-max-response-bytes");
-             c.upstream_max_response_bytes = static_cast<std::size_t>(bytes);
-             return error;
+             return set_count(c.upstream_max_response_bytes, v, 1024, 1LL << 34,
+                              "--upstream-max-response-bytes");
          }},
         {"--upstream-ca-file", "RD_UPSTREAM_CA_FILE",
          "PEM bundle to trust for the API instead of the system's CA store",
@@ -137,10 +143,7 @@ const std::vector<Option>& options() {
         {"--max-message-bytes", "RD_MCP_MAX_MESSAGE_BYTES",
          "largest JSON-RPC message accepted (default 67108864 = 64 MiB)",
          [](Config& c, const std::string& v) {
-             long long bytes = 0;
-             auto error = set_bounded(bytes, v, 1024, 1LL << 32, "--max-message-bytes");
-             c.max_message_bytes = static_cast<std::size_t>(bytes);
-             return error;
+             return set_count(c.max_message_bytes, v, 1024, 1LL << 32, "--max-message-bytes");
          }},
         {"--max-concurrency", "RD_MCP_MAX_CONCURRENCY",
          "tool calls that may run at once (default 64 over stdio, where more wait their turn; "
@@ -162,10 +165,7 @@ const std::vector<Option>& options() {
          "bytes of images one result carries inline (default 524288); above it they become "
          "files (stdio) or links",
          [](Config& c, const std::string& v) {
-             long long bytes = 0;
-             auto error = set_bounded(bytes, v, 0, 1LL << 32, "--inline-image-budget");
-             c.inline_image_budget = static_cast<std::size_t>(bytes);
-             return error;
+             return set_count(c.inline_image_budget, v, 0, 1LL << 32, "--inline-image-budget");
          }},
         {"--progress-interval-ms", "RD_MCP_PROGRESS_INTERVAL_MS",
          "milliseconds between progress notifications while a call waits (default 5000)",
@@ -232,10 +232,7 @@ const std::vector<Option>& options() {
         {"--max-body-bytes", "RD_MCP_MAX_BODY_BYTES",
          "HTTP: largest request body (default 33554432 = 32 MiB; larger gets 413)",
          [](Config& c, const std::string& v) {
-             long long bytes = 0;
-             auto error = set_bounded(bytes, v, 1024, 1LL << 32, "--max-body-bytes");
-             c.max_body_bytes = static_cast<std::size_t>(bytes);
-             return error;
+             return set_count(c.max_body_bytes, v, 1024, 1LL << 32, "--max-body-bytes");
          }},
         {"--max-inflight-body-bytes", "RD_MCP_MAX_INFLIGHT_BODY_BYTES",
          "HTTP: request bodies held at once over all connections (default a quarter of the "
@@ -276,20 +273,33 @@ const std::vector<Option>& options() {
          "HTTP: connections served at once, one thread each (default 1024; at least twice "
          "--max-concurrency)",
          [](Config& c, const std::string& v) {
-             long long n = 0;
-             auto error = set_bounded(n, v, 8, 100000, "--max-connections");
-             c.max_connections = static_cast<std::size_t>(n);
-             return error;
+             return set_count(c.max_connections, v, 8, 100000, "--max-connections");
          }},
         {"--max-sessions", "RD_MCP_MAX_SESSIONS",
-         "HTTP: open 2025-era sessions (default 10000; when full the least recently used idle "
-         "one is expired)",
+         "HTTP: open 2025-era sessions (default 10000); when full, an opener's own least "
+         "recently used idle session makes room, else it gets 503",
          [](Config& c, const std::string& v) {
-             long long n = 0;
-             auto error = set_bounded(n, v, 1, 10000000, "--max-sessions");
-             c.max_sessions = static_cast<std::size_t>(n);
-             return error;
+             return set_count(c.max_sessions, v, 1, 10000000, "--max-sessions");
          }},
+        {"--max-sessions-per-key", "RD_MCP_MAX_SESSIONS_PER_KEY",
+         "HTTP: sessions one key (or the absent key) may hold (default 100; 0: no quota); over "
+         "it the key's own least recently used idle session goes, else 429",
+         [](Config& c, const std::string& v) {
+             return set_count(c.max_sessions_per_key, v, 0, 10000000, "--max-sessions-per-key");
+         }},
+        {"--max-sessions-per-client", "RD_MCP_MAX_SESSIONS_PER_CLIENT",
+         "HTTP: sessions one client address may hold (default 1000; 0: no quota), else 429",
+         [](Config& c, const std::string& v) {
+             return set_count(c.max_sessions_per_client, v, 0, 10000000,
+                              "--max-sessions-per-client");
+         }},
+        {"--trust-proxy", "RD_MCP_TRUST_PROXY",
+         "HTTP: behind a reverse proxy you run, take the client address (for "
+         "--max-sessions-per-client) from the last X-Forwarded-For entry",
+         [](Config& c, const std::string& v) {
+             return set_switch(c.trust_proxy, v, "--trust-proxy");
+         },
+         true},
         {"--session-idle-timeout", "RD_MCP_SESSION_IDLE_TIMEOUT",
          "HTTP: seconds a session may go unused before it expires (default 1800)",
          [](Config& c, const std::string& v) {

@@ -48,7 +48,10 @@ struct Config {
     std::chrono::seconds header_timeout{10};
     std::chrono::seconds body_timeout{60};
     std::size_t max_sessions = 10000;
+    std::size_t max_sessions_per_key = 100;      // 0: no quota
+    std::size_t max_sessions_per_client = 1000;  // 0: no quota
     std::chrono::seconds session_idle_timeout{1800};
+    bool trust_proxy = false;  // the client address is the last X-Forwarded-For entry
     std::chrono::seconds shutdown_grace{20};
     std::chrono::seconds sse_keepalive{15};
 

@@ -104,6 +104,9 @@ server::HttpOptions http_options(const server::Config& config) {
     options.max_concurrency = config.effective_max_concurrency();
     options.max_connections = config.max_connections;
     options.max_sessions = config.max_sessions;
+    options.max_sessions_per_key = config.max_sessions_per_key;
+    options.max_sessions_per_client = config.max_sessions_per_client;
+    options.trust_proxy = config.trust_proxy;
     options.session_idle_timeout = config.session_idle_timeout;
     options.shutdown_grace = config.shutdown_grace;
     options.sse_keepalive = config.sse_keepalive;

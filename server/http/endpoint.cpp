@@ -33,6 +33,36 @@ std::string method_of(const protocol::Decoded& message) {
 
 const char* era_name(Era era) { return era == Era::Modern ? "modern" : "legacy"; }
 
+// A caller over its own quota gets 429 (only it is refused); a full store 503. Either way no
+// other caller's session was given up for it.
+Rejection refusal(const OpenRefused& refused, std::chrono::seconds idle_timeout) {
+    const auto limit = std::to_string(refused.limit);
+    const std::string ending = "end sessions you no longer need (DELETE with their Mcp-Session-Id)";
+    switch (refused.reason) {
+        case OpenRefused::Reason::KeyQuota:
+            return too_many_requests("no session can be opened: this key already holds " + limit +
+                                         " sessions (--max-sessions-per-key; requests without "
+                                         "a key share one such quota) and none is idle to be "
+                                         "replaced; " +
+                                         ending + " or retry when one of its requests has finished",
+                                     "sessions per key", 10);
+        case OpenRefused::Reason::ClientQuota:
+            return too_many_requests("no session can be opened: your address already holds " +
+                                         limit +
+                                         " sessions and none of them is an idle one of this key "
+                                         "(--max-sessions-per-client); " +
+                                         ending + " or retry later",
+                                     "sessions per client", 10);
+        case OpenRefused::Reason::StoreFull:
+            break;
+    }
+    return unavailable("no session can be opened now: the server holds its limit of " + limit +
+                           " sessions (--max-sessions) and none is an idle one of yours to "
+                           "replace; retry later (idle sessions expire after " +
+                           std::to_string(idle_timeout.count()) + " s)",
+                       "session store full", 30);
+}
+
 }  // namespace
 
 McpHeaders read_mcp_headers(const httplib::Request& request) {
@@ -46,7 +76,8 @@ McpEndpoint::McpEndpoint(const protocol::McpServer& server, const HttpOptions& o
       options_(options),
       log_(log),
       draining_(draining),
-      sessions_(options.max_sessions, options.session_idle_timeout),
+      sessions_({options.max_sessions, options.max_sessions_per_key,
+                 options.max_sessions_per_client, options.session_idle_timeout}),
       runner_(server, options, log, draining) {}
 
 bool McpEndpoint::refuse_while_draining(const Json& id, const Caller& caller,
@@ -260,18 +291,22 @@ void McpEndpoint::legacy_initialize(const httplib::Request& request, httplib::Re
     }();
     if (std::holds_alternative<Json>(outcome) && !options_.stateless) {
         auto state = handshake->state();
-        std::shared_ptr<SessionStore::Lease> lease;
+        std::variant<std::shared_ptr<SessionStore::Lease>, OpenRefused> opened;
         try {
-            if (state) lease = sessions_.open(caller.api_key, std::move(*state));
+            if (state) opened = sessions_.open({caller.api_key, caller.address}, std::move(*state));
         } catch (const std::exception& e) {
             log_.logger().error("session_not_opened", {{"reason", e.what()}});
         }
+        if (auto* refused = std::get_if<OpenRefused>(&opened)) {
+            reject(response, log_, record, id, refusal(*refused, options_.session_idle_timeout));
+            return;
+        }
+        const auto& lease = std::get<std::shared_ptr<SessionStore::Lease>>(opened);
         if (!lease) {
             reject(response, log_, record, id,
-                   unavailable("no session can be opened now: all " +
-                                   std::to_string(options_.max_sessions) +
-                                   " sessions are in use (--max-sessions); retry later",
-                               "session store full", 30));
+                   unavailable("no session could be opened (the server logged why); retry in a "
+                               "moment",
+                               "session not opened", 5));
             return;
         }
         response.set_header("Mcp-Session-Id", (*lease)->id());

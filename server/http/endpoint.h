@@ -24,6 +24,7 @@ namespace rdmcp::server {
 // Who sent a request, as the transport established it.
 struct Caller {
     std::string api_key;  // from Authorization: Bearer; empty when none was sent
+    std::string address;  // the peer, or the proxy's X-Forwarded-For entry (--trust-proxy)
     ExchangeRecord record;
     bool large_message = false;  // a body of kLargeMessageBytes or more (images)
     BodyBudget::Hold body_hold;  // room the body takes in --max-inflight-body-bytes until decoded

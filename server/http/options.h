@@ -38,7 +38,13 @@ struct HttpOptions {
     std::size_t max_connections = 1024;
 
     std::size_t max_sessions = 10000;
+    // Sessions one key (or the absent key) and one client address may hold; 0: no quota. At its
+    // quota a caller's own least recently used idle session makes room, or it gets 429.
+    std::size_t max_sessions_per_key = 100;
+    std::size_t max_sessions_per_client = 1000;
     std::chrono::seconds session_idle_timeout{30 * 60};
+    // Behind a reverse proxy we run: the client address is the last X-Forwarded-For entry.
+    bool trust_proxy = false;
 
     // SIGTERM: in-flight calls get this long to finish before they are cancelled.
     std::chrono::seconds shutdown_grace{20};

@@ -17,6 +17,10 @@ Rejection unavailable(std::string message, std::string reason, int seconds) {
     return {503, {kServerError, std::move(message), {}}, std::move(reason), seconds};
 }
 
+Rejection too_many_requests(std::string message, std::string reason, int seconds) {
+    return {429, {kServerError, std::move(message), {}}, std::move(reason), seconds};
+}
+
 void reject(httplib::Response& response, RequestLog& log, const ExchangeRecord& record,
             const protocol::Json& id, const Rejection& rejection) {
     if (rejection.retry_after_seconds > 0) {

@@ -26,6 +26,9 @@ Rejection invalid_request(int status, std::string message, std::string reason);
 // The -32000 error of a 503 that asks the client to come back in `seconds`.
 Rejection unavailable(std::string message, std::string reason, int seconds);
 
+// The same for a 429: this caller is over its own quota; others are still served.
+Rejection too_many_requests(std::string message, std::string reason, int seconds);
+
 void reject(httplib::Response& response, RequestLog& log, const ExchangeRecord& record,
             const protocol::Json& id, const Rejection& rejection);
 

@@ -56,14 +56,19 @@ SessionStore::Lease::Lease(SessionStore* store, std::shared_ptr<HttpSession> ses
 
 SessionStore::Lease::~Lease() { store_->release(*session_); }
 
-SessionStore::SessionStore(std::size_t max_sessions, std::chrono::seconds idle_timeout, Clock clock)
-    : max_sessions_(max_sessions ? max_sessions : 1),
-      idle_timeout_(idle_timeout),
-      clock_(std::move(clock)) {}
+namespace {
+SessionLimits normalised(SessionLimits limits) {
+    if (limits.max_sessions == 0) limits.max_sessions = 1;
+    return limits;
+}
+}  // namespace
+
+SessionStore::SessionStore(SessionLimits limits, Clock clock)
+    : limits_(normalised(limits)), clock_(std::move(clock)) {}
 
 bool SessionStore::expired(const HttpSession& session,
                            std::chrono::steady_clock::time_point now) const {
-    return session.users_ == 0 && now - session.last_used_ >= idle_timeout_;
+    return session.users_ == 0 && now - session.last_used_ >= limits_.idle_timeout;
 }
 
 void SessionStore::sweep(std::chrono::steady_clock::time_point now) {
@@ -78,29 +83,56 @@ void SessionStore::sweep(std::chrono::steady_clock::time_point now) {
     }
 }
 
-bool SessionStore::evict_least_recently_used() {
-    auto oldest = sessions_.end();
+std::optional<OpenRefused> SessionStore::make_room(const HttpSession& newcomer, bool keyless) {
+    std::size_t same_key = 0, same_client = 0;
+    // The opener's least recently used idle session from its own address, and from anywhere.
+    // Without a key, callers are told apart by address alone: they never give up each other's.
+    auto here = sessions_.end(), anywhere = sessions_.end();
+    auto older = [&](auto candidate, auto best) {
+        return best == sessions_.end() || candidate->second->last_used_ < best->second->last_used_;
+    };
     for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-        if (it->second->users_ > 0) continue;
-        if (oldest == sessions_.end() || it->second->last_used_ < oldest->second->last_used_) {
-            oldest = it;
-        }
+        const HttpSession& session = *it->second;
+        const bool same_key_here = session.belongs_to(newcomer.key_hash_);
+        const bool same_address = session.address_ == newcomer.address_;
+        same_key += same_key_here;
+        same_client += same_address;
+        if (!same_key_here || session.users_ > 0) continue;
+        if (same_address && older(it, here)) here = it;
+        if (!keyless && older(it, anywhere)) anywhere = it;
     }
-    if (oldest == sessions_.end()) return false;
-    oldest->second->close("the session was expired to make room for a new one");
-    sessions_.erase(oldest);
-    return true;
+    const bool key_full = limits_.per_key && same_key >= limits_.per_key;
+    const bool client_full = limits_.per_client && same_client >= limits_.per_client;
+    if (!key_full && !client_full && sessions_.size() < limits_.max_sessions) return std::nullopt;
+
+    // One session of the opener's makes room under every limit at once; at the address's quota
+    // it must come from that address.
+    const auto victim = (client_full || here != sessions_.end()) ? here : anywhere;
+    if (victim == sessions_.end()) {
+        // The key has an idle session elsewhere: what stands in the way is this address's quota.
+        const bool address_blocks = client_full && anywhere != sessions_.end();
+        if (key_full && !address_blocks) {
+            return OpenRefused{OpenRefused::Reason::KeyQuota, limits_.per_key};
+        }
+        if (client_full) return OpenRefused{OpenRefused::Reason::ClientQuota, limits_.per_client};
+        return OpenRefused{OpenRefused::Reason::StoreFull, limits_.max_sessions};
+    }
+    victim->second->close(
+        "the session was expired to make room for a newer one of the same client");
+    sessions_.erase(victim);
+    return std::nullopt;
 }
 
-std::shared_ptr<SessionStore::Lease> SessionStore::open(std::string_view api_key,
-                                                        protocol::LegacySession::State state) {
-    auto session = std::make_shared<HttpSession>(new_session_id(), hash_key(api_key));
+std::variant<std::shared_ptr<SessionStore::Lease>, OpenRefused> SessionStore::open(
+    const SessionOpener& opener, protocol::LegacySession::State state) {
+    auto session = std::make_shared<HttpSession>(new_session_id(), hash_key(opener.api_key),
+                                                 std::string(opener.address));
     session->legacy().initialize(std::move(state));
     {
         std::lock_guard lock(mutex_);
         const auto now = clock_();
         sweep(now);
-        if (sessions_.size() >= max_sessions_ && !evict_least_recently_used()) return nullptr;
+        if (auto refused = make_room(*session, opener.api_key.empty())) return *refused;
         session->users_ = 1;
         session->last_used_ = now;
         sessions_.emplace(session->id(), session);

@@ -4,8 +4,12 @@
 //  - ids are 256 random bits from OpenSSL, base64url: unguessable, never derived from the key;
 //  - only a SHA-256 of the opening key is kept, compared in constant time: a session is found
 //    only by the caller holding the key that opened it (anyone else gets "not found");
-//  - a session nobody used for the idle timeout expires; at the cap, opening a new one expires
-//    the least recently used idle session (a busy one never goes).
+//  - a session nobody used for the idle timeout expires;
+//  - a key (the absent key is one too) and a client address each hold at most their quota, and
+//    the store at most max_sessions. Making room never crosses callers: only the opener's own
+//    least recently used idle session goes (one from the same address first); when it has none
+//    to give up, the new session is refused, so no caller can log another out by opening many.
+//    A busy (leased) session never goes.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -16,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 
 #include "protocol/in_flight.h"
 #include "protocol/session.h"
@@ -27,7 +32,8 @@ KeyHash hash_key(std::string_view api_key);
 
 class HttpSession {
   public:
-    HttpSession(std::string id, KeyHash key_hash) : id_(std::move(id)), key_hash_(key_hash) {}
+    HttpSession(std::string id, KeyHash key_hash, std::string address = {})
+        : id_(std::move(id)), key_hash_(key_hash), address_(std::move(address)) {}
 
     const std::string& id() const { return id_; }
     bool belongs_to(const KeyHash& key_hash) const;
@@ -47,6 +53,7 @@ class HttpSession {
     friend class SessionStore;
     const std::string id_;
     const KeyHash key_hash_;
+    const std::string address_;  // the client address that opened it, for its quota
     protocol::LegacySession legacy_;
     protocol::InFlightRequests in_flight_;
     std::atomic<bool> closed_{false};
@@ -56,13 +63,33 @@ class HttpSession {
     std::chrono::steady_clock::time_point last_used_;
 };
 
+struct SessionLimits {
+    std::size_t max_sessions = 10000;
+    std::size_t per_key = 100;      // sessions one key may hold; 0: no quota
+    std::size_t per_client = 1000;  // sessions one client address may hold; 0: no quota
+    std::chrono::seconds idle_timeout{30 * 60};
+};
+
+// Who opens a session: the key it brought (empty when none) and where it came from.
+struct SessionOpener {
+    std::string_view api_key;
+    std::string_view address;
+};
+
+// Why no session was opened: the opener's own quota is full of busy sessions (a 429), or the
+// store is full and none of its sessions is the opener's to give up (a 503).
+struct OpenRefused {
+    enum class Reason { KeyQuota, ClientQuota, StoreFull };
+    Reason reason;
+    std::size_t limit;
+};
+
 class SessionStore {
   public:
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
-    SessionStore(
-        std::size_t max_sessions, std::chrono::seconds idle_timeout,
-        Clock clock = [] { return std::chrono::steady_clock::now(); });
+    explicit SessionStore(
+        SessionLimits limits, Clock clock = [] { return std::chrono::steady_clock::now(); });
 
     // While a lease is held the session is in use: it neither expires nor is evicted. Its idle
     // time starts when the last lease goes.
@@ -81,9 +108,9 @@ class SessionStore {
         std::shared_ptr<HttpSession> session_;
     };
 
-    // A new session with the legacy handshake's outcome, leased to the caller; nothing when
-    // every session is in use and the store is full.
-    std::shared_ptr<Lease> open(std::string_view api_key, protocol::LegacySession::State state);
+    // A new session with the legacy handshake's outcome, leased to the caller, or why not.
+    std::variant<std::shared_ptr<Lease>, OpenRefused> open(const SessionOpener& opener,
+                                                           protocol::LegacySession::State state);
 
     // The session with this id, if it exists, has not expired and was opened with this key.
     std::shared_ptr<Lease> find(std::string_view id, std::string_view api_key);
@@ -98,10 +125,10 @@ class SessionStore {
     void release(HttpSession& session);
     bool expired(const HttpSession& session, std::chrono::steady_clock::time_point now) const;
     void sweep(std::chrono::steady_clock::time_point now);  // mutex held
-    bool evict_least_recently_used();                       // mutex held
+    // Expires one of the opener's idle sessions if a limit is reached; mutex held.
+    std::optional<OpenRefused> make_room(const HttpSession& newcomer, bool keyless);
 
-    const std::size_t max_sessions_;
-    const std::chrono::seconds idle_timeout_;
+    const SessionLimits limits_;
     const Clock clock_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<HttpSession>> sessions_;

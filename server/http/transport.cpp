@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "server/http/client_address.h"
 #include "server/http/connection.h"
 #include "server/http/connection_queue.h"
 #include "server/http/ops.h"
@@ -228,6 +229,7 @@ std::optional<Caller> HttpTransport::admit(const httplib::Request& request,
     Caller caller;
     caller.record.log_id = request_id(request);
     caller.record.remote = request.remote_addr;
+    caller.address = client_address(request, options_.trust_proxy);
     caller.record.method = request.method;
     response.set_header("X-Request-Id", caller.record.log_id);
 

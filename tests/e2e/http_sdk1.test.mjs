@@ -95,6 +95,22 @@ describe('SDK 1.x client over Streamable HTTP (2025-11-25, with a session)', { t
         await thief.close();
     });
 
+    it('a client whose clientInfo is huge is refused on connect, saying what to fix', async () => {
+        const sessions = await server.metric('rdmcp_sessions');
+        const huge = new Client({ name: 'z'.repeat(64 * 1024), version: '0.0.0' });
+        const hugeTransport = transportFor(server.url, KEY_2);
+        await assert.rejects(huge.connect(hugeTransport, { timeout: REQUEST_TIMEOUT_MS }), (error) => {
+            assert.equal(error.code, -32602);
+            assert.match(error.message, /initialize params are \d+ bytes of JSON; this server accepts at most 16384/);
+            assert.match(error.message, /clientInfo/);
+            assert.ok(!error.message.includes('zzzzzzzz'), 'the client\'s own content came back');
+            return true;
+        });
+        await hugeTransport.close().catch(() => {});
+        assert.equal(await server.metric('rdmcp_sessions'), sessions, 'a session was opened anyway');
+        await client.ping(OPTIONS);  // the first client is still served
+    });
+
     it('ending the session (DELETE) makes it unknown (404) and closes its stream', async () => {
         await transport.terminateSession();
         const deleted = fetch.exchanges.find((e) => e.method === 'DELETE');

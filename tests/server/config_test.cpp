@@ -142,4 +142,33 @@ TEST_CASE("HTTP request budgets: heads, bodies and their deadlines") {
     CHECK(parse({"--transport", "http", "--max-body-bytes", "4194304", "--max-inflight-body-bytes",
                  "2097152"})
               .error.find("must be at least --max-body-bytes") != std::string::npos);
+
+TEST_CASE("session quotas and --trust-proxy: defaults, flags, variables and errors") {
+    auto defaults = parse({"--transport", "http"});
+    REQUIRE(defaults.config);
+    CHECK(defaults.config->max_sessions_per_key == 100);
+    CHECK(defaults.config->max_sessions_per_client == 1000);
+    CHECK_FALSE(defaults.config->trust_proxy);
+
+    auto parsed = parse({"--transport", "http", "--max-sessions-per-key", "3",
+                         "--max-sessions-per-client", "0", "--trust-proxy"});
+    REQUIRE(parsed.config);
+    CHECK(parsed.config->max_sessions_per_key == 3);
+    CHECK(parsed.config->max_sessions_per_client == 0);  // no quota
+    CHECK(parsed.config->trust_proxy);
+
+    auto from_env = parse({"--transport", "http"}, {{"RD_MCP_MAX_SESSIONS_PER_KEY", "7"},
+                                                    {"RD_MCP_MAX_SESSIONS_PER_CLIENT", "70"},
+                                                    {"RD_MCP_TRUST_PROXY", "true"}});
+    REQUIRE(from_env.config);
+    CHECK(from_env.config->max_sessions_per_key == 7);
+    CHECK(from_env.config->max_sessions_per_client == 70);
+    CHECK(from_env.config->trust_proxy);
+
+    CHECK(parse({"--max-sessions-per-key", "-1"}).error ==
+          "--max-sessions-per-key must be a whole number from 0 to 10000000, got \"-1\"");
+    CHECK(
+        parse({}, {{"RD_MCP_TRUST_PROXY", "sometimes"}}).error.find("(from RD_MCP_TRUST_PROXY)") !=
+        std::string::npos);
+    CHECK(usage_text().find("RD_MCP_MAX_SESSIONS_PER_CLIENT") != std::string::npos);
 }
