@@ -142,6 +142,7 @@ TEST_CASE("HTTP request budgets: heads, bodies and their deadlines") {
     CHECK(parse({"--transport", "http", "--max-body-bytes", "4194304", "--max-inflight-body-bytes",
                  "2097152"})
               .error.find("must be at least --max-body-bytes") != std::string::npos);
+}
 
 TEST_CASE("session quotas and --trust-proxy: defaults, flags, variables and errors") {
     auto defaults = parse({"--transport", "http"});
