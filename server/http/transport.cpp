@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "common/text.h"
 #include "server/http/connection_queue.h"
 #include "server/http/ops.h"
 #include "server/http/replies.h"
@@ -174,8 +175,8 @@ std::optional<Caller> HttpTransport::admit(const httplib::Request& request,
         reject(response, log_, caller.record, nullptr,
                {403,
                 {-32000,
-                 "Forbidden: origin \"" + *origin +
-                     "\" is not allowed (loopback "
+                 "Forbidden: origin " + quote_prefix(*origin) +
+                     " is not allowed (loopback "
                      "origins are; add others with --allowed-origins)",
                  {}},
                 "origin"});
