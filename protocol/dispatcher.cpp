@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include "common/text.h"
+
 namespace rdmcp::protocol {
 
 namespace {
@@ -52,9 +54,10 @@ Outcome Dispatcher::handle(Incoming& incoming) const {
     try {
         return server_.handle(incoming.request, incoming.session.get(), *incoming.context);
     } catch (const std::exception& e) {
-        return RpcError{error_code::kInternalError,
-                        "Internal error in " + incoming.request.method + ": " + e.what(),
-                        {}};
+        return RpcError{
+            error_code::kInternalError,
+            "Internal error in " + quote_prefix(incoming.request.method) + ": " + e.what(),
+            {}};
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "common/text.h"
 #include "protocol/handshake.h"
 #include "protocol/schema_validator.h"
 #include "protocol/versions.h"
@@ -23,10 +24,27 @@ RpcError invalid_params(std::string message) {
     return {error_code::kInvalidParams, std::move(message), {}};
 }
 
+std::string versions_text() {
+    std::string text;
+    for (const auto& version : supported_versions()) {
+        if (!text.empty()) text += ", ";
+        text += version;
+    }
+    return text;
+}
+
+// The version is the client's text: only its first bytes come back, in the message and data.
 RpcError unsupported_version(const std::string& requested) {
-    return {error_code::kUnsupportedProtocolVersion,
-            "Unsupported protocol version \"" + requested + "\"",
-            Json{{"supported", supported_versions_list()}, {"requested", requested}}};
+    return {
+        error_code::kUnsupportedProtocolVersion,
+        "Unsupported protocol version " + quote_prefix(requested) + "; send one of " +
+            versions_text(),
+        Json{{"supported", supported_versions_list()}, {"requested", cut(requested, kEchoBytes)}}};
+}
+
+// Any method the server does not serve; its name is the client's text, so only a prefix.
+RpcError method_not_found(const std::string& method) {
+    return {error_code::kMethodNotFound, "Method not found: " + quote_prefix(method), {}};
 }
 
 bool is_task_method(const std::string& method) {
@@ -152,11 +170,11 @@ Outcome McpServer::handle(const Request& request, LegacySession* session,
                 return task_method(request, context);
             } catch (const std::exception& e) {
                 return RpcError{error_code::kInternalError,
-                                "Internal error in " + method + ": " + e.what(),
+                                "Internal error in " + quote_prefix(method) + ": " + e.what(),
                                 {}};
             }
         }
-        return RpcError{error_code::kMethodNotFound, "Method not found: " + method, {}};
+        return method_not_found(method);
     }();
     if (auto* result = std::get_if<Json>(&outcome)) decorate(*result, context);
     return outcome;
@@ -170,7 +188,7 @@ void McpServer::handle_notification(const Notification& notification,
         std::string reason = "cancelled by the client";
         if (auto r = notification.params.find("reason");
             r != notification.params.end() && r->is_string()) {
-            reason += ": " + r->get<std::string>();
+            reason += ": " + cut(r->get_ref<const std::string&>(), kEchoBytes);
         }
         in_flight.cancel(*id, reason);
     }
@@ -237,9 +255,8 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
     }
     const Tool* tool = tools_.find(name->get<std::string>());
     if (!tool) {
-        return invalid_params(
-            "Unknown tool: " + name->dump(-1, ' ', false, Json::error_handler_t::replace) +
-            "; available tools: " + available_tool_names(tools_));
+        return invalid_params("Unknown tool: " + quote_prefix(name->get_ref<const std::string&>()) +
+                              "; available tools: " + available_tool_names(tools_));
     }
     // Read where they are, never copied: they may hold megabytes of base64 images.
     static const Json kNoArguments = Json::object();
@@ -276,7 +293,7 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
 
 Outcome McpServer::task_method(const Request& request, RequestContext& context) const {
     if (!is_task_method(request.method)) {
-        return RpcError{error_code::kMethodNotFound, "Method not found: " + request.method, {}};
+        return method_not_found(request.method);
     }
     auto id = request.params.find("taskId");
     if (id == request.params.end() || !id->is_string()) {

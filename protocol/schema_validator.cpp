@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/text.h"
+
 namespace rdmcp::protocol {
 
 namespace {
@@ -52,10 +54,9 @@ std::string article_for(const std::string& type) {
     return "a " + type;
 }
 
+// What the client sent, as JSON, never more than a short prefix of it.
 std::string short_repr(const Json& value) {
-    std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-    if (text.size() > 40) text = text.substr(0, 37) + "...";
-    return text;
+    return cut(value.dump(-1, ' ', false, Json::error_handler_t::replace), kEchoBytes);
 }
 
 class Validator {
@@ -200,7 +201,8 @@ class Validator {
                     for (const auto& [k, v] : properties->items())
                         known += (known.empty() ? "" : ", ") + k;
                 }
-                fail(prefix + name,
+                // The name is the client's: a prefix is enough to find it.
+                fail(prefix + cut(name, kEchoBytes),
                      "is not a known argument" +
                          (known.empty() ? std::string() : " (known: " + known + ")"));
             }
@@ -217,11 +219,17 @@ std::vector<SchemaViolation> validate_against_schema(const Json& value, const Js
 }
 
 std::string describe_violations(const std::vector<SchemaViolation>& violations) {
+    // Fixing the first few shows the way; thousands of unknown arguments need not come back.
+    constexpr std::size_t kMaxDescribed = 10;
     std::string text;
-    for (const auto& v : violations) {
+    for (std::size_t i = 0; i < violations.size() && i < kMaxDescribed; ++i) {
+        const auto& v = violations[i];
         if (!text.empty()) text += "; ";
         text += v.path.empty() ? "the arguments " + v.message
                                : "argument '" + v.path + "' " + v.message;
+    }
+    if (violations.size() > kMaxDescribed) {
+        text += "; and " + std::to_string(violations.size() - kMaxDescribed) + " more problems";
     }
     return text;
 }

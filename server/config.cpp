@@ -1,338 +1,39 @@
 #include "server/config.h"
 
+#include <algorithm>
 #include <cstdlib>
-#include <functional>
 #include <map>
 
-#include "server/http/security.h"
-#include "tools/upstream_client.h"
+#include "server/config_options.h"
 
 namespace rdmcp::server {
 
 namespace {
 
-// One row per option: the flag, its variable, and how to apply a value to the Config. A switch
-// takes no value on the command line (--flag, or --flag=false); its variable is true or false.
-struct Option {
-    const char* flag;
-    const char* env;
-    const char* help;
-    std::function<std::optional<std::string>(Config&, const std::string&)> apply;
-    bool is_switch = false;
-};
-
-std::optional<long long> parse_integer(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    char* end = nullptr;
-    errno = 0;
-    long long value = std::strtoll(text.c_str(), &end, 10);
-    if (errno != 0 || *end != '\0') return std::nullopt;
-    return value;
-}
-
-std::optional<std::string> set_bounded(long long& out, const std::string& text, long long lo,
-                                       long long hi, const char* what) {
-    auto value = parse_integer(text);
-    if (!value || *value < lo || *value > hi) {
-        return std::string(what) + " must be a whole number from " + std::to_string(lo) + " to " +
-               std::to_string(hi) + ", got \"" + text + "\"";
-    }
-    out = *value;
-    return std::nullopt;
-}
-
-std::optional<std::string> set_count(std::size_t& out, const std::string& text, long long lo,
-                                     long long hi, const char* what) {
-    long long n = 0;
-    auto error = set_bounded(n, text, lo, hi, what);
-    if (!error) out = static_cast<std::size_t>(n);
-    return error;
-}
-
-std::optional<bool> parse_switch(const std::string& text) {
-    if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
-    if (text == "0" || text == "false" || text == "no" || text == "off") return false;
-    return std::nullopt;
-}
-
-std::optional<std::string> set_switch(bool& out, const std::string& text, const char* what) {
-    auto value = parse_switch(text);
-    if (!value) return std::string(what) + " must be true or false, got \"" + text + "\"";
-    out = *value;
-    return std::nullopt;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> items;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        auto comma = text.find(',', start);
-        if (comma == std::string::npos) comma = text.size();
-        std::string item = text.substr(start, comma - start);
-        while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-        while (!item.empty() && item.back() == ' ') item.pop_back();
-        if (!item.empty()) items.push_back(item);
-        start = comma + 1;
-    }
-    return items;
-}
-
-std::optional<std::string> set_seconds(std::chrono::seconds& out, const std::string& text,
-                                       long long lo, long long hi, const char* what) {
-    long long seconds = 0;
-    auto error = set_bounded(seconds, text, lo, hi, what);
-    if (!error) out = std::chrono::seconds(seconds);
-    return error;
-}
-
-const std::vector<Option>& options() {
-    static const std::vector<Option> table = {
-        {"--transport", "RD_MCP_TRANSPORT", "stdio (default) or http",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v == "stdio")
-                 c.transport = Transport::Stdio;
-             else if (v == "http")
-                 c.transport = Transport::Http;
-             else
-                 return "--transport must be stdio or http, got \"" + v + "\"";
-             return std::nullopt;
-         }},
-        {"--host", "RD_MCP_HOST", "address the HTTP transport binds (default 127.0.0.1)",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v.empty()) return "--host must not be empty";
-             c.host = v;
-             return std::nullopt;
-         }},
-        {"--port", "RD_MCP_PORT", "port of the HTTP transport (default 8000; 0 picks a free one)",
-         [](Config& c, const std::string& v) {
-             long long port = 0;
-             auto error = set_bounded(port, v, 0, 65535, "--port");
-             c.port = static_cast<int>(port);
-             return error;
-         }},
-        {"--upstream-url", "RD_API_BASE_URL",
-         "RetroDiffusion API base URL (default https://api.retrodiffusion.ai)",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (auto problem = tools::UpstreamClient::validate_base_url(v)) {
-                 return "--upstream-url " + *problem + ", got \"" + v + "\"";
-             }
-             c.upstream_url = v;
-             return std::nullopt;
-         }},
-        {"--upstream-timeout", "RD_UPSTREAM_TIMEOUT",
-         "seconds to wait for the API to answer (default 300: generations can take minutes)",
-         [](Config& c, const std::string& v) {
-             long long seconds = 0;
-             auto error = set_bounded(seconds, v, 1, 3600, "--upstream-timeout");
-             c.upstream_timeout = std::chrono::seconds(seconds);
-             return error;
-         }},
-        {"--upstream-max-response-bytes", "RD_UPSTREAM_MAX_RESPONSE_BYTES",
-         "largest answer accepted from the API (default 134217728 = 128 MiB)",
-         [](Config& c, const std::string& v) {
-             return set_count(c.upstream_max_response_bytes, v, 1024, 1LL << 34,
-                              "--upstream-max-response-bytes");
-         }},
-        {"--upstream-ca-file", "RD_UPSTREAM_CA_FILE",
-         "PEM bundle to trust for the API instead of the system's CA store",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v.empty()) return "--upstream-ca-file must not be empty";
-             c.upstream_ca_file = v;
-             return std::nullopt;
-         }},
-        {"--max-message-bytes", "RD_MCP_MAX_MESSAGE_BYTES",
-         "largest JSON-RPC message accepted (default 67108864 = 64 MiB)",
-         [](Config& c, const std::string& v) {
-             return set_count(c.max_message_bytes, v, 1024, 1LL << 32, "--max-message-bytes");
-         }},
-        {"--max-concurrency", "RD_MCP_MAX_CONCURRENCY",
-         "tool calls that may run at once (default 64 over stdio, where more wait their turn; "
-         "256 over HTTP, where more get 503 + Retry-After)",
-         [](Config& c, const std::string& v) {
-             long long n = 0;
-             auto error = set_bounded(n, v, 1, 10000, "--max-concurrency");
-             c.max_concurrency = static_cast<std::size_t>(n);
-             return error;
-         }},
-        {"--output-dir", "RD_MCP_OUTPUT_DIR",
-         "stdio: also save every generated image in this directory and return the paths",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v.empty()) return "--output-dir must not be empty";
-             c.output_dir = v;
-             return std::nullopt;
-         }},
-        {"--inline-image-budget", "RD_MCP_INLINE_IMAGE_BUDGET",
-         "bytes of images one result carries inline (default 524288); above it they become "
-         "files (stdio) or links",
-         [](Config& c, const std::string& v) {
-             return set_count(c.inline_image_budget, v, 0, 1LL << 32, "--inline-image-budget");
-         }},
-        {"--progress-interval-ms", "RD_MCP_PROGRESS_INTERVAL_MS",
-         "milliseconds between progress notifications while a call waits (default 5000)",
-         [](Config& c, const std::string& v) {
-             long long ms = 0;
-             auto error = set_bounded(ms, v, 100, 60000, "--progress-interval-ms");
-             c.progress_interval = std::chrono::milliseconds(ms);
-             return error;
-         }},
-        {"--job-secret", "RD_MCP_JOB_SECRET",
-         "secret mixed into job/task ids; give every replica the same one (default: none, ids "
-         "are bound to the caller's key alone)",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             c.job_secret = v;
-             return std::nullopt;
-         }},
-        {"--task-inline-wait-ms", "RD_MCP_TASK_INLINE_WAIT_MS",
-         "Tasks-capable clients: how long create_inference waits before answering with a task "
-         "(default 4000)",
-         [](Config& c, const std::string& v) {
-             long long ms = 0;
-             auto error = set_bounded(ms, v, 0, 600000, "--task-inline-wait-ms");
-             c.task_inline_wait = std::chrono::milliseconds(ms);
-             return error;
-         }},
-        {"--path", "RD_MCP_PATH", "HTTP: the MCP endpoint's path (default /mcp)",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v.size() < 2 || v.front() != '/' ||
-                 v.find_first_of("?# \t") != std::string::npos) {
-                 return "--path must be a path such as /mcp, got \"" + v + "\"";
-             }
-             if (v == "/healthz" || v == "/readyz" || v == "/metrics") {
-                 return "--path must not be " + v + ", which the HTTP transport serves itself";
-             }
-             c.http_path = v;
-             return std::nullopt;
-         }},
-        {"--stateless", "RD_MCP_STATELESS",
-         "HTTP: no sessions for 2025-era clients (each request stands alone, so any replica can "
-         "answer it); 2026-07-28 clients are always stateless",
-         [](Config& c, const std::string& v) { return set_switch(c.stateless, v, "--stateless"); },
-         true},
-        {"--require-auth", "RD_MCP_REQUIRE_AUTH",
-         "HTTP: answer 401 to requests without 'Authorization: Bearer <key>' (by default "
-         "discovery, tools/list and list_available_styles work without a key)",
-         [](Config& c, const std::string& v) {
-             return set_switch(c.require_auth, v, "--require-auth");
-         },
-         true},
-        {"--allowed-origins", "RD_MCP_ALLOWED_ORIGINS",
-         "HTTP: comma-separated browser origins allowed besides loopback ones, e.g. "
-         "https://app.example.com (\"*\": any origin)",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             c.allowed_origins.clear();
-             for (const auto& origin : split_list(v)) {
-                 if (origin != "*" && !normalise_origin(origin)) {
-                     return "--allowed-origins entries must look like https://host[:port], got \"" +
-                            origin + "\"";
-                 }
-                 c.allowed_origins.push_back(origin);
-             }
-             return std::nullopt;
-         }},
-        {"--max-body-bytes", "RD_MCP_MAX_BODY_BYTES",
-         "HTTP: largest request body (default 33554432 = 32 MiB; larger gets 413)",
-         [](Config& c, const std::string& v) {
-             return set_count(c.max_body_bytes, v, 1024, 1LL << 32, "--max-body-bytes");
-         }},
-        {"--max-inflight-body-bytes", "RD_MCP_MAX_INFLIGHT_BODY_BYTES",
-         "HTTP: request bodies held at once over all connections (default a quarter of the "
-         "memory this process may use; more gets 503)",
-         [](Config& c, const std::string& v) {
-             long long bytes = 0;
-             auto error = set_bounded(bytes, v, 1 << 20, 1LL << 40, "--max-inflight-body-bytes");
-             c.max_inflight_body_bytes = static_cast<std::size_t>(bytes);
-             return error;
-         }},
-        {"--max-header-bytes", "RD_MCP_MAX_HEADER_BYTES",
-         "HTTP: largest request head, request line and headers (default 65536; larger gets 431)",
-         [](Config& c, const std::string& v) {
-             long long bytes = 0;
-             auto error = set_bounded(bytes, v, 1024, 1 << 20, "--max-header-bytes");
-             c.max_header_bytes = static_cast<std::size_t>(bytes);
-             return error;
-         }},
-        {"--max-header-lines", "RD_MCP_MAX_HEADER_LINES",
-         "HTTP: most header lines in a request (default 100; more gets 431)",
-         [](Config& c, const std::string& v) {
-             long long n = 0;
-             auto error = set_bounded(n, v, 8, 10000, "--max-header-lines");
-             c.max_header_lines = static_cast<std::size_t>(n);
-             return error;
-         }},
-        {"--header-timeout", "RD_MCP_HEADER_TIMEOUT",
-         "HTTP: seconds a request head may take to arrive in full (default 10; then 408)",
-         [](Config& c, const std::string& v) {
-             return set_seconds(c.header_timeout, v, 1, 300, "--header-timeout");
-         }},
-        {"--body-timeout", "RD_MCP_BODY_TIMEOUT",
-         "HTTP: seconds a request body may take to arrive in full (default 60)",
-         [](Config& c, const std::string& v) {
-             return set_seconds(c.body_timeout, v, 1, 3600, "--body-timeout");
-         }},
-        {"--max-connections", "RD_MCP_MAX_CONNECTIONS",
-         "HTTP: connections served at once, one thread each (default 1024; at least twice "
-         "--max-concurrency)",
-         [](Config& c, const std::string& v) {
-             return set_count(c.max_connections, v, 8, 100000, "--max-connections");
-         }},
-        {"--max-sessions", "RD_MCP_MAX_SESSIONS",
-         "HTTP: open 2025-era sessions (default 10000); when full, an opener's own least "
-         "recently used idle session makes room, else it gets 503",
-         [](Config& c, const std::string& v) {
-             return set_count(c.max_sessions, v, 1, 10000000, "--max-sessions");
-         }},
-        {"--max-sessions-per-key", "RD_MCP_MAX_SESSIONS_PER_KEY",
-         "HTTP: sessions one key (or the absent key) may hold (default 100; 0: no quota); over "
-         "it the key's own least recently used idle session goes, else 429",
-         [](Config& c, const std::string& v) {
-             return set_count(c.max_sessions_per_key, v, 0, 10000000, "--max-sessions-per-key");
-         }},
-        {"--max-sessions-per-client", "RD_MCP_MAX_SESSIONS_PER_CLIENT",
-         "HTTP: sessions one client address may hold (default 1000; 0: no quota), else 429",
-         [](Config& c, const std::string& v) {
-             return set_count(c.max_sessions_per_client, v, 0, 10000000,
-                              "--max-sessions-per-client");
-         }},
-        {"--trust-proxy", "RD_MCP_TRUST_PROXY",
-         "HTTP: behind a reverse proxy you run, take the client address (for "
-         "--max-sessions-per-client) from the last X-Forwarded-For entry",
-         [](Config& c, const std::string& v) {
-             return set_switch(c.trust_proxy, v, "--trust-proxy");
-         },
-         true},
-        {"--session-idle-timeout", "RD_MCP_SESSION_IDLE_TIMEOUT",
-         "HTTP: seconds a session may go unused before it expires (default 1800)",
-         [](Config& c, const std::string& v) {
-             return set_seconds(c.session_idle_timeout, v, 1, 7 * 24 * 3600,
-                                "--session-idle-timeout");
-         }},
-        {"--shutdown-grace-seconds", "RD_MCP_SHUTDOWN_GRACE_SECONDS",
-         "HTTP: on SIGTERM, seconds in-flight calls get to finish before they are cancelled "
-         "(default 20)",
-         [](Config& c, const std::string& v) {
-             return set_seconds(c.shutdown_grace, v, 0, 3600, "--shutdown-grace-seconds");
-         }},
-        {"--sse-keepalive-seconds", "RD_MCP_SSE_KEEPALIVE_SECONDS",
-         "HTTP: seconds between keep-alive comments on quiet SSE streams (default 15)",
-         [](Config& c, const std::string& v) {
-             return set_seconds(c.sse_keepalive, v, 1, 3600, "--sse-keepalive-seconds");
-         }},
-        {"--log-level", "RD_MCP_LOG_LEVEL", "error, warn, info (default) or debug",
-         [](Config& c, const std::string& v) -> std::optional<std::string> {
-             auto level = parse_log_level(v);
-             if (!level) return "--log-level must be error, warn, info or debug, got \"" + v + "\"";
-             c.log_level = *level;
-             return std::nullopt;
-         }},
-    };
-    return table;
-}
-
-const Option* find_option(const std::string& flag) {
+// A stdio-only option set for HTTP: the first one found, as the one-line error, or nothing.
+// `given` maps each option set to where it came from ("" for the command line, else its variable).
+std::optional<std::string> stdio_only_over_http(const std::map<const Option*, std::string>& given) {
     for (const auto& option : options()) {
-        if (flag == option.flag) return &option;
+        auto found = given.find(&option);
+        if (found == given.end()) continue;
+        if (option.scope.transports != OptionTransports::StdioOnly) continue;
+        std::string error =
+            std::string(option.flag) + " is for stdio: " + option.scope.why_not_http;
+        if (!found->second.empty()) error += " (from " + found->second + ")";
+        return error;
     }
-    return nullptr;
+    return std::nullopt;
+}
+
+std::string usage_section(const char* title, OptionTransports transports) {
+    std::string text = std::string("\n") + title + ":\n";
+    for (const auto& option : options()) {
+        if (option.scope.transports != transports) continue;
+        std::string left = std::string("  ") + option.flag + (option.is_switch ? "" : " VALUE");
+        left.resize(std::max<std::size_t>(left.size() + 1, 28), ' ');
+        text += left + option.help + "  [" + option.env + "]\n";
+    }
+    return text;
 }
 
 }  // namespace
@@ -347,6 +48,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
                                      EnvironmentLookup environment) {
     ParsedCommandLine parsed;
     Config config;
+    std::map<const Option*, std::string> given;  // where each option set came from
 
     // Environment first, so flags given on the command line override it.
     for (const auto& option : options()) {
@@ -356,6 +58,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
             parsed.error = *error + " (from " + option.env + ")";
             return parsed;
         }
+        given[&option] = option.env;
     }
 
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -395,25 +98,40 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
             parsed.error = *error;
             return parsed;
         }
+        given[option] = "";
     }
 
-    if (config.transport == Transport::Http &&
-        config.max_connections < 2 * config.effective_max_concurrency()) {
-        parsed.error = "--max-connections (" + std::to_string(config.max_connections) +
-                       ") must be at least twice --max-concurrency (" +
-                       std::to_string(config.effective_max_concurrency()) +
-                       "), so slow calls can never hold every connection";
-        return parsed;
+    if (config.transport == Transport::Http) {
+        if (auto error = stdio_only_over_http(given)) {
+            parsed.error = *error;
+            return parsed;
+        }
+        if (config.max_inflight_body_bytes &&
+            config.max_inflight_body_bytes < config.max_body_bytes) {
+            parsed.error =
+                "--max-inflight-body-bytes (" + std::to_string(config.max_inflight_body_bytes) +
+                ") must be at least --max-body-bytes (" + std::to_string(config.max_body_bytes) +
+                "), or no request of the largest size could ever be read";
+            return parsed;
+        }
+        if (config.max_connections < 2 * config.effective_max_concurrency()) {
+            parsed.error = "--max-connections (" + std::to_string(config.max_connections) +
+                           ") must be at least twice --max-concurrency (" +
+                           std::to_string(config.effective_max_concurrency()) +
+                           "), so slow calls can never hold every connection";
+            return parsed;
+        }
     }
-    if (config.transport == Transport::Http && config.max_inflight_body_bytes &&
-        config.max_inflight_body_bytes < config.max_body_bytes) {
-        parsed.error =
-            "--max-inflight-body-bytes (" + std::to_string(config.max_inflight_body_bytes) +
-            ") must be at least --max-body-bytes (" + std::to_string(config.max_body_bytes) +
-            "), or no request of the largest size could ever be read";
-        return parsed;
+    auto key = environment("RD_API_KEY");
+    if (config.transport == Transport::Stdio) {
+        if (key) config.api_key = *key;
+    } else if (key && !key->empty()) {
+        // Not refused: a developer's shell often exports it for stdio clients, and `make run`
+        // must still start. It is never read over HTTP, and the log says so once.
+        parsed.warnings.push_back(
+            "RD_API_KEY is set but not used: over HTTP each request brings its own key "
+            "(Authorization: Bearer); RD_API_KEY is the key of the stdio transport");
     }
-    if (auto key = environment("RD_API_KEY")) config.api_key = *key;
     parsed.config = std::move(config);
     return parsed;
 }
@@ -424,15 +142,14 @@ std::string usage_text() {
         "An MCP server for the RetroDiffusion pixel-art API (MCP 2026-07-28 and 2025-11-25).\n"
         "Over stdio the API key comes from RD_API_KEY; over HTTP from each request's\n"
         "Authorization: Bearer header.\n"
-        "HTTP serves one MCP endpoint (--path) plus GET /healthz, /readyz and /metrics.\n\nOptions "
-        "(each also set by the environment variable "
-        "shown):\n";
-    for (const auto& option : options()) {
-        std::string left = std::string("  ") + option.flag + (option.is_switch ? "" : " VALUE");
-        left.resize(std::max<std::size_t>(left.size() + 1, 28), ' ');
-        text += left + option.help + "  [" + option.env + "]\n";
-    }
+        "HTTP serves one MCP endpoint (--path) plus GET /healthz, /readyz and /metrics.\n"
+        "Each option is also set by the environment variable shown; a flag wins over it.\n";
+    text += usage_section("Options for both transports", OptionTransports::Both);
     text +=
+        usage_section("stdio only (refused with --transport http)", OptionTransports::StdioOnly);
+    text += usage_section("HTTP only (unused over stdio)", OptionTransports::HttpOnly);
+    text +=
+        "\n"
         "  -h, --help                  show this text\n"
         "  -V, --version               show the version\n";
     return text;

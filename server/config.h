@@ -22,12 +22,12 @@ struct Config {
     std::chrono::seconds upstream_timeout{300};
     std::string upstream_ca_file;
     std::size_t upstream_max_response_bytes = 128u << 20;
-    std::size_t max_message_bytes = 64u << 20;  // a line on stdio
+    std::size_t max_message_bytes = 64u << 20;  // stdio only: a line on stdin
     // Tool calls running at once; unset: 64 over stdio, 256 over HTTP (they mostly wait on the
     // upstream, so well above the core count).
     std::optional<std::size_t> max_concurrency;
     LogLevel log_level = LogLevel::Info;
-    std::string output_dir;                        // stdio: save every generated image here
+    std::string output_dir;                        // stdio only: save every generated image here
     std::size_t inline_image_budget = 512u << 10;  // decoded bytes of images inline per result
     std::chrono::milliseconds progress_interval{5000};
     std::string job_secret;  // MAC secret for job/task ids (replicas share it)
@@ -61,8 +61,9 @@ struct Config {
 };
 
 struct ParsedCommandLine {
-    std::optional<Config> config;  // set when the server should start
-    std::string error;             // one line, when the arguments are wrong
+    std::optional<Config> config;       // set when the server should start
+    std::string error;                  // one line, when the arguments are wrong
+    std::vector<std::string> warnings;  // one line each, for the log once it is open
     bool show_help = false;
     bool show_version = false;
 };

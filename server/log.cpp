@@ -5,6 +5,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "common/text.h"
+
 namespace rdmcp::server {
 
 namespace {
@@ -37,30 +39,26 @@ std::string timestamp() {
     return text;
 }
 
-// Values with spaces, quotes or control characters are quoted so a line stays one line.
+// Values with spaces, quotes or control characters are quoted so a line stays one line. A value
+// keeps at most kMaxLogValueBytes of its escaped form, ending on a whole UTF-8 character, then
+// says how long it was: whatever a client sends (a 5 MB method or tool name), a line stays short.
 void append_value(std::string& line, std::string_view value) {
+    std::string escaped;
+    std::size_t taken = 0;
     bool plain = !value.empty();
-    for (unsigned char c : value) {
+    for (; taken < value.size(); ++taken) {
+        const auto c = static_cast<unsigned char>(value[taken]);
+        if (escaped.size() >= kMaxLogValueBytes && !continues_character(c)) break;
         if (c <= ' ' || c == '"' || c == '=' || c == 0x7f) plain = false;
+        append_escaped(escaped, c);
     }
-    if (plain) {
+    if (taken < value.size()) {
+        line += '"' + escaped + cut_marker(value.size()) + '"';
+    } else if (plain) {
         line += value;
-        return;
+    } else {
+        line += '"' + escaped + '"';
     }
-    line += '"';
-    for (unsigned char c : value) {
-        if (c == '"' || c == '\\') {
-            line += '\\';
-            line += static_cast<char>(c);
-        } else if (c < ' ' || c == 0x7f) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-            line += escaped;
-        } else {
-            line += static_cast<char>(c);
-        }
-    }
-    line += '"';
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #pragma once
 // Structured log lines on stderr (stdout belongs to the protocol on stdio). One line per
 // event: "2026-11-26T05:00:00.123Z level=info event=request method=tools/call ...".
-// Callers pass fields, never keys: nothing here can know a secret to hide it.
+// Callers pass fields, never keys: nothing here can know a secret to hide it. Every value, the
+// event's name included, is cut to kMaxLogValueBytes here, so no caller can write a client's
+// megabytes into the log by forgetting to.
+#include <cstddef>
 #include <initializer_list>
 #include <mutex>
 #include <optional>
@@ -10,6 +13,8 @@
 #include <utility>
 
 namespace rdmcp::server {
+
+inline constexpr std::size_t kMaxLogValueBytes = 256;
 
 enum class LogLevel { Error = 0, Warn = 1, Info = 2, Debug = 3 };
 

@@ -161,6 +161,7 @@ int main(int argc, char** argv) {
     const auto& config = *parsed.config;
 
     server::Logger logger(config.log_level);
+    for (const auto& warning : parsed.warnings) logger.warn("configuration", {{"note", warning}});
     try {
         if (config.transport == server::Transport::Http) return serve_http(config, logger);
         return serve_stdio(config, logger);

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "common/base64.h"
+#include "common/text.h"
 
 namespace rdmcp::tools {
 
@@ -55,11 +56,9 @@ std::string lowercase(std::string_view s) {
 std::string field_name(std::string_view field) { return "field '" + std::string(field) + "'"; }
 
 // Values are echoed in errors so the agent sees what we understood, but never megabytes of it.
-std::string excerpt(std::string_view value) {
-    constexpr std::size_t kMax = 120;
-    if (value.size() <= kMax) return std::string(value);
-    return std::string(value.substr(0, kMax)) + "...";
-}
+// Longer than kEchoBytes: these are mostly the caller's own file paths, and a path cut short is
+// hard to recognise.
+std::string excerpt(std::string_view value) { return cut(value, 120); }
 
 std::string format_size(std::size_t bytes) {
     char text[64];

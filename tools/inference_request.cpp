@@ -79,6 +79,9 @@ std::optional<std::string> check_against_style(const Style& s, const InferenceRe
     return std::nullopt;
 }
 
+// Style ids are a few dozen characters (rd_animation__four_angle_walking, user__...).
+constexpr int kMaxPromptStyleLength = 128;
+
 constexpr const char* kImageFields[] = {"input_image", "extra_input_image", "input_palette",
                                         "reference_images"};
 
@@ -278,6 +281,9 @@ Json inference_input_schema(bool local_files_allowed) {
         {"prompt_style",
          {{"type", "string"},
           {"minLength", 1},
+          // Ids are short; the bound keeps a client's megabytes out of messages, file names and
+          // the upstream request.
+          {"maxLength", kMaxPromptStyleLength},
           {"description",
            "A style id from list_available_styles (e.g. "
            "rd_fast__default, rd_pro__default, "

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/text.h"
+
 namespace rdmcp::tools {
 
 using protocol::Json;
@@ -52,7 +54,7 @@ const Json* ArgumentReader::find(const char* name) const {
 void ArgumentReader::refuse(const char* name, const std::string& expected, const Json& got) {
     if (problem_) return;
     problem_ = quoted(name) + " must be " + expected + ", got " +
-               got.dump(-1, ' ', false, Json::error_handler_t::replace);
+               cut(got.dump(-1, ' ', false, Json::error_handler_t::replace), kEchoBytes);
 }
 
 void ArgumentReader::text(const char* name, std::optional<std::string>& out) {

@@ -3,6 +3,7 @@
 // prompt_style works in create_inference at once.
 #include <cctype>
 
+#include "common/text.h"
 #include "tools/agent_errors.h"
 #include "tools/image_input.h"
 #include "tools/retrodiffusion_tools.h"
@@ -95,8 +96,8 @@ std::optional<std::string> check_style_id(const std::string& id) {
     for (unsigned char c : id) {
         if (!std::isalnum(c) && c != '_' && c != '-') {
             return "'style_id' may contain only letters, digits, '_' and '-' (use the id or the "
-                   "prompt_style that create_user_style returned), got \"" +
-                   id + "\"";
+                   "prompt_style that create_user_style returned), got " +
+                   quote_prefix(id);
         }
     }
     return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "common/text.h"
 #include "protocol/versions.h"
 #include "server/free_memory.h"
 #include "server/http/replies.h"
@@ -195,9 +196,9 @@ bool McpEndpoint::legacy_version_ok(const McpHeaders& headers, const Json& id, c
     reject(response, log_, caller.record, id,
            {400,
             {protocol::error_code::kUnsupportedProtocolVersion,
-             "Unsupported MCP-Protocol-Version header \"" + *headers.protocol_version + "\"",
+             "Unsupported MCP-Protocol-Version header " + quote_prefix(*headers.protocol_version),
              Json{{"supported", protocol::supported_versions_list()},
-                  {"requested", *headers.protocol_version}}},
+                  {"requested", cut(*headers.protocol_version, kEchoBytes)}}},
             "unsupported MCP-Protocol-Version"});
     return false;
 }

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "common/base64.h"
+#include "common/text.h"
 #include "protocol/versions.h"
 
 namespace rdmcp::server {
@@ -42,15 +43,15 @@ std::optional<Rejection> version_disagreement(const Json& claim, const McpHeader
     if (!headers.protocol_version || !claim.is_string()) return std::nullopt;
     const auto body = claim.get<std::string>();
     if (*headers.protocol_version == body) return std::nullopt;
-    return mismatch("MCP-Protocol-Version header value '" + *headers.protocol_version +
-                    "' does not match body value '" + body + "' (params._meta[\"" +
+    return mismatch("MCP-Protocol-Version header value " + quote_prefix(*headers.protocol_version) +
+                    " does not match body value " + quote_prefix(body) + " (params._meta[\"" +
                     kMetaProtocolVersion + "\"])");
 }
 
 std::optional<Rejection> method_disagreement(const std::string& method, const McpHeaders& headers) {
     if (!headers.method || *headers.method == method) return std::nullopt;
-    return mismatch("Mcp-Method header value '" + *headers.method +
-                    "' does not match body value '" + method + "'");
+    return mismatch("Mcp-Method header value " + quote_prefix(*headers.method) +
+                    " does not match body value " + quote_prefix(method));
 }
 
 std::variant<Era, Rejection> classify_request(const protocol::Request& request,
@@ -168,8 +169,8 @@ std::optional<Rejection> check_standard_headers(const protocol::Request& request
     if (!headers.method) {
         return mismatch(
             "the Mcp-Method header is required on every request (it must repeat the "
-            "body's method, '" +
-            request.method + "')");
+            "body's method, " +
+            quote_prefix(request.method) + ")");
     }
     if (!decode_header_value(*headers.method)) {
         return mismatch("the Mcp-Method header holds characters a header value may not carry");
@@ -181,8 +182,8 @@ std::optional<Rejection> check_standard_headers(const protocol::Request& request
     if (!headers.name) {
         if (!body_has_value) return std::nullopt;  // the engine answers the missing field
         return mismatch("the Mcp-Name header is required for " + request.method +
-                        " (it must repeat params." + std::string(*field) + ", '" +
-                        body_value->get<std::string>() + "')");
+                        " (it must repeat params." + std::string(*field) + ", " +
+                        quote_prefix(body_value->get_ref<const std::string&>()) + ")");
     }
     auto decoded = decode_header_value(*headers.name);
     if (!decoded) {
@@ -191,8 +192,10 @@ std::optional<Rejection> check_standard_headers(const protocol::Request& request
             "=?base64?...?= encoding");
     }
     if (body_has_value && *decoded != body_value->get<std::string>()) {
-        return mismatch("Mcp-Name header value '" + *decoded + "' does not match body value '" +
-                        body_value->get<std::string>() + "' (params." + std::string(*field) + ")");
+        return mismatch("Mcp-Name header value " + quote_prefix(*decoded) +
+                        " does not match body value " +
+                        quote_prefix(body_value->get_ref<const std::string&>()) + " (params." +
+                        std::string(*field) + ")");
     }
     return std::nullopt;
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "common/text.h"
 #include "server/http/client_address.h"
 #include "server/http/connection.h"
 #include "server/http/connection_queue.h"
@@ -238,8 +239,8 @@ std::optional<Caller> HttpTransport::admit(const httplib::Request& request,
         reject(response, log_, caller.record, nullptr,
                {403,
                 {-32000,
-                 "Forbidden: origin \"" + *origin +
-                     "\" is not allowed (loopback "
+                 "Forbidden: origin " + quote_prefix(*origin) +
+                     " is not allowed (loopback "
                      "origins are; add others with --allowed-origins)",
                  {}},
                 "origin"});

@@ -248,3 +248,27 @@ TEST_CASE("notifications/cancelled cancels the request it names, and only that o
     CHECK(first->reason() == "cancelled by the client: user");
     CHECK_FALSE(second->is_cancelled());
 }
+
+TEST_CASE("a client's megabytes come back as a short prefix: tool names, methods, versions") {
+    auto server = example_server();
+    LegacySession session;
+    const std::string huge = std::string(5u << 20, 'z');
+    const std::string marker = "…[cut: 5242880 bytes]";
+
+    const auto tool =
+        error_of(call(server, session, "tools/call", {{"_meta", modern_meta()}, {"name", huge}}));
+    CHECK(tool.message.size() < 200);
+    CHECK(tool.message.rfind("Unknown tool: \"zzz", 0) == 0);
+    CHECK(tool.message.find(marker + "; available tools: echo, boom") != std::string::npos);
+
+    const auto method = error_of(call(server, session, huge, {{"_meta", modern_meta()}}));
+    CHECK(method.code == -32601);
+    CHECK(method.message == "Method not found: \"" + huge.substr(0, 64) + "\"" + marker);
+
+    const auto version =
+        error_of(call(server, session, "tools/list", {{"_meta", modern_meta(huge.c_str())}}));
+    CHECK(version.code == -32022);
+    CHECK(version.message.size() < 200);
+    CHECK(version.message.find("send one of 2026-07-28") != std::string::npos);
+    CHECK((*version.data)["requested"] == huge.substr(0, 64) + marker);
+}

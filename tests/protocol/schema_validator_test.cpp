@@ -54,3 +54,24 @@ TEST_CASE("open schemas let unknown arguments through") {
     Json open = {{"type", "object"}, {"properties", {{"a", {{"type", "string"}}}}}};
     CHECK(validate_against_schema(Json{{"a", "x"}, {"future_field", 1}}, open).empty());
 }
+
+TEST_CASE("a client's argument names and values come back as a short prefix") {
+    const std::string huge(5u << 20, 'q');
+    const auto unknown =
+        describe_violations(validate_against_schema(Json{{"prompt", "x"}, {huge, 1}}, kSchema));
+    CHECK(unknown.size() < 300);
+    CHECK(unknown.rfind("argument 'qqq", 0) == 0);
+    CHECK(unknown.find("…[cut: 5242880 bytes]' is not a known argument") != std::string::npos);
+
+    const auto value = describe_violations(
+        validate_against_schema(Json{{"prompt", "x"}, {"width", huge}}, kSchema));
+    CHECK(value.size() < 200);
+    CHECK(value.find("must be an integer, got a string (\"qqq") != std::string::npos);
+
+    // Thousands of unknown arguments: the first ten are described, the rest counted.
+    Json many = {{"prompt", "x"}};
+    for (int i = 0; i < 5000; ++i) many["extra" + std::to_string(i)] = i;
+    const auto described = describe_violations(validate_against_schema(many, kSchema));
+    CHECK(described.size() < 4000);
+    CHECK(described.find("; and 4990 more problems") != std::string::npos);
+}

@@ -38,7 +38,6 @@ TEST_CASE("flags in both spellings, and flags win over the environment") {
     CHECK(parsed.config->port == 9001);
     CHECK(parsed.config->host == "0.0.0.0");
     CHECK(parsed.config->upstream_url == "http://127.0.0.1:5");
-    CHECK(parsed.config->api_key == "rdpk-x");
 }
 
 TEST_CASE("configuration errors are one clear line") {
@@ -172,4 +171,64 @@ TEST_CASE("session quotas and --trust-proxy: defaults, flags, variables and erro
         parse({}, {{"RD_MCP_TRUST_PROXY", "sometimes"}}).error.find("(from RD_MCP_TRUST_PROXY)") !=
         std::string::npos);
     CHECK(usage_text().find("RD_MCP_MAX_SESSIONS_PER_CLIENT") != std::string::npos);
+}
+
+TEST_CASE("stdio-only options are refused with --transport http, saying why and what to do") {
+    const auto output_dir = parse({"--transport", "http", "--output-dir", "/tmp/x"});
+    CHECK_FALSE(output_dir.config);
+    CHECK(output_dir.error.rfind("--output-dir is for stdio: over HTTP it would write every "
+                                 "caller's images into one directory on the server",
+                                 0) == 0);
+    CHECK(output_dir.error.find("remove it") != std::string::npos);
+    CHECK(output_dir.error.find('\n') == std::string::npos);
+    // Whatever the order, and from the environment too.
+    CHECK(parse({"--output-dir", "/tmp/x", "--transport=http"}).error == output_dir.error);
+    CHECK(parse({}, {{"RD_MCP_TRANSPORT", "http"}, {"RD_MCP_OUTPUT_DIR", "/tmp/x"}}).error ==
+          output_dir.error + " (from RD_MCP_OUTPUT_DIR)");
+    CHECK(parse({"--transport", "http", "--max-message-bytes", "4096"})
+              .error.find("--max-body-bytes") != std::string::npos);
+
+    // Over stdio they work; HTTP-only options are accepted and unused there (the container
+    // image sets some in its environment).
+    auto stdio = parse({"--output-dir", "/tmp/x", "--max-message-bytes", "4096"},
+                       {{"RD_MCP_STATELESS", "true"}, {"RD_MCP_PORT", "8000"}});
+    REQUIRE(stdio.config);
+    CHECK(stdio.config->output_dir == "/tmp/x");
+    CHECK(stdio.config->max_message_bytes == 4096);
+}
+
+TEST_CASE("RD_API_KEY is the stdio key: over HTTP it is not used, and a warning says so") {
+    auto stdio = parse({}, {{"RD_API_KEY", "rdpk-x"}});
+    REQUIRE(stdio.config);
+    CHECK(stdio.config->api_key == "rdpk-x");
+    CHECK(stdio.warnings.empty());
+
+    auto http = parse({"--transport", "http"}, {{"RD_API_KEY", "rdpk-x"}});
+    REQUIRE(http.config);
+    CHECK(http.config->api_key.empty());
+    REQUIRE(http.warnings.size() == 1);
+    CHECK(http.warnings[0].find("Authorization: Bearer") != std::string::npos);
+    CHECK(http.warnings[0].find("rdpk-x") == std::string::npos);
+    CHECK(parse({"--transport", "http"}).warnings.empty());
+}
+
+TEST_CASE("--help says which options are stdio-only and which HTTP-only") {
+    const auto text = usage_text();
+    const auto both = text.find("Options for both transports:");
+    const auto stdio = text.find("stdio only (refused with --transport http):");
+    const auto http = text.find("HTTP only (unused over stdio):");
+    REQUIRE(both != std::string::npos);
+    REQUIRE(stdio != std::string::npos);
+    REQUIRE(http != std::string::npos);
+    auto section_of = [&](const char* flag) {
+        const auto at = text.find(std::string("\n  ") + flag + " ");
+        REQUIRE(at != std::string::npos);
+        return at > http ? "http" : at > stdio ? "stdio" : "both";
+    };
+    CHECK(std::string(section_of("--output-dir")) == "stdio");
+    CHECK(std::string(section_of("--max-message-bytes")) == "stdio");
+    CHECK(std::string(section_of("--port")) == "http");
+    CHECK(std::string(section_of("--require-auth")) == "http");
+    CHECK(std::string(section_of("--upstream-url")) == "both");
+    CHECK(std::string(section_of("--job-secret")) == "both");
 }

@@ -102,6 +102,38 @@ TEST_CASE("2026-07-28 standard headers: required, decoded, compared with the bod
                                        {"2026-07-28", "tasks/get", "t-1", {}}));
 }
 
+TEST_CASE("header rule messages repeat only a short prefix of the body's values") {
+    const std::string huge(5u << 20, 'n');
+    const std::string marker = "…[cut: 5242880 bytes]";
+    auto message = [](const std::optional<Rejection>& rejection) {
+        REQUIRE(rejection);
+        return rejection->error.message;
+    };
+    const auto call = request("tools/call", {{"name", huge}, {"_meta", modern_meta()}});
+    const auto missing_name =
+        message(check_standard_headers(call, {"2026-07-28", "tools/call", {}, {}}));
+    CHECK(missing_name.size() < 300);
+    CHECK(missing_name.find("params.name, \"nnn") != std::string::npos);
+    CHECK(missing_name.find(marker) != std::string::npos);
+    const auto other_name =
+        message(check_standard_headers(call, {"2026-07-28", "tools/call", "get_balance", {}}));
+    CHECK(other_name.size() < 300);
+    CHECK(
+        other_name.find("Mcp-Name header value \"get_balance\" does not match body value \"nnn") !=
+        std::string::npos);
+
+    const auto method = request(huge, {{"_meta", modern_meta()}});
+    const auto missing_method = message(check_standard_headers(method, {"2026-07-28", {}, {}, {}}));
+    CHECK(missing_method.size() < 300);
+    CHECK(missing_method.find(marker) != std::string::npos);
+    const auto other_method = era_of(method, {"2026-07-28", "tools/list", {}, {}});
+    REQUIRE(std::holds_alternative<Rejection>(other_method));
+    const auto& text = std::get<Rejection>(other_method).error.message;
+    CHECK(text.size() < 300);
+    CHECK(text.find("Mcp-Method header value \"tools/list\" does not match body value \"nnn") !=
+          std::string::npos);
+}
+
 TEST_CASE("header values: plain ASCII or the =?base64?...?= form") {
     CHECK(decode_header_value("get_balance") == "get_balance");
     CHECK(decode_header_value("=?base64?SGVsbG8sIOS4lueVjA==?=") ==
