@@ -9,19 +9,17 @@
 
 #include "common/text.h"
 #include "server/http/client_address.h"
-#include "server/http/connection.h"
 #include "server/http/connection_queue.h"
+#include "server/http/listener.h"
 #include "server/http/ops.h"
 #include "server/http/replies.h"
+#include "server/http/request_body.h"
 
 namespace rdmcp::server {
 
 using protocol::Json;
 
 namespace {
-
-// A chunked body (its size unknown until its end) reserves room in steps of this.
-constexpr std::size_t kBodyGrowth = 1u << 20;
 
 constexpr int kListenBacklog =
     1024;  // cpp-httplib compiles in 5: a burst would wait for SYN retries
@@ -43,62 +41,6 @@ std::string url_host(const std::string& host) {
 
 }  // namespace
 
-// cpp-httplib's server, with two things of ours: the listen backlog, raised after binding (its
-// socket is ours to tune once bound; the compiled-in backlog of 5 cannot be configured
-// otherwise), and the loop that serves an accepted connection (connection.h), which admits
-// each request head under a byte, line and time budget before cpp-httplib reads and stores it.
-// cpp-httplib 0.11 offers no limit on the head and reads it only in private code; its
-// per-connection entry point is virtual and its request processing (process_request) is ours
-// to call, so the loop around it is the one place where a head can be judged before it is
-// stored, without forking or patching the library.
-class HttpTransport::Listener : public httplib::Server {
-  public:
-    Listener(ConnectionLimits limits, const std::atomic<bool>& stopping, HeadRefusalReporter report)
-        : limits_(limits), stopping_(stopping), report_(std::move(report)) {}
-
-    void raise_backlog(int backlog) { ::listen(svr_sock_, backlog); }
-    // Wakes the accept loop and ends it (accept fails on a shut-down listening socket), unlike
-    // stop(), which also marks the server as stopping: cpp-httplib then skips the content
-    // provider of a response whose headers are already out, and that answer would be lost.
-    // Connections already open are served until they close; once the last one has, the
-    // listener returns.
-    void stop_accepting() { ::shutdown(svr_sock_, SHUT_RDWR); }
-
-  private:
-    bool process_and_close_socket(socket_t sock) override {
-        serve_connection(
-            sock, limits_, stopping_,
-            [this](httplib::Stream& stream, bool close_connection, bool& connection_closed) {
-                return process_request(stream, close_connection, connection_closed, nullptr);
-            },
-            report_);
-        ::shutdown(sock, SHUT_RDWR);
-        ::close(sock);
-        return true;
-    }
-
-    const ConnectionLimits limits_;
-    const std::atomic<bool>& stopping_;
-    const HeadRefusalReporter report_;
-};
-
-namespace {
-
-ConnectionLimits connection_limits(const HttpOptions& options) {
-    ConnectionLimits limits;
-    limits.head.budget = {options.max_header_bytes, options.max_header_lines};
-    limits.head.head_timeout = options.header_timeout;
-    limits.head.idle_timeout = options.keep_alive_timeout;
-    limits.stream.read = options.client_timeout;
-    limits.stream.write = options.client_timeout;
-    limits.stream.body = options.body_timeout;
-    limits.max_requests = options.keep_alive_max_requests;
-    limits.max_discard = 2 * options.max_body_bytes;
-    return limits;
-}
-
-}  // namespace
-
 HttpTransport::HttpTransport(const protocol::McpServer& server, HttpOptions options, Logger& logger)
     : server_(server),
       options_(std::move(options)),
@@ -112,7 +54,7 @@ HttpTransport::HttpTransport(const protocol::McpServer& server, HttpOptions opti
       origins_(options_.allowed_origins, options_.host, options_.port),
       endpoint_(server_, options_, log_, draining_),
       body_budget_(options_.max_inflight_body_bytes),
-      http_(std::make_unique<Listener>(
+      http_(std::make_unique<HttpListener>(
           connection_limits(options_), draining_,
           [this](int status, std::string_view reason, std::string_view remote) {
               metrics_.record_response(status);
@@ -287,80 +229,29 @@ void HttpTransport::post(const httplib::Request& request, httplib::Response& res
     // Origin, Host and the key are judged from the headers: the body of a refused request is
     // never read, and the connection closes after the answer (see connection.h); the client is
     // told so until the body has been read.
-    const auto declared = request.get_header_value<uint64_t>("Content-Length");
     const bool chunked = request.has_header("Transfer-Encoding");
-    if (declared > 0 || chunked) response.set_header("Connection", "close");
+    if (has_body(request)) response.set_header("Connection", "close");
     auto caller = admit(request, response, true);
     if (!caller) return;
     caller->record.method = "POST";
-    const auto too_large = [&] {
-        reject(response, log_, caller->record, nullptr,
-               invalid_request(413,
-                               "the request body exceeds the " +
-                                   std::to_string(options_.max_body_bytes) +
-                                   "-byte limit (--max-body-bytes); send smaller images",
-                               "body too large"));
-    };
-    if (declared > options_.max_body_bytes) return too_large();
-    // Room for the whole body at once when its size is declared: growing by doubling would hold
-    // two copies of a large body (images) at the last step, and up to twice its size after.
-    auto hold = body_budget_.reserve(chunked ? std::min(kBodyGrowth, options_.max_body_bytes)
-                                             : static_cast<std::size_t>(declared));
-    const auto no_room = [&] {
-        reject(response, log_, caller->record, nullptr,
-               unavailable("the server is receiving too many large requests at once "
-                           "(--max-inflight-body-bytes); retry in a moment",
-                           "body budget full", 2));
-    };
-    if (!BodyBudget::valid(hold)) return no_room();
-
-    std::string body;
-    body.reserve(static_cast<std::size_t>(declared));
-    bool over_limit = false, out_of_room = false;
-    const bool read = reader([&](const char* data, std::size_t size) {
-        if (body.size() + size > options_.max_body_bytes) return !(over_limit = true);
-        if (body.size() + size > hold.bytes() && !hold.grow(std::max(size, kBodyGrowth))) {
-            return !(out_of_room = true);
-        }
-        body.append(data, size);
-        return true;
-    });
-    if (over_limit) return too_large();
-    if (out_of_room) return no_room();
-    if (!read) {
-        reject(response, log_, caller->record, nullptr,
-               invalid_request(400,
-                               "the request body could not be read: it stopped arriving, or took "
-                               "longer than " +
-                                   std::to_string(options_.body_timeout.count()) +
-                                   " s (--body-timeout)",
-                               "unreadable body"));
+    auto body = read_request_body(request, reader, options_, body_budget_);
+    if (auto* rejection = std::get_if<Rejection>(&body)) {
+        reject(response, log_, caller->record, nullptr, *rejection);
         return;
     }
+    auto& read = std::get<RequestBody>(body);
     if (!chunked) response.headers.erase("Connection");  // read in full: the connection goes on
-    caller->body_hold = std::move(hold);
-    endpoint_.post(request, response, std::move(body), std::move(*caller));
+    caller->body_hold = std::move(read.hold);
+    endpoint_.post(request, response, std::move(read.text), std::move(*caller));
 }
 
-// A request with a body anywhere but a POST to the MCP endpoint is answered from its headers:
-// cpp-httplib would otherwise read that body (up to --max-body-bytes) before any handler runs.
+// A request with a body anywhere but a POST to the MCP endpoint is answered from its headers.
 httplib::Server::HandlerResponse HttpTransport::refuse_unexpected_body(
     const httplib::Request& request, httplib::Response& response) {
-    const bool has_body = request.has_header("Transfer-Encoding") ||
-                          request.get_header_value<uint64_t>("Content-Length") > 0;
-    if (!has_body || (request.method == "POST" && request.path == options_.path)) {
-        return httplib::Server::HandlerResponse::Unhandled;
-    }
-    if (request.path != options_.path) {
-        reply_error(response, 404, nullptr,
-                    {-32000, "Not Found: the MCP endpoint is " + options_.path, {}});
-    } else if (request.method == "PUT" || request.method == "PATCH") {
-        response.set_header("Allow", "GET, POST, DELETE, OPTIONS");
-        reply_error(response, 405, nullptr, {-32000, "Method not allowed", {}});
-    } else {
-        reply_error(response, 400, nullptr,
-                    {-32000, "Bad Request: " + request.method + " takes no request body", {}});
-    }
+    const auto refusal = refusal_for_unexpected_body(request, options_.path);
+    if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
+    if (refusal->http_status == 405) response.set_header("Allow", "GET, POST, DELETE, OPTIONS");
+    reply_error(response, refusal->http_status, nullptr, refusal->error);
     response.set_header("Connection", "close");
     return httplib::Server::HandlerResponse::Handled;
 }

@@ -21,6 +21,7 @@
 #include "protocol/mcp_server.h"
 #include "server/http/body_budget.h"
 #include "server/http/endpoint.h"
+#include "server/http/listener.h"
 #include "server/http/metrics.h"
 #include "server/http/options.h"
 #include "server/http/request_log.h"
@@ -49,7 +50,6 @@ class HttpTransport {
     void shutdown();
 
   private:
-    class Listener;
     void install_routes();
     void install_limits();
     std::optional<Caller> admit(const httplib::Request& request, httplib::Response& response,
@@ -76,7 +76,7 @@ class HttpTransport {
     std::atomic<unsigned long long> request_counter_{0};
     McpEndpoint endpoint_;
     BodyBudget body_budget_;
-    std::unique_ptr<Listener> http_;
+    std::unique_ptr<HttpListener> http_;
     int port_ = -1;
 
     std::thread drain_thread_;
