@@ -135,6 +135,15 @@ const std::vector<Option>& options() {
              c.upstream_max_response_bytes = static_cast<std::size_t>(bytes);
              return error;
          }},
+        {"--api-version", "RD_API_VERSION", kBothTransports,
+         "RetroDiffusion API version: v1 (default) or v2 (asynchronous generation with "
+         "idempotent, retried admission; results recoverable for 24 h)",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             auto version = tools::parse_api_version(v);
+             if (!version) return "--api-version must be v2 or v1, got \"" + v + "\"";
+             c.api_version = *version;
+             return std::nullopt;
+         }},
         {"--upstream-ca-file", "RD_UPSTREAM_CA_FILE", kBothTransports,
          "PEM bundle to trust for the API instead of the system's CA store",
          [](Config& c, const std::string& v) -> std::optional<std::string> {

@@ -42,6 +42,7 @@ protocol::McpServer make_server(const server::Config& config) {
     upstream.ca_file = config.upstream_ca_file;
     upstream.max_response_bytes = config.upstream_max_response_bytes;
     upstream.user_agent = std::string(kServerName) + "/" + kServerVersion;
+    upstream.api_version = config.api_version;
     auto client = std::make_shared<const tools::UpstreamClient>(upstream);
 
     tools::ToolsConfig tools_config;
@@ -76,6 +77,7 @@ int serve_stdio(const server::Config& config, server::Logger& logger) {
     logger.info("started", {{"transport", "stdio"},
                             {"version", kServerVersion},
                             {"upstream", config.upstream_url},
+                            {"api_version", tools::api_version_name(config.api_version)},
                             {"api_key", config.api_key.empty() ? "absent" : "present"}});
     const int code = transport.run();
     // Wake the signal thread if no signal came, so it can be joined.

@@ -77,7 +77,7 @@ std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& re
                       const protocol::RequestContext& context) {
     Json dry_run = upstream_body(request);
     dry_run["check_cost"] = true;
-    auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
+    auto reply = upstream.post("/inferences", dry_run, request.images, context);
     if (!reply.ok()) return "";
     const auto price = reply.body.get<CostAnswer>();
     std::string text;
@@ -119,6 +119,50 @@ protocol::ToolResult run_as_task(const InferenceRequest& request, protocol::Requ
     return handed_over;
 }
 
+// Sleeps for `wait` unless the client cancels first; false when it did.
+bool wait_unless_cancelled(std::chrono::milliseconds wait,
+                           const protocol::RequestContext& context) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < until) {
+        if (context.is_cancelled()) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return !context.is_cancelled();
+}
+
+// v2 admits every generation as a task: submitted once (with its idempotency key), then polled
+// until it ends, with progress, so the agent still gets the images in one call. Should it take
+// longer than a call waits (the upstream timeout), the job is handed over instead: it was paid
+// for and goes on, and get_inference_job fetches its images.
+protocol::ToolResult generate_and_wait(const InferenceRequest& request,
+                                       protocol::RequestContext& context, const JobServices& jobs) {
+    auto submitted = submit_job(request, context, jobs);
+    if (std::holds_alternative<protocol::ToolResult>(submitted) ||
+        std::get<SubmittedJob>(submitted).immediate_result) {
+        return submission_result(std::move(submitted));
+    }
+    const auto& job = std::get<SubmittedJob>(submitted);
+    const auto progress = context.report_progress_while(
+        "Waiting for RetroDiffusion to generate with " + request.prompt_style,
+        jobs.config.progress_interval);
+    const auto deadline = std::chrono::steady_clock::now() + jobs.upstream->config().read_timeout;
+    auto interval = std::chrono::milliseconds(500);  // small images are done in a second or two
+    while (std::chrono::steady_clock::now() < deadline &&
+           wait_unless_cancelled(interval, context)) {
+        auto poll = poll_job(job.job_id, job.job, context, jobs, request.output_dir);
+        if (poll.result) return std::move(*poll.result);  // done, failed, or unknown to the API
+        interval = std::min(interval * 2, std::chrono::milliseconds(kJobPollIntervalMs));
+    }
+    auto handed_over = submission_result(std::move(submitted));
+    if (!context.is_cancelled()) {
+        handed_over.content[0]["text"] =
+            "Still generating after " +
+            std::to_string(jobs.upstream->config().read_timeout.count()) +
+            " s; it goes on and is paid for. " + handed_over.content[0]["text"].get<std::string>();
+    }
+    return handed_over;
+}
+
 }  // namespace
 
 protocol::Tool make_create_inference_tool(JobsPtr jobs) {
@@ -134,14 +178,16 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
         if (context.tasks_supported) return run_as_task(request, context, *jobs);
         if (request.controls.async) return submission_result(submit_job(request, context, *jobs));
+        if (upstream->config().api_version == ApiVersion::V2) {
+            return generate_and_wait(request, context, *jobs);
+        }
 
         UpstreamResult reply;
         {
             const auto progress = context.report_progress_while(
                 "Waiting for RetroDiffusion to generate with " + request.prompt_style,
                 config.progress_interval);
-            reply =
-                upstream->post("/v1/inferences", upstream_body(request), request.images, context);
+            reply = upstream->post("/inferences", upstream_body(request), request.images, context);
         }
         if (reply.ok() && is_job_answer(reply.body)) {
             // Paid for, and answered with a job instead of images (whatever made the API do

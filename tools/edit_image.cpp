@@ -74,12 +74,12 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
             const Json body = upstream_body(request);
             Json image = Json::object();
             image[kEditImageField] = std::move(request.image.base64);
-            reply = upstream->post("/v1/edit", body, image, context);
+            reply = upstream->post("/edit", body, image, context);
             if (!reply.ok() && reply.error->kind == UpstreamError::Kind::Http &&
                 (reply.error->status == 404 || reply.error->status == 410)) {
                 Json tool_image = Json::object();
                 tool_image[kEditToolImageField] = std::move(image[kEditImageField]);
-                reply = upstream->post("/v1/edit/tools/image_edit", body, tool_image, context);
+                reply = upstream->post("/edit/tools/image_edit", body, tool_image, context);
             }
         }
         if (!reply.ok()) return tool_error_for(*reply.error, "Editing the image");

@@ -104,7 +104,7 @@ protocol::ToolResult estimate_inference(const InferenceRequest& request,
                                         protocol::RequestContext& context) {
     Json dry_run = upstream_body(request);  // never `async`: the controls are not in the body
     dry_run["check_cost"] = true;
-    auto reply = upstream.post("/v1/inferences", dry_run, request.images, context);
+    auto reply = upstream.post("/inferences", dry_run, request.images, context);
     if (!reply.ok()) {
         if (should_fall_back(*reply.error)) {
             return offline_estimate(

@@ -45,7 +45,7 @@ protocol::ToolDefinition definition() {
 
 protocol::Tool make_get_balance_tool(UpstreamPtr upstream) {
     auto handler = [upstream](const Json&, protocol::RequestContext& context) {
-        auto reply = upstream->get("/v1/inferences/credits", context);
+        auto reply = upstream->get("/inferences/credits", context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Checking the balance");
         const auto answer = reply.body.get<BalanceAnswer>();
         if (!answer.balance) {

@@ -7,6 +7,7 @@
 #include "tools/api_answers.h"
 #include "tools/cost_model.h"
 #include "tools/generated_images.h"
+#include "tools/idempotency_key.h"
 #include "tools/usd.h"
 
 namespace rdmcp::tools {
@@ -36,6 +37,23 @@ protocol::ToolResult failed_job_error(const JobFailure& failure, const JobDescri
     return protocol::ToolResult::error(std::move(text));
 }
 
+// A v2 submission without an answer. When the answer was lost (no reply, a timeout, 5xx, 429)
+// even after asking again, the API may have accepted it: what it charged is then found among
+// the key's tasks, which list_inference_jobs reads, before anything is started again.
+protocol::ToolResult submission_failure(const UpstreamError& error, int attempts,
+                                        const std::string& action, const std::string& key) {
+    const bool answer_lost =
+        error.kind == UpstreamError::Kind::Connect || error.kind == UpstreamError::Kind::Timeout ||
+        (error.kind == UpstreamError::Kind::Http && (error.status == 429 || error.status >= 500));
+    if (!answer_lost) return tool_error_for(error, action);
+    return protocol::ToolResult::error(
+        action + " got no answer after " + std::to_string(attempts) + " attempt" +
+        (attempts == 1 ? "" : "s") + " (" + error.summary() +
+        "). Every attempt carried the same idempotency key (" + key +
+        "), so the API charges it at most once; it may have been accepted. Call "
+        "list_inference_jobs to find it before starting it again.");
+}
+
 }  // namespace
 
 long long unix_now_ms() {
@@ -47,19 +65,28 @@ long long unix_now_ms() {
 std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceRequest& request,
                                                             protocol::RequestContext& context,
                                                             const JobServices& services) {
+    const auto& upstream = *services.upstream;
+    const std::string action = "Starting the job (" + request.prompt_style + ")";
     Json body = upstream_body(request);
-    body["async"] = true;
-    auto reply = services.upstream->post("/v1/inferences", body, request.images, context);
-    if (!reply.ok())
-        return tool_error_for(*reply.error, "Starting the job (" + request.prompt_style + ")");
-    return accept_job_answer(reply.body, request, context, services);
+    if (upstream.config().api_version == ApiVersion::V1) {
+        body["async"] = true;
+        auto reply = upstream.post("/inferences", body, request.images, context);
+        if (!reply.ok()) return tool_error_for(*reply.error, action);
+        return accept_job_answer(reply.body, request, context, services);
+    }
+    // v2 admits every generation as a task, and charges a submission once per Idempotency-Key:
+    // an answer lost on the way is asked for again with the same key.
+    const std::string key = new_idempotency_key();
+    auto reply = upstream.submit("/inferences", body, request.images, {.key = key}, context);
+    if (!reply.ok()) return submission_failure(*reply.error, reply.attempts, action, key);
+    return accept_job_answer(reply.body, request, context, services, key);
 }
 
 bool is_job_answer(const Json& answer) { return answer.get<JobAdmission>().task_id.has_value(); }
 
 std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
     const Json& answer, const InferenceRequest& request, protocol::RequestContext& context,
-    const JobServices& services) {
+    const JobServices& services, const std::string& idempotency_key) {
     const auto admission = answer.get<JobAdmission>();
     SubmittedJob submitted;
     auto& job = submitted.job;
@@ -70,6 +97,7 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
     job.has_pre_palette = returns_pre_palette(request);
     job.has_non_bg_removed = returns_non_bg_removed(request);
     job.created_at_ms = unix_now_ms();
+    job.idempotency_key = idempotency_key;
     if (admission.balance_cost) {
         job.estimated_cost = *admission.balance_cost;
     } else if (request.style) {
@@ -151,7 +179,7 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job,
                  protocol::RequestContext& context, const JobServices& services,
                  const std::string& output_dir) {
     JobPoll poll;
-    auto reply = services.upstream->get("/v1/inferences/tasks/" + job.upstream_task_id, context);
+    auto reply = services.upstream->get("/inferences/tasks/" + job.upstream_task_id, context);
     if (!reply.ok()) {
         // Only the API saying it does not know the job ends it here. Anything else (a reset, a
         // timeout, 429, 5xx, even a refused key) says nothing about the job, which goes on and

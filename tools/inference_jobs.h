@@ -1,5 +1,6 @@
 #pragma once
-// RetroDiffusion's async inference jobs ("async": true, then GET /v1/inferences/tasks/{id}),
+// RetroDiffusion's async inference jobs (v1: "async": true; v2: every generation; then
+// GET /inferences/tasks/{id}),
 // shared by the job tools, the Tasks extension and create_inference's long-call path. A job is
 // submitted upstream exactly once; polling only ever reads.
 #include <memory>
@@ -33,7 +34,9 @@ struct SubmittedJob {
     std::optional<protocol::ToolResult> immediate_result;
 };
 
-// Submits with "async": true. Either the job, or a tool error to return as is.
+// Submits the generation as a job: v1 with "async": true; v2 (always a job there) with a new
+// Idempotency-Key, asking again with it while the answer is lost. Either the job, or a tool
+// error to return as is.
 std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceRequest& request,
                                                             protocol::RequestContext& context,
                                                             const JobServices& services);
@@ -45,7 +48,8 @@ bool is_job_answer(const protocol::Json& answer);
 // caller, so what was paid for stays recoverable. `answer` is the body of a successful POST.
 std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
     const protocol::Json& answer, const InferenceRequest& request,
-    protocol::RequestContext& context, const JobServices& services);
+    protocol::RequestContext& context, const JobServices& services,
+    const std::string& idempotency_key = "");
 
 // What the agent sees of a submission: the job's id, what it costs and how to poll; the images
 // when the API answered at once; or the error.

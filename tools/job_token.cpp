@@ -99,6 +99,7 @@ std::string sign_job(const JobDescription& job, const std::string& api_key,
     if (job.has_pre_palette) payload["pp"] = true;
     if (job.has_non_bg_removed) payload["nb"] = true;
     if (job.estimated_cost >= 0) payload["c"] = job.estimated_cost;
+    if (!job.idempotency_key.empty()) payload["k"] = job.idempotency_key;
     const std::string body = to_base64url(payload.dump());
     const std::string signed_part = std::string(kPrefix) + body;
     return signed_part + "." + to_base64url(mac(signed_part, mac_key(api_key, server_secret)));
@@ -139,7 +140,8 @@ std::optional<JobDescription> verify_job(const std::string& job_id, const std::s
         read_field(payload, "t", job.created_at_ms) &&
         read_field(payload, "pp", job.has_pre_palette) &&
         read_field(payload, "nb", job.has_non_bg_removed) &&
-        read_field(payload, "c", job.estimated_cost);
+        read_field(payload, "c", job.estimated_cost) &&
+        read_field(payload, "k", job.idempotency_key);
     if (!well_formed || !is_upstream_task_id(job.upstream_task_id)) return std::nullopt;
     return job;
 }

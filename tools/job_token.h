@@ -17,6 +17,9 @@ struct JobDescription {
     bool has_non_bg_removed = false;
     long long created_at_ms = 0;  // Unix time
     double estimated_cost = -1;   // USD, or negative when unknown
+    // v2: the Idempotency-Key the submission was sent with (every attempt of it), for support
+    // and for whoever must prove that one charge is all it made.
+    std::string idempotency_key;
 };
 
 // "rdjob1.<payload>.<mac>", base64url without padding: safe in URLs and JSON.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "protocol/request_context.h"
@@ -112,10 +113,12 @@ class ConnectionPool {
 
 struct UpstreamClient::Call {
     std::string method;    // GET, POST, PATCH, DELETE
-    std::string path;      // "/v1/inferences"
+    std::string path;      // "/inferences"
     const Json* body;      // the caller's, alive for the call; never copied (it may hold megabytes)
     const Json* appended;  // more members of the body, or null
-    bool idempotent;
+    bool idempotent;       // a read: sent again once when its answer is lost
+    std::string idempotency_key = {};                  // sent as Idempotency-Key when set
+    std::optional<std::chrono::seconds> timeout = {};  // instead of the configured read timeout
 };
 
 namespace {
@@ -194,6 +197,33 @@ std::optional<int> read_retry_after(const httplib::Response& response) {
     return std::nullopt;  // an HTTP date: not worth guessing
 }
 
+// The answer to an idempotent submission that did not come, or said to come back: asking again
+// with the same key gets the original answer, never a second charge. 503
+// idempotency_backend_unavailable is not one: the API could not check the key (the catalog marks
+// it not retryable).
+bool answer_lost(const UpstreamError& error) {
+    if (error.kind == UpstreamError::Kind::Connect || error.kind == UpstreamError::Kind::Timeout) {
+        return true;
+    }
+    if (error.kind != UpstreamError::Kind::Http ||
+        error.code == "idempotency_backend_unavailable") {
+        return false;
+    }
+    return error.status == 429 || error.status == 502 || error.status == 503 || error.status == 504;
+}
+
+// Sleeps for `wait` unless the caller cancels first; false when it did.
+bool wait_unless_cancelled(std::chrono::milliseconds wait, const UpstreamCaller& caller) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < until) {
+        if (caller.is_cancelled()) return false;
+        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+            std::chrono::milliseconds(50), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               until - std::chrono::steady_clock::now())));
+    }
+    return !caller.is_cancelled();
+}
+
 bool worth_retrying(const UpstreamError& error) {
     if (error.kind == UpstreamError::Kind::Connect) return true;
     return error.kind == UpstreamError::Kind::Http &&
@@ -251,10 +281,39 @@ UpstreamResult UpstreamClient::send(const Call& call, const UpstreamCaller& call
     if (!result.ok() && call.idempotent && worth_retrying(*result.error) &&
         !caller.is_cancelled()) {
         result = send_once(call, caller);
+        result.attempts = 2;
     }
+    return finish(std::move(result), call, caller);
+}
+
+UpstreamResult UpstreamClient::submit(const std::string& path, const Json& body,
+                                      const Json& appended, const IdempotentSubmission& submission,
+                                      const UpstreamCaller& caller) const {
+    const Call call{
+        "POST", path, &body, &appended, false, submission.key, submission.answer_timeout};
+    UpstreamResult result;
+    auto backoff = submission.first_backoff;
+    for (int attempt = 1;; ++attempt) {
+        result = send_once(call, caller);
+        result.attempts = attempt;
+        if (result.ok() || attempt >= submission.max_attempts || !answer_lost(*result.error)) break;
+        auto wait = backoff;
+        if (result.error->retry_after) {
+            wait = std::max<std::chrono::milliseconds>(
+                wait, std::chrono::seconds(*result.error->retry_after));
+        }
+        if (wait > submission.longest_wait) break;  // the API asks for longer than a call waits
+        if (!wait_unless_cancelled(wait, caller)) break;
+        backoff *= 2;
+    }
+    return finish(std::move(result), call, caller);
+}
+
+UpstreamResult UpstreamClient::finish(UpstreamResult result, const Call& call,
+                                      const UpstreamCaller& caller) const {
     if (!result.ok()) {
         result.error->method = call.method;
-        result.error->path = call.path;
+        result.error->path = versioned_path(config_.api_version, call.path);
         result.error->message = redact(result.error->message, caller.api_key);
     }
     return result;
@@ -278,8 +337,11 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     };
     httplib::Request request;
     request.method = call.method;
-    request.path = path_prefix_ + call.path;
+    request.path = path_prefix_ + versioned_path(config_.api_version, call.path);
     request.headers = std::move(headers);
+    if (!call.idempotency_key.empty()) {
+        request.headers.emplace("Idempotency-Key", call.idempotency_key);
+    }
     // The body goes out through a content provider, piece by piece from where it is: cpp-httplib
     // copies a Request (body included) before sending it, and a serialized text would be one more
     // copy of every image. Its Post(..., ContentProvider) overloads set these same members, but
@@ -304,7 +366,8 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     // The body is collected here rather than by httplib so that its size and the overall
     // deadline are enforced while it arrives (a huge or trickling answer cannot hold us).
     const auto started = std::chrono::steady_clock::now();
-    const auto deadline = started + config_.read_timeout;
+    const auto timeout = call.timeout.value_or(config_.read_timeout);
+    const auto deadline = started + timeout;
     std::string received;
     bool too_large = false, overdue = false;
     request.response_handler = [&](const httplib::Response& head) {
@@ -333,6 +396,7 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     };
 
     auto client = pool_->acquire();
+    client->set_read_timeout(timeout);  // it is ours alone for this call
     std::atomic<bool> interrupted{false};
     httplib::Response response;
     auto failure = httplib::Error::Success;
@@ -363,7 +427,7 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     }
     if (!answered) {
         const bool timed_out = overdue || std::chrono::steady_clock::now() - started >=
-                                              config_.read_timeout - std::chrono::seconds(1);
+                                              timeout - std::chrono::seconds(1);
         result.error = transport_error(failure, false, timed_out);
         return result;  // the connection is in an unknown state: drop it
     }

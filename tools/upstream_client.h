@@ -2,8 +2,9 @@
 // The one way out to the RetroDiffusion API: HTTPS with certificate verification, the caller's
 // key as X-RD-Token on each request (never stored here), connect and read timeouts, reused
 // keep-alive connections, and every failure normalised into an UpstreamError.
-// Paid POSTs are never retried (a retry could charge twice); idempotent GETs are retried once
-// on a transport error or 502/503/504.
+// Paid POSTs are never retried (a retry could charge twice), unless the API promises to charge
+// once (submit: v2's Idempotency-Key); idempotent GETs are retried once on a transport error or
+// 502/503/504.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "protocol/cancellation.h"
 #include "protocol/json_rpc.h"
+#include "tools/api_version.h"
 #include "tools/upstream_error.h"
 
 namespace rdmcp::protocol {
@@ -45,12 +47,28 @@ struct UpstreamConfig {
     // A larger answer is refused rather than held in memory (real ones are a few MB).
     std::size_t max_response_bytes = 128u << 20;
     std::string user_agent = "retrodiffusion-mcp";  // the server's name/version, set by main
+    ApiVersion api_version = ApiVersion::V1;        // put in front of every path
+};
+
+// A paid submission the API charges once however often it is sent (v2: POST /inferences with
+// an Idempotency-Key). Its answer can therefore be asked for again when it is lost: a broken
+// connection, a timeout, 502/503/504, or 429.
+struct IdempotentSubmission {
+    std::string key;  // the same for every attempt of this submission (new_idempotency_key)
+    // Admission answers at once (the work is done later, as a task): an answer this late is lost.
+    std::chrono::seconds answer_timeout{30};
+    int max_attempts = 4;
+    // Between attempts: 1 s, then doubling; a 429's Retry-After when it says longer (at most this).
+    std::chrono::milliseconds first_backoff{1000};
+    std::chrono::seconds longest_wait{30};
 };
 
 struct UpstreamResult {
     int status = 0;
     protocol::Json body;  // the parsed JSON answer when the call succeeded
     std::optional<UpstreamError> error;
+
+    int attempts = 1;  // how often it was sent (an idempotent submission may be sent again)
 
     bool ok() const { return !error.has_value(); }
 };
@@ -71,6 +89,11 @@ class UpstreamClient {
     // are sent from where they are, never copied, so it must stay alive for the call.
     UpstreamResult post(const std::string& path, const protocol::Json& body,
                         const protocol::Json& appended, const UpstreamCaller& caller) const;
+    // Sends `submission`'s Idempotency-Key with the POST and sends it again, with the same key,
+    // while its answer is lost (see IdempotentSubmission), up to max_attempts in all.
+    UpstreamResult submit(const std::string& path, const protocol::Json& body,
+                          const protocol::Json& appended, const IdempotentSubmission& submission,
+                          const UpstreamCaller& caller) const;
     UpstreamResult patch(const std::string& path, const protocol::Json& body,
                          const UpstreamCaller& caller) const;
     UpstreamResult del(const std::string& path, const UpstreamCaller& caller) const;
@@ -83,6 +106,8 @@ class UpstreamClient {
   private:
     struct Call;
     UpstreamResult send(const Call& call, const UpstreamCaller& caller) const;
+    UpstreamResult finish(UpstreamResult result, const Call& call,
+                          const UpstreamCaller& caller) const;
     UpstreamResult send_once(const Call& call, const UpstreamCaller& caller) const;
 
     UpstreamConfig config_;

@@ -146,7 +146,7 @@ protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig con
         if (auto problem = prepare_template_body(body, config.local_files_allowed)) {
             return rejected_before_sending(*problem);
         }
-        auto reply = upstream->post("/v1/styles", body, context);
+        auto reply = upstream->post("/styles", body, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Creating the style");
         return style_result(reply.body, "Created");
     };
@@ -189,7 +189,7 @@ protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig con
         if (auto problem = prepare_template_body(body, config.local_files_allowed)) {
             return rejected_before_sending(*problem);
         }
-        auto reply = upstream->patch("/v1/styles/" + id, body, context);
+        auto reply = upstream->patch("/styles/" + id, body, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Updating style " + id);
         return style_result(reply.body, "Updated");
     };
@@ -218,7 +218,7 @@ protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream) {
     auto handler = [upstream](const Json& arguments, protocol::RequestContext& context) {
         const std::string id = arguments.at("style_id").get<std::string>();
         if (auto problem = check_style_id(id)) return rejected_before_sending(*problem);
-        auto reply = upstream->del("/v1/styles/" + id, context);
+        auto reply = upstream->del("/styles/" + id, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Deleting style " + id);
         return style_result(reply.body, "Deleted");
     };

@@ -35,8 +35,8 @@ tools::UpstreamClient client_for(const SimulatedApi& api, std::string ca_file = 
 TEST_CASE("each call carries its own caller's key, and only that key") {
     SimulatedApi api;
     auto client = client_for(api);
-    auto first = client.get("/v1/inferences/credits", context_with(kTestKey));
-    auto second = client.get("/v1/inferences/credits", context_with(kSecondTestKey));
+    auto first = client.get("/inferences/credits", context_with(kTestKey));
+    auto second = client.get("/inferences/credits", context_with(kSecondTestKey));
     CHECK(first.body["balance"] == 100.0);
     CHECK(second.body["balance"] == 5.0);
     auto seen = api.requests();
@@ -49,13 +49,13 @@ TEST_CASE("an idempotent GET is retried once on 503; a paid POST never is") {
     SimulatedApi api;
     auto client = client_for(api);
     api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 503}, {"count", 1}});
-    auto balance = client.get("/v1/inferences/credits", context_with(kTestKey));
+    auto balance = client.get("/inferences/credits", context_with(kTestKey));
     CHECK(balance.ok());
     CHECK(api.requests_to("GET", "/v1/inferences/credits").size() == 2);
 
     api.clear_requests();
     api.fail_next({{"path_prefix", "/v1/inferences"}, {"status", 503}, {"count", 1}});
-    auto generated = client.post("/v1/inferences",
+    auto generated = client.post("/inferences",
                                  {{"prompt", "corgi"},
                                   {"width", 64},
                                   {"height", 64},
@@ -75,7 +75,7 @@ TEST_CASE("429 carries Retry-After; errors name the call") {
          {"status", 429},
          {"retry_after", 17},
          {"body", {{"detail", {{"code", "rate_limited"}, {"message", "Too many requests"}}}}}});
-    auto limited = client.get("/v1/inferences/credits", context_with(kTestKey));
+    auto limited = client.get("/inferences/credits", context_with(kTestKey));
     REQUIRE_FALSE(limited.ok());
     CHECK(limited.error->retry_after == 17);
     CHECK(limited.error->summary() ==
@@ -86,7 +86,7 @@ TEST_CASE("connection refused is a clear error, not a hang") {
     tools::UpstreamConfig config;
     config.base_url = "http://127.0.0.1:1";  // nothing listens on port 1
     tools::UpstreamClient client(config);
-    auto result = client.get("/v1/inferences/credits", context_with(kTestKey));
+    auto result = client.get("/inferences/credits", context_with(kTestKey));
     REQUIRE_FALSE(result.ok());
     CHECK(result.error->kind == tools::UpstreamError::Kind::Connect);
 }
@@ -105,12 +105,12 @@ TEST_CASE("HTTPS: the certificate is verified") {
     SimulatedApi api({"--tls-cert", cert, "--tls-key", key});
     REQUIRE(api.url().rfind("https://", 0) == 0);
 
-    auto untrusted = client_for(api).get("/v1/inferences/credits", context_with(kTestKey));
+    auto untrusted = client_for(api).get("/inferences/credits", context_with(kTestKey));
     REQUIRE_FALSE(untrusted.ok());
     CHECK(untrusted.error->kind == tools::UpstreamError::Kind::Connect);
     CHECK(untrusted.error->message.find("certificate") != std::string::npos);
 
-    auto trusted = client_for(api, cert).get("/v1/inferences/credits", context_with(kTestKey));
+    auto trusted = client_for(api, cert).get("/inferences/credits", context_with(kTestKey));
     CHECK(trusted.ok());
     CHECK(trusted.body["balance"] == 100.0);
     fs::remove_all(dir);
@@ -140,7 +140,7 @@ TEST_CASE("a connection that breaks while a large body is sent says so (not 'whi
     config.read_timeout = std::chrono::seconds(5);
     const tools::UpstreamClient client(config);
     const protocol::Json images = {{"reference_images", {std::string(16 << 20, 'A')}}};
-    auto reply = client.post("/v1/inferences", {{"prompt", "x"}}, images, context_with(kTestKey));
+    auto reply = client.post("/inferences", {{"prompt", "x"}}, images, context_with(kTestKey));
     api.join();
     ::close(listener);
     REQUIRE_FALSE(reply.ok());
