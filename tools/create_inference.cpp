@@ -7,6 +7,7 @@
 #include "tools/agent_errors.h"
 #include "tools/api_answers.h"
 #include "tools/generated_images.h"
+#include "tools/hosted_outputs.h"
 #include "tools/inference_jobs.h"
 #include "tools/inference_request.h"
 #include "tools/retrodiffusion_tools.h"
@@ -217,8 +218,10 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         }
         const std::size_t returned =
             std::max(images.base64_images.size(), images.output_urls.size());
+        const std::string not_inlined = inline_hosted_outputs(images, *upstream, context);
         return render_images(std::move(images),
-                             {.headline = headline(request, returned),
+                             {.headline = headline(request, returned) +
+                                          (not_inlined.empty() ? "" : ". " + not_inlined),
                               .file_stem = file_stem(request),
                               .output_dir = request.output_dir},
                              config);

@@ -7,6 +7,7 @@
 #include "tools/api_answers.h"
 #include "tools/cost_model.h"
 #include "tools/generated_images.h"
+#include "tools/hosted_outputs.h"
 #include "tools/idempotency_key.h"
 #include "tools/usd.h"
 
@@ -209,6 +210,10 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job,
         if (!job.prompt_style.empty()) {
             headline += " with " + job.prompt_style + " at " + std::to_string(job.width) + "x" +
                         std::to_string(job.height);
+        }
+        if (auto not_inlined = inline_hosted_outputs(images, *services.upstream, context);
+            !not_inlined.empty()) {
+            headline += ". " + not_inlined;
         }
         poll.result =
             render_images(std::move(images),
