@@ -20,6 +20,7 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_start_inference_job_tool(jobs));
     registry.add(make_get_inference_job_tool(jobs));
     registry.add(make_list_inference_jobs_tool(jobs));
+    registry.add(make_get_inference_result_tool(jobs));
     set.tasks = make_inference_task_provider(jobs);
     return set;
 }

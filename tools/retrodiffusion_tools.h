@@ -26,6 +26,7 @@ protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream);
 protocol::Tool make_start_inference_job_tool(JobsPtr jobs);
 protocol::Tool make_get_inference_job_tool(JobsPtr jobs);
 protocol::Tool make_list_inference_jobs_tool(JobsPtr jobs);
+protocol::Tool make_get_inference_result_tool(JobsPtr jobs);
 std::shared_ptr<const protocol::TaskProvider> make_inference_task_provider(JobsPtr jobs);
 
 // Everything the MCP engine needs from the RetroDiffusion domain.
