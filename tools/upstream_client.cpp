@@ -11,6 +11,7 @@
 
 #include "protocol/request_context.h"
 #include "tools/json_pieces.h"
+#include "tools/read_retry.h"
 
 namespace rdmcp::tools {
 
@@ -194,12 +195,6 @@ std::optional<int> read_retry_after(const httplib::Response& response) {
     return std::nullopt;  // an HTTP date: not worth guessing
 }
 
-bool worth_retrying(const UpstreamError& error) {
-    if (error.kind == UpstreamError::Kind::Connect) return true;
-    return error.kind == UpstreamError::Kind::Http &&
-           (error.status == 502 || error.status == 503 || error.status == 504);
-}
-
 }  // namespace
 
 std::optional<std::string> UpstreamClient::validate_base_url(const std::string& url) {
@@ -248,14 +243,21 @@ UpstreamResult UpstreamClient::del(const std::string& path, const UpstreamCaller
 
 UpstreamResult UpstreamClient::send(const Call& call, const UpstreamCaller& caller) const {
     UpstreamResult result = send_once(call, caller);
-    if (!result.ok() && call.idempotent && worth_retrying(*result.error) &&
-        !caller.is_cancelled()) {
-        result = send_once(call, caller);
+    if (!result.ok() && call.idempotent && !caller.is_cancelled()) {
+        if (auto wait = read_retry_wait(*result.error);
+            wait && wait_unless_cancelled(*wait, caller.cancellation))
+            result = send_once(call, caller);
     }
     if (!result.ok()) {
-        result.error->method = call.method;
-        result.error->path = call.path;
-        result.error->message = redact(result.error->message, caller.api_key);
+        auto& error = *result.error;
+        error.method = call.method;
+        error.path = call.path;
+        // Everything here came from the API and goes to logs and agents: no key in any of it.
+        error.message = redact(error.message, caller.api_key);
+        error.code = redact(error.code, caller.api_key);
+        error.request_id = redact(error.request_id, caller.api_key);
+        if (error.details) error.details = redact_json(*error.details, caller.api_key);
+        if (config_.on_failure) config_.on_failure(caller.log_id, error);
     }
     return result;
 }
@@ -373,6 +375,8 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     if (result.status < 200 || result.status >= 300) {
         auto error = UpstreamError::of(UpstreamError::Kind::Http, "", result.status);
         error.retry_after = read_retry_after(response);
+        error.request_id = request_id_from_headers(response.get_header_value("X-Request-ID"),
+                                                   response.get_header_value("X-RD-Request-ID"));
         read_error_body(received, error);
         result.error = std::move(error);
     } else {

@@ -3,8 +3,9 @@
 // key as X-RD-Token on each request (never stored here), connect and read timeouts, reused
 // keep-alive connections, and every failure normalised into an UpstreamError.
 // Paid POSTs are never retried (a retry could charge twice); idempotent GETs are retried once
-// on a transport error or 502/503/504.
+// when the API's error catalog says it may help (tools/read_retry.h).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ struct UpstreamConfig {
     // A larger answer is refused rather than held in memory (real ones are a few MB).
     std::size_t max_response_bytes = 128u << 20;
     std::string user_agent = "retrodiffusion-mcp";  // the server's name/version, set by main
+    // Told of every failed call (after its one retry, key redacted), with the log id of the
+    // request it served: the server logs it. The tools layer has no logger of its own.
+    std::function<void(const std::string& log_id, const UpstreamError& error)> on_failure;
 };
 
 struct UpstreamResult {
