@@ -35,7 +35,7 @@ sigset_t shutdown_signals() {
     return set;
 }
 
-protocol::McpServer make_server(const server::Config& config) {
+protocol::McpServer make_server(const server::Config& config, server::Logger& logger) {
     tools::UpstreamConfig upstream;
     upstream.base_url = config.upstream_url;
     upstream.read_timeout = config.upstream_timeout;
@@ -43,6 +43,19 @@ protocol::McpServer make_server(const server::Config& config) {
     upstream.max_response_bytes = config.upstream_max_response_bytes;
     upstream.user_agent = std::string(kServerName) + "/" + kServerVersion;
     upstream.api_version = config.api_version;
+    // One line per failed API call, with the API's request id: what RetroDiffusion support needs
+    // to find the call on their side. The key is already redacted from every field.
+    upstream.on_failure = [&logger](const std::string& log_id, const tools::UpstreamError& error) {
+        using Kind = tools::UpstreamError::Kind;
+        if (error.kind == Kind::MissingKey || error.kind == Kind::Cancelled)
+            return;  // not failures
+        logger.warn("upstream_error", {{"id", log_id},
+                                       {"call", error.method + " " + error.path},
+                                       {"status", std::to_string(error.status)},
+                                       {"code", error.code},
+                                       {"request_id", error.request_id},
+                                       {"detail", error.summary()}});
+    };
     auto client = std::make_shared<const tools::UpstreamClient>(upstream);
 
     tools::ToolsConfig tools_config;
@@ -59,7 +72,7 @@ protocol::McpServer make_server(const server::Config& config) {
 }
 
 int serve_stdio(const server::Config& config, server::Logger& logger) {
-    const auto server = make_server(config);
+    const auto server = make_server(config, logger);
     server::StdioTransport transport(server,
                                      {.api_key = config.api_key,
                                       .max_message_bytes = config.max_message_bytes,
@@ -118,7 +131,7 @@ server::HttpOptions http_options(const server::Config& config) {
 // Over HTTP the key arrives with each request; SIGTERM drains (in-flight calls finish within
 // the grace period) and the process exits 0.
 int serve_http(const server::Config& config, server::Logger& logger) {
-    const auto server = make_server(config);
+    const auto server = make_server(config, logger);
     server::HttpTransport transport(server, http_options(config), logger);
     transport.bind();
     sigset_t signals = shutdown_signals();

@@ -36,7 +36,11 @@ JobFailure failure_in(const Json& body) {
         failure.detail = detail->is_string()
                              ? detail->get<std::string>()
                              : detail->dump(-1, ' ', false, Json::error_handler_t::replace);
+    } else {
+        failure.detail = text_in(*error, "message");
     }
+    failure.code = text_in(*error, "code");
+    failure.request_id = text_in(*error, "request_id");
     return failure;
 }
 

@@ -31,10 +31,13 @@ struct JobAdmission {
 
 void from_json(const protocol::Json& body, JobAdmission& answer);
 
-// Why a job failed: the API's `error` ({"status_code", "detail"}, or a bare message).
+// Why a job failed: the API's `error`: v2 {"status_code", "code", "message", "request_id"}, v1
+// {"status_code", "detail"}, or a bare message.
 struct JobFailure {
-    std::optional<int> status_code;  // an HTTP status (100 to 599), else absent
-    std::optional<std::string> detail;
+    std::optional<int> status_code;         // an HTTP status (100 to 599), else absent
+    std::optional<std::string> detail;      // v1 detail, else v2 message
+    std::optional<std::string> code;        // v2 only
+    std::optional<std::string> request_id;  // v2 only: what RetroDiffusion support asks for
 };
 
 // GET /v1/inferences/tasks/{id}: {"status", "result", "error"}.

@@ -6,6 +6,7 @@
 
 #include "tools/agent_errors.h"
 #include "tools/api_answers.h"
+#include "tools/error_catalog.h"
 #include "tools/generated_images.h"
 #include "tools/hosted_outputs.h"
 #include "tools/inference_jobs.h"
@@ -197,8 +198,8 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         }
         if (!reply.ok()) {
             auto result = tool_error_for(*reply.error, "Generating with " + request.prompt_style);
-            if (reply.error->status == 400 &&
-                reply.error->message.find("balance") != std::string::npos) {
+            if (reply.error->kind == UpstreamError::Kind::Http &&
+                is_balance_code(reply.error->code)) {
                 result.content[0]["text"] = result.content[0]["text"].get<std::string>() +
                                             shortfall(*upstream, request, context);
             }

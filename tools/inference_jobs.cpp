@@ -31,7 +31,12 @@ protocol::ToolResult failed_job_error(const JobFailure& failure, const JobDescri
                        (job.prompt_style.empty() ? std::string("inference") : job.prompt_style) +
                        ") failed";
     if (status_code) text += " with status " + std::to_string(status_code);
-    text += ": " + detail + ". ";
+    if (failure.code && !failure.code->empty()) text += " (" + shortened(*failure.code) + ")";
+    text += ": " + detail;
+    if (failure.request_id && !failure.request_id->empty()) {
+        text += " (request id: " + shortened(*failure.request_id) + ")";
+    }
+    text += ". ";
     text += status_code >= 400 && status_code < 500
                 ? "Fix the request and start a new job."
                 : "It is safe to start it again; charges for failed generations are refunded.";

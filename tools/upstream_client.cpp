@@ -12,6 +12,7 @@
 
 #include "protocol/request_context.h"
 #include "tools/json_pieces.h"
+#include "tools/read_retry.h"
 
 namespace rdmcp::tools {
 
@@ -212,24 +213,6 @@ bool answer_lost(const UpstreamError& error) {
     return error.status == 429 || error.status == 502 || error.status == 503 || error.status == 504;
 }
 
-// Sleeps for `wait` unless the caller cancels first; false when it did.
-bool wait_unless_cancelled(std::chrono::milliseconds wait, const UpstreamCaller& caller) {
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < until) {
-        if (caller.is_cancelled()) return false;
-        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
-            std::chrono::milliseconds(50), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               until - std::chrono::steady_clock::now())));
-    }
-    return !caller.is_cancelled();
-}
-
-bool worth_retrying(const UpstreamError& error) {
-    if (error.kind == UpstreamError::Kind::Connect) return true;
-    return error.kind == UpstreamError::Kind::Http &&
-           (error.status == 502 || error.status == 503 || error.status == 504);
-}
-
 }  // namespace
 
 std::optional<std::string> UpstreamClient::validate_base_url(const std::string& url) {
@@ -278,10 +261,12 @@ UpstreamResult UpstreamClient::del(const std::string& path, const UpstreamCaller
 
 UpstreamResult UpstreamClient::send(const Call& call, const UpstreamCaller& caller) const {
     UpstreamResult result = send_once(call, caller);
-    if (!result.ok() && call.idempotent && worth_retrying(*result.error) &&
-        !caller.is_cancelled()) {
-        result = send_once(call, caller);
-        result.attempts = 2;
+    if (!result.ok() && call.idempotent && !caller.is_cancelled()) {
+        if (auto wait = read_retry_wait(*result.error);
+            wait && wait_unless_cancelled(*wait, caller.cancellation)) {
+            result = send_once(call, caller);
+            result.attempts = 2;
+        }
     }
     return finish(std::move(result), call, caller);
 }
@@ -299,11 +284,10 @@ UpstreamResult UpstreamClient::submit(const std::string& path, const Json& body,
         if (result.ok() || attempt >= submission.max_attempts || !answer_lost(*result.error)) break;
         auto wait = backoff;
         if (result.error->retry_after) {
-            wait = std::max<std::chrono::milliseconds>(
-                wait, std::chrono::seconds(*result.error->retry_after));
+            wait = std::max(wait, std::chrono::seconds(*result.error->retry_after));
         }
         if (wait > submission.longest_wait) break;  // the API asks for longer than a call waits
-        if (!wait_unless_cancelled(wait, caller)) break;
+        if (!wait_unless_cancelled(wait, caller.cancellation)) break;
         backoff *= 2;
     }
     return finish(std::move(result), call, caller);
@@ -312,9 +296,15 @@ UpstreamResult UpstreamClient::submit(const std::string& path, const Json& body,
 UpstreamResult UpstreamClient::finish(UpstreamResult result, const Call& call,
                                       const UpstreamCaller& caller) const {
     if (!result.ok()) {
-        result.error->method = call.method;
-        result.error->path = versioned_path(config_.api_version, call.path);
-        result.error->message = redact(result.error->message, caller.api_key);
+        auto& error = *result.error;
+        error.method = call.method;
+        error.path = versioned_path(config_.api_version, call.path);
+        // Everything here came from the API and goes to logs and agents: no key in any of it.
+        error.message = redact(error.message, caller.api_key);
+        error.code = redact(error.code, caller.api_key);
+        error.request_id = redact(error.request_id, caller.api_key);
+        if (error.details) error.details = redact_json(*error.details, caller.api_key);
+        if (config_.on_failure) config_.on_failure(caller.log_id, error);
     }
     return result;
 }
@@ -437,6 +427,8 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     if (result.status < 200 || result.status >= 300) {
         auto error = UpstreamError::of(UpstreamError::Kind::Http, "", result.status);
         error.retry_after = read_retry_after(response);
+        error.request_id = request_id_from_headers(response.get_header_value("X-Request-ID"),
+                                                   response.get_header_value("X-RD-Request-ID"));
         read_error_body(received, error);
         result.error = std::move(error);
     } else {

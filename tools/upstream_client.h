@@ -3,9 +3,10 @@
 // key as X-RD-Token on each request (never stored here), connect and read timeouts, reused
 // keep-alive connections, and every failure normalised into an UpstreamError.
 // Paid POSTs are never retried (a retry could charge twice), unless the API promises to charge
-// once (submit: v2's Idempotency-Key); idempotent GETs are retried once on a transport error or
-// 502/503/504.
+// once (submit: v2's Idempotency-Key); idempotent GETs are retried once when the API's error
+// catalog says it may help (tools/read_retry.h).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ struct UpstreamConfig {
     std::size_t max_response_bytes = 128u << 20;
     std::string user_agent = "retrodiffusion-mcp";  // the server's name/version, set by main
     ApiVersion api_version = ApiVersion::V1;        // put in front of every path
+    // Told of every failed call (after its one retry, key redacted), with the log id of the
+    // request it served: the server logs it. The tools layer has no logger of its own.
+    std::function<void(const std::string& log_id, const UpstreamError& error)> on_failure;
 };
 
 // A paid submission the API charges once however often it is sent (v2: POST /inferences with
@@ -59,7 +63,7 @@ struct IdempotentSubmission {
     std::chrono::seconds answer_timeout{30};
     int max_attempts = 4;
     // Between attempts: 1 s, then doubling; a 429's Retry-After when it says longer (at most this).
-    std::chrono::milliseconds first_backoff{1000};
+    std::chrono::seconds first_backoff{1};
     std::chrono::seconds longest_wait{30};
 };
 

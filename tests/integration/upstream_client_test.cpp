@@ -146,3 +146,67 @@ TEST_CASE("a connection that breaks while a large body is sent says so (not 'whi
     REQUIRE_FALSE(reply.ok());
     CHECK(reply.error->message.find("while sending the request") != std::string::npos);
 }
+
+TEST_CASE("a v2 error: code, request id (body, else header) and details; a POST is never resent") {
+    SimulatedApi api;
+    tools::UpstreamConfig config;
+    config.base_url = api.url();
+    std::vector<std::string> failures;
+    config.on_failure = [&failures](const std::string& log_id, const tools::UpstreamError& error) {
+        failures.push_back(log_id + " " + error.request_id);
+    };
+    const tools::UpstreamClient client(config);
+    api.fail_next({{"path_prefix", "/v1/inferences"},
+                   {"method", "POST"},
+                   {"status", 402},
+                   {"retry_after", 1},
+                   {"headers", {{"X-Request-ID", "req_from_header"}}},
+                   {"body",
+                    {{"error",
+                      {{"code", "not_enough_balance"},
+                       {"message", "Not enough balance."},
+                       {"request_id", "req_from_body"},
+                       {"details", {{"needed", 0.04}}}}}}}});
+    auto context = context_with(kTestKey);
+    context.log_id = "stdio-7";
+    auto refused = client.post("/v1/inferences", {{"prompt", "x"}}, context);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error->code == "not_enough_balance");
+    CHECK(refused.error->request_id == "req_from_body");
+    CHECK(refused.error->details == protocol::Json{{"needed", 0.04}});
+    CHECK(api.requests_to("POST", "/v1/inferences").size() == 1);
+    CHECK(failures == std::vector<std::string>{"stdio-7 req_from_body"});
+
+    api.fail_next({{"path_prefix", "/v1/inferences/credits"},
+                   {"status", 404},
+                   {"headers", {{"X-RD-Request-ID", "rd_activity_1"}}}});
+    auto missing = client.get("/v1/inferences/credits", context);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error->code == "not_found");  // bodiless: the status's default code
+    CHECK(missing.error->request_id == "rd_activity_1");
+}
+
+TEST_CASE("a GET is resent as the error catalog says: after a short Retry-After, not when final") {
+    SimulatedApi api;
+    auto client = client_for(api);
+    api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 429}, {"retry_after", 1}});
+    const auto started = std::chrono::steady_clock::now();
+    auto balance = client.get("/v1/inferences/credits", context_with(kTestKey));
+    CHECK(balance.ok());
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::seconds(1));
+    CHECK(api.requests_to("GET", "/v1/inferences/credits").size() == 2);
+
+    api.clear_requests();
+    api.fail_next({{"path_prefix", "/v1/inferences/credits"},
+                   {"status", 503},
+                   {"body", {{"error", {{"code", "idempotency_backend_unavailable"}}}}}});
+    auto final_failure = client.get("/v1/inferences/credits", context_with(kTestKey));
+    REQUIRE_FALSE(final_failure.ok());
+    CHECK(api.requests_to("GET", "/v1/inferences/credits").size() == 1);  // retryable: false
+
+    api.clear_requests();
+    api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", 503}});
+    auto paid = client.post("/v1/inferences", {{"prompt", "x"}}, context_with(kTestKey));
+    REQUIRE_FALSE(paid.ok());
+    CHECK(api.requests_to("POST", "/v1/inferences").size() == 1);
+}

@@ -102,6 +102,27 @@ TEST_CASE("429 with Retry-After") {
     CHECK(f.paid_posts() == 1);
 }
 
+TEST_CASE("v2's 402 not_enough_balance: explained like v1's, with the request id, and logged") {
+    Faulty f;
+    f.api.fail_next({{"path_prefix", "/v1/inferences"},
+                     {"method", "POST"},
+                     {"status", 402},
+                     {"headers", {{"X-Request-ID", "req_balance_1"}}},
+                     {"body",
+                      {{"error",
+                        {{"code", "not_enough_balance"},
+                         {"message", "Not enough balance."},
+                         {"request_id", "req_balance_1"}}}}}});
+    const auto text = f.error_of("create_inference", kGeneration);
+    CHECK(text.find("request id: req_balance_1") != std::string::npos);
+    CHECK(text.find("get_balance") != std::string::npos);
+    CHECK(text.find("This request costs") != std::string::npos);  // the free dry run's price
+    const auto log = f.client.process().stderr_text();
+    CHECK(log.find("event=upstream_error") != std::string::npos);
+    CHECK(log.find("request_id=req_balance_1") != std::string::npos);
+    CHECK(log.find(kTestKey) == std::string::npos);
+}
+
 TEST_CASE("truncated, non-JSON and incomplete answers") {
     Faulty f;
     f.api.fail_next({{"path_prefix", "/v1/inferences/credits"},

@@ -101,6 +101,17 @@ TEST_CASE("the job status: its state, its images once succeeded, why it failed")
     const auto listed = Json::parse(R"({"error": {"detail": [{"loc": ["body", "width"]}]}})")
                             .get<JobStatusAnswer>();
     CHECK(listed.error.detail == R"([{"loc":["body","width"]}])");
+
+    // API v2's form: a code, a message in place of the detail, and the request id.
+    const auto v2 = Json::parse(R"({"status": "failed", "error": {"status_code": 502,
+        "code": "inference_failed", "message": "Inference failed.", "request_id": "req_9"}})")
+                        .get<JobStatusAnswer>();
+    CHECK(v2.error.status_code == 502);
+    CHECK(v2.error.code == "inference_failed");
+    CHECK(v2.error.detail == "Inference failed.");
+    CHECK(v2.error.request_id == "req_9");
+    CHECK_FALSE(failed.error.code);
+    CHECK_FALSE(failed.error.request_id);
 }
 
 // Found by tests/fuzz (fuzz_upstream_responses): the same shapes once threw in tasks/get.
