@@ -1,5 +1,9 @@
 #include "tools/api_activity.h"
 
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
 #include "tools/api_fields.h"
 
 namespace rdmcp::tools {
@@ -44,9 +48,35 @@ void from_json(const Json& body, TaskList& list) {
     for (const auto& task : *tasks) {
         auto id = text_in(task, "task_id");
         if (!id) continue;
-        list.tasks.push_back(
-            {*id, text_in(task, "status").value_or(""), timestamp_in(task, "created_at")});
+        list.tasks.push_back({*id, text_in(task, "status").value_or(""),
+                              unix_ms_in(task, "created_at").value_or(0)});
     }
+}
+
+std::optional<long long> unix_ms_in(const Json& body, const char* name) {
+    if (auto seconds = number_in(body, name)) return static_cast<long long>(*seconds * 1000);
+    auto text = text_in(body, name);
+    if (!text) return std::nullopt;
+    std::tm time{};
+    int fraction_ms = 0;
+    const char* rest = strptime(text->c_str(), "%Y-%m-%dT%H:%M:%S", &time);
+    if (!rest) return std::nullopt;
+    if (*rest == '.') {
+        int digits = 0;
+        for (++rest; std::isdigit(static_cast<unsigned char>(*rest)); ++rest, ++digits) {
+            if (digits < 3) fraction_ms = fraction_ms * 10 + (*rest - '0');
+        }
+        for (; digits < 3; ++digits) fraction_ms *= 10;
+    }
+    long long offset_seconds = 0;
+    if (*rest == '+' || *rest == '-') {
+        int hours = 0, minutes = 0;
+        if (std::sscanf(rest + 1, "%2d:%2d", &hours, &minutes) != 2) return std::nullopt;
+        offset_seconds = (*rest == '+' ? 1 : -1) * (hours * 3600LL + minutes * 60LL);
+    } else if (*rest != 'Z' && *rest != '\0') {
+        return std::nullopt;
+    }
+    return (static_cast<long long>(timegm(&time)) - offset_seconds) * 1000 + fraction_ms;
 }
 
 }  // namespace rdmcp::tools

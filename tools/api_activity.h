@@ -40,7 +40,7 @@ void from_json(const protocol::Json& body, ApiActivity& activity);
 struct TaskSummary {
     std::string task_id;
     std::string status;
-    std::optional<std::string> created_at;  // ISO 8601
+    long long created_at_ms = 0;  // Unix time; 0 when the API sent none we could read
 };
 
 struct TaskList {
@@ -48,5 +48,9 @@ struct TaskList {
 };
 
 void from_json(const protocol::Json& body, TaskList& list);
+
+// A time the API sent as Unix seconds or as ISO 8601 ("2026-12-05T00:49:39Z", fractions and
+// offsets allowed), in Unix milliseconds; nothing when it is neither.
+std::optional<long long> unix_ms_in(const protocol::Json& body, const char* name);
 
 }  // namespace rdmcp::tools

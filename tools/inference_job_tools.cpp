@@ -1,7 +1,10 @@
 // The async job tools any client can use: start_inference_job (submit once, get an id at
 // once), get_inference_job (poll; the images when done), list_inference_jobs (the jobs this
 // server started for the caller, so a lost id never means paying twice).
+#include <algorithm>
+
 #include "tools/agent_errors.h"
+#include "tools/api_activity.h"
 #include "tools/generated_images.h"
 #include "tools/inference_jobs.h"
 #include "tools/retrodiffusion_tools.h"
@@ -36,6 +39,46 @@ Json job_result_schema() {
          "this time: call again)"}};
     schema["properties"]["done"] = {{"type", "boolean"}};
     return schema;
+}
+
+// The caller's jobs: on v2 the API's own list of the key's tasks (from any process, replica or
+// earlier run), merged with what this server recorded of the ones it started (their job ids,
+// styles and prompts); on v1 only the latter. Newest first.
+struct JobListing {
+    std::vector<LedgerEntry> jobs;
+    std::string note;  // why the API's list is missing, when it is
+};
+
+JobListing list_jobs(protocol::RequestContext& context, const JobServices& jobs) {
+    JobListing listing;
+    listing.jobs = jobs.ledger->jobs_of(context.api_key);
+    if (jobs.upstream->config().api_version == ApiVersion::V1) return listing;
+    auto reply = jobs.upstream->get("/inferences/tasks?limit=50", context);
+    if (!reply.ok()) {
+        listing.note = "The API's task list could not be read (" + reply.error->summary() +
+                       "): only the jobs this server started are shown.";
+        return listing;
+    }
+    for (const auto& task : reply.body.get<TaskList>().tasks) {
+        auto known = std::find_if(listing.jobs.begin(), listing.jobs.end(), [&](const auto& job) {
+            return job.upstream_task_id == task.task_id;
+        });
+        if (known != listing.jobs.end()) {
+            if (!task.status.empty()) known->last_status = task.status;
+            continue;
+        }
+        if (!is_upstream_task_id(task.task_id)) continue;  // never handed on as an id to use
+        LedgerEntry found;
+        found.job_id = task.task_id;  // get_inference_job takes a bare task id
+        found.upstream_task_id = task.task_id;
+        found.created_at_ms = task.created_at_ms;
+        found.last_status = task.status.empty() ? std::string("unknown") : task.status;
+        listing.jobs.push_back(std::move(found));
+    }
+    std::stable_sort(listing.jobs.begin(), listing.jobs.end(), [](const auto& a, const auto& b) {
+        return a.created_at_ms > b.created_at_ms;
+    });
+    return listing;
 }
 
 protocol::ToolResult invalid_job_id() {
@@ -157,9 +200,11 @@ protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> 
         .name = "list_inference_jobs",
         .title = "List generation jobs",
         .description =
-            "Lists the jobs this server started for your API key in the last 24 hours (newest "
-            "first, with their last seen status), so a lost job_id never means paying twice. "
-            "Free. Jobs started through another server instance may not appear.",
+            "Lists your API key's generation jobs, newest first, with their status, so a lost "
+            "job_id never means paying twice: with API v2 the API's own list of the key's tasks "
+            "(started anywhere, also before a restart), merged with what this server started in "
+            "the last 24 hours; with v1 only the latter. Pass a job_id to get_inference_job. "
+            "Free.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
                          {"additionalProperties", false}},
@@ -180,23 +225,29 @@ protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> 
                 "that started them. Set RD_API_KEY (local) or send `Authorization: Bearer <key>` "
                 "(hosted).");
         }
+        auto listing = list_jobs(context, *jobs);
         Json list = Json::array();
         std::string text;
-        for (const auto& entry : jobs->ledger->jobs_of(context.api_key)) {
+        for (const auto& entry : listing.jobs) {
+            const std::string created = protocol::iso8601_utc(entry.created_at_ms);
             list.push_back({{"job_id", entry.job_id},
                             {"upstream_task_id", entry.upstream_task_id},
                             {"prompt_style", entry.prompt_style},
                             {"prompt", entry.prompt},
-                            {"created_at", protocol::iso8601_utc(entry.created_at_ms)},
+                            {"created_at", created},
                             {"last_status", entry.last_status}});
-            text += "\n- " + protocol::iso8601_utc(entry.created_at_ms) + " " + entry.prompt_style +
-                    " \"" + entry.prompt + "\" (" + entry.last_status + "): " + entry.job_id;
+            text +=
+                "\n- " + created + " " +
+                (entry.prompt_style.empty() ? std::string("(started elsewhere)")
+                                            : entry.prompt_style + " \"" + entry.prompt + "\"") +
+                " (" + entry.last_status + "): " + entry.job_id;
         }
         const std::size_t count = list.size();
-        auto result = protocol::ToolResult::text(
-            count == 0 ? std::string("No jobs started with your key are known to this server.")
-                       : std::to_string(count) + " job" + (count == 1 ? "" : "s") +
-                             ", newest first:" + text);
+        std::string headline = count == 0 ? std::string("No jobs started with your key are known.")
+                                          : std::to_string(count) + " job" +
+                                                (count == 1 ? "" : "s") + ", newest first:";
+        if (!listing.note.empty()) headline = listing.note + " " + headline;
+        auto result = protocol::ToolResult::text(headline + text);
         result.structured_content = Json{{"count", count}, {"jobs", std::move(list)}};
         return result;
     };

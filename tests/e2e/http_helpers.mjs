@@ -200,6 +200,12 @@ export async function exerciseEveryTool({ call, listTools, sim, key }) {
     assert.equal(images(finished).length, 1);
     const jobs = ok((await run('list_inference_jobs', {})).result, 'list_inference_jobs');
     assert.ok(jobs.structuredContent.jobs.some((job) => job.job_id === jobId), describe(jobs));
+    // A result is recovered by its task id without paying again.
+    const recovered = ok((await run('get_inference_result', {
+        task_id: started.structuredContent.upstream_task_id,
+    })).result, 'get_inference_result');
+    assert.equal(recovered.structuredContent.done, true, describe(recovered));
+    assert.equal(images(recovered).length, 1);
 
     await checkAnswerShapes(call, sim);
 

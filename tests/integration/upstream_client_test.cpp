@@ -169,7 +169,7 @@ TEST_CASE("a v2 error: code, request id (body, else header) and details; a POST 
                        {"details", {{"needed", 0.04}}}}}}}});
     auto context = context_with(kTestKey);
     context.log_id = "stdio-7";
-    auto refused = client.post("/v1/inferences", {{"prompt", "x"}}, context);
+    auto refused = client.post("/inferences", {{"prompt", "x"}}, context);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error->code == "not_enough_balance");
     CHECK(refused.error->request_id == "req_from_body");
@@ -180,7 +180,7 @@ TEST_CASE("a v2 error: code, request id (body, else header) and details; a POST 
     api.fail_next({{"path_prefix", "/v1/inferences/credits"},
                    {"status", 404},
                    {"headers", {{"X-RD-Request-ID", "rd_activity_1"}}}});
-    auto missing = client.get("/v1/inferences/credits", context);
+    auto missing = client.get("/inferences/credits", context);
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error->code == "not_found");  // bodiless: the status's default code
     CHECK(missing.error->request_id == "rd_activity_1");
@@ -191,7 +191,7 @@ TEST_CASE("a GET is resent as the error catalog says: after a short Retry-After,
     auto client = client_for(api);
     api.fail_next({{"path_prefix", "/v1/inferences/credits"}, {"status", 429}, {"retry_after", 1}});
     const auto started = std::chrono::steady_clock::now();
-    auto balance = client.get("/v1/inferences/credits", context_with(kTestKey));
+    auto balance = client.get("/inferences/credits", context_with(kTestKey));
     CHECK(balance.ok());
     CHECK(std::chrono::steady_clock::now() - started >= std::chrono::seconds(1));
     CHECK(api.requests_to("GET", "/v1/inferences/credits").size() == 2);
@@ -200,13 +200,13 @@ TEST_CASE("a GET is resent as the error catalog says: after a short Retry-After,
     api.fail_next({{"path_prefix", "/v1/inferences/credits"},
                    {"status", 503},
                    {"body", {{"error", {{"code", "idempotency_backend_unavailable"}}}}}});
-    auto final_failure = client.get("/v1/inferences/credits", context_with(kTestKey));
+    auto final_failure = client.get("/inferences/credits", context_with(kTestKey));
     REQUIRE_FALSE(final_failure.ok());
     CHECK(api.requests_to("GET", "/v1/inferences/credits").size() == 1);  // retryable: false
 
     api.clear_requests();
     api.fail_next({{"path_prefix", "/v1/inferences"}, {"method", "POST"}, {"status", 503}});
-    auto paid = client.post("/v1/inferences", {{"prompt", "x"}}, context_with(kTestKey));
+    auto paid = client.post("/inferences", {{"prompt", "x"}}, context_with(kTestKey));
     REQUIRE_FALSE(paid.ok());
     CHECK(api.requests_to("POST", "/v1/inferences").size() == 1);
 }
