@@ -85,6 +85,7 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
         if (!reply.ok()) return tool_error_for(*reply.error, "Editing the image");
 
         auto images = read_edit_answer(reply.body);
+        if (!images.request_id && !reply.request_id.empty()) images.request_id = reply.request_id;
         if (images.base64_images.empty()) {
             return protocol::ToolResult::error(
                 "Editing the image returned no image although the API reported success. Check "

@@ -41,6 +41,7 @@ void from_json(const Json& answer, GeneratedImages& images) {
     images.balance_cost = number_in(body, "balance_cost");
     images.remaining_balance = number_in(body, "remaining_balance");
     images.created_at = timestamp_in(body, "created_at");
+    images.request_id = text_in(body, "request_id");
     if (auto data = body.find("downloadable_data"); data != body.end() && data->is_object()) {
         images.downloadable_data = *data;
     }
@@ -137,6 +138,10 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
     if (images.balance_cost) text += " Cost " + format_usd(*images.balance_cost) + ".";
     if (images.remaining_balance)
         text += " Remaining balance " + format_usd(*images.remaining_balance) + ".";
+    if (images.request_id) {
+        text += " Request id " + *images.request_id +
+                " (get_inference_result recovers these outputs for 24 hours).";
+    }
     text += details;
     if (over_budget) {
         text +=
@@ -179,6 +184,7 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
     if (images.balance_cost) structured["balance_cost"] = *images.balance_cost;
     if (images.remaining_balance) structured["remaining_balance"] = *images.remaining_balance;
     if (images.created_at) structured["created_at"] = *images.created_at;
+    if (images.request_id) structured["request_id"] = *images.request_id;
     if (images.downloadable_data)
         structured["downloadable_data"] = std::move(*images.downloadable_data);
     result.structured_content = std::move(structured);
@@ -210,6 +216,9 @@ Json images_output_schema() {
               {"balance_cost", {{"type", "number"}, {"description", "USD charged"}}},
               {"remaining_balance", {{"type", "number"}, {"description", "USD left"}}},
               {"created_at", {{"type", "string"}, {"description", "ISO 8601 (UTC)"}}},
+              {"request_id",
+               {{"type", "string"},
+                {"description", "API Activity id: get_inference_result recovers the outputs."}}},
               {"downloadable_data", {{"type", "object"}}}}},
             {"required", {"images", "inline"}}};
 }

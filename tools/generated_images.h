@@ -21,6 +21,8 @@ struct GeneratedImages {
     std::optional<double> remaining_balance;
     std::optional<std::string> created_at;            // ISO 8601, whichever form the API used
     std::optional<protocol::Json> downloadable_data;  // an object, when the API sent one
+    // The API Activity entry (v2): get_inference_result recovers the outputs by it for 24 hours.
+    std::optional<std::string> request_id;
 };
 
 // Reads a /v1/inferences success body ({base64_images, output_urls, balance_cost, ...}), also a

@@ -432,6 +432,9 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
         read_error_body(received, error);
         result.error = std::move(error);
     } else {
+        // Which API Activity entry the call made (v2 sync calls name it here), for recovery.
+        result.request_id = request_id_from_headers(response.get_header_value("X-RD-Request-ID"),
+                                                    response.get_header_value("X-Request-ID"));
         result.body = Json::parse(received, nullptr, false);
         if (result.body.is_discarded() || !result.body.is_object()) {
             result.error = UpstreamError::of(

@@ -72,7 +72,8 @@ struct UpstreamResult {
     protocol::Json body;  // the parsed JSON answer when the call succeeded
     std::optional<UpstreamError> error;
 
-    int attempts = 1;  // how often it was sent (an idempotent submission may be sent again)
+    int attempts = 1;        // how often it was sent (an idempotent submission may be sent again)
+    std::string request_id;  // the API Activity entry of a successful call, when the API named it
 
     bool ok() const { return !error.has_value(); }
 };
