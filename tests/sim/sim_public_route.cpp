@@ -87,12 +87,19 @@ bool reject_token_v2(Ctx& ctx, const Call& call, httplib::Response& res) {
     return true;
 }
 
-// The request fields an activity entry shows: images and other long strings are left out.
+bool is_media_field(std::string name) {
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name.find("image") != std::string::npos || name.find("palette") != std::string::npos;
+}
+
+// The request fields an activity entry shows ("sanitized"): images, palettes and other long
+// strings are left out.
 json request_summary(const httplib::Request& req) {
     json body = json::parse(req.body, nullptr, false);
     json summary = json::object();
     if (!body.is_object()) return summary;
     for (const auto& [name, value] : body.items()) {
+        if (is_media_field(name)) continue;
         if (value.is_string() && value.get_ref<const std::string&>().size() > 256) continue;
         if (value.is_array() || value.is_object()) continue;  // reference images, palettes
         summary[name] = value;

@@ -103,6 +103,7 @@ Admission State::admit_task(Task task, Activity activity, const std::string& ide
     activity.seq = ++activity_seq_;
     activity.async = true;
     activity.charged = true;
+    activity.cost = task.cost;
     activities_.push_back(std::move(activity));
     tasks_[task.id] = std::move(task);
     return result;
