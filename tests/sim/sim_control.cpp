@@ -68,6 +68,8 @@ void post_fail_next(Ctx& ctx, const httplib::Request& req, httplib::Response& re
         rule.transport = body->value("transport", std::string());
         rule.trickle_interval_ms = body->value("trickle_interval_ms", 200);
         rule.huge_bytes = body->value("huge_bytes", std::size_t{64u << 20});
+        rule.after_admission = body->value("after_admission", false);
+        rule.reset = body->value("reset", false);
     } catch (const json::exception& e) {
         return control_error(res, std::string("bad fail_next field: ") + e.what());
     }
@@ -78,8 +80,24 @@ void post_fail_next(Ctx& ctx, const httplib::Request& req, httplib::Response& re
     if (!rule.transport.empty() && rule.transport != "reset_mid_body" &&
         rule.transport != "trickle" && rule.transport != "huge")
         return control_error(res, "transport: reset_mid_body|trickle|huge");
+    if (rule.reset && !rule.after_admission)
+        return control_error(res, "reset needs after_admission: true");
     ctx.state.add_fail_rule(rule);
     send_json(res, 200, {{"ok", true}});
+}
+
+json clock_json(Ctx& ctx, std::int64_t offset_s) {
+    return {{"now", ctx.state.now_ms() / 1000}, {"offset_seconds", offset_s}};
+}
+
+// Moves the sim clock forward: tasks finish, outputs pass their 24 h, activity its 30 days.
+void post_clock(Ctx& ctx, const httplib::Request& req, httplib::Response& res) {
+    const auto body = control_body(req, res);
+    if (!body) return;
+    const auto seconds = get_int(*body, "advance_seconds");
+    if (!seconds || *seconds < 0)
+        return control_error(res, "advance_seconds must be a non-negative integer");
+    send_json(res, 200, clock_json(ctx, ctx.state.advance_clock(*seconds)));
 }
 
 void post_keys(Ctx& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -123,19 +141,33 @@ void register_control_routes(httplib::Server& svr, Ctx& ctx) {
     svr.Get("/_sim/ledger", [&ctx](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200, ctx.state.ledger());
     });
+    svr.Get("/_sim/clock", [&ctx](const httplib::Request&, httplib::Response& res) {
+        send_json(res, 200, clock_json(ctx, ctx.state.advance_clock(0)));
+    });
+    svr.Post("/_sim/clock", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        post_clock(ctx, req, res);
+    });
     svr.Post("/_sim/reset", [&ctx](const httplib::Request&, httplib::Response& res) {
         ctx.state.reset();
         send_json(res, 200, {{"ok", true}});
     });
-    svr.Get(R"(/_sim/outputs/([0-9a-f]+)\.(png|gif))",
-            [&ctx](const httplib::Request& req, httplib::Response& res) {
-                const auto out = ctx.state.output(req.matches[1].str());
-                const std::string type = std::string("image/") + req.matches[2].str();
-                if (!out || out->content_type != type)
-                    return send_json(res, 404, {{"detail", "Not Found"}});
-                res.status = 200;
-                res.set_content(out->bytes, out->content_type);
-            });
+    svr.Get(R"(/_sim/outputs/([0-9a-f]+)\.(png|gif))", [&ctx](const httplib::Request& req,
+                                                              httplib::Response& res) {
+        const auto out = ctx.state.output(req.matches[1].str());
+        const std::string type = std::string("image/") + req.matches[2].str();
+        if (!out || out->content_type != type)
+            return send_json(res, 404, {{"detail", "Not Found"}});
+        // API Activity hands out 15-minute URLs: ?expires=<unix seconds>, sim clock.
+        if (req.has_param("expires")) {
+            const std::string expires = req.get_param_value("expires");
+            const bool digits = !expires.empty() && expires.size() < 19 &&
+                                expires.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || std::stoll(expires) * 1000 <= ctx.state.now_ms())
+                return send_json(res, 403, {{"detail", "Request has expired"}});
+        }
+        res.status = 200;
+        res.set_content(out->bytes, out->content_type);
+    });
 }
 
 }  // namespace rdsim

@@ -1,4 +1,4 @@
-// POST /v1/edit: the progressive image edit endpoint (0.06 USD per edit).
+// POST /v1/edit and /v2/edit: the progressive image edit endpoint (0.06 USD per edit).
 #include "sim_base64.h"
 #include "sim_http.h"
 #include "sim_image_probe.h"
@@ -11,8 +11,7 @@ namespace {
 constexpr int kMinSize = 16, kMaxSize = 256;
 constexpr double kEditUsd = 0.06;
 
-void handle_edit(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
-                 const std::string& key) {
+void handle_edit(Ctx& ctx, const httplib::Request& req, httplib::Response& res, const Call& call) {
     const auto body = read_json_object(req, res);
     if (!body) return;
     if (json issues = check_fields(*body, {{"prompt", FieldType::String, true},
@@ -27,10 +26,14 @@ void handle_edit(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
         return send_invalid(res, "Image size " + std::to_string(image.width) + "x" +
                                      std::to_string(image.height) +
                                      " is outside the supported range 16x16 to 256x256");
-    const auto remaining = ctx.state.charge(key, usd_to_micros(kEditUsd), req.path);
-    if (!remaining) return send_not_enough_balance(res);
+    const Micros cost = usd_to_micros(kEditUsd);
+    const auto remaining = ctx.state.charge(call.key, cost, req.path);
+    if (!remaining) return send_no_balance(ctx, res, call, cost);
+    call.activity->entry.cost = cost;
+    call.activity->entry.charged = true;
     simulate_latency(ctx);
     const std::string png = render_png(image.width, image.height, ctx.state.random_u64(), false);
+    keep_output(ctx, call, png, "image/png");
     send_json(res, 200,
               {{"outputImageBase64", base64_encode(png)},
                {"remaining_credits", micros_to_usd(*remaining)}});
@@ -39,10 +42,15 @@ void handle_edit(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
 }  // namespace
 
 void register_edit_routes(httplib::Server& svr, Ctx& ctx) {
-    svr.Post("/v1/edit",
-             public_route(ctx, Auth::Token,
-                          [&ctx](const httplib::Request& req, httplib::Response& res,
-                                 const std::string& key) { handle_edit(ctx, req, res, key); }));
+    for (const std::string prefix : kApiPrefixes) {
+        svr.Post(prefix + "/edit",
+                 public_route(
+                     ctx, Auth::Token,
+                     [&ctx](const httplib::Request& req, httplib::Response& res, const Call& call) {
+                         handle_edit(ctx, req, res, call);
+                     },
+                     "edit"));
+    }
 }
 
 }  // namespace rdsim

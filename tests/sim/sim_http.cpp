@@ -1,6 +1,7 @@
 #include "sim_http.h"
 
 #include <cctype>
+#include <stdexcept>
 
 namespace rdsim {
 namespace {
@@ -148,6 +149,29 @@ std::optional<json> read_json_object(const httplib::Request& req, httplib::Respo
         return std::nullopt;
     }
     return body;
+}
+
+std::optional<json> query_int(const httplib::Request& req, const std::string& name, int min,
+                              int max, int& value) {
+    if (!req.has_param(name.c_str())) return std::nullopt;
+    const std::string text = req.get_param_value(name.c_str());
+    const json loc = {"query", name};
+    try {
+        std::size_t used = 0;
+        const int parsed = std::stoi(text, &used);
+        if (used != text.size()) throw std::invalid_argument(text);
+        value = parsed;
+    } catch (const std::exception&) {
+        return validation_issue(loc, "Input should be a valid integer", "int_parsing");
+    }
+    if (value < min)
+        return validation_issue(loc,
+                                "Input should be greater than or equal to " + std::to_string(min),
+                                "greater_than_equal");
+    if (max > 0 && value > max)
+        return validation_issue(loc, "Input should be less than or equal to " + std::to_string(max),
+                                "less_than_equal");
+    return std::nullopt;
 }
 
 std::optional<std::string> get_string(const json& body, const std::string& name) {

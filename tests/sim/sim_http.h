@@ -37,6 +37,11 @@ json check_fields(const json& body, const std::vector<FieldSpec>& fields);
 // The body as a JSON object, as FastAPI reads it; otherwise sends the 422 and returns nullopt.
 std::optional<json> read_json_object(const httplib::Request& req, httplib::Response& res);
 
+// A query parameter that must be an integer >= min (and <= max when max > 0): leaves `value`
+// alone when absent, else sets it; returns the pydantic issue for a 422 when invalid.
+std::optional<json> query_int(const httplib::Request& req, const std::string& name, int min,
+                              int max, int& value);
+
 // Field access after check_fields: nullopt when absent or null.
 std::optional<std::string> get_string(const json& body, const std::string& name);
 std::optional<std::int64_t> get_int(const json& body, const std::string& name);

@@ -1,5 +1,6 @@
 #include "sim_inference_output.h"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -74,7 +75,7 @@ nlohmann::json downloadable_data(const InferenceRequest& req, const StyleSpec& s
 
 }  // namespace
 
-nlohmann::json render_inference_outputs(Ctx& ctx, const InferenceRequest& req,
+nlohmann::json render_inference_outputs(Ctx& ctx, const Call& call, const InferenceRequest& req,
                                         const StyleSpec& style) {
     const std::uint64_t seed =
         req.seed ? static_cast<std::uint64_t>(*req.seed) : ctx.state.random_u64();
@@ -88,15 +89,18 @@ nlohmann::json render_inference_outputs(Ctx& ctx, const InferenceRequest& req,
     if (req.remove_bg && req.return_non_bg_removed)
         files.push_back(render_one(req, style, seed, false));
 
+    // v2: "large results (multi-frame animations) come as output_urls with empty base64_images
+    // even without upload_outputs".
+    const bool has_frames =
+        std::any_of(files.begin(), files.end(), [](const OutputFile& f) { return f.gif; });
     nlohmann::json out = {{"base64_images", nlohmann::json::array()}};
-    if (req.upload_outputs) {
+    std::vector<OutputRef> refs;
+    for (const OutputFile& f : files)
+        refs.push_back(keep_output(ctx, call, f.bytes, f.gif ? "image/gif" : "image/png"));
+    if (req.upload_outputs || (call.v2() && has_frames)) {
         nlohmann::json urls = nlohmann::json::array();
-        for (OutputFile& f : files) {
-            const char* ext = f.gif ? ".gif" : ".png";
-            const std::string id =
-                ctx.state.store_output(std::move(f.bytes), f.gif ? "image/gif" : "image/png");
-            urls.push_back(ctx.base_url + "/_sim/outputs/" + id + ext);
-        }
+        for (const OutputRef& ref : refs)
+            urls.push_back(ctx.base_url + "/_sim/outputs/" + ref.id + "." + ref.ext());
         out["output_urls"] = urls;
     } else {
         for (const OutputFile& f : files) out["base64_images"].push_back(base64_encode(f.bytes));

@@ -107,11 +107,20 @@ std::optional<std::string> check_images(const InferenceRequest& r, const StyleSp
 
 }  // namespace
 
-std::variant<InferenceRequest, nlohmann::json> parse_inference(const nlohmann::json& body) {
-    nlohmann::json issues = check_fields(body, inference_fields());
+std::variant<InferenceRequest, nlohmann::json> parse_inference(const nlohmann::json& body,
+                                                               bool v2) {
+    std::vector<FieldSpec> fields = inference_fields();
+    if (v2) {
+        // ExternalInferenceInputNeo requires width, height and num_images; prompt defaults to "".
+        for (FieldSpec& f : fields) {
+            if (f.name == "prompt") f.required = false;
+            if (f.name == "num_images") f.required = true;
+        }
+    }
+    nlohmann::json issues = check_fields(body, fields);
     if (!issues.empty()) return issues;
     InferenceRequest r;
-    r.prompt = *get_string(body, "prompt");
+    r.prompt = get_string(body, "prompt").value_or("");
     r.width = *get_int(body, "width");
     r.height = *get_int(body, "height");
     if (auto v = get_string(body, "prompt_style")) r.prompt_style = *v;

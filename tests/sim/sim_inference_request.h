@@ -1,5 +1,6 @@
 #pragma once
-// POST /v1/inferences bodies: schema checks (422) and the documented per-style rules (400).
+// POST /v1/inferences and /v2/inferences bodies: schema checks (422) and the documented per-style
+// rules (400).
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,7 +38,8 @@ struct InferenceRequest {
 };
 
 // The parsed request, or the pydantic-style issues for a 422. Unknown fields are ignored.
-std::variant<InferenceRequest, nlohmann::json> parse_inference(const nlohmann::json& body);
+// v1 requires prompt; v2 (ExternalInferenceInputNeo) requires num_images instead.
+std::variant<InferenceRequest, nlohmann::json> parse_inference(const nlohmann::json& body, bool v2);
 
 // The message for a 400 when a documented rule is broken.
 std::optional<std::string> check_inference_rules(const InferenceRequest& req,

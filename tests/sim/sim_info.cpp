@@ -1,4 +1,4 @@
-// GET /v1/status (no auth) and GET /v1/styles/selector.
+// GET /v{1,2}/status (no auth) and GET /v{1,2}/styles/selector.
 #include "sim_http.h"
 #include "sim_routes.h"
 #include "sim_styles.h"
@@ -14,26 +14,28 @@ std::optional<std::string> param(const httplib::Request& req, const char* name) 
 }  // namespace
 
 void register_info_routes(httplib::Server& svr, Ctx& ctx) {
-    svr.Get(
-        "/v1/status",
-        public_route(ctx, Auth::None,
-                     [&ctx](const httplib::Request&, httplib::Response& res, const std::string&) {
-                         json status = {{"rd_fast", "ok"},
-                                        {"rd_pro", "ok"},
-                                        {"rd_plus", "ok"},
-                                        {"animations", "ok"},
-                                        {"background_removal", "ok"}};
-                         status.update(ctx.state.config().service_status);
-                         send_json(res, 200, {{"status", status}, {"updated_at", unix_now()}});
-                     }));
+    for (const std::string prefix : kApiPrefixes) {
+        svr.Get(
+            prefix + "/status",
+            public_route(ctx, Auth::None,
+                         [&ctx](const httplib::Request&, httplib::Response& res, const Call&) {
+                             json status = {{"rd_fast", "ok"},
+                                            {"rd_pro", "ok"},
+                                            {"rd_plus", "ok"},
+                                            {"animations", "ok"},
+                                            {"background_removal", "ok"}};
+                             status.update(ctx.state.config().service_status);
+                             send_json(res, 200, {{"status", status}, {"updated_at", unix_now()}});
+                         }));
 
-    svr.Get("/v1/styles/selector",
-            public_route(
-                ctx, Auth::Token,
-                [](const httplib::Request& req, httplib::Response& res, const std::string&) {
-                    send_json(res, 200,
-                              {{"items", selector_items(param(req, "model"), param(req, "tab"))}});
-                }));
+        svr.Get(prefix + "/styles/selector",
+                public_route(ctx, Auth::Token,
+                             [](const httplib::Request& req, httplib::Response& res, const Call&) {
+                                 send_json(res, 200,
+                                           {{"items", selector_items(param(req, "model"),
+                                                                     param(req, "tab"))}});
+                             }));
+    }
 }
 
 }  // namespace rdsim

@@ -349,6 +349,9 @@ def test_edit(sim):
 from sim_selftest_control import (test_cli_keys, test_fail_next_and_recording,  # noqa: E402
                                   test_latency_and_concurrency, test_shutdown_during_latency,
                                   test_tls)
+from sim_selftest_v2 import test_v2_envelope, test_v2_idempotency, test_v2_inferences  # noqa: E402
+from sim_selftest_activity import (test_activity, test_after_admission_faults,  # noqa: E402
+                                   test_clock_and_retention)
 
 
 def main():
@@ -358,7 +361,9 @@ def main():
         for test in (test_status_and_auth, test_sync_inference, test_extras, test_animations,
                      test_validation, test_cost_and_balance, test_async, test_user_styles,
                      test_selector, test_edit, test_fail_next_and_recording,
-                     test_latency_and_concurrency):
+                     test_latency_and_concurrency, test_v2_envelope, test_v2_inferences,
+                     test_v2_idempotency, test_activity, test_after_admission_faults,
+                     test_clock_and_retention):
             try:
                 test(sim)
             except Exception as e:  # a crash in one group must not hide the others

@@ -137,15 +137,17 @@ class Sim:
         self.base = f"{m.group(1)}://127.0.0.1:{m.group(2)}"
 
     def call(self, method, path, body=None, token=KEY1, raw=None, ctype="application/json",
-             context=None):
+             context=None, headers=None, timeout=30):
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         req = urllib.request.Request(self.base + path, data=data, method=method)
         if token is not None:
             req.add_header("X-RD-Token", token)
+        for name, value in (headers or {}).items():
+            req.add_header(name, value)
         if data is not None and ctype:
             req.add_header("Content-Type", ctype)
         try:
-            with urllib.request.urlopen(req, timeout=30, context=context) as r:
+            with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
                 return r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()

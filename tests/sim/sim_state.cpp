@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kNoAccessKey = "rdpk-no-access";
 
-std::int64_t now_ms() {
+std::int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -18,12 +18,14 @@ std::int64_t now_ms() {
 
 Micros usd_to_micros(double usd) { return std::llround(usd * 1e6); }
 double micros_to_usd(Micros micros) { return static_cast<double>(micros) / 1e6; }
-std::int64_t unix_now() { return now_ms() / 1000; }
+std::int64_t unix_now() { return wall_ms() / 1000; }
 
 State::State(std::map<std::string, Micros> keys, SimConfig config)
     : initial_keys_(std::move(keys)), initial_config_(std::move(config)) {
     rng_state_ = std::random_device{}();
     rng_state_ = (rng_state_ << 32) ^ std::random_device{}();
+    wall_at_start_ms_ = wall_ms();
+    steady_at_start_ = std::chrono::steady_clock::now();
     reset();
 }
 
@@ -41,6 +43,10 @@ void State::reset() {
     tasks_.clear();
     styles_.clear();
     outputs_.clear();
+    idempotency_.clear();
+    activities_.clear();
+    activity_seq_ = 0;
+    clock_offset_ms_ = 0;
 }
 
 void State::record(json entry) {
@@ -113,6 +119,11 @@ std::optional<Micros> State::balance(const std::string& key) {
 
 std::optional<Micros> State::charge(const std::string& key, Micros cost, const std::string& what) {
     std::lock_guard lock(mutex_);
+    return charge_locked(key, cost, what);
+}
+
+std::optional<Micros> State::charge_locked(const std::string& key, Micros cost,
+                                           const std::string& what) {
     settle_tasks_locked();
     auto it = balances_.find(key);
     if (it == balances_.end() || it->second < cost) return std::nullopt;
@@ -122,7 +133,7 @@ std::optional<Micros> State::charge(const std::string& key, Micros cost, const s
                        {"amount", micros_to_usd(cost)},
                        {"what", what},
                        {"balance_after", micros_to_usd(it->second)},
-                       {"at_ms", now_ms()}});
+                       {"at_ms", wall_ms()}});
     return it->second;
 }
 
@@ -135,7 +146,7 @@ Micros State::refund(const std::string& key, Micros cost, const std::string& wha
                        {"amount", micros_to_usd(cost)},
                        {"what", what},
                        {"balance_after", micros_to_usd(bal)},
-                       {"at_ms", now_ms()}});
+                       {"at_ms", wall_ms()}});
     return bal;
 }
 
@@ -161,9 +172,7 @@ void State::add_task(Task task) {
 }
 
 std::string State::task_status_locked(const Task& t) const {
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now() - t.accepted)
-                             .count();
+    const std::int64_t elapsed = now_ms_locked() - t.accepted_ms;
     if (elapsed >= t.duration_ms) return t.will_fail ? "failed" : "succeeded";
     return elapsed < t.duration_ms / 3 ? "pending" : "running";
 }
@@ -180,7 +189,7 @@ void State::settle_tasks_locked() {
                            {"amount", micros_to_usd(t.cost)},
                            {"what", t.path + " task " + id + " failed"},
                            {"balance_after", micros_to_usd(bal)},
-                           {"at_ms", now_ms()}});
+                           {"at_ms", wall_ms()}});
     }
 }
 
@@ -228,10 +237,11 @@ bool State::delete_style(const std::string& key, const std::string& id) {
     return true;
 }
 
-std::string State::store_output(std::string bytes, std::string content_type) {
+std::string State::store_output(std::string bytes, std::string content_type, std::int64_t kept_ms) {
     const std::string id = random_hex(32);
     std::lock_guard lock(mutex_);
-    outputs_[id] = StoredOutput{std::move(bytes), std::move(content_type)};
+    const std::int64_t expires = kept_ms > 0 ? now_ms_locked() + kept_ms : 0;
+    outputs_[id] = StoredOutput{std::move(bytes), std::move(content_type), expires};
     return id;
 }
 
@@ -239,6 +249,8 @@ std::optional<StoredOutput> State::output(const std::string& id) const {
     std::lock_guard lock(mutex_);
     const auto it = outputs_.find(id);
     if (it == outputs_.end()) return std::nullopt;
+    if (it->second.expires_ms != 0 && now_ms_locked() >= it->second.expires_ms)
+        return std::nullopt;  // past its retention: gone, as the API's 24 h outputs are
     return it->second;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Everything the simulated API remembers, behind one mutex: accounts and their ledger, the
-// recorded requests, injected faults, run-time configuration, async tasks, user styles and
-// uploaded outputs. Nothing here sleeps while holding the lock (see wait_ms).
+// recorded requests, injected faults, run-time configuration, async tasks, user styles,
+// stored outputs, API Activity and idempotency keys. Nothing here sleeps while holding the
+// lock (see wait_ms). Task and activity times run on the sim clock, which tests can advance.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -41,6 +42,10 @@ struct FailRule {
     json headers = json::object();
     int delay_ms = 0;
     int count = 1;
+    // The request is handled in full first (admitted, charged, recorded) and only its answer
+    // is replaced by the fault: the client loses an answer to work that happened.
+    bool after_admission = false;
+    bool reset = false;  // with after_admission: close the connection without any answer
     // How the answer travels, for transport faults: "" (normally), "reset_mid_body" (half the
     // body, then the connection drops), "trickle" (one byte every trickle_interval_ms),
     // "huge" (a JSON body of huge_bytes).
@@ -49,16 +54,63 @@ struct FailRule {
     std::size_t huge_bytes = 64u << 20;
 };
 
+// An output kept at /_sim/outputs/<id>.<ext>.
+struct OutputRef {
+    std::string id;
+    std::string media_type;  // image/png or image/gif
+    std::string ext() const { return media_type == "image/gif" ? "gif" : "png"; }
+};
+
 struct Task {
     std::string id;
     std::string key;
     std::string path;
-    std::chrono::steady_clock::time_point accepted;
+    std::int64_t accepted_ms = 0;  // sim clock
     int duration_ms = 0;
     bool will_fail = false;
     Micros cost = 0;
     json result;
+    std::vector<OutputRef> outputs;
     bool refunded = false;
+};
+
+struct TaskSnapshot {
+    Task task;
+    std::string status;  // pending, running, succeeded, failed
+    std::int64_t updated_ms = 0;
+};
+
+// One API Activity entry. An async one (an inference task with the same id) takes its
+// status, times and outputs from the task.
+struct Activity {
+    std::uint64_t seq = 0;
+    std::string request_id;
+    std::string key;
+    std::string operation;  // inference, edit_tool, edit
+    bool async = false;
+    json request = json::object();  // sanitized summary: no images
+    Micros cost = 0;
+    bool charged = false;
+    int http_status = 200;
+    json error = nullptr;  // {code, message, request_id}
+    std::vector<OutputRef> outputs;
+    std::string status = "succeeded";  // sync entries: succeeded or failed
+    std::int64_t created_ms = 0;
+    std::int64_t completed_ms = 0;
+};
+
+struct ActivitySnapshot {
+    Activity entry;
+    std::int64_t updated_ms = 0;
+    std::int64_t now_ms = 0;
+};
+
+// POST /v2/inferences admission, atomic with its idempotency key.
+struct Admission {
+    enum class Outcome { Admitted, Replayed, Conflict, NoBalance } outcome = Outcome::Admitted;
+    json answer;           // the accepted answer (Admitted, Replayed)
+    Micros balance = 0;    // NoBalance: what the key had
+    Micros remaining = 0;  // Admitted: balance after the charge
 };
 
 struct UserStyle {
@@ -73,6 +125,7 @@ struct UserStyle {
 struct StoredOutput {
     std::string bytes;
     std::string content_type;
+    std::int64_t expires_ms = 0;  // sim clock; 0: kept
 };
 
 class State {
@@ -103,7 +156,28 @@ class State {
 
     // Async inference tasks; states derive from the time since acceptance.
     void add_task(Task task);
-    std::optional<json> task_view(const std::string& key, const std::string& id);
+    std::optional<json> task_view(const std::string& key, const std::string& id);  // v1 shape
+    std::optional<TaskSnapshot> task(const std::string& key, const std::string& id);
+    std::vector<TaskSnapshot> tasks(const std::string& key);  // newest first
+
+    // Charges and creates the task (and its activity entry) in one step. With an idempotency
+    // key, an earlier admission under it answers instead: Replayed for an equal body,
+    // Conflict for another; nothing is charged then.
+    Admission admit_task(Task task, Activity activity, const std::string& idempotency_key,
+                         const json& body, const json& answer);
+    // The earlier answer under (key, idempotency key), or Conflict, or nullopt if unused.
+    std::optional<Admission> idempotent_answer(const std::string& key,
+                                               const std::string& idempotency_key,
+                                               const json& body);
+
+    // API Activity: entries vanish 30 days after creation.
+    void add_activity(Activity activity);
+    std::optional<ActivitySnapshot> activity(const std::string& key, const std::string& id);
+    std::vector<ActivitySnapshot> activities(const std::string& key);  // newest first
+
+    // The sim clock: wall time plus what tests advanced it by.
+    std::int64_t now_ms() const;
+    std::int64_t advance_clock(std::int64_t seconds);  // returns the total offset in seconds
 
     // User styles, owned by the key that made them; found by id or prompt_style.
     void put_style(UserStyle style);
@@ -112,8 +186,8 @@ class State {
                                         const std::string& id_or_name) const;
     bool delete_style(const std::string& key, const std::string& id);
 
-    // Outputs served at /_sim/outputs/<id>.<ext>.
-    std::string store_output(std::string bytes, std::string content_type);
+    // Outputs served at /_sim/outputs/<id>.<ext>; kept_ms > 0 makes them expire.
+    std::string store_output(std::string bytes, std::string content_type, std::int64_t kept_ms = 0);
     std::optional<StoredOutput> output(const std::string& id) const;
 
     std::string new_uuid();
@@ -130,6 +204,10 @@ class State {
   private:
     void settle_tasks_locked();
     std::string task_status_locked(const Task& task) const;
+    std::int64_t now_ms_locked() const;
+    std::optional<Micros> charge_locked(const std::string& key, Micros cost,
+                                        const std::string& what);
+    ActivitySnapshot activity_snapshot_locked(const Activity& a) const;
 
     mutable std::mutex mutex_;
     std::condition_variable stop_cv_;
@@ -147,6 +225,16 @@ class State {
     std::map<std::string, Task> tasks_;
     std::map<std::string, UserStyle> styles_;  // by id
     std::map<std::string, StoredOutput> outputs_;
+    struct IdempotencyRecord {
+        json body;
+        json answer;
+    };
+    std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;
+    std::vector<Activity> activities_;  // in creation order
+    std::uint64_t activity_seq_ = 0;
+    std::int64_t clock_offset_ms_ = 0;
+    std::int64_t wall_at_start_ms_ = 0;  // the clock is steady: wall time at start + elapsed
+    std::chrono::steady_clock::time_point steady_at_start_;
     std::uint64_t rng_state_;
 };
 

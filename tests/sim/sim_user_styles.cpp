@@ -169,58 +169,62 @@ void send_style_not_found(httplib::Response& res, const std::string& id) {
 }  // namespace
 
 void register_user_style_routes(httplib::Server& svr, Ctx& ctx) {
-    svr.Post("/v1/styles",
-             public_route(ctx, Auth::Token,
-                          [&ctx](const httplib::Request& req, httplib::Response& res,
-                                 const std::string& key) {
-                              const auto body = read_template(req, res, true);
-                              if (!body) return;
-                              UserStyle s;
-                              s.id = "user_style_" + ctx.state.random_hex(32);
-                              s.prompt_style = "user__" + slug((*body)["name"].get<std::string>()) +
-                                               "_" + ctx.state.random_hex(8);
-                              s.owner = key;
-                              for (const auto& [name, value] : body->items()) {
-                                  if (!value.is_null()) s.fields[name] = value;
-                              }
-                              s.created_at = s.updated_at = unix_now();
-                              ctx.state.put_style(s);
-                              send_json(res, 201, style_json(s));
-                          }));
+    for (const std::string prefix : kApiPrefixes) {
+        svr.Post(prefix + "/styles",
+                 public_route(
+                     ctx, Auth::Token,
+                     [&ctx](const httplib::Request& req, httplib::Response& res, const Call& call) {
+                         const auto body = read_template(req, res, true);
+                         if (!body) return;
+                         UserStyle s;
+                         s.id = "user_style_" + ctx.state.random_hex(32);
+                         s.prompt_style = "user__" + slug((*body)["name"].get<std::string>()) +
+                                          "_" + ctx.state.random_hex(8);
+                         s.owner = call.key;
+                         for (const auto& [name, value] : body->items()) {
+                             if (!value.is_null()) s.fields[name] = value;
+                         }
+                         s.created_at = s.updated_at = unix_now();
+                         ctx.state.put_style(s);
+                         send_json(res, 201, style_json(s));
+                     }));
 
-    svr.Patch(R"(/v1/styles/([^/]+))",
-              public_route(ctx, Auth::Token,
-                           [&ctx](const httplib::Request& req, httplib::Response& res,
-                                  const std::string& key) {
-                               auto style = ctx.state.find_style(key, req.matches[1].str());
-                               if (!style) return send_style_not_found(res, req.matches[1].str());
-                               const auto body = read_template(req, res, false);
-                               if (!body) return;
-                               for (const auto& [name, value] : body->items()) {
-                                   if (value.is_null()) {
-                                       style->fields.erase(name);
-                                   } else {
-                                       style->fields[name] = value;
-                                   }
-                               }
-                               style->updated_at = std::max(unix_now(), style->created_at);
-                               if (!ctx.state.replace_style(*style))
-                                   return send_style_not_found(res, req.matches[1].str());
-                               send_json(res, 200, style_json(*style));
-                           }));
+        svr.Patch(
+            prefix + R"(/styles/([^/]+))",
+            public_route(
+                ctx, Auth::Token,
+                [&ctx](const httplib::Request& req, httplib::Response& res, const Call& call) {
+                    auto style = ctx.state.find_style(call.key, req.matches[1].str());
+                    if (!style) return send_style_not_found(res, req.matches[1].str());
+                    const auto body = read_template(req, res, false);
+                    if (!body) return;
+                    for (const auto& [name, value] : body->items()) {
+                        if (value.is_null()) {
+                            style->fields.erase(name);
+                        } else {
+                            style->fields[name] = value;
+                        }
+                    }
+                    style->updated_at = std::max(unix_now(), style->created_at);
+                    if (!ctx.state.replace_style(*style))
+                        return send_style_not_found(res, req.matches[1].str());
+                    send_json(res, 200, style_json(*style));
+                }));
 
-    svr.Delete(
-        R"(/v1/styles/([^/]+))",
-        public_route(
-            ctx, Auth::Token,
-            [&ctx](const httplib::Request& req, httplib::Response& res, const std::string& key) {
-                const auto style = ctx.state.find_style(key, req.matches[1].str());
-                if (!style || !ctx.state.delete_style(key, style->id))
-                    return send_style_not_found(res, req.matches[1].str());
-                send_json(
-                    res, 200,
-                    {{"id", style->id}, {"prompt_style", style->prompt_style}, {"deleted", true}});
-            }));
+        svr.Delete(
+            prefix + R"(/styles/([^/]+))",
+            public_route(
+                ctx, Auth::Token,
+                [&ctx](const httplib::Request& req, httplib::Response& res, const Call& call) {
+                    const auto style = ctx.state.find_style(call.key, req.matches[1].str());
+                    if (!style || !ctx.state.delete_style(call.key, style->id))
+                        return send_style_not_found(res, req.matches[1].str());
+                    send_json(res, 200,
+                              {{"id", style->id},
+                               {"prompt_style", style->prompt_style},
+                               {"deleted", true}});
+                }));
+    }
 }
 
 }  // namespace rdsim

@@ -50,6 +50,13 @@ void SimulatedApi::clear_requests() { control("DELETE", "/_sim/requests"); }
 void SimulatedApi::configure(const Json& settings) { control("POST", "/_sim/config", settings); }
 void SimulatedApi::fail_next(const Json& failure) { control("POST", "/_sim/fail_next", failure); }
 void SimulatedApi::clear_faults() { control("DELETE", "/_sim/fail_next"); }
+void SimulatedApi::fail_after_admission(Json failure) {
+    failure["after_admission"] = true;
+    control("POST", "/_sim/fail_next", failure);
+}
+void SimulatedApi::advance_clock(long long seconds) {
+    control("POST", "/_sim/clock", {{"advance_seconds", seconds}});
+}
 Json SimulatedApi::ledger() { return control("GET", "/_sim/ledger"); }
 
 }  // namespace rdmcp::testing

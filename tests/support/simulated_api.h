@@ -29,6 +29,11 @@ class SimulatedApi {
     void fail_next(
         const Json& failure);  // {"path_prefix","status","body"|"raw","retry_after","count"}
     void clear_faults();       // the faults fail_next set that are still pending
+    // A fault that strikes after the request was handled (admitted, charged, recorded): the
+    // client loses the answer. {"path_prefix", "status", "raw"|"body", "delay_ms"} as
+    // fail_next, or {"reset": true} to close the connection without any answer.
+    void fail_after_admission(Json failure);
+    void advance_clock(long long seconds);  // tasks finish, 24 h outputs and 30 day activity expire
     Json ledger();
 
   private:
