@@ -1,5 +1,6 @@
 #include "tools/inference_jobs.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
@@ -83,7 +84,11 @@ std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceReque
     // v2 admits every generation as a task, and charges a submission once per Idempotency-Key:
     // an answer lost on the way is asked for again with the same key.
     const std::string key = new_idempotency_key();
-    auto reply = upstream.submit("/inferences", body, request.images, {.key = key}, context);
+    // Admission answers at once; a slow one is taken for lost after at most 30 s.
+    const auto answer_timeout =
+        std::min<std::chrono::seconds>(std::chrono::seconds(30), upstream.config().read_timeout);
+    auto reply = upstream.submit("/inferences", body, request.images,
+                                 {.key = key, .answer_timeout = answer_timeout}, context);
     if (!reply.ok()) return submission_failure(*reply.error, reply.attempts, action, key);
     return accept_job_answer(reply.body, request, context, services, key);
 }

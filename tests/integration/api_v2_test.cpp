@@ -1,0 +1,185 @@
+// API v2 (--api-version v2): a paid submission is charged once under any fault, because every
+// attempt of it carries the same Idempotency-Key; what was paid for is found again after a
+// restart and recovered by its request id for 24 hours. Every case runs over stdio and HTTP,
+// 2026-07-28 and 2025-11-25, against the simulated API's v2, and asserts what it charged.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <thread>
+
+#include "tests/support/mcp_callers.h"
+#include "tests/support/mcp_stdio_client.h"
+
+using namespace rdmcp::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const Json kImage = {
+    {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
+constexpr double kImageCost = 0.017;  // rd_fast 64x64
+// A short upstream timeout, so an admission whose answer never comes is taken for lost quickly.
+const std::vector<std::string> kV2 = {"--api-version", "v2", "--upstream-timeout", "3"};
+
+std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
+
+double charged(SimulatedApi& api) { return api.ledger()["total_charged"].get<double>(); }
+
+// The paid submissions the API received (the free dry runs left out), and the keys they carried.
+std::vector<Json> paid_posts(SimulatedApi& api) {
+    std::vector<Json> paid;
+    for (const auto& post : api.requests_to("POST", "/v2/inferences")) {
+        if (post["body"].value("check_cost", false) == false) paid.push_back(post);
+    }
+    return paid;
+}
+
+std::set<std::string> keys_of(const std::vector<Json>& posts) {
+    std::set<std::string> keys;
+    for (const auto& post : posts) keys.insert(post["headers"].value("idempotency-key", ""));
+    return keys;
+}
+
+Json images_of_job(McpCaller& caller, const std::string& job_id) {
+    Json result;
+    for (int i = 0; i < 100; ++i) {
+        result = caller.call_tool("get_inference_job", {{"job_id", job_id}});
+        if (result["structuredContent"]["done"] == true) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("v2: create_inference submits once with a key, polls the task and returns the images") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 200}});
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        CAPTURE(caller->name());
+        api.clear_requests();
+        const double before = charged(api);
+        auto result = caller->call_tool("create_inference", kImage);
+        REQUIRE_MESSAGE(!result.contains("isError"), result.dump());
+        CHECK(result["structuredContent"]["images"].size() == 1);
+        CHECK(result["content"][1]["type"] == "image");
+        CHECK(result["structuredContent"]["request_id"].is_string());
+        const auto posts = paid_posts(api);
+        REQUIRE(posts.size() == 1);
+        CHECK_FALSE(posts[0]["body"].contains("async"));
+        CHECK(keys_of(posts).begin()->rfind("rdmcp-", 0) == 0);
+        CHECK(api.requests_to("GET", "/v1/inferences/tasks").empty());  // never v1
+        CHECK(charged(api) - before == doctest::Approx(kImageCost));
+    }
+}
+
+TEST_CASE("v2: a lost admission answer is asked for again with the same key: charged once") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 100}});
+    const std::vector<std::pair<const char*, Json>> faults = {
+        {"502 after the charge", {{"status", 502}, {"raw", "<html>bad gateway</html>"}}},
+        {"no answer in time", {{"status", 504}, {"delay_ms", 5000}}},
+        {"connection reset", {{"reset", true}}}};
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        for (const auto& [name, fault] : faults) {
+            CAPTURE(caller->name());
+            CAPTURE(name);
+            api.clear_requests();
+            const double before = charged(api);
+            Json failure = fault;
+            failure["path_prefix"] = "/v2/inferences";
+            api.fail_after_admission(failure);
+            auto result = caller->call_tool("create_inference", kImage);
+            REQUIRE_MESSAGE(!result.contains("isError"), result.dump());
+            CHECK(result["structuredContent"]["images"].size() == 1);
+            const auto posts = paid_posts(api);
+            CHECK(posts.size() == 2);           // the lost one, and the one asked again
+            CHECK(keys_of(posts).size() == 1);  // with the same key
+            CHECK(charged(api) - before == doctest::Approx(kImageCost));
+        }
+    }
+}
+
+TEST_CASE("v2: the job path keeps its key too; a job started before a restart is found again") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 200}});
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        CAPTURE(caller->name());
+        api.clear_requests();
+        const double before = charged(api);
+        api.fail_after_admission({{"path_prefix", "/v2/inferences"}, {"status", 503}});
+        auto started = caller->call_tool("start_inference_job", kImage);
+        REQUIRE_MESSAGE(!started.contains("isError"), started.dump());
+        CHECK(keys_of(paid_posts(api)).size() == 1);
+        auto done = images_of_job(*caller, started["structuredContent"]["job_id"]);
+        CHECK(done["structuredContent"]["images"].size() == 1);
+        CHECK(charged(api) - before == doctest::Approx(kImageCost));
+    }
+
+    // Another server process (a restart, another replica) knows nothing of this job but what
+    // the API's task list says.
+    std::string upstream_task_id;
+    {
+        McpStdioClient first(kV2, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+        auto started = first.call_tool_modern("start_inference_job", kImage);
+        upstream_task_id = started["result"]["structuredContent"]["upstream_task_id"];
+    }
+    McpStdioClient second(kV2, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+    auto listed = second.call_tool_modern("list_inference_jobs", Json::object())["result"];
+    std::string found;
+    for (const auto& job : listed["structuredContent"]["jobs"]) {
+        if (job["upstream_task_id"] == upstream_task_id) found = job["job_id"];
+    }
+    REQUIRE_MESSAGE(!found.empty(), listed.dump());
+    Json done = Json::object();
+    for (int i = 0; i < 100 && done["structuredContent"]["done"] != true; ++i) {
+        done = second.call_tool_modern("get_inference_job", {{"job_id", found}})["result"];
+        std::this_thread::sleep_for(50ms);
+    }
+    CHECK(done["structuredContent"]["images"].size() == 1);
+}
+
+TEST_CASE("v2: get_inference_result recovers a generation and an edit by request id, for 24 h") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 100}});
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        CAPTURE(caller->name());
+        auto generated = caller->call_tool("create_inference", kImage);
+        REQUIRE_MESSAGE(!generated.contains("isError"), generated.dump());
+        const std::string generation = generated["structuredContent"]["request_id"];
+        const std::string png = generated["content"][1]["data"];
+        auto edited =
+            caller->call_tool("edit_image", {{"prompt", "add a hat"}, {"input_image", png}});
+        REQUIRE_MESSAGE(!edited.contains("isError"), edited.dump());
+        const std::string edit = edited["structuredContent"]["request_id"];
+
+        const double before = charged(api);
+        for (const auto& id : {generation, edit}) {
+            CAPTURE(id);
+            auto recovered = caller->call_tool("get_inference_result", {{"request_id", id}});
+            REQUIRE_MESSAGE(!recovered.contains("isError"), recovered.dump());
+            CHECK(recovered["structuredContent"]["done"] == true);
+            CHECK(recovered["structuredContent"]["images"].size() == 1);
+            CHECK(recovered["content"][1]["type"] == "image");
+        }
+        CHECK(charged(api) == doctest::Approx(before));  // recovering is free
+
+        auto unknown = caller->call_tool("get_inference_result", {{"request_id", "no_such_id"}});
+        CHECK(unknown["isError"] == true);
+        CHECK(text(unknown).find("knows no request") != std::string::npos);
+    }
+}
+
+TEST_CASE("v2: after 24 hours a result's outputs are gone, and get_inference_result says so") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 100}});
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        CAPTURE(caller->name());
+        auto generated = caller->call_tool("create_inference", kImage);
+        const std::string id = generated["structuredContent"]["request_id"];
+        api.advance_clock(25 * 3600);
+        auto expired = caller->call_tool("get_inference_result", {{"request_id", id}});
+        CHECK(expired["isError"] == true);
+        CHECK(text(expired).find("24 hours") != std::string::npos);
+    }
+}
