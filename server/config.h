@@ -22,7 +22,7 @@ struct Config {
     std::string upstream_url = "https://api.retrodiffusion.ai";
     std::chrono::seconds upstream_timeout{300};
     std::string upstream_ca_file;
-    tools::ApiVersion api_version = tools::ApiVersion::V1;
+    tools::ApiVersion api_version = tools::ApiVersion::V2;
     std::size_t upstream_max_response_bytes = 128u << 20;
     std::size_t max_message_bytes = 64u << 20;  // stdio only: a line on stdin
     // Tool calls running at once; unset: 64 over stdio, 256 over HTTP (they mostly wait on the

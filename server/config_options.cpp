@@ -136,8 +136,9 @@ const std::vector<Option>& options() {
              return error;
          }},
         {"--api-version", "RD_API_VERSION", kBothTransports,
-         "RetroDiffusion API version: v1 (default) or v2 (asynchronous generation with "
-         "idempotent, retried admission; results recoverable for 24 h)",
+         "RetroDiffusion API version: v2 (default: generations admitted as tasks with an "
+         "idempotency key, asked again when an answer is lost; results recoverable for 24 h) or "
+         "v1 (the frozen fallback)",
          [](Config& c, const std::string& v) -> std::optional<std::string> {
              auto version = tools::parse_api_version(v);
              if (!version) return "--api-version must be v2 or v1, got \"" + v + "\"";

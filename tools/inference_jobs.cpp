@@ -49,6 +49,21 @@ protocol::ToolResult failed_job_error(const JobFailure& failure, const JobDescri
 // the key's tasks, which list_inference_jobs reads, before anything is started again.
 protocol::ToolResult submission_failure(const UpstreamError& error, int attempts,
                                         const std::string& action, const std::string& key) {
+    if (error.code == "idempotency_backend_unavailable") {
+        return protocol::ToolResult::error(
+            action + " was refused: the API could not check its idempotency key just now (503 " +
+            "idempotency_backend_unavailable" +
+            (error.request_id.empty() ? "" : ", request id " + error.request_id) +
+            "), and without that check it is not sent again automatically. Call "
+            "list_inference_jobs to make sure it was not accepted, then start it again.");
+    }
+    if (error.code == "idempotency_conflict") {
+        return protocol::ToolResult::error(
+            action +
+            " was refused: the API holds another submission under this call's "
+            "idempotency key (409 idempotency_conflict), so nothing new was charged. Start it "
+            "again: each call gets a key of its own.");
+    }
     const bool answer_lost =
         error.kind == UpstreamError::Kind::Connect || error.kind == UpstreamError::Kind::Timeout ||
         (error.kind == UpstreamError::Kind::Http && (error.status == 429 || error.status >= 500));

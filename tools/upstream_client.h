@@ -48,7 +48,7 @@ struct UpstreamConfig {
     // A larger answer is refused rather than held in memory (real ones are a few MB).
     std::size_t max_response_bytes = 128u << 20;
     std::string user_agent = "retrodiffusion-mcp";  // the server's name/version, set by main
-    ApiVersion api_version = ApiVersion::V1;        // put in front of every path
+    ApiVersion api_version = ApiVersion::V2;        // put in front of every path
     // Told of every failed call (after its one retry, key redacted), with the log id of the
     // request it served: the server logs it. The tools layer has no logger of its own.
     std::function<void(const std::string& log_id, const UpstreamError& error)> on_failure;

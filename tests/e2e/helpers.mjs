@@ -188,7 +188,8 @@ export async function startSim({ args = [], timeoutMs = 10_000 } = {}) {
 // The server's environment. The SDK transports add only HOME, LOGNAME, PATH, SHELL, TERM and
 // USER from ours, so a key in the test runner's environment never leaks into the server.
 export function serverEnv({ apiKey, baseUrl, extra = {} } = {}) {
-    const env = { RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', ...extra };
+    // API v1 unless a test asks for v2 (http_api_v2.test.mjs): the suites assert v1's paths.
+    const env = { RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', RD_API_VERSION: 'v1', ...extra };
     if (apiKey !== undefined) env.RD_API_KEY = apiKey;
     return env;
 }
@@ -314,7 +315,7 @@ export function resultText(result) {
 // SDK client (which validates structuredContent and throws on a mismatch): a user style the API
 // answers with "description": null, a generation turned into a job by async: true, and the
 // balance with its credits. `call(name, args)` is the client's callTool.
-export async function checkAnswerShapes(call, sim) {
+export async function checkAnswerShapes(call, sim, apiVersion = 'v1') {
     const style = await call('create_user_style', { name: 'No Description' });
     assert.notEqual(style.isError, true, resultText(style));
     assert.equal('description' in style.structuredContent, false, 'a null description is left out');
@@ -328,9 +329,16 @@ export async function checkAnswerShapes(call, sim) {
     });
     assert.notEqual(job.isError, true, resultText(job));
     assert.match(String(job.structuredContent.job_id), /^rdjob1\./, resultText(job));
-    const posts = (await sim.requests()).slice(before).filter((r) => r.path === '/v1/inferences');
+    const posts = (await sim.requests()).slice(before)
+        .filter((r) => r.path === `/${apiVersion}/inferences`);
     assert.equal(posts.length, 1, 'one submission');
-    assert.equal(posts[0].body.async, true);
+    if (apiVersion === 'v1') {
+        assert.equal(posts[0].body.async, true);
+    } else {
+        // v2 admits every generation as a task; the submission carries its idempotency key.
+        assert.equal('async' in posts[0].body, false);
+        assert.match(String(posts[0].headers['idempotency-key']), /^rdmcp-[0-9a-f]{32}$/);
+    }
 
     const balance = await call('get_balance', {});
     assert.equal(balance.structuredContent.credits, 0);

@@ -18,7 +18,9 @@ export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs 
     const child = spawn(MCP_BINARY, ['--transport', 'http', '--port', '0', ...args], {
         stdio: ['ignore', 'ignore', 'pipe'],
         // Only what the server needs: a key in the test runner's environment must not leak in.
-        env: { PATH: process.env.PATH, RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', ...env },
+        // API v1 unless args say --api-version (it wins): the suites assert v1's paths.
+        env: { PATH: process.env.PATH, RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug',
+               RD_API_VERSION: 'v1', ...env },
     });
     track(child);
     let stderr = '';
@@ -133,7 +135,7 @@ function pngSize(base64) {
 }
 
 // `call(name, args)` calls a tool through the client under test. Returns the names called.
-export async function exerciseEveryTool({ call, listTools, sim, key }) {
+export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion = 'v1' }) {
     const called = new Set();
     const run = async (name, args) => {
         called.add(name);
@@ -159,7 +161,7 @@ export async function exerciseEveryTool({ call, listTools, sim, key }) {
     const [png] = images(generated.result);
     assert.ok(png, `no image: ${describe(generated.result)}`);
     assert.deepEqual(pngSize(png.data), { width: 64, height: 64 });
-    assert.ok(generated.upstream.some((r) => r.method === 'POST' && r.path === '/v1/inferences'));
+    assert.ok(generated.upstream.some((r) => r.method === 'POST' && r.path === `/${apiVersion}/inferences`));
 
     const estimate = ok((await run('estimate_inference_cost', {
         prompt: 'a castle', prompt_style: 'rd_pro__default', width: 256, height: 256, num_images: 2,
@@ -169,7 +171,7 @@ export async function exerciseEveryTool({ call, listTools, sim, key }) {
     const edited = await run('edit_image', { prompt: 'add a hat', input_image: png.data });
     ok(edited.result, 'edit_image');
     assert.equal(images(edited.result).length, 1);
-    assert.ok(edited.upstream.some((r) => r.path === '/v1/edit'));
+    assert.ok(edited.upstream.some((r) => r.path === `/${apiVersion}/edit`));
 
     // Over HTTP the caller is not on this machine: a file path is refused, not read.
     const path = await call('edit_image', { prompt: 'add a hat', input_image: '/etc/hostname' });
@@ -207,7 +209,7 @@ export async function exerciseEveryTool({ call, listTools, sim, key }) {
     assert.equal(recovered.structuredContent.done, true, describe(recovered));
     assert.equal(images(recovered).length, 1);
 
-    await checkAnswerShapes(call, sim);
+    await checkAnswerShapes(call, sim, apiVersion);
 
     // Every tool the server lists was called here: a new tool needs a case above.
     const listed = (await listTools()).map((tool) => tool.name);

@@ -183,3 +183,51 @@ TEST_CASE("v2: after 24 hours a result's outputs are gone, and get_inference_res
         CHECK(text(expired).find("24 hours") != std::string::npos);
     }
 }
+
+TEST_CASE("v2: the Tasks path keeps the key: a lost admission answer is charged once") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 600}});
+    McpStdioClient client(kV2, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+    const Json tasks =
+        modern_meta({{"io.modelcontextprotocol/clientCapabilities",
+                      {{"extensions", {{"io.modelcontextprotocol/tasks", Json::object()}}}}}});
+    api.fail_after_admission({{"path_prefix", "/v2/inferences"}, {"reset", true}});
+    const Json animation = {
+        {"prompt", "fire"}, {"prompt_style", "rd_animation__vfx"}, {"width", 48}, {"height", 48}};
+    auto created = client.call_tool_modern("create_inference", animation, tasks)["result"];
+    REQUIRE_MESSAGE(created["resultType"] == "task", created.dump());
+    Json task;
+    for (int i = 0; i < 60; ++i) {
+        task = client.request("tasks/get",
+                              {{"_meta", tasks}, {"taskId", created["taskId"]}})["result"];
+        if (task["status"] != "working") break;
+        std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(task["status"] == "completed");
+    CHECK(task["result"]["content"][1]["mimeType"] == "image/gif");  // fetched from output_urls
+    const auto posts = paid_posts(api);
+    CHECK(posts.size() == 2);
+    CHECK(keys_of(posts).size() == 1);
+    CHECK(api.ledger()["total_charged"].get<double>() > 0);
+    CHECK(api.ledger()["entries"].size() == 1);  // one charge
+}
+
+TEST_CASE("v2: idempotency_backend_unavailable is not sent again, and says what to do") {
+    SimulatedApi api;
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        CAPTURE(caller->name());
+        api.clear_requests();
+        api.fail_next({{"path_prefix", "/v2/inferences"},
+                       {"status", 503},
+                       {"body",
+                        {{"error",
+                          {{"code", "idempotency_backend_unavailable"},
+                           {"message", "Idempotency backend unavailable."},
+                           {"request_id", "req_idem_1"}}}}}});
+        auto refused = caller->call_tool("create_inference", kImage);
+        CHECK(refused["isError"] == true);
+        CHECK(text(refused).find("idempotency_backend_unavailable") != std::string::npos);
+        CHECK(text(refused).find("list_inference_jobs") != std::string::npos);
+        CHECK(paid_posts(api).size() == 1);  // the catalog: not retryable
+    }
+}

@@ -25,6 +25,7 @@ protocol::RequestContext context_with(std::string key) {
 }
 tools::UpstreamClient client_for(const SimulatedApi& api, std::string ca_file = "") {
     tools::UpstreamConfig config;
+    config.api_version = tools::ApiVersion::V1;  // the paths asserted below
     config.base_url = api.url();
     config.read_timeout = std::chrono::seconds(5);
     config.ca_file = std::move(ca_file);
@@ -84,7 +85,8 @@ TEST_CASE("429 carries Retry-After; errors name the call") {
 
 TEST_CASE("connection refused is a clear error, not a hang") {
     tools::UpstreamConfig config;
-    config.base_url = "http://127.0.0.1:1";  // nothing listens on port 1
+    config.api_version = tools::ApiVersion::V1;  // the paths asserted below
+    config.base_url = "http://127.0.0.1:1";      // nothing listens on port 1
     tools::UpstreamClient client(config);
     auto result = client.get("/inferences/credits", context_with(kTestKey));
     REQUIRE_FALSE(result.ok());
@@ -136,6 +138,7 @@ TEST_CASE("a connection that breaks while a large body is sent says so (not 'whi
     });
 
     tools::UpstreamConfig config;
+    config.api_version = tools::ApiVersion::V1;  // the paths asserted below
     config.base_url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
     config.read_timeout = std::chrono::seconds(5);
     const tools::UpstreamClient client(config);
@@ -150,6 +153,7 @@ TEST_CASE("a connection that breaks while a large body is sent says so (not 'whi
 TEST_CASE("a v2 error: code, request id (body, else header) and details; a POST is never resent") {
     SimulatedApi api;
     tools::UpstreamConfig config;
+    config.api_version = tools::ApiVersion::V1;  // the paths asserted below
     config.base_url = api.url();
     std::vector<std::string> failures;
     config.on_failure = [&failures](const std::string& log_id, const tools::UpstreamError& error) {

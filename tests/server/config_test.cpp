@@ -232,3 +232,13 @@ TEST_CASE("--help says which options are stdio-only and which HTTP-only") {
     CHECK(std::string(section_of("--upstream-url")) == "both");
     CHECK(std::string(section_of("--job-secret")) == "both");
 }
+
+TEST_CASE("--api-version: v2 by default, v1 on request, anything else is one clear line") {
+    CHECK(parse({}).config->api_version == rdmcp::tools::ApiVersion::V2);
+    CHECK(parse({"--api-version", "v1"}).config->api_version == rdmcp::tools::ApiVersion::V1);
+    CHECK(parse({}, {{"RD_API_VERSION", "v1"}}).config->api_version ==
+          rdmcp::tools::ApiVersion::V1);
+    CHECK(parse({"--api-version=v2"}, {{"RD_API_VERSION", "v1"}}).config->api_version ==
+          rdmcp::tools::ApiVersion::V2);  // the flag wins
+    CHECK(parse({"--api-version", "v3"}).error == "--api-version must be v2 or v1, got \"v3\"");
+}

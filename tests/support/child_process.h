@@ -10,6 +10,15 @@
 
 namespace rdmcp::testing {
 
+// The server's environment in tests: API v1 unless the test says otherwise (RD_API_VERSION in
+// `env`, or --api-version, which wins over it). The suites were written against v1's paths;
+// API v2, the default, has its own tests (tests/integration/api_v2_test.cpp, and the whole tool
+// suite with both SDK clients in tests/e2e/http_api_v2.test.mjs).
+inline std::map<std::string, std::string> with_api_version(std::map<std::string, std::string> env) {
+    env.emplace("RD_API_VERSION", "v1");
+    return env;
+}
+
 class ChildProcess {
   public:
     // Starts `argv[0]` with `argv`; `env` is the whole environment (nothing is inherited but PATH).

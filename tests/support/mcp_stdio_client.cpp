@@ -22,7 +22,7 @@ Json modern_meta(Json extra) {
 
 McpStdioClient::McpStdioClient(std::vector<std::string> args,
                                std::map<std::string, std::string> env)
-    : process_(server_argv(std::move(args)), std::move(env)) {}
+    : process_(server_argv(std::move(args)), with_api_version(std::move(env))) {}
 
 std::optional<Json> McpStdioClient::next_message(std::chrono::milliseconds timeout) {
     auto line = process_.read_line(timeout);
