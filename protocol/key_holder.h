@@ -42,8 +42,6 @@ class KeyHolder {
     bool clear() {
         std::lock_guard lock(mutex_);
         const bool held = !key_.empty();
-        // Overwritten before it is released, so the freed memory does not keep it.
-        key_.assign(key_.size(), '\0');
         key_.clear();
         return held;
     }
