@@ -1,7 +1,8 @@
 #pragma once
 // Everything one request carries through the rooms: the caller's key (never stored anywhere
-// else), the protocol version it speaks, who it is, how to reach it with notifications, and
-// whether it has been cancelled. Passed down by reference; tools never see a transport.
+// else but the caller's own KeyHolder), the protocol version it speaks, who it is, how to reach it
+// with notifications, and whether it has been cancelled. Passed down by reference; tools never see
+// a transport.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "protocol/cancellation.h"
 #include "protocol/json_rpc.h"
+#include "protocol/key_holder.h"
 
 namespace rdmcp::protocol {
 
@@ -21,8 +23,13 @@ class ProgressScope {
 
 struct RequestContext {
     // The RetroDiffusion API key of this caller: RD_API_KEY over stdio, the bearer token over
-    // HTTP. Empty when the caller sent none.
+    // HTTP, or the key the authenticate tool set earlier. Empty when the caller has none.
     std::string api_key;
+    KeySource key_source = KeySource::None;
+    // Where authenticate and logout set and clear this caller's key: the stdio process's holder
+    // (when no RD_API_KEY was given) or the 2025-era HTTP session's. Null where no key can be
+    // held beyond the request (2026-07-28 and stateless HTTP) or the key is fixed elsewhere.
+    std::shared_ptr<KeyHolder> key_holder;
 
     std::string protocol_version;
     Json client_info = Json::object();

@@ -66,8 +66,11 @@ std::string advice_for(const UpstreamError& error) {
             return "No RetroDiffusion API key was provided. For a local (stdio) server, set the "
                    "environment variable RD_API_KEY where the server is launched; for a hosted "
                    "(HTTP) server, send the header `Authorization: Bearer <your key>`. Create a "
-                   "key at https://www.retrodiffusion.ai/app/devtools. list_available_styles "
-                   "works without a key.";
+                   "key at https://www.retrodiffusion.ai/app/devtools. A client that can do "
+                   "neither may "
+                   "pass the key to the authenticate tool (over stdio, or in a 2025-era HTTP "
+                   "session), though it then passes through the conversation. "
+                   "list_available_styles works without a key.";
         case UpstreamError::Kind::Connect:
             return "The RetroDiffusion API could not be reached. Check the network, or the "
                    "--upstream-url / RD_API_BASE_URL setting, and retry.";

@@ -21,6 +21,9 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_get_inference_job_tool(jobs));
     registry.add(make_list_inference_jobs_tool(jobs));
     registry.add(make_get_inference_result_tool(jobs));
+    // Last: most clients never need them (RD_API_KEY or the Authorization header is better).
+    registry.add(make_authenticate_tool(upstream));
+    registry.add(make_logout_tool());
     set.tasks = make_inference_task_provider(jobs);
     return set;
 }
@@ -41,6 +44,9 @@ std::string server_instructions() {
            "- Generations can take minutes. If your client gives up on long tool calls, use "
            "start_inference_job and poll get_inference_job instead (never submit twice: "
            "list_inference_jobs finds a lost job_id).\n"
+           "- Without a key, ask the user to set RD_API_KEY or the Authorization header; the "
+           "authenticate tool is for clients that can do neither (the key then passes through "
+           "this conversation).\n"
            "- Reuse a seed to iterate on one composition: change only the prompt.\n"
            "- For a consistent character, generate once with an RD Pro style, then pass that "
            "image in reference_images.\n"

@@ -8,7 +8,7 @@
 //
 // tools.json is retrodiffusion-mcp's own tools/list answer and catalog.json its
 // list_available_styles answer (bench/run.py captures both from the binary under test), so the
-// peer lists the same eleven tools with the same schemas and serves the same catalog.
+// peer lists the same tools with the same schemas and serves the same catalog.
 // get_balance, list_available_styles and create_inference are implemented; the other tools are
 // listed (for an equal tools/list) and answer with a tool error.
 // Over HTTP the peer is stateless (a new McpServer and transport per request, as the SDK's

@@ -64,6 +64,14 @@ Rejection refusal(const OpenRefused& refused, std::chrono::seconds idle_timeout)
                        "session store full", 30);
 }
 
+// A request without a bearer naming a session (one opened without a key: no other is found
+// without one) uses the key authenticate bound to it, and may bind or clear one.
+void lend_session_key(const HttpSession& session, protocol::RequestContext& context) {
+    context.key_holder = session.key_holder();
+    context.api_key = context.key_holder->key();
+    if (!context.api_key.empty()) context.key_source = protocol::KeySource::Authenticated;
+}
+
 }  // namespace
 
 McpHeaders read_mcp_headers(const httplib::Request& request) {
@@ -95,6 +103,7 @@ Exchange McpEndpoint::make_exchange(const httplib::Request& request, protocol::R
     Exchange exchange;
     exchange.context = std::make_shared<protocol::RequestContext>();
     exchange.context->api_key = caller.api_key;
+    if (!caller.api_key.empty()) exchange.context->key_source = protocol::KeySource::Header;
     exchange.context->log_id = caller.record.log_id;
     exchange.accepts = parse_accept(header_value(request, "Accept"));
     exchange.era = era;
@@ -260,6 +269,7 @@ void McpEndpoint::post_legacy(const httplib::Request& request, httplib::Response
 
     Exchange exchange = make_exchange(request, std::move(*request_message), caller, Era::Legacy);
     if (lease) {
+        if (caller.api_key.empty()) lend_session_key(**lease, *exchange.context);
         exchange.legacy =
             std::shared_ptr<protocol::LegacySession>(lease->session(), &(*lease)->legacy());
         exchange.session = std::move(lease);

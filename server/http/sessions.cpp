@@ -48,6 +48,7 @@ bool HttpSession::belongs_to(const KeyHash& key_hash) const {
 
 void HttpSession::close(const std::string& reason) {
     if (closed_.exchange(true, std::memory_order_acq_rel)) return;
+    key_holder_->clear();  // an ended session's key is of no use to anyone
     in_flight_.cancel_all(reason);
 }
 

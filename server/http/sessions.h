@@ -5,6 +5,8 @@
 //  - only a SHA-256 of the opening key is kept, compared in constant time: a session is found
 //    only by the caller holding the key that opened it (anyone else gets "not found");
 //  - a session nobody used for the idle timeout expires;
+//  - a session opened without a key may have one bound by the authenticate tool; it is held in
+//    memory with the session and goes with it (logout, DELETE, expiry);
 //  - a key (the absent key is one too) and a client address each hold at most their quota, and
 //    the store at most max_sessions. Making room never crosses callers: only the opener's own
 //    least recently used idle session goes (one from the same address first); when it has none
@@ -23,6 +25,7 @@
 #include <variant>
 
 #include "protocol/in_flight.h"
+#include "protocol/key_holder.h"
 #include "protocol/session.h"
 
 namespace rdmcp::server {
@@ -40,6 +43,10 @@ class HttpSession {
 
     protocol::LegacySession& legacy() { return legacy_; }
     protocol::InFlightRequests& in_flight() { return in_flight_; }
+    // The key authenticate binds to this session. Only requests without an Authorization header
+    // use it, and only a session opened without a key is found by those (see find), so a key
+    // bound here serves the client holding this session's id and no other caller.
+    const std::shared_ptr<protocol::KeyHolder>& key_holder() const { return key_holder_; }
 
     // Ended by DELETE, expiry or shutdown: its streams close, its requests are cancelled.
     bool closed() const { return closed_.load(std::memory_order_acquire); }
@@ -56,6 +63,8 @@ class HttpSession {
     const std::string address_;  // the client address that opened it, for its quota
     protocol::LegacySession legacy_;
     protocol::InFlightRequests in_flight_;
+    const std::shared_ptr<protocol::KeyHolder> key_holder_ =
+        std::make_shared<protocol::KeyHolder>(protocol::KeyHolder::Scope::Session);
     std::atomic<bool> closed_{false};
     std::atomic<bool> stream_open_{false};
     // Guarded by the store's mutex.

@@ -172,7 +172,15 @@ void StdioTransport::handle_request(protocol::Request request, bool large) {
                                 .session = session_,
                                 .id_scope = in_flight_,
                                 .large = large};
-    incoming.context->api_key = options_.api_key;
+    auto& context = *incoming.context;
+    if (!options_.api_key.empty()) {
+        context.api_key = options_.api_key;
+        context.key_source = protocol::KeySource::Environment;
+    } else {
+        context.key_holder = key_holder_;
+        context.api_key = key_holder_->key();
+        if (!context.api_key.empty()) context.key_source = protocol::KeySource::Authenticated;
+    }
     incoming.context->log_id = "stdio-" + std::to_string(++request_counter_);
 
     auto outbox = std::make_shared<StdioOutbox>(*this, incoming.request, incoming.context->log_id);

@@ -9,6 +9,7 @@
 
 #include "protocol/dispatcher.h"
 #include "protocol/in_flight.h"
+#include "protocol/key_holder.h"
 #include "protocol/mcp_server.h"
 #include "protocol/session.h"
 #include "server/log.h"
@@ -51,6 +52,9 @@ class StdioTransport {
     std::shared_ptr<protocol::LegacySession> session_ = std::make_shared<protocol::LegacySession>();
     std::shared_ptr<protocol::InFlightRequests> in_flight_ =
         std::make_shared<protocol::InFlightRequests>();
+    // The key authenticate sets for this process, lent to requests when no RD_API_KEY was given.
+    std::shared_ptr<protocol::KeyHolder> key_holder_ =
+        std::make_shared<protocol::KeyHolder>(protocol::KeyHolder::Scope::Process);
     // Declared before the pool it runs on: the pool is joined (its jobs finished) first.
     protocol::Dispatcher dispatcher_;
     WorkerPool pool_;

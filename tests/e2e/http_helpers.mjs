@@ -209,6 +209,15 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
     assert.equal(recovered.structuredContent.done, true, describe(recovered));
     assert.equal(images(recovered).length, 1);
 
+    // The request's own key (the Authorization header) is the one used: authenticate and logout
+    // refuse to replace or remove it, and ask the API nothing.
+    for (const [name, args] of [['authenticate', { api_key: 'rdpk-test-key-2' }], ['logout', {}]]) {
+        const { result, upstream } = await run(name, args);
+        assert.equal(result?.isError, true, `${name} must refuse: ${describe(result)}`);
+        assert.match(resultText(result), /Authorization header/);
+        assert.equal(upstream.length, 0, `${name} reached the API`);
+    }
+
     await checkAnswerShapes(call, sim, apiVersion);
 
     // Every tool the server lists was called here: a new tool needs a case above.

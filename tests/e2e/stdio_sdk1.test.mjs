@@ -215,6 +215,46 @@ describe('SDK 1.x client over stdio, other callers', { timeout: 45_000 }, () => 
         assert.equal(requests.length, 0, 'no key: the API must not be called');
     });
 
+    it('without RD_API_KEY: authenticate sets the key for the process, logout forgets it', async () => {
+        const connection = await connect(serverEnv({ baseUrl: sim.url }));
+        open.push(connection);
+        const { client, transport } = connection;
+        const call = (name, args = {}) => client.callTool({ name, arguments: args }, undefined, OPTIONS);
+
+        const { tools } = await client.listTools(undefined, OPTIONS);
+        const authenticate = tools.find((tool) => tool.name === 'authenticate');
+        assert.ok(authenticate && tools.some((tool) => tool.name === 'logout'));
+        assert.match(authenticate.description, /passes through the agent's context/);
+        assert.equal(authenticate.annotations.readOnlyHint, false);
+        assert.equal(authenticate.annotations.idempotentHint, true);
+
+        const refused = await call('authenticate', { api_key: 'rdpk-test-key-99' });
+        assert.equal(refused.isError, true, resultText(refused));
+        assert.match(resultText(refused), /refused this key/);
+        assert.equal((await call('get_balance')).isError, true, 'a refused key must not be stored');
+
+        const { value: set, requests } = await upstreamRequestsDuring(
+            sim, () => call('authenticate', { api_key: KEY_1 }));
+        assert.notEqual(set.isError, true, resultText(set));
+        assert.equal(set.structuredContent.applies_to, 'process');
+        assert.equal(set.structuredContent.balance, 100);
+        assert.equal(requests.length, 1);
+        assert.equal(requests[0].token, KEY_1);
+        const balance = await call('get_balance');
+        assert.equal(balance.structuredContent?.balance, 100, resultText(balance));
+
+        const out = await call('logout');
+        assert.equal(out.structuredContent.cleared, true, resultText(out));
+        const after = await call('get_balance');
+        assert.equal(after.isError, true);
+        assert.match(resultText(after), /RD_API_KEY/);
+
+        // The key went in as an argument and never came back: not in an answer, not in a log.
+        const answers = transport.received.map((message) => JSON.stringify(message)).join('\n');
+        assert.equal(answers.includes(KEY_1), false, 'an answer repeated the key');
+        assert.equal(transport.serverStderr.includes(KEY_1), false, 'the log holds the key');
+    });
+
     it('each key sees its own balance', async () => {
         const connection = await connect(serverEnv({ apiKey: KEY_2, baseUrl: sim.url }));
         open.push(connection);

@@ -264,3 +264,28 @@ TEST_CASE("with an idle session only elsewhere, a full address is what refuses t
     CHECK(open_session(store, "k", "198.51.100.7"));  // from there it replaces that idle one
     CHECK_FALSE(store.find(elsewhere, "k"));
 }
+
+TEST_CASE("a key bound to a session is found only without a key, and goes when the session ends") {
+    SessionStore store(limits(10));
+    const auto id = open_idle(store, "");  // opened without a key, authenticated later
+    {
+        auto lease = store.find(id, "");
+        REQUIRE(lease);
+        (*lease)->key_holder()->set("rdpk-bound");
+    }
+    // The same client (no header) finds it with its key; a caller with any key does not.
+    auto again = store.find(id, "");
+    REQUIRE(again);
+    CHECK((*again)->key_holder()->key() == "rdpk-bound");
+    CHECK_FALSE(store.find(id, "rdpk-bound"));
+    CHECK_FALSE(store.find(id, "rdpk-other"));
+    // Another session of the same keyless client holds nothing.
+    auto other = open_session(store, "");
+    REQUIRE(other);
+    CHECK((*other)->key_holder()->key().empty());
+
+    const auto holder = (*again)->key_holder();
+    again.reset();
+    CHECK(store.close(id, ""));
+    CHECK(holder->key().empty());
+}
