@@ -42,6 +42,15 @@ void from_json(const Json& body, ApiActivity& activity) {
     }
 }
 
+void from_json(const Json& body, ActivityPage& page) {
+    const Json* items = member_in(body, "items");
+    if (!items || !items->is_array()) return;
+    for (const auto& item : *items) {
+        auto activity = item.get<ApiActivity>();
+        if (!activity.request_id.empty()) page.items.push_back(std::move(activity));
+    }
+}
+
 void from_json(const Json& body, TaskList& list) {
     const Json* tasks = member_in(body, "tasks");
     if (!tasks || !tasks->is_array()) return;

@@ -36,6 +36,13 @@ struct ApiActivity {
 void from_json(const protocol::Json& body, ActivityOutput& output);
 void from_json(const protocol::Json& body, ApiActivity& activity);
 
+// A page of the key's API Activity (v2: GET /inferences/requests), newest first.
+struct ActivityPage {
+    std::vector<ApiActivity> items;
+};
+
+void from_json(const protocol::Json& body, ActivityPage& page);
+
 // One of the key's inference tasks (v2: GET /inferences/tasks, newest first).
 struct TaskSummary {
     std::string task_id;

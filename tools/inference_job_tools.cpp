@@ -46,17 +46,38 @@ Json job_result_schema() {
 // styles and prompts); on v1 only the latter. Newest first.
 struct JobListing {
     std::vector<LedgerEntry> jobs;
-    std::string note;  // why the API's list is missing, when it is
+    // v2: the key's other recent paid calls (edit tools, Pixel Fixer, ...) from API Activity,
+    // which get_inference_result recovers by request id.
+    std::vector<ApiActivity> other_results;
+    std::string note;  // why one of the API's lists is missing, when it is
 };
+
+// v2: the key's recent calls of other products than generation, newest first.
+void add_other_results(JobListing& listing, protocol::RequestContext& context,
+                       const JobServices& jobs) {
+    auto reply = jobs.upstream->get("/inferences/requests?limit=20", context);
+    if (!reply.ok()) {
+        listing.note += std::string(listing.note.empty() ? "" : " ") +
+                        "The API's activity list could not be read (" + reply.error->summary() +
+                        ").";
+        return;
+    }
+    for (auto& item : reply.body.get<ActivityPage>().items) {
+        if (item.operation != "inference" && is_upstream_task_id(item.request_id)) {
+            listing.other_results.push_back(std::move(item));
+        }
+    }
+}
 
 JobListing list_jobs(protocol::RequestContext& context, const JobServices& jobs) {
     JobListing listing;
     listing.jobs = jobs.ledger->jobs_of(context.api_key);
     if (jobs.upstream->config().api_version == ApiVersion::V1) return listing;
+    add_other_results(listing, context, jobs);
     auto reply = jobs.upstream->get("/inferences/tasks?limit=50", context);
     if (!reply.ok()) {
         listing.note = "The API's task list could not be read (" + reply.error->summary() +
-                       "): only the jobs this server started are shown.";
+                       "): only the jobs this server started are shown." + listing.note;
         return listing;
     }
     for (const auto& task : reply.body.get<TaskList>().tasks) {
@@ -211,7 +232,20 @@ protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> 
         .output_schema = Json{{"type", "object"},
                               {"properties",
                                {{"count", {{"type", "integer"}}},
-                                {"jobs", {{"type", "array"}, {"items", job}}}}},
+                                {"jobs", {{"type", "array"}, {"items", job}}},
+                                {"other_results",
+                                 {{"type", "array"},
+                                  {"description",
+                                   "API v2: recent edit-tool, Pixel Fixer and other paid calls; "
+                                   "get_inference_result recovers them by request_id."},
+                                  {"items",
+                                   {{"type", "object"},
+                                    {"properties",
+                                     {{"request_id", {{"type", "string"}}},
+                                      {"operation", {{"type", "string"}}},
+                                      {"status", {{"type", "string"}}},
+                                      {"created_at", {{"type", "string"}}}}},
+                                    {"required", {"request_id", "operation", "status"}}}}}}}},
                               {"required", {"count", "jobs"}}},
         .annotations = {.read_only = true,
                         .destructive = false,
@@ -246,9 +280,23 @@ protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> 
         std::string headline = count == 0 ? std::string("No jobs started with your key are known.")
                                           : std::to_string(count) + " job" +
                                                 (count == 1 ? "" : "s") + ", newest first:";
+        Json others = Json::array();
+        if (!listing.other_results.empty()) {
+            text += "\nOther recent paid calls (get_inference_result with the request_id):";
+        }
+        for (const auto& other : listing.other_results) {
+            Json entry = {{"request_id", other.request_id},
+                          {"operation", other.operation},
+                          {"status", other.status}};
+            if (other.created_at) entry["created_at"] = *other.created_at;
+            text += "\n- " + other.created_at.value_or("") + " " + other.operation + " (" +
+                    other.status + "): " + other.request_id;
+            others.push_back(std::move(entry));
+        }
         if (!listing.note.empty()) headline = listing.note + " " + headline;
         auto result = protocol::ToolResult::text(headline + text);
         result.structured_content = Json{{"count", count}, {"jobs", std::move(list)}};
+        if (!others.empty()) (*result.structured_content)["other_results"] = std::move(others);
         return result;
     };
     return {std::move(definition), handler};

@@ -164,6 +164,14 @@ TEST_CASE("v2: get_inference_result recovers a generation and an edit by request
         }
         CHECK(charged(api) == doctest::Approx(before));  // recovering is free
 
+        // The edit is listed with the caller's other paid calls, by its request id.
+        auto listed = caller->call_tool("list_inference_jobs", Json::object());
+        bool edit_listed = false;
+        for (const auto& other : listed["structuredContent"]["other_results"]) {
+            edit_listed = edit_listed || other["request_id"] == edit;
+        }
+        CHECK_MESSAGE(edit_listed, listed.dump());
+
         auto unknown = caller->call_tool("get_inference_result", {{"request_id", "no_such_id"}});
         CHECK(unknown["isError"] == true);
         CHECK(text(unknown).find("knows no request") != std::string::npos);
