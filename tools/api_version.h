@@ -2,8 +2,8 @@
 // Which version of the RetroDiffusion API the server speaks (--api-version). v2 makes every
 // generation asynchronous, takes an Idempotency-Key on paid submissions, keeps results
 // recoverable for 24 hours and answers errors in one envelope; it is the default, as it is the
-// official hosted server's. v1 is the frozen fallback (never used to replay a failed v2 call). Tools
-// name paths without the version ("/inferences"); the upstream client puts it in front.
+// official hosted server's. v1 is the frozen fallback (never used to replay a failed v2 call).
+// Tools name paths without the version ("/inferences"); the upstream client puts it in front.
 #include <optional>
 #include <string>
 #include <string_view>
