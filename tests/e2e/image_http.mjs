@@ -27,6 +27,8 @@ const [replicaA, replicaB] = urls;
 const image = JSON.parse(readFileSync(process.env.RD_IMAGE_CONFIG, 'utf8'));
 const config = image.Docker?.config ?? image.Docker?.Config ?? {};
 const OPTIONS = { timeout: 30_000 };
+// The image runs with the server's defaults, API v2 among them.
+const IMAGE_API_VERSION = 'v2';
 
 const sim = {
     async requests() {
@@ -102,6 +104,7 @@ describe('SDK 1.x client (2025-11-25) on replica A, no session', { timeout: 90_0
                 listTools: async () => (await client.listTools(undefined, OPTIONS)).tools,
                 sim,
                 key: KEY_1,
+                apiVersion: IMAGE_API_VERSION,
             });
             assert.ok(fetch.exchanges.every((e) => !e.sessionId), 'no answer carried a session id');
         } finally {
@@ -126,6 +129,7 @@ describe('SDK 2.x client (2026-07-28) on replica B, read-only root', { timeout: 
                 listTools: async () => (await client.listTools(undefined, OPTIONS)).tools,
                 sim,
                 key: KEY_2,
+                apiVersion: IMAGE_API_VERSION,
             });
         } finally {
             await client.close();
@@ -197,7 +201,7 @@ describe('any replica answers any request', { timeout: 60_000 }, () => {
         assert.ok(done, `the job never finished: ${JSON.stringify(polled.structuredContent)}`);
         assert.equal(polled.content.filter((block) => block.type === 'image').length, 1);
         // The job was submitted upstream once, whoever polled it.
-        const submissions = (await sim.requests()).filter((r) => r.method === 'POST' && r.path === '/v1/inferences' &&
+        const submissions = (await sim.requests()).filter((r) => r.method === 'POST' && r.path === `/${IMAGE_API_VERSION}/inferences` &&
                                                              r.body?.prompt === 'a green slime');
         assert.equal(submissions.length, 1);
     });
