@@ -14,6 +14,7 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_edit_image_tool(upstream, config));
     registry.add(make_list_available_styles_tool());
     registry.add(make_get_balance_tool(upstream));
+    registry.add(make_get_service_status_tool(upstream));
     registry.add(make_create_user_style_tool(upstream, config));
     registry.add(make_update_user_style_tool(upstream, config));
     registry.add(make_delete_user_style_tool(upstream));

@@ -20,6 +20,7 @@ protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConf
 protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_list_available_styles_tool();
 protocol::Tool make_get_balance_tool(UpstreamPtr upstream);
+protocol::Tool make_get_service_status_tool(UpstreamPtr upstream);
 protocol::Tool make_authenticate_tool(UpstreamPtr upstream);
 protocol::Tool make_logout_tool();
 protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig config);

@@ -120,6 +120,7 @@ struct UpstreamClient::Call {
     bool idempotent;       // a read: sent again once when its answer is lost
     std::string idempotency_key = {};                  // sent as Idempotency-Key when set
     std::optional<std::chrono::seconds> timeout = {};  // instead of the configured read timeout
+    bool needs_key = true;  // false: a public endpoint, asked without any key (GET /status)
 };
 
 namespace {
@@ -240,6 +241,13 @@ UpstreamResult UpstreamClient::get(const std::string& path, const UpstreamCaller
     return send({"GET", path, nullptr, nullptr, true}, caller);
 }
 
+UpstreamResult UpstreamClient::get_public(const std::string& path,
+                                          const UpstreamCaller& caller) const {
+    Call call{"GET", path, nullptr, nullptr, true};
+    call.needs_key = false;
+    return send(call, caller);
+}
+
 UpstreamResult UpstreamClient::post(const std::string& path, const Json& body,
                                     const UpstreamCaller& caller) const {
     return send({"POST", path, &body, nullptr, false}, caller);
@@ -311,7 +319,7 @@ UpstreamResult UpstreamClient::finish(UpstreamResult result, const Call& call,
 
 UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller& caller) const {
     UpstreamResult result;
-    if (caller.api_key.empty()) {
+    if (call.needs_key && caller.api_key.empty()) {
         result.error = UpstreamError::of(UpstreamError::Kind::MissingKey, "no API key");
         return result;
     }
@@ -321,10 +329,10 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
     }
 
     httplib::Headers headers = {
-        {"X-RD-Token", caller.api_key},
         {"Accept", "application/json"},
         {"User-Agent", config_.user_agent},
     };
+    if (call.needs_key) headers.emplace("X-RD-Token", caller.api_key);
     httplib::Request request;
     request.method = call.method;
     request.path = path_prefix_ + versioned_path(config_.api_version, call.path);

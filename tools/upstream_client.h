@@ -88,6 +88,8 @@ class UpstreamClient {
     UpstreamClient& operator=(const UpstreamClient&) = delete;
 
     UpstreamResult get(const std::string& path, const UpstreamCaller& caller) const;
+    // A public endpoint (GET /status): asked without the caller's key, which it does not need.
+    UpstreamResult get_public(const std::string& path, const UpstreamCaller& caller) const;
     UpstreamResult post(const std::string& path, const protocol::Json& body,
                         const UpstreamCaller& caller) const;
     // The same, with more members of the body in `appended` (an object; images): its strings

@@ -143,13 +143,21 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
         const result = await call(name, args);
         const upstream = (await sim.requests()).slice(before);
         for (const request of upstream) {
-            assert.equal(request.token, key, `${name} reached the API with another key`);
+            // The public status endpoint is asked with no key at all; everything else with ours.
+            const public_ = request.path.endsWith('/status');
+            assert.equal(request.token, public_ ? null : key,
+                         `${name} reached the API with ${public_ ? 'a key it needs not' : 'another key'}`);
         }
         return { result, upstream };
     };
 
     const styles = ok((await run('list_available_styles', { kind: 'tileset' })).result, 'list_available_styles');
     assert.ok(styles.structuredContent.count > 0);
+
+    const statusRun = await run('get_service_status', {});
+    const status = ok(statusRun.result, 'get_service_status');
+    assert.equal(typeof status.structuredContent.all_ok, 'boolean');
+    assert.ok(statusRun.upstream.some((r) => r.path === `/${apiVersion}/status`));
 
     const balance = ok((await run('get_balance', {})).result, 'get_balance');
     assert.equal(typeof balance.structuredContent.balance, 'number');
