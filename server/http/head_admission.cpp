@@ -91,6 +91,8 @@ AdmittedHead admit_head(int fd, const HeadLimits& limits, bool first,
     std::size_t capacity = std::min(first_buffer.size(), limits.budget.max_bytes);
     int low_water_mark = 1;
 
+    // A connection that never sent a byte is closed quietly; one that stopped mid-head gets 408.
+    const auto too_slow = [&] { return admitted.bytes_seen ? Outcome::TooSlow : Outcome::Idle; };
     const auto finish = [&](Outcome outcome) {
         if (low_water_mark != 1) set_low_water_mark(fd, 1);
         admitted.outcome = outcome;
@@ -129,9 +131,9 @@ AdmittedHead admit_head(int fd, const HeadLimits& limits, bool first,
             set_low_water_mark(fd, low_water_mark);
         }
         const int left = milliseconds_until(deadline);
-        if (left == 0) return finish(Outcome::TooSlow);
+        if (left == 0) return finish(too_slow());
         const short events = wait_readable(fd, left);
-        if (events == 0) return finish(Outcome::TooSlow);
+        if (events == 0) return finish(too_slow());
         if (events & (POLLRDHUP | POLLHUP | POLLERR)) {
             // The client stopped sending: a half-close may still follow a whole head, so what
             // arrived decides; nothing new means the head will never be complete.

@@ -24,7 +24,8 @@ struct HeadLimits {
 struct AdmittedHead {
     enum class Outcome {
         Ready,         // `head` holds the complete head, taken off the socket
-        Idle,          // no request came (idle timeout, server stopping, or the client closed)
+        Idle,          // no request came (idle timeout, server stopping, the client closed, or a
+                       // new connection sent nothing by the head deadline): closed quietly
         Closed,        // the client closed or failed in the middle of a head
         TooLarge,      // over the byte budget: 431
         TooManyLines,  // over the line budget: 431

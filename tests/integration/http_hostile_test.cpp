@@ -185,6 +185,10 @@ TEST_CASE("A client trickling its head (slowloris) gets 408 at the head deadline
                   "HTTP/1.1 408 Request Timeout");
             CHECK(connection->wait_closed(5s));
         }
+        // A connection that never sent a byte is closed at the deadline too, without an answer.
+        RawConnection silent(server.port());
+        CHECK(silent.wait_closed(5s));
+        CHECK_FALSE(silent.read_until("HTTP/1.1", 100ms));
         CHECK(std::chrono::steady_clock::now() - started < 10s);
     });
 }
