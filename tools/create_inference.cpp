@@ -11,6 +11,7 @@
 #include "tools/hosted_outputs.h"
 #include "tools/inference_jobs.h"
 #include "tools/inference_request.h"
+#include "tools/read_retry.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
 
@@ -121,17 +122,6 @@ protocol::ToolResult run_as_task(const InferenceRequest& request, protocol::Requ
     return handed_over;
 }
 
-// Sleeps for `wait` unless the client cancels first; false when it did.
-bool wait_unless_cancelled(std::chrono::milliseconds wait,
-                           const protocol::RequestContext& context) {
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < until) {
-        if (context.is_cancelled()) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return !context.is_cancelled();
-}
-
 // v2 admits every generation as a task: submitted once (with its idempotency key), then polled
 // until it ends, with progress, so the agent still gets the images in one call. Should it take
 // longer than a call waits (the upstream timeout), the job is handed over instead: it was paid
@@ -150,7 +140,7 @@ protocol::ToolResult generate_and_wait(const InferenceRequest& request,
     const auto deadline = std::chrono::steady_clock::now() + jobs.upstream->config().read_timeout;
     auto interval = std::chrono::milliseconds(500);  // small images are done in a second or two
     while (std::chrono::steady_clock::now() < deadline &&
-           wait_unless_cancelled(interval, context)) {
+           wait_unless_cancelled(interval, context.cancellation.get())) {
         auto poll = poll_job(job.job_id, job.job, context, jobs, request.output_dir);
         if (poll.result) return std::move(*poll.result);  // done, failed, or unknown to the API
         interval = std::min(interval * 2, std::chrono::milliseconds(kJobPollIntervalMs));

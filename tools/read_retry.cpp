@@ -39,7 +39,8 @@ std::optional<std::chrono::seconds> read_retry_wait(const UpstreamError& error) 
     return std::chrono::seconds(*error.retry_after);
 }
 
-bool wait_unless_cancelled(std::chrono::seconds wait, protocol::CancellationToken* cancellation) {
+bool wait_unless_cancelled(std::chrono::milliseconds wait,
+                           protocol::CancellationToken* cancellation) {
     if (!cancellation) {
         std::this_thread::sleep_for(wait);
         return true;

@@ -22,6 +22,7 @@ std::optional<std::chrono::seconds> read_retry_wait(const UpstreamError& error);
 
 // Waits `wait` before a retry, woken early by a cancellation; false when `cancellation` (null:
 // nothing cancels) was cancelled meanwhile or before.
-bool wait_unless_cancelled(std::chrono::seconds wait, protocol::CancellationToken* cancellation);
+bool wait_unless_cancelled(std::chrono::milliseconds wait,
+                           protocol::CancellationToken* cancellation);
 
 }  // namespace rdmcp::tools
