@@ -17,6 +17,7 @@ FROM debian:bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         g++ make cmake pkg-config ccache libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev \
+        libpng-dev libgif-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -35,10 +36,11 @@ RUN --mount=type=cache,target=/ccache \
 # ---- runtime: the binary, its shared libraries, CA certificates ------------------------------
 FROM debian:bookworm-slim
 # libcpp-httplib0.11 brings libssl3, zlib1g and libbrotli1 (named here to be explicit);
-# ca-certificates lets the server verify api.retrodiffusion.ai.
+# libpng16-16 and libgif7 read edit tool masks and GIFs; ca-certificates lets the server verify
+# api.retrodiffusion.ai.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libcpp-httplib0.11 libssl3 zlib1g libbrotli1 ca-certificates \
+        libcpp-httplib0.11 libssl3 zlib1g libbrotli1 libpng16-16 libgif7 ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
  && groupadd --system --gid 10001 rdmcp \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home \

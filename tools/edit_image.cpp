@@ -3,6 +3,7 @@
 // (POST /v1/edit/tools/image_edit) when the API has retired /v1/edit (404 or 410).
 #include "tools/agent_errors.h"
 #include "tools/edit_image_request.h"
+#include "tools/hosted_outputs.h"
 #include "tools/retrodiffusion_tools.h"
 
 namespace rdmcp::tools {
@@ -37,9 +38,11 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
         .name = "edit_image",
         .title = "Edit a pixel-art image",
         .description =
-            "Edits an image (16x16 to 256x256) by a text instruction and returns the edited PNG. "
-            "Costs money (documented at $0.06 per edit). For progressive editing, pass the "
-            "returned image back in as input_image with the next instruction.",
+            "The shorthand for prompt-based editing: edits an image (16x16 to 256x256) by a text "
+            "instruction and returns the edited PNG. Costs money (documented at $0.06 per edit). "
+            "For progressive editing, pass the returned image back in as input_image with the "
+            "next instruction. For masks, outpainting, background removal, palettes and the "
+            "other canvas tools, use run_edit_tool.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"prompt", "input_image"}},
@@ -86,14 +89,17 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
 
         auto images = read_edit_answer(reply.body);
         if (!images.request_id && !reply.request_id.empty()) images.request_id = reply.request_id;
-        if (images.base64_images.empty()) {
+        if (images.base64_images.empty() && images.output_urls.empty()) {
             return protocol::ToolResult::error(
                 "Editing the image returned no image although the API reported success. Check "
                 "get_balance before retrying.");
         }
+        // The newer endpoint answers with hosted links only (image_edit always does).
+        const std::string not_inlined = inline_hosted_outputs(images, *upstream, context);
         return render_images(std::move(images),
                              {.headline = "Edited the " + std::to_string(info.width) + "x" +
-                                          std::to_string(info.height) + " image",
+                                          std::to_string(info.height) + " image" +
+                                          (not_inlined.empty() ? "" : ". " + not_inlined),
                               .file_stem = "edit",
                               .output_dir = request.output_dir},
                              config);

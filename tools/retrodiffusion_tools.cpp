@@ -1,5 +1,6 @@
 #include "tools/retrodiffusion_tools.h"
 
+#include "tools/edit_tool_catalog.h"
 #include "tools/inference_jobs.h"
 
 namespace rdmcp::tools {
@@ -12,6 +13,11 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_create_inference_tool(jobs));
     registry.add(make_estimate_inference_cost_tool(upstream, config));
     registry.add(make_edit_image_tool(upstream, config));
+    // The catalog is public: one cache serves every caller.
+    auto edit_catalog = std::make_shared<EditToolCatalog>();
+    registry.add(make_list_edit_tools_tool(upstream, edit_catalog));
+    registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
+    registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config));
     registry.add(make_list_available_styles_tool());
     registry.add(make_get_balance_tool(upstream));
     registry.add(make_get_service_status_tool(upstream));

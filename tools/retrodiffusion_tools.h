@@ -14,10 +14,17 @@ namespace rdmcp::tools {
 using UpstreamPtr = std::shared_ptr<const UpstreamClient>;
 struct JobServices;
 using JobsPtr = std::shared_ptr<const JobServices>;
+class EditToolCatalog;
+using EditCatalogPtr = std::shared_ptr<EditToolCatalog>;
 
 protocol::Tool make_create_inference_tool(JobsPtr jobs);
 protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config);
+protocol::Tool make_list_edit_tools_tool(UpstreamPtr upstream, EditCatalogPtr catalog);
+protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
+                                                 ToolsConfig config);
+protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
+                                       ToolsConfig config);
 protocol::Tool make_list_available_styles_tool();
 protocol::Tool make_get_balance_tool(UpstreamPtr upstream);
 protocol::Tool make_get_service_status_tool(UpstreamPtr upstream);

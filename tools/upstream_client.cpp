@@ -104,21 +104,6 @@ std::optional<int> read_retry_after(const httplib::Response& response) {
     return std::nullopt;  // an HTTP date: not worth guessing
 }
 
-// The answer to an idempotent submission that did not come, or said to come back: asking again
-// with the same key gets the original answer, never a second charge. 503
-// idempotency_backend_unavailable is not one: the API could not check the key (the catalog marks
-// it not retryable).
-bool answer_lost(const UpstreamError& error) {
-    if (error.kind == UpstreamError::Kind::Connect || error.kind == UpstreamError::Kind::Timeout) {
-        return true;
-    }
-    if (error.kind != UpstreamError::Kind::Http ||
-        error.code == "idempotency_backend_unavailable") {
-        return false;
-    }
-    return error.status == 429 || error.status == 502 || error.status == 503 || error.status == 504;
-}
-
 }  // namespace
 
 std::optional<std::string> UpstreamClient::validate_base_url(const std::string& url) {
@@ -187,8 +172,13 @@ UpstreamResult UpstreamClient::send(const Call& call, const UpstreamCaller& call
 UpstreamResult UpstreamClient::submit(const std::string& path, const Json& body,
                                       const Json& appended, const IdempotentSubmission& submission,
                                       const UpstreamCaller& caller) const {
-    const Call call{
-        "POST", path, &body, &appended, false, submission.key, submission.answer_timeout};
+    const Call call{"POST",
+                    path,
+                    &body,
+                    &appended,
+                    false,
+                    submission.key_in_header ? submission.key : std::string(),
+                    submission.answer_timeout};
     UpstreamResult result;
     auto backoff = submission.first_backoff;
     for (int attempt = 1;; ++attempt) {

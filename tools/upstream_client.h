@@ -59,6 +59,9 @@ struct UpstreamConfig {
 // connection, a timeout, 502/503/504, or 429.
 struct IdempotentSubmission {
     std::string key;  // the same for every attempt of this submission (new_idempotency_key)
+    // Sent as the Idempotency-Key header; false where the API takes the key in the body instead
+    // (edit tasks: `custom_id`) and asks for no header.
+    bool key_in_header = true;
     // Admission answers at once (the work is done later, as a task): an answer this late is lost.
     std::chrono::seconds answer_timeout{30};
     int max_attempts = 4;

@@ -189,4 +189,15 @@ Json redact_json(const Json& value, const std::string& secret) {
     return value;
 }
 
+bool answer_lost(const UpstreamError& error) {
+    if (error.kind == UpstreamError::Kind::Connect || error.kind == UpstreamError::Kind::Timeout) {
+        return true;
+    }
+    if (error.kind != UpstreamError::Kind::Http ||
+        error.code == "idempotency_backend_unavailable") {
+        return false;
+    }
+    return error.status == 429 || error.status == 502 || error.status == 503 || error.status == 504;
+}
+
 }  // namespace rdmcp::tools

@@ -62,4 +62,11 @@ std::string redact(std::string text, const std::string& secret);
 // The same in every string (and member name) of `value`.
 protocol::Json redact_json(const protocol::Json& value, const std::string& secret);
 
+// The answer to a call that did not come, or said to come back later (a broken connection, a
+// timeout, 429, 502/503/504): what was sent may have been done. Asking again with the same
+// idempotency key gets the original answer, never a second charge. 503
+// idempotency_backend_unavailable is not one: the API could not check the key (the catalog marks
+// it not retryable).
+bool answer_lost(const UpstreamError& error);
+
 }  // namespace rdmcp::tools

@@ -1,0 +1,118 @@
+// estimate_edit_tool_cost: POST /edit/tools/{tool_id}/estimate (free): the price and expected
+// time of exactly the run run_edit_tool would send, checked by the same rules first.
+#include "tools/agent_errors.h"
+#include "tools/api_fields.h"
+#include "tools/edit_tool_request.h"
+#include "tools/read_retry.h"
+#include "tools/retrodiffusion_tools.h"
+#include "tools/usd.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+protocol::ToolDefinition definition(const ToolsConfig& config) {
+    Json schema = edit_tool_input_schema(config);
+    schema["properties"].erase("output_dir");  // nothing is saved by a price
+    return {
+        .name = "estimate_edit_tool_cost",
+        .title = "Price an edit tool run (free)",
+        .description =
+            "Free: validates a run_edit_tool call and says what it would cost (USD and credits) "
+            "and about how long it takes, without running it. Takes exactly run_edit_tool's "
+            "arguments.",
+        .input_schema = std::move(schema),
+        .output_schema =
+            Json{{"type", "object"},
+                 {"properties",
+                  {{"tool_id", {{"type", "string"}}},
+                   {"balance_cost", {{"type", "number"}, {"description", "USD a run costs"}}},
+                   {"credit_cost", {{"type", "integer"}}},
+                   {"estimate_seconds", {{"type", "number"}}},
+                   {"is_free", {{"type", "boolean"}}},
+                   {"requires_minimum_balance", {{"type", "boolean"}}}}},
+                 {"required", {"tool_id"}}},
+        .annotations = {.read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
+                        .open_world = true},
+    };
+}
+
+// Free, so a failure that can pass is asked again once, as a read would be.
+UpstreamResult ask_estimate(const EditToolRequest& request, const UpstreamClient& upstream,
+                            protocol::RequestContext& context) {
+    const std::string path = "/edit/tools/" + request.tool_id + "/estimate";
+    auto reply = upstream.post(path, request.body, request.images, context);
+    if (!reply.ok()) {
+        if (auto wait = read_retry_wait(*reply.error);
+            wait && wait_unless_cancelled(*wait, context.cancellation.get())) {
+            reply = upstream.post(path, request.body, request.images, context);
+        }
+    }
+    return reply;
+}
+
+}  // namespace
+
+protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
+                                                 ToolsConfig config) {
+    auto handler = [upstream, catalog, config](const Json& arguments,
+                                               protocol::RequestContext& context) {
+        std::string problem;
+        const std::string tool_id = read_edit_tool_id(arguments, problem);
+        if (tool_id.empty()) return rejected_before_sending(problem);
+        const auto tools = catalog->get(*upstream, context);
+        const auto* tool = tools.find(tool_id);
+        if (!tool) return rejected_before_sending(unknown_edit_tool_message(tool_id, tools));
+        auto built = build_edit_tool_request(arguments, *tool,
+                                             {.allow_local_files = config.local_files_allowed});
+        if (auto* refusal = std::get_if<std::string>(&built)) {
+            return rejected_before_sending(*refusal);
+        }
+        const auto& request = std::get<EditToolRequest>(built);
+        auto reply = ask_estimate(request, *upstream, context);
+        if (!reply.ok()) return tool_error_for(*reply.error, "Pricing " + tool_id);
+
+        const Json& body = reply.body;
+        Json structured = {{"tool_id", tool_id}};
+        // Each member under its newer name, else its deprecated camelCase twin.
+        auto cost = number_in(body, "balance_cost");
+        if (!cost) cost = number_in(body, "balanceCost");
+        auto credits = number_in(body, "credit_cost");
+        if (!credits) credits = number_in(body, "creditCost");
+        auto seconds = number_in(body, "estimate_seconds");
+        if (!seconds) seconds = number_in(body, "estimateSeconds");
+        std::string text = "A " + tool_id + " run on this " + std::to_string(request.input.width) +
+                           "x" + std::to_string(request.input.height) + " image costs ";
+        text += cost ? (*cost == 0 ? std::string("nothing") : format_usd(*cost))
+                     : std::string("an amount the API did not state");
+        if (cost) structured["balance_cost"] = *cost;
+        if (credits) {
+            structured["credit_cost"] = static_cast<long long>(*credits);
+            text += " (" + std::to_string(static_cast<long long>(*credits)) + " credits)";
+        }
+        if (seconds) {
+            structured["estimate_seconds"] = *seconds;
+            text += " and takes about " + std::to_string(static_cast<long long>(*seconds + 0.5)) +
+                    " s";
+        }
+        text += ".";
+        if (tool->is_free) structured["is_free"] = *tool->is_free;
+        if (tool->requires_minimum_balance) {
+            structured["requires_minimum_balance"] = *tool->requires_minimum_balance;
+            if (*tool->requires_minimum_balance) {
+                text += " Although free, it needs some balance on the account.";
+            }
+        }
+        for (const auto& warning : request.warnings) text += " Note: " + warning;
+        auto result = protocol::ToolResult::text(text);
+        result.structured_content = std::move(structured);
+        return result;
+    };
+    return {definition(config), handler};
+}
+
+}  // namespace rdmcp::tools

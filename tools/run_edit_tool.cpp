@@ -1,0 +1,110 @@
+// run_edit_tool: POST /edit/tools/{tool_id}: a canvas edit tool on an existing image (background
+// removal, inpainting, outpainting, colour reduction, palettes, seamless tiling, downscaling,
+// rotation, ...). Every documented rule is checked before anything is paid; the slow tools run
+// as upstream tasks keyed by custom_id, so a run is charged once however its answers go.
+#include "tools/agent_errors.h"
+#include "tools/api_fields.h"
+#include "tools/edit_runs.h"
+#include "tools/generated_images.h"
+#include "tools/hosted_outputs.h"
+#include "tools/idempotency_key.h"
+#include "tools/retrodiffusion_tools.h"
+#include "tools/usd.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+
+namespace {
+
+protocol::ToolDefinition definition(const ToolsConfig& config) {
+    return {
+        .name = "run_edit_tool",
+        .title = "Run a canvas edit tool",
+        .description =
+            "Runs one of RetroDiffusion's canvas edit tools on an image and returns the result: "
+            "background_remover ($0.01), color_reducer, palette_converter, pixel_correction, "
+            "k_centroid_downscale and rotate (free), color_style_transfer ($0.01), and image_edit, "
+            "inpainting, outpainting and seam_tiling ($0.18). Give tool_id, input_image and that "
+            "tool's fields (list_edit_tools lists them with prices; estimate_edit_tool_cost "
+            "prices a run for free). inpainting needs mask_image at the input's exact size: an "
+            "RGBA PNG, transparent where pixels stay, opaque where they are repainted. Paid runs "
+            "are charged once and never retried blindly.",
+        .input_schema = edit_tool_input_schema(config),
+        .output_schema = images_output_schema(),
+        .annotations = {.read_only = false,
+                        .destructive = false,
+                        .idempotent = false,
+                        .open_world = true},
+    };
+}
+
+std::string headline(const EditToolRequest& request, const Json& answer) {
+    std::string text = "Ran " + request.tool_id + " on the " + std::to_string(request.input.width) +
+                       "x" + std::to_string(request.input.height) + " image";
+    const auto width = number_in(answer, "output_width");
+    const auto height = number_in(answer, "output_height");
+    if (width && height) {
+        text += " (result " + std::to_string(static_cast<long long>(*width)) + "x" +
+                std::to_string(static_cast<long long>(*height)) + ")";
+    }
+    for (const auto& warning : request.warnings) text += ". Note: " + warning;
+    return text;
+}
+
+}  // namespace
+
+protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
+                                       ToolsConfig config) {
+    auto handler = [upstream, catalog, config](const Json& arguments,
+                                               protocol::RequestContext& context) {
+        std::string problem;
+        const std::string tool_id = read_edit_tool_id(arguments, problem);
+        if (tool_id.empty()) return rejected_before_sending(problem);
+        const auto tools = catalog->get(*upstream, context);
+        const auto* tool = tools.find(tool_id);
+        if (!tool) return rejected_before_sending(unknown_edit_tool_message(tool_id, tools));
+        auto built = build_edit_tool_request(arguments, *tool,
+                                             {.allow_local_files = config.local_files_allowed});
+        if (auto* refusal = std::get_if<std::string>(&built)) {
+            return rejected_before_sending(*refusal);
+        }
+        auto& request = std::get<EditToolRequest>(built);
+
+        EditRunAnswer answer;
+        if (tool->slow) {
+            if (!request.custom_id) request.custom_id = new_idempotency_key();
+            auto run = run_edit_task(request, *upstream, context, config.progress_interval);
+            answer = run.tasks_unavailable
+                         ? run_edit_now(request, *upstream, context, config.progress_interval)
+                         : std::move(run.answer);
+        } else {
+            answer = run_edit_now(request, *upstream, context, config.progress_interval);
+        }
+        if (auto* error = std::get_if<protocol::ToolResult>(&answer)) return std::move(*error);
+        const Json& body = std::get<Json>(answer);
+
+        auto images = read_inference_images(body, 1, false, false);
+        for (auto& label : images.labels) label = request.tool_id;
+        if (images.base64_images.empty() && images.output_urls.empty()) {
+            return protocol::ToolResult::error(
+                "Running " + request.tool_id +
+                " returned no image although the API reported success" +
+                (images.balance_cost ? " (cost " + format_usd(*images.balance_cost) + ")" : "") +
+                ". Check get_balance before running it again.");
+        }
+        // Hosted results are fetched and treated like inline ones, unless links were asked for.
+        const std::string not_inlined =
+            request.upload_outputs ? "" : inline_hosted_outputs(images, *upstream, context);
+        std::string text = headline(request, body);
+        if (!not_inlined.empty()) text += ". " + not_inlined;
+        return render_images(std::move(images),
+                             {.headline = std::move(text),
+                              .file_stem = request.tool_id,
+                              .output_dir = request.output_dir},
+                             config);
+    };
+    return {definition(config), handler};
+}
+
+}  // namespace rdmcp::tools
