@@ -13,10 +13,12 @@
 
 # ---- build: compile the server --------------------------------------------------------------
 FROM debian:bookworm AS build
-# doctest-dev only because the CMake project configures its tests too; none are built here.
+# doctest-dev, libpng-dev and libgif-dev (the simulator's) only because the CMake project
+# configures its tests too; none are built here.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         g++ make cmake pkg-config ccache libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev \
+        libpng-dev libgif-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

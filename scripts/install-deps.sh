@@ -24,7 +24,7 @@ for option in "$@"; do
 done
 
 debian_packages=(g++ make cmake pkg-config python3 libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev openssl
-                 nodejs npm ca-certificates)
+                 libpng-dev libgif-dev nodejs npm ca-certificates)
 # The image is built without a Docker engine: buildah (vfs storage, chroot isolation) from base
 # images that debootstrap makes, since no container registry can be reached.
 if [ "$with_image" = 1 ]; then
