@@ -13,7 +13,8 @@
 
 # ---- build: compile the server --------------------------------------------------------------
 FROM debian:bookworm AS build
-# doctest-dev only because the CMake project configures its tests too; none are built here.
+# libpng-dev and libgif-dev for the server (edit tool masks, GIF frames); doctest-dev only because
+# the CMake project configures its tests too; none are built here.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         g++ make cmake pkg-config ccache libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev \

@@ -14,7 +14,8 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-BUILD_PACKAGES=(g++ make cmake pkg-config ccache libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev)
+BUILD_PACKAGES=(g++ make cmake pkg-config ccache libcpp-httplib-dev nlohmann-json3-dev libssl-dev doctest-dev
+                libpng-dev libgif-dev)
 SLIM=docker.io/library/debian:bookworm-slim
 FULL=docker.io/library/debian:bookworm
 

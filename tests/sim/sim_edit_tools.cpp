@@ -1,126 +1,229 @@
 #include "sim_edit_tools.h"
 
+#include <cctype>
+#include <map>
+
 namespace rdsim {
 namespace {
 
+using nlohmann::json;
 using F = FieldType;
 
-std::vector<EditTool> build_tools() {
+EditField image(std::string id, std::string label, bool required) {
+    return {std::move(id), std::move(label), "image", F::String, required, nullptr, {}, {}, {}};
+}
+EditField text(std::string id, std::string label, bool required, std::string placeholder) {
+    return {std::move(id),         std::move(label), "text", F::String, required, nullptr, {}, {},
+            std::move(placeholder)};
+}
+EditField integer(std::string id, std::string label, json def, std::optional<int> min,
+                  std::optional<int> max, bool required = false) {
     return {
+        std::move(id), std::move(label), "integer", F::Int, required, std::move(def), min, max, {}};
+}
+EditField number(std::string id, std::string label, json def, std::optional<int> min,
+                 std::optional<int> max) {
+    return {
+        std::move(id), std::move(label), "number", F::Number, false, std::move(def), min, max, {}};
+}
+EditField boolean(std::string id, std::string label, bool def) {
+    return {std::move(id), std::move(label), "boolean", F::Bool, false, def, {}, {}, {}};
+}
+EditField seed() { return integer("seed", "Seed", nullptr, {}, {}); }
+EditField prompt(bool required) {
+    return text("prompt", "Prompt", required, "Describe the change, e.g. add a tiny wizard hat");
+}
+EditField soft_inpaint() { return boolean("soft_inpaint", "Soft inpaint", false); }
+EditField expand(const char* side, const char* label) {
+    return integer(std::string("expand_") + side, label, 0, 0, 256);
+}
+// Documented: dither_strength 0-10, default 5 (values above 10 are read as the old 0-100 scale).
+std::vector<EditField> dithering() {
+    EditField mode{"dither_mode",
+                   "Dither mode",
+                   "select",
+                   F::String,
+                   false,
+                   "none",
+                   {},
+                   {},
+                   "none | bayer_2x2 | bayer_4x4 | bayer_8x8"};
+    return {mode, number("dither_strength", "Dither strength", 5, 0, 10)};
+}
+
+// Prices and fields from the documents; max_input_size is documented for image_edit (256) only:
+// the sim takes 256 for the other generative tools and 512 for the rest.
+std::vector<EditTool> build_tools() {
+    std::vector<EditTool> tools = {
         {"image_edit",
-         "Edit an image from a prompt",
+         "Image Edit",
+         "Edit an image from a text prompt.",
          0.18,
-         {{"prompt", F::String, true}, {"seed", F::Int}},
-         {},
+         20,
+         false,
          256,
-         8},
+         false,
+         true,
+         30,
+         {prompt(true), seed()}},
         {"inpainting",
-         "Regenerate the masked area of an image",
+         "Inpainting",
+         "Replace the masked area of an image from a text prompt.",
          0.18,
-         {{"mask_image", F::String, true},
-          {"prompt", F::String, true},
-          {"seed", F::Int},
-          {"soft_inpaint", F::Bool}},
-         {{"soft_inpaint", false}},
-         0,
-         8},
+         20,
+         false,
+         256,
+         false,
+         true,
+         35,
+         {image("mask_image", "Mask image", true), prompt(true), seed(), soft_inpaint()}},
         {"outpainting",
-         "Extend an image past its edges",
+         "Outpainting",
+         "Extend an image past its edges.",
          0.18,
-         {{"expand_left", F::Int},
-          {"expand_right", F::Int},
-          {"expand_top", F::Int},
-          {"expand_bottom", F::Int},
-          {"prompt", F::String},
-          {"seed", F::Int},
-          {"soft_inpaint", F::Bool}},
-         {{"expand_left", 0}, {"expand_right", 0}, {"expand_top", 0}, {"expand_bottom", 0}},
-         0,
-         8},
-        {"seam_tiling",
-         "Make an image tile seamlessly",
-         0.18,
-         {{"tile_x", F::Bool},
-          {"tile_y", F::Bool},
-          {"seam_width", F::Int},
-          {"repair_window_size", F::Int},
-          {"seed", F::Int}},
-         {{"tile_x", true}, {"tile_y", true}},
-         0,
-         8},
+         20,
+         false,
+         256,
+         false,
+         true,
+         35,
+         {expand("left", "Expand left"), expand("right", "Expand right"),
+          expand("top", "Expand top"), expand("bottom", "Expand bottom"), prompt(false), seed(),
+          soft_inpaint()}},
         {"background_remover",
-         "Remove the background",
+         "Background Remover",
+         "Remove the background of an image.",
          0.01,
-         {{"transparency_threshold", F::Number}, {"force_solid_pixels", F::Bool}},
-         {},
-         0,
-         2},
-        {"color_style_transfer",
-         "Transfer the colours of another image",
-         0.01,
-         {{"extra_input_image", F::String, true}},
-         {},
-         0,
-         2},
+         1,
+         false,
+         512,
+         false,
+         false,
+         3,
+         {boolean("force_solid_pixels", "Force solid pixels", true),
+          integer("transparency_threshold", "Transparency threshold", 128, 0, 255)}},
         {"color_reducer",
-         "Reduce the number of colours",
+         "Color Reducer",
+         "Reduce the number of colors in an image.",
          0,
-         {{"color_count", F::Int}, {"dither_mode", F::String}, {"dither_strength", F::Number}},
-         {{"color_count", 16}},
          0,
-         1},
+         true,
+         512,
+         true,
+         false,
+         1,
+         {integer("color_count", "Color count", 16, 2, 256)}},
+        {"pixel_correction",
+         "Pixel Correction",
+         "Clean up stray and off-grid pixels.",
+         0,
+         0,
+         false,
+         512,
+         false,
+         false,
+         2,
+         {}},
         {"palette_converter",
-         "Map the image onto a palette",
+         "Palette Converter",
+         "Map an image onto the colors of a palette.",
          0,
-         {{"input_palette", F::String, true},
-          {"dither_mode", F::String},
-          {"dither_strength", F::Number}},
-         {},
          0,
-         1},
+         true,
+         512,
+         true,
+         false,
+         1,
+         {image("input_palette", "Palette image", true)}},
+        {"color_style_transfer",
+         "Color Style Transfer",
+         "Recolor an image with the colors of a reference image.",
+         0.01,
+         1,
+         false,
+         512,
+         true,
+         false,
+         2,
+         {image("extra_input_image", "Reference image", true)}},
         {"k_centroid_downscale",
-         "Downscale to a native pixel grid",
+         "K-Centroid Downscale",
+         "Downscale an image to a native pixel grid.",
          0,
-         {{"width", F::Int, true}, {"height", F::Int, true}},
-         {},
          0,
-         1},
-        {"pixel_correction", "Clean up stray pixels", 0, {}, {}, 0, 1},
+         true,
+         512,
+         true,
+         false,
+         1,
+         {integer("width", "Width", nullptr, 1, 512, true),
+          integer("height", "Height", nullptr, 1, 512, true)}},
+        {"seam_tiling",
+         "Seam Tiling",
+         "Repair the seams so an image tiles.",
+         0.18,
+         20,
+         false,
+         256,
+         false,
+         false,
+         6,
+         {boolean("tile_x", "Tile horizontally", true), boolean("tile_y", "Tile vertically", false),
+          integer("seam_width", "Seam width", 8, 1, 64),
+          integer("repair_window_size", "Repair window size", 32, 1, 128), seed()}},
         {"rotate",
-         "Rotate the image",
+         "Rotate",
+         "Rotate an image.",
          0,
-         {{"rotation_degrees", F::Int}},
-         {{"rotation_degrees", 90}},
          0,
-         1},
+         false,
+         512,
+         false,
+         false,
+         1,
+         {number("rotation_degrees", "Rotation (degrees)", 90, -360, 360)}},
     };
-}
-
-std::string_view type_name(FieldType t) {
-    switch (t) {
-        case F::String:
-            return "string";
-        case F::Int:
-            return "integer";
-        case F::Number:
-            return "number";
-        case F::Bool:
-            return "boolean";
-        case F::StringList:
-            return "array";
+    for (EditTool& t : tools) {
+        if (t.id == "color_reducer" || t.id == "palette_converter")
+            for (EditField& f : dithering()) t.fields.push_back(f);
     }
-    return "string";
+    return tools;
 }
 
-std::optional<std::string> check_extra_image(const nlohmann::json& body, const char* field,
-                                             const ImageInfo& input, bool same_size) {
-    const auto text = get_string(body, field);
-    if (!text) return std::nullopt;
-    const ProbeResult probe = probe_base64_image(*text, true);
-    if (!probe.info) return std::string(field) + " " + probe.error;
-    if (same_size && (probe.info->width != input.width || probe.info->height != input.height))
-        return std::string(field) + " must match input_image dimensions";
-    return std::nullopt;
+json field_json(const EditField& f) {
+    json out = {{"id", f.id},
+                {"label", f.label},
+                {"type", f.type},
+                {"required", f.required},
+                {"allowBlank", !f.required}};
+    if (!f.default_value.is_null()) out["defaultValue"] = f.default_value;
+    if (f.min) out["min"] = *f.min;
+    if (f.max) out["max"] = *f.max;
+    if (!f.placeholder.empty()) out["placeholder"] = f.placeholder;
+    return out;
+}
+
+std::string camel_case(const std::string& snake) {
+    std::string out;
+    bool upper = false;
+    for (const char c : snake) {
+        if (c == '_') {
+            upper = true;
+            continue;
+        }
+        out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+        upper = false;
+    }
+    return out;
+}
+
+// The older `fields` list of the web canvas UI: other ids and widget types than api_fields,
+// so a client that reads it instead of api_fields is caught by the tests.
+json ui_field_json(const EditField& f) {
+    static const std::map<std::string, std::string> widgets = {
+        {"image", "upload"},  {"text", "textarea"},  {"integer", "slider"},
+        {"number", "slider"}, {"boolean", "toggle"}, {"select", "dropdown"}};
+    return {{"id", camel_case(f.id)}, {"label", f.label}, {"type", widgets.at(f.type)}};
 }
 
 }  // namespace
@@ -137,63 +240,59 @@ const EditTool* find_edit_tool(const std::string& id) {
     return nullptr;
 }
 
-nlohmann::json edit_tool_json(const EditTool& t) {
-    nlohmann::json fields =
-        nlohmann::json::array({{{"name", "input_image"}, {"type", "string"}, {"required", true}}});
-    for (const FieldSpec& f : t.fields)
-        fields.push_back({{"name", f.name}, {"type", type_name(f.type)}, {"required", f.required}});
-    nlohmann::json limits = nlohmann::json::object();
-    if (t.max_size > 0) limits = {{"max_width", t.max_size}, {"max_height", t.max_size}};
-    return {{"tool_id", t.id},
+json edit_tool_json(const EditTool& t) {
+    json api_fields = json::array({field_json(image("input_image", "Input image", true))});
+    json ui_fields = json::array();
+    for (const EditField& f : t.fields) {
+        api_fields.push_back(field_json(f));
+        ui_fields.push_back(ui_field_json(f));
+    }
+    EditField custom_id = text("custom_id", "Custom ID", false,
+                               "Your own label for this run (at most 128 characters)");
+    api_fields.push_back(field_json(custom_id));
+    const bool free = t.balance_cost == 0;
+    return {{"id", t.id},
+            {"name", t.name},
             {"description", t.description},
-            {"api_fields", fields},
-            {"cost", t.cost_usd},
-            {"defaults", t.defaults},
-            {"limits", limits},
-            {"requires_minimum_balance", 0},
-            {"enabled", true}};
+            {"api_fields", api_fields},
+            {"fields", ui_fields},
+            {"balance_cost", t.balance_cost},
+            {"credit_cost", t.credit_cost},
+            {"is_free", free},
+            {"requires_minimum_balance", t.requires_minimum_balance},
+            {"max_input_size", t.max_input_size},
+            {"balanceCost", t.balance_cost},
+            {"creditCost", t.credit_cost},
+            {"isFree", free},
+            {"requiresMinimumBalance", t.requires_minimum_balance},
+            {"maxInputSize", t.max_input_size}};
 }
 
-ToolCheck check_edit_tool_request(const EditTool& t, const nlohmann::json& body,
-                                  const ImageInfo& in) {
-    ToolCheck out{std::nullopt, in.width, in.height};
-    auto fail = [&](std::string msg) {
-        out.error = std::move(msg);
-        return out;
-    };
-    if (t.max_size > 0 && (in.width > t.max_size || in.height > t.max_size))
-        return fail(t.id + " supports images up to " + std::to_string(t.max_size) + "x" +
-                    std::to_string(t.max_size));
-    if (auto e = check_extra_image(body, "mask_image", in, true)) return fail(*e);
-    if (auto e = check_extra_image(body, "extra_input_image", in, false)) return fail(*e);
-    if (auto e = check_extra_image(body, "input_palette", in, false)) return fail(*e);
-    if (t.id == "outpainting") {
-        std::int64_t any = 0;
-        for (const char* f : {"expand_left", "expand_right", "expand_top", "expand_bottom"}) {
-            const std::int64_t v = get_int(body, f).value_or(0);
-            if (v < 0) return fail(std::string(f) + " must not be negative");
-            any += v;
+const std::vector<FieldSpec>& edit_run_input_schema() {
+    static const std::vector<FieldSpec> schema = [] {
+        std::vector<FieldSpec> specs = {{"input_image", F::String, true},
+                                        {"custom_id", F::String},
+                                        // The contract's other ExternalEditToolRunInput properties.
+                                        {"dithering", F::Bool},
+                                        {"outpaint_context_left", F::Int},
+                                        {"outpaint_context_top", F::Int},
+                                        {"output_image", F::String},
+                                        {"region_plan", F::Object},
+                                        {"scheduled_region_job_id", F::Int},
+                                        {"scheduled_region_mode", F::Bool},
+                                        {"scheduled_region_quality", F::String},
+                                        {"seam_debug_return_raw_output", F::Bool},
+                                        {"seam_debug_return_shifted_output", F::Bool}};
+        for (const EditTool& t : edit_tools()) {
+            for (const EditField& f : t.fields) {
+                bool seen = false;
+                for (const FieldSpec& s : specs) seen = seen || s.name == f.id;
+                if (!seen) specs.push_back({f.id, f.json_type, false});
+            }
         }
-        if (any == 0) return fail("outpainting needs at least one positive expand_* value");
-        out.out_width += static_cast<int>(get_int(body, "expand_left").value_or(0) +
-                                          get_int(body, "expand_right").value_or(0));
-        out.out_height += static_cast<int>(get_int(body, "expand_top").value_or(0) +
-                                           get_int(body, "expand_bottom").value_or(0));
-        if (out.out_width > 2048 || out.out_height > 2048)
-            return fail("outpainting result is too large");
-    }
-    if (t.id == "k_centroid_downscale") {
-        const std::int64_t w = *get_int(body, "width"), h = *get_int(body, "height");
-        if (w < 1 || h < 1 || w > in.width || h > in.height)
-            return fail("width and height must be between 1 and the input image size");
-        out.out_width = static_cast<int>(w);
-        out.out_height = static_cast<int>(h);
-    }
-    if (t.id == "rotate") {
-        const std::int64_t deg = get_int(body, "rotation_degrees").value_or(90);
-        if (((deg % 360) + 360) % 360 % 180 == 90) std::swap(out.out_width, out.out_height);
-    }
-    return out;
+        return specs;
+    }();
+    return schema;
 }
 
 }  // namespace rdsim

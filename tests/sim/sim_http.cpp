@@ -18,6 +18,8 @@ bool has_type(const json& v, FieldType type) {
             return v.is_boolean();
         case FieldType::StringList:
             return v.is_array();
+        case FieldType::Object:
+            return v.is_object();
     }
     return false;
 }
@@ -34,6 +36,8 @@ std::pair<std::string, std::string> type_message(FieldType type) {
             return {"Input should be a valid boolean", "bool_type"};
         case FieldType::StringList:
             return {"Input should be a valid list", "list_type"};
+        case FieldType::Object:
+            return {"Input should be a valid dictionary", "dict_type"};
     }
     return {"Invalid input", "value_error"};
 }

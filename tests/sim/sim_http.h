@@ -24,7 +24,7 @@ void send_validation(httplib::Response& res, const json& issues);       // 422 {
 // One pydantic-style issue: {"loc": [...], "msg": ..., "type": ...}.
 json validation_issue(json loc, const std::string& msg, const std::string& type);
 
-enum class FieldType { String, Int, Number, Bool, StringList };
+enum class FieldType { String, Int, Number, Bool, StringList, Object };
 struct FieldSpec {
     std::string name;
     FieldType type;

@@ -71,6 +71,7 @@ void register_activity_routes(httplib::Server& svr, Ctx& ctx);      // /v2/infer
 void register_user_style_routes(httplib::Server& svr, Ctx& ctx);
 void register_edit_routes(httplib::Server& svr, Ctx& ctx);       // POST /v1/edit
 void register_edit_tool_routes(httplib::Server& svr, Ctx& ctx);  // /v1/edit/tools...
+void register_edit_task_routes(httplib::Server& svr, Ctx& ctx);  // .../tasks, /v1/edit/tasks/{id}
 void register_info_routes(httplib::Server& svr, Ctx& ctx);       // status, selector
 void register_control_routes(httplib::Server& svr, Ctx& ctx);
 void register_fallback_routes(httplib::Server& svr, Ctx& ctx);

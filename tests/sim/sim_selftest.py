@@ -314,36 +314,7 @@ def test_edit(sim):
     check("edit missing image 422", s == 422, b)
     s, b, _ = sim.json("POST", "/v1/edit", {"prompt": "x", "inputImageBase64": "AAAA"})
     check("edit not an image 400", s == 400, b)
-    s, b, _ = sim.json("GET", "/v1/edit/tools")
-    ids = {t["tool_id"] for t in b["tools"]}
-    check("tools list", s == 200 and {"image_edit", "background_remover"} <= ids
-          and all("api_fields" in t and "cost" in t for t in b["tools"]), b)
-    before = balance(sim)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/background_remover", {"input_image": tiny_png(20, 20)})
-    check("background_remover", s == 200 and b["tool_id"] == "background_remover" and b["charged"]
-          and b["balance_cost"] == 0.01 and b["output_urls"] == []
-          and image_of(b["base64_images"][0])[:3] == ("png", 20, 20)
-          and abs(b["remaining_balance"] - (before - 0.01)) < 1e-9, b)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit",
-                       {"input_image": "data:image/png;base64," + tiny_png(), "prompt": "hat"})
-    check("image_edit with data uri", s == 200 and b["balance_cost"] == 0.18, b)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit", {"input_image": tiny_png()})
-    check("image_edit needs prompt 422", s == 422, b)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit", {"input_image": tiny_png(300, 300), "prompt": "x"})
-    check("image_edit over 256 400", s == 400, b)
-    before = balance(sim)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/image_edit/estimate", {"input_image": tiny_png(), "prompt": "x"})
-    check("estimate free", s == 200 and b["balance_cost"] == 0.18 and balance(sim) == before, b)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/nope", {"input_image": tiny_png()})
-    check("unknown tool 404", s == 404, b)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/outpainting", {"input_image": tiny_png(), "expand_left": 8})
-    check("outpainting size", s == 200 and image_of(b["base64_images"][0])[1:3] == (40, 32), b)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/outpainting", {"input_image": tiny_png()})
-    check("outpainting needs expansion", s == 400, b)
-    s, b, _ = sim.json("POST", "/v1/edit/tools/k_centroid_downscale",
-                       {"input_image": tiny_png(), "width": 16, "height": 8})
-    check("k_centroid free", s == 200 and b["charged"] is False
-          and image_of(b["base64_images"][0])[1:3] == (16, 8), b)
+    # The canvas edit tools (/edit/tools...) have their own file, sim_selftest_edit.py.
 
 
 from sim_selftest_control import (test_cli_keys, test_fail_next_and_recording,  # noqa: E402
@@ -352,6 +323,8 @@ from sim_selftest_control import (test_cli_keys, test_fail_next_and_recording,  
 from sim_selftest_v2 import test_v2_envelope, test_v2_idempotency, test_v2_inferences  # noqa: E402
 from sim_selftest_activity import (test_activity, test_after_admission_faults,  # noqa: E402
                                    test_clock_and_retention)
+from sim_selftest_edit import (test_edit_catalog, test_edit_estimate, test_edit_money,  # noqa: E402
+                               test_edit_runs, test_edit_tasks, test_edit_validation)
 
 
 def main():
@@ -363,7 +336,8 @@ def main():
                      test_selector, test_edit, test_fail_next_and_recording,
                      test_latency_and_concurrency, test_v2_envelope, test_v2_inferences,
                      test_v2_idempotency, test_activity, test_after_admission_faults,
-                     test_clock_and_retention):
+                     test_clock_and_retention, test_edit_catalog, test_edit_estimate,
+                     test_edit_runs, test_edit_validation, test_edit_money, test_edit_tasks):
             try:
                 test(sim)
             except Exception as e:  # a crash in one group must not hide the others

@@ -40,7 +40,7 @@ def test_activity(sim):
     check("edit tool run recorded (sync)", s == 200 and a["operation"] == "edit_tool" and a["mode"] == "sync"
           and a["request"]["tool_id"] == "background_remover" and "input_image" not in a["request"]
           and a["http_status"] == 200 and a["status"] == "succeeded" and len(a["outputs"]) == 1, a)
-    s, b, h = sim.json("POST", "/v1/edit/tools/image_edit", {"input_image": tiny_png()})
+    s, b, h = sim.json("POST", "/v1/edit/tools/image_edit", {"input_image": tiny_png(), "prompt": 7})
     s, page, _ = v2(sim, "GET", "/inferences/requests?limit=1")
     top = page["items"][0] if s == 200 and page["items"] else {}
     check("failed call recorded with its error", top.get("operation") == "edit_tool"

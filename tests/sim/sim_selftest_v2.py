@@ -51,7 +51,7 @@ def test_v2_envelope(sim):
     check("v2 unknown token on credits 401 (v1: 403)",
           is_envelope(v2(sim, "GET", "/inferences/credits", token="rdpk-unknown"), 401, "invalid_token"))
     check("v2 no-access key 403 forbidden",
-          is_envelope(v2(sim, "GET", "/edit/tools", token="rdpk-no-access"), 403, "forbidden"))
+          is_envelope(v2(sim, "GET", "/styles/selector", token="rdpk-no-access"), 403, "forbidden"))
     check("v2 unknown path 404 not_found", is_envelope(v2(sim, "GET", "/nothing-here"), 404, "not_found"))
     r = v2(sim, "POST", "/status", {})
     check("v2 wrong method 405", is_envelope(r, 405, "method_not_allowed") and r[2].get("Allow") == "GET", r)

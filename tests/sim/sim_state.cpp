@@ -182,6 +182,7 @@ void State::settle_tasks_locked() {
     for (auto& [id, t] : tasks_) {
         if (t.refunded || !t.will_fail || task_status_locked(t) != "failed") continue;
         t.refunded = true;
+        if (t.cost == 0) continue;  // a free task: nothing to give back
         Micros& bal = balances_[t.key];
         bal += t.cost;
         ledger_.push_back({{"key", t.key},
@@ -197,7 +198,8 @@ std::optional<json> State::task_view(const std::string& key, const std::string& 
     std::lock_guard lock(mutex_);
     settle_tasks_locked();
     const auto it = tasks_.find(id);
-    if (it == tasks_.end() || it->second.key != key) return std::nullopt;
+    if (it == tasks_.end() || it->second.key != key || it->second.operation != "inference")
+        return std::nullopt;
     const std::string status = task_status_locked(it->second);
     // Unset fields are null, as FastAPI sends them.
     json view = {{"status", status}, {"task_id", id}, {"result", nullptr}, {"error", nullptr}};

@@ -65,6 +65,9 @@ struct Task {
     std::string id;
     std::string key;
     std::string path;
+    // What the task runs: "inference" (GET /v{1,2}/inferences/tasks/...) or "edit_tool"
+    // (GET /v{1,2}/edit/tasks/...). Each task read sees only its own kind.
+    std::string operation = "inference";
     std::int64_t accepted_ms = 0;  // sim clock
     int duration_ms = 0;
     bool will_fail = false;
@@ -157,10 +160,12 @@ class State {
     // Async inference tasks; states derive from the time since acceptance.
     void add_task(Task task);
     std::optional<json> task_view(const std::string& key, const std::string& id);  // v1 shape
-    std::optional<TaskSnapshot> task(const std::string& key, const std::string& id);
-    std::vector<TaskSnapshot> tasks(const std::string& key);  // newest first
+    std::optional<TaskSnapshot> task(const std::string& key, const std::string& id,
+                                     const std::string& operation = "inference");
+    std::vector<TaskSnapshot> tasks(const std::string& key);  // inference tasks, newest first
 
-    // Charges and creates the task (and its activity entry) in one step. With an idempotency
+    // Charges (a free task: nothing) and creates the task (and its activity entry) in one
+    // step. With an idempotency
     // key, an earlier admission under it answers instead: Replayed for an equal body,
     // Conflict for another; nothing is charged then.
     Admission admit_task(Task task, Activity activity, const std::string& idempotency_key,

@@ -30,11 +30,13 @@ std::int64_t State::advance_clock(std::int64_t seconds) {
     return clock_offset_ms_ / 1000;
 }
 
-std::optional<TaskSnapshot> State::task(const std::string& key, const std::string& id) {
+std::optional<TaskSnapshot> State::task(const std::string& key, const std::string& id,
+                                        const std::string& operation) {
     std::lock_guard lock(mutex_);
     settle_tasks_locked();
     const auto it = tasks_.find(id);
-    if (it == tasks_.end() || it->second.key != key) return std::nullopt;
+    if (it == tasks_.end() || it->second.key != key || it->second.operation != operation)
+        return std::nullopt;
     const Task& t = it->second;
     const std::string status = task_status_locked(t);
     std::int64_t updated = t.accepted_ms;
@@ -48,7 +50,7 @@ std::vector<TaskSnapshot> State::tasks(const std::string& key) {
     {
         std::lock_guard lock(mutex_);
         for (const auto& [id, t] : tasks_)
-            if (t.key == key) ids.push_back(id);
+            if (t.key == key && t.operation == "inference") ids.push_back(id);
     }
     std::vector<TaskSnapshot> out;
     for (const std::string& id : ids)
@@ -88,7 +90,10 @@ Admission State::admit_task(Task task, Activity activity, const std::string& ide
             return result;
         }
     }
-    const auto remaining = charge_locked(task.key, task.cost, task.path + " task " + task.id);
+    // A free task (an edit tool such as color_reducer) leaves no charge in the ledger.
+    const auto remaining = task.cost > 0
+                               ? charge_locked(task.key, task.cost, task.path + " task " + task.id)
+                               : std::optional<Micros>(balances_[task.key]);
     if (!remaining) {
         result.outcome = Admission::Outcome::NoBalance;
         const auto bal = balances_.find(task.key);
@@ -102,7 +107,7 @@ Admission State::admit_task(Task task, Activity activity, const std::string& ide
     activity.created_ms = task.accepted_ms;
     activity.seq = ++activity_seq_;
     activity.async = true;
-    activity.charged = true;
+    activity.charged = task.cost > 0;
     activity.cost = task.cost;
     activities_.push_back(std::move(activity));
     tasks_[task.id] = std::move(task);
@@ -133,9 +138,10 @@ ActivitySnapshot State::activity_snapshot_locked(const Activity& a) const {
     }
     e.outputs = status == "succeeded" ? t.outputs : std::vector<OutputRef>{};
     if (status == "failed") {
-        e.charged = !t.refunded;  // refunded on failure: nothing is charged in the end
-        e.error = {{"code", "inference_failed"},
-                   {"message", "Inference failed."},
+        e.charged = t.cost > 0 && !t.refunded;  // refunded on failure: nothing charged
+        const bool edit = t.operation == "edit_tool";
+        e.error = {{"code", edit ? "edit_tool_failed" : "inference_failed"},
+                   {"message", edit ? "Edit tool failed." : "Inference failed."},
                    {"request_id", a.request_id}};
     }
     return snap;
