@@ -48,8 +48,8 @@ EditTaskRun run_edit_task(const EditToolRequest& request, const UpstreamClient& 
     IdempotentSubmission submission;
     submission.key = *request.custom_id;
     submission.key_in_header = false;  // edit tasks take it as custom_id; no header (the docs)
-    auto admitted = upstream.submit(tool_path(request) + "/tasks", body, request.images,
-                                    submission, context);
+    auto admitted =
+        upstream.submit(tool_path(request) + "/tasks", body, request.images, submission, context);
     if (!admitted.ok()) {
         const auto& error = *admitted.error;
         if (error.kind == UpstreamError::Kind::Http &&
@@ -58,9 +58,8 @@ EditTaskRun run_edit_task(const EditToolRequest& request, const UpstreamClient& 
         }
         auto result = tool_error_for(error, action);
         if (answer_lost(error)) {
-            result.content[0]["text"] =
-                result.content[0]["text"].get<std::string>() + " It may have been accepted." +
-                resume_hint(request);
+            result.content[0]["text"] = result.content[0]["text"].get<std::string>() +
+                                        " It may have been accepted." + resume_hint(request);
         }
         return {std::move(result)};
     }
@@ -87,8 +86,8 @@ EditTaskRun run_edit_task(const EditToolRequest& request, const UpstreamClient& 
         if (!reply.ok()) {
             const auto& error = *reply.error;
             if (error.kind == UpstreamError::Kind::Http && error.status == 404) {
-                return {tool_error_for(error, "Following " + request.tool_id + " task " +
-                                                  *task_id)};
+                return {
+                    tool_error_for(error, "Following " + request.tool_id + " task " + *task_id)};
             }
             // Anything else can pass (a dropped connection, 429, 5xx): the paid task goes on,
             // and so does the polling.
@@ -97,12 +96,13 @@ EditTaskRun run_edit_task(const EditToolRequest& request, const UpstreamClient& 
         }
         const std::string status = text_in(reply.body, "status").value_or("");
         if (status == "succeeded") {
-            if (const Json* result = member_in(reply.body, "result"); result && result->is_object()) {
+            if (const Json* result = member_in(reply.body, "result");
+                result && result->is_object()) {
                 return {*result};
             }
-            return {protocol::ToolResult::error(
-                request.tool_id + " task " + *task_id +
-                " succeeded but its answer carried no result." + resume_hint(request))};
+            return {protocol::ToolResult::error(request.tool_id + " task " + *task_id +
+                                                " succeeded but its answer carried no result." +
+                                                resume_hint(request))};
         }
         if (status == "failed") {
             return {protocol::ToolResult::error(
@@ -139,8 +139,8 @@ EditRunAnswer run_edit_now(const EditToolRequest& request, const UpstreamClient&
         return reply.body;
     }
     auto result = tool_error_for(*reply.error, "Running " + request.tool_id);
-    if (answer_lost(*reply.error) || (reply.error->kind == UpstreamError::Kind::Http &&
-                                      reply.error->status >= 500)) {
+    if (answer_lost(*reply.error) ||
+        (reply.error->kind == UpstreamError::Kind::Http && reply.error->status >= 500)) {
         // Sent once and never again here: a run whose answer was lost may have finished and
         // been charged.
         result.content[0]["text"] =

@@ -76,24 +76,24 @@ std::vector<EditToolDefinition> build_documented_tools() {
                          {field("prompt", "text", true), field("seed", "integer")}));
     tools.back().max_input_size = 256;
     tools.back().slow = true;
-    tools.push_back(tool("inpainting", "Repaint the masked part of an image from a prompt.", 0.18,
-                         20,
-                         {field("mask_image", "image", true), field("prompt", "text", true),
-                          field("seed", "integer"), field("soft_inpaint", "boolean", false, false)}));
+    tools.push_back(
+        tool("inpainting", "Repaint the masked part of an image from a prompt.", 0.18, 20,
+             {field("mask_image", "image", true), field("prompt", "text", true),
+              field("seed", "integer"), field("soft_inpaint", "boolean", false, false)}));
     tools.back().slow = true;
-    tools.push_back(tool("outpainting", "Extend the canvas past its edges and fill it.", 0.18, 20,
-                         {expand("expand_left"), expand("expand_right"), expand("expand_top"),
-                          expand("expand_bottom"), field("prompt", "text"),
-                          field("seed", "integer"), field("soft_inpaint", "boolean", false, false)}));
+    tools.push_back(
+        tool("outpainting", "Extend the canvas past its edges and fill it.", 0.18, 20,
+             {expand("expand_left"), expand("expand_right"), expand("expand_top"),
+              expand("expand_bottom"), field("prompt", "text"), field("seed", "integer"),
+              field("soft_inpaint", "boolean", false, false)}));
     tools.back().slow = true;
-    tools.push_back(tool("seam_tiling", "Make an image tile seamlessly.", 0.18, 20,
-                         {field("tile_x", "boolean", false, true),
-                          field("tile_y", "boolean", false, false),
-                          field("seam_width", "integer", false, {}, 1),
-                          field("repair_window_size", "integer", false, {}, 1),
-                          field("seed", "integer")}));
+    tools.push_back(
+        tool("seam_tiling", "Make an image tile seamlessly.", 0.18, 20,
+             {field("tile_x", "boolean", false, true), field("tile_y", "boolean", false, false),
+              field("seam_width", "integer", false, {}, 1),
+              field("repair_window_size", "integer", false, {}, 1), field("seed", "integer")}));
     tools.push_back(tool("background_remover", "Remove the background (transparent PNG).", 0.01, 1,
-                         {field("transparency_threshold", "number", false, {}, 0),
+                         {field("transparency_threshold", "integer", false, {}, 0),
                           field("force_solid_pixels", "boolean", false, true)}));
     tools.push_back(tool("color_style_transfer", "Recolour an image after a reference image.", 0.01,
                          1, {field("extra_input_image", "image", true)}));
@@ -102,13 +102,14 @@ std::vector<EditToolDefinition> build_documented_tools() {
     tools.push_back(tool("color_reducer", "Reduce the number of colours.", 0, 0, reducer));
     auto palette = dither_fields();
     palette.insert(palette.begin(), field("input_palette", "image", true));
-    tools.push_back(tool("palette_converter", "Map an image onto a palette image's colours.", 0,
-                         0, palette));
-    tools.push_back(tool("k_centroid_downscale", "Downscale to a native pixel grid.", 0, 0,
-                         {field("width", "integer", true, {}, 1),
-                          field("height", "integer", true, {}, 1)}));
+    tools.push_back(
+        tool("palette_converter", "Map an image onto a palette image's colours.", 0, 0, palette));
+    tools.push_back(
+        tool("k_centroid_downscale", "Downscale to a native pixel grid.", 0, 0,
+             {field("width", "integer", true, {}, 1), field("height", "integer", true, {}, 1)}));
     tools.push_back(tool("pixel_correction", "Clean up stray and off-grid pixels.", 0, 0, {}));
-    tools.push_back(tool("rotate", "Rotate the image.", 0, 0, {field("rotation_degrees", "number")}));
+    tools.push_back(
+        tool("rotate", "Rotate the image.", 0, 0, {field("rotation_degrees", "number")}));
     return tools;
 }
 
@@ -129,9 +130,8 @@ const EditToolField* EditToolDefinition::field(const std::string& field_id) cons
 }
 
 bool EditToolDefinition::takes_animated_gif() const {
-    static const std::vector<std::string> kAnimated = {"color_reducer", "palette_converter",
-                                                       "color_style_transfer",
-                                                       "k_centroid_downscale"};
+    static const std::vector<std::string> kAnimated = {
+        "color_reducer", "palette_converter", "color_style_transfer", "k_centroid_downscale"};
     return std::find(kAnimated.begin(), kAnimated.end(), id) != kAnimated.end();
 }
 
@@ -224,8 +224,8 @@ EditToolCatalogView EditToolCatalog::get(const UpstreamClient& upstream,
         }
         problem = "the API's catalog listed no tool it could read";
     } else {
-        problem = reply.error->message.empty() ? "the catalog could not be read"
-                                               : reply.error->message;
+        problem =
+            reply.error->message.empty() ? "the catalog could not be read" : reply.error->message;
     }
     static const auto kDocumented =
         std::make_shared<const std::vector<EditToolDefinition>>(documented_edit_tools());

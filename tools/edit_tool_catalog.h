@@ -54,9 +54,9 @@ const std::vector<EditToolDefinition>& documented_edit_tools();
 
 struct EditToolCatalogView {
     std::shared_ptr<const std::vector<EditToolDefinition>> tools;
-    bool live = false;         // from the API (now or within the TTL); else the documented set
-    std::string problem;       // why the documented set is shown, when it is
-    std::string fetched_at;    // ISO 8601, when live
+    bool live = false;       // from the API (now or within the TTL); else the documented set
+    std::string problem;     // why the documented set is shown, when it is
+    std::string fetched_at;  // ISO 8601, when live
 
     const EditToolDefinition* find(const std::string& id) const;
 };

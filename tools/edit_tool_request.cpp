@@ -26,8 +26,9 @@ const std::vector<KnownField>& known_fields() {
     static const std::vector<KnownField> fields = {
         {"prompt", Kind::Text,
          "What to paint: required by image_edit and inpainting, optional for outpainting."},
-        {"seed", Kind::Whole, "For a reproducible result (image_edit, inpainting, outpainting, "
-                              "seam_tiling)."},
+        {"seed", Kind::Whole,
+         "For a reproducible result (image_edit, inpainting, outpainting, "
+         "seam_tiling)."},
         {"mask_image", Kind::Image,
          "inpainting: the area to repaint, the input's exact size. An RGBA PNG whose alpha is 0 "
          "where pixels stay and above 12 where they are repainted (or a grayscale PNG, black "
@@ -41,7 +42,7 @@ const std::vector<KnownField>& known_fields() {
         {"expand_bottom", Kind::Whole, "outpainting: pixels to add at the bottom."},
         {"force_solid_pixels", Kind::Flag,
          "background_remover: make every kept pixel fully opaque."},
-        {"transparency_threshold", Kind::Number,
+        {"transparency_threshold", Kind::Whole,
          "background_remover: how transparent a pixel may be and still count as background."},
         {"color_count", Kind::Whole, "color_reducer: how many colours to keep."},
         {"dither_mode", Kind::Text,
@@ -90,8 +91,9 @@ std::optional<std::string> refused_pass_through(const std::string& name) {
                "run_edit_tool decides itself whether to run as a task";
     }
     if (name.rfind("scheduled_region", 0) == 0 || name == "region_plan") {
-        return "'" + name + "' starts a scheduled region job, which this server does not run; "
-                            "remove it";
+        return "'" + name +
+               "' starts a scheduled region job, which this server does not run; "
+               "remove it";
     }
     if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return std::isupper(c); })) {
         return "'" + name + "': edit tool fields are snake_case (e.g. input_image, mask_image)";
@@ -133,10 +135,12 @@ std::optional<std::string> check_range(const EditToolDefinition& tool, const std
         max = 100;
     }
     if ((min && value < *min) || (max && value > *max)) {
-        std::string range = min && max ? "between " + number_text(*min) + " and " + number_text(*max)
-                            : min      ? "at least " + number_text(*min)
-                                       : "at most " + number_text(*max);
-        return "'" + name + "' must be " + range + " for " + tool.id + ", got " + number_text(value);
+        std::string range = min && max
+                                ? "between " + number_text(*min) + " and " + number_text(*max)
+                            : min ? "at least " + number_text(*min)
+                                  : "at most " + number_text(*max);
+        return "'" + name + "' must be " + range + " for " + tool.id + ", got " +
+               number_text(value);
     }
     return std::nullopt;
 }
@@ -197,8 +201,8 @@ std::optional<std::string> check_animation(const Json& images, const ImageInfo& 
 bool flag_or_default(const Json& body, const EditToolDefinition& tool, const char* name,
                      bool fallback) {
     if (auto it = body.find(name); it != body.end() && it->is_boolean()) return it->get<bool>();
-    if (const auto* field = tool.field(name); field && field->default_value &&
-                                              field->default_value->is_boolean()) {
+    if (const auto* field = tool.field(name);
+        field && field->default_value && field->default_value->is_boolean()) {
         return field->default_value->get<bool>();
     }
     return fallback;
@@ -304,8 +308,9 @@ std::string read_edit_tool_id(const Json& arguments, std::string& problem) {
     return id;
 }
 
-std::variant<EditToolRequest, std::string> build_edit_tool_request(
-    const Json& arguments, const EditToolDefinition& tool, const ImageInputPolicy& policy) {
+std::variant<EditToolRequest, std::string> build_edit_tool_request(const Json& arguments,
+                                                                   const EditToolDefinition& tool,
+                                                                   const ImageInputPolicy& policy) {
     EditToolRequest request;
     request.tool_id = tool.id;
     std::string input_image;
@@ -364,7 +369,8 @@ std::variant<EditToolRequest, std::string> build_edit_tool_request(
     if (tool.max_input_size && (request.input.width > *tool.max_input_size ||
                                 request.input.height > *tool.max_input_size)) {
         return "'input_image' is " + size_text(request.input) + ", larger than " + tool.id +
-               " takes (" + std::to_string(*tool.max_input_size) + " pixels a side at most). "
+               " takes (" + std::to_string(*tool.max_input_size) +
+               " pixels a side at most). "
                "Downscale it first (k_centroid_downscale keeps the pixel grid)";
     }
     if (auto problem = check_animation(request.images, request.input, tool)) return *problem;
@@ -423,9 +429,8 @@ Json edit_tool_input_schema(const ToolsConfig& config) {
         properties[field.name] = std::move(schema);
     }
     if (config.local_files_allowed) {
-        properties["output_dir"] = {{"type", "string"},
-                                    {"minLength", 1},
-                                    {"description", "Also save the result here."}};
+        properties["output_dir"] = {
+            {"type", "string"}, {"minLength", 1}, {"description", "Also save the result here."}};
     }
     // Other members are fields the API has and this server does not know yet: passed through.
     return {{"type", "object"},

@@ -30,9 +30,9 @@ struct EditToolRequest {
 std::string read_edit_tool_id(const protocol::Json& arguments, std::string& problem);
 
 // Either the request, or a message naming the argument and what to send instead.
-std::variant<EditToolRequest, std::string> build_edit_tool_request(
-    const protocol::Json& arguments, const EditToolDefinition& tool,
-    const ImageInputPolicy& policy);
+std::variant<EditToolRequest, std::string> build_edit_tool_request(const protocol::Json& arguments,
+                                                                   const EditToolDefinition& tool,
+                                                                   const ImageInputPolicy& policy);
 
 // The inputSchema both tools share: tool_id, input_image and every documented field; fields
 // this server does not know yet pass through to the API.

@@ -96,8 +96,8 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
         }
         if (seconds) {
             structured["estimate_seconds"] = *seconds;
-            text += " and takes about " + std::to_string(static_cast<long long>(*seconds + 0.5)) +
-                    " s";
+            text +=
+                " and takes about " + std::to_string(static_cast<long long>(*seconds + 0.5)) + " s";
         }
         text += ".";
         if (tool->is_free) structured["is_free"] = *tool->is_free;

@@ -65,8 +65,8 @@ bool scan_png(PngRead& r) {
     auto& coverage = r.coverage;
     coverage.total = static_cast<long long>(width) * height;
     coverage.read = (color & PNG_COLOR_MASK_ALPHA) ? MaskCoverage::Read::Alpha
-                    : color == PNG_COLOR_TYPE_GRAY  ? MaskCoverage::Read::Gray
-                                                    : MaskCoverage::Read::Opaque;
+                    : color == PNG_COLOR_TYPE_GRAY ? MaskCoverage::Read::Gray
+                                                   : MaskCoverage::Read::Opaque;
     if (coverage.read == MaskCoverage::Read::Opaque) {
         coverage.selected = coverage.total;
         return true;  // every pixel: no need to read them

@@ -13,16 +13,15 @@ using protocol::Json;
 namespace {
 
 protocol::ToolDefinition definition() {
-    const Json field_schema = {
-        {"type", "object"},
-        {"properties",
-         {{"name", {{"type", "string"}}},
-          {"type", {{"type", "string"}}},
-          {"required", {{"type", "boolean"}}},
-          {"default", {{"description", "a string, number or boolean"}}},
-          {"min", {{"type", "number"}}},
-          {"max", {{"type", "number"}}}}},
-        {"required", {"name", "required"}}};
+    const Json field_schema = {{"type", "object"},
+                               {"properties",
+                                {{"name", {{"type", "string"}}},
+                                 {"type", {{"type", "string"}}},
+                                 {"required", {{"type", "boolean"}}},
+                                 {"default", {{"description", "a string, number or boolean"}}},
+                                 {"min", {{"type", "number"}}},
+                                 {"max", {{"type", "number"}}}}},
+                               {"required", {"name", "required"}}};
     const Json tool_schema = {
         {"type", "object"},
         {"properties",
@@ -44,13 +43,12 @@ protocol::ToolDefinition definition() {
             "inpainting, outpainting, colour reduction, palettes, seamless tiling, downscaling, "
             "rotation, ...): each with its price, whether it is free, the largest input and its "
             "fields (required ones first). Free; needs no key.",
-        .input_schema = {{"type", "object"},
-                         {"properties",
-                          {{"tool_id",
-                            {{"type", "string"},
-                             {"minLength", 1},
-                             {"description", "Only this tool."}}}}},
-                         {"additionalProperties", false}},
+        .input_schema =
+            {{"type", "object"},
+             {"properties",
+              {{"tool_id",
+                {{"type", "string"}, {"minLength", 1}, {"description", "Only this tool."}}}}},
+             {"additionalProperties", false}},
         .output_schema = Json{{"type", "object"},
                               {"properties",
                                {{"tools", {{"type", "array"}, {"items", tool_schema}}},
@@ -70,8 +68,8 @@ protocol::ToolDefinition definition() {
 }
 
 std::string number_text(double value) {
-    const Json number = value == static_cast<long long>(value) ? Json(static_cast<long long>(value))
-                                                               : Json(value);
+    const Json number =
+        value == static_cast<long long>(value) ? Json(static_cast<long long>(value)) : Json(value);
     return number.dump();
 }
 
@@ -80,14 +78,15 @@ std::string field_text(const EditToolField& field) {
     std::string text = field.id + (field.required ? "*" : "");
     std::string facts = field.type;
     if (field.min && field.max) {
-        facts += (facts.empty() ? "" : ", ") + number_text(*field.min) + "-" +
-                 number_text(*field.max);
+        facts +=
+            (facts.empty() ? "" : ", ") + number_text(*field.min) + "-" + number_text(*field.max);
     } else if (field.min) {
         facts += (facts.empty() ? ">=" : ", >=") + number_text(*field.min);
     } else if (field.max) {
         facts += (facts.empty() ? "<=" : ", <=") + number_text(*field.max);
     }
-    if (field.default_value) facts += (facts.empty() ? "" : ", ") + ("default " + field.default_value->dump());
+    if (field.default_value)
+        facts += (facts.empty() ? "" : ", ") + ("default " + field.default_value->dump());
     return facts.empty() ? text : text + " (" + facts + ")";
 }
 
@@ -154,7 +153,8 @@ protocol::Tool make_list_edit_tools_tool(UpstreamPtr upstream, EditCatalogPtr ca
                                        "could not be read: " +
                                            view.problem + "; * marks a required field):";
         auto result = protocol::ToolResult::text(text + lines);
-        Json structured = {{"tools", std::move(tools)}, {"source", view.live ? "api" : "documented"}};
+        Json structured = {{"tools", std::move(tools)},
+                           {"source", view.live ? "api" : "documented"}};
         if (!view.live) structured["note"] = view.problem;
         result.structured_content = std::move(structured);
         return result;

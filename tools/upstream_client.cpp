@@ -26,6 +26,7 @@ struct UpstreamClient::Call {
     std::string idempotency_key = {};                  // sent as Idempotency-Key when set
     std::optional<std::chrono::seconds> timeout = {};  // instead of the configured read timeout
     bool needs_key = true;  // false: a public endpoint, asked without any key (GET /status)
+    bool list_answer_allowed = false;  // a JSON list is a valid answer too
 };
 
 namespace {
@@ -135,6 +136,7 @@ UpstreamResult UpstreamClient::get_public(const std::string& path,
                                           const UpstreamCaller& caller) const {
     Call call{"GET", path, nullptr, nullptr, true};
     call.needs_key = false;
+    call.list_answer_allowed = true;  // GET /edit/tools answers with a list
     return send(call, caller);
 }
 
@@ -339,7 +341,8 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
         result.request_id = request_id_from_headers(response.get_header_value("X-RD-Request-ID"),
                                                     response.get_header_value("X-Request-ID"));
         result.body = Json::parse(received, nullptr, false);
-        if (result.body.is_discarded() || !result.body.is_object()) {
+        if (result.body.is_discarded() ||
+            !(result.body.is_object() || (call.list_answer_allowed && result.body.is_array()))) {
             result.error = UpstreamError::of(
                 UpstreamError::Kind::InvalidResponse,
                 received.empty() ? "the API answered with an empty body"

@@ -91,7 +91,8 @@ class UpstreamClient {
     UpstreamClient& operator=(const UpstreamClient&) = delete;
 
     UpstreamResult get(const std::string& path, const UpstreamCaller& caller) const;
-    // A public endpoint (GET /status): asked without the caller's key, which it does not need.
+    // A public endpoint (GET /status, GET /edit/tools): asked without the caller's key, which it
+    // does not need. Its answer may be a JSON list as well as an object.
     UpstreamResult get_public(const std::string& path, const UpstreamCaller& caller) const;
     UpstreamResult post(const std::string& path, const protocol::Json& body,
                         const UpstreamCaller& caller) const;

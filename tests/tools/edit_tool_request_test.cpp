@@ -45,10 +45,11 @@ const std::string kImage = rgb_png_base64(64, 64);
 }  // namespace
 
 TEST_CASE("A request carries the tool's fields typed, images apart, and unknown fields through") {
-    const auto request = built("background_remover", {{"input_image", "data:image/png;base64," + kImage},
-                                                      {"transparency_threshold", 40},
-                                                      {"force_solid_pixels", false},
-                                                      {"outpaint_context_left", 3}});
+    const auto request =
+        built("background_remover", {{"input_image", "data:image/png;base64," + kImage},
+                                     {"transparency_threshold", 40},
+                                     {"force_solid_pixels", false},
+                                     {"outpaint_context_left", 3}});
     CHECK(request.images["input_image"] == kImage);  // the data: prefix stripped
     CHECK(request.body["transparency_threshold"] == 40);
     CHECK(request.body["force_solid_pixels"] == false);
@@ -92,8 +93,8 @@ TEST_CASE("Control fields and camelCase twins never pass through") {
 
 TEST_CASE("Outpainting needs a positive expansion; seam tiling an axis") {
     CHECK(says(refusal("outpainting", {{"input_image", kImage}}), "at least one positive"));
-    CHECK(says(refusal("outpainting", {{"input_image", kImage}, {"expand_left", -4}}),
-               "at least 0"));
+    CHECK(
+        says(refusal("outpainting", {{"input_image", kImage}, {"expand_left", -4}}), "at least 0"));
     built("outpainting", {{"input_image", kImage}, {"expand_top", 16}});
     CHECK(says(refusal("seam_tiling", {{"input_image", kImage}, {"tile_x", false}}), "tile_y"));
     built("seam_tiling", {{"input_image", kImage}});  // tile_x defaults to true
@@ -107,9 +108,9 @@ TEST_CASE("The input fits the tool; animated GIFs only where the documents allow
     CHECK(says(refusal("background_remover", {{"input_image", animated}}), "animated GIF"));
     built("color_reducer", {{"input_image", animated}});
     built("background_remover", {{"input_image", gif_base64(32, 32, 1)}});  // one frame: still
-    CHECK(says(refusal("k_centroid_downscale",
-                       {{"input_image", kImage}, {"width", 128}, {"height", 16}}),
-               "only makes images smaller"));
+    CHECK(says(
+        refusal("k_centroid_downscale", {{"input_image", kImage}, {"width", 128}, {"height", 16}}),
+        "only makes images smaller"));
 }
 
 TEST_CASE("An inpainting mask: the input's size, and at least one pixel selected") {

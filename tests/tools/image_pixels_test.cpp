@@ -29,7 +29,8 @@ TEST_CASE("An RGBA mask selects the pixels whose alpha is above 12") {
     CHECK(mask.selected == 8 * 4);
 
     // 12 protects, 13 selects: the documented threshold, on both sides.
-    const auto edge = coverage_of(rgba_png_base64(16, 16, [](int x, int) { return x < 8 ? 12 : 13; }));
+    const auto edge =
+        coverage_of(rgba_png_base64(16, 16, [](int x, int) { return x < 8 ? 12 : 13; }));
     CHECK(edge.selected == 8 * 16);
 
     const auto empty = coverage_of(rgba_png_base64(16, 16, [](int, int) { return 0; }));
