@@ -14,7 +14,9 @@ namespace {
 
 using Problem = EditImageResult::Problem;
 
-EditImageResult invalid(std::string why) { return {Problem::Invalid, std::nullopt, std::move(why)}; }
+EditImageResult invalid(std::string why) {
+    return {Problem::Invalid, std::nullopt, std::move(why)};
+}
 
 // libpng's simplified API reads the whole image; any damage (bad zlib stream, short data,
 // CRC) makes it fail.
@@ -43,8 +45,8 @@ struct GifSource {
 
 int read_gif_bytes(GifFileType* gif, GifByteType* out, int wanted) {
     auto* src = static_cast<GifSource*>(gif->UserData);
-    const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(wanted),
-                                                src->bytes.size() - src->at);
+    const std::size_t n =
+        std::min<std::size_t>(static_cast<std::size_t>(wanted), src->bytes.size() - src->at);
     std::memcpy(out, src->bytes.data() + src->at, n);
     src->at += n;
     return static_cast<int>(n);
@@ -55,11 +57,11 @@ int read_gif_bytes(GifFileType* gif, GifByteType* out, int wanted) {
 EditImageResult decode_gif(std::string_view bytes, const ImageInfo& info, int max_frames) {
     GifSource src{bytes};
     int error = 0;
-    std::unique_ptr<GifFileType, void (*)(GifFileType*)> gif(
-        DGifOpen(&src, read_gif_bytes, &error), [](GifFileType* g) {
-            int ignored = 0;
-            DGifCloseFile(g, &ignored);
-        });
+    std::unique_ptr<GifFileType, void (*)(GifFileType*)> gif(DGifOpen(&src, read_gif_bytes, &error),
+                                                             [](GifFileType* g) {
+                                                                 int ignored = 0;
+                                                                 DGifCloseFile(g, &ignored);
+                                                             });
     if (!gif) return invalid(std::string("is not a readable GIF: ") + GifErrorString(error));
     const auto damaged = [&] {
         return invalid(std::string("is not a readable GIF: ") + GifErrorString(gif->Error));

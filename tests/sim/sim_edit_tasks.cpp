@@ -18,11 +18,11 @@ const std::string kCustomIdScope = "edit-task custom_id\n";
 
 json accepted_answer(const Call& call, const std::string& task_id) {
     const std::string version = call.v2() ? "v2" : "v1";
-    return {{"status", "accepted"},
-            {"task_id", task_id},
-            {"request_id", task_id},
-            {"message", "Edit accepted. Poll GET /" + version +
-                            "/edit/tasks/{task_id} for status."}};
+    return {
+        {"status", "accepted"},
+        {"task_id", task_id},
+        {"request_id", task_id},
+        {"message", "Edit accepted. Poll GET /" + version + "/edit/tasks/{task_id} for status."}};
 }
 
 void start_task(Ctx& ctx, const httplib::Request& req, httplib::Response& res, const Call& call) {
@@ -106,9 +106,9 @@ void read_task(Ctx& ctx, const httplib::Request& req, httplib::Response& res, co
     // Unknown, another key's, or an inference task: all "does not exist".
     const auto snap = ctx.state.task(call.key, req.matches[1].str(), "edit_tool");
     if (!snap)
-        return send_json(res, 404,
-                         detail_error("edit_task_not_found",
-                                      "No edit task with this id for this API key."));
+        return send_json(
+            res, 404,
+            detail_error("edit_task_not_found", "No edit task with this id for this API key."));
     send_json(res, 200, task_json(call, *snap));
 }
 

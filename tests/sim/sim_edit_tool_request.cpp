@@ -28,11 +28,10 @@ std::string number_text(double v) {
 
 json range_issue(const std::string& field, double value, double lo, double hi) {
     const bool low = value < lo;
-    json issue = validation_issue(
-        {"body", field},
-        std::string("Input should be ") + (low ? "greater" : "less") + " than or equal to " +
-            number_text(low ? lo : hi),
-        low ? "greater_than_equal" : "less_than_equal");
+    json issue = validation_issue({"body", field},
+                                  std::string("Input should be ") + (low ? "greater" : "less") +
+                                      " than or equal to " + number_text(low ? lo : hi),
+                                  low ? "greater_than_equal" : "less_than_equal");
     issue["input"] = value;
     return issue;
 }
@@ -45,8 +44,8 @@ json schema_issues(const json& body) {
         bool known = false;
         for (const FieldSpec& s : edit_run_input_schema()) known = known || s.name == name;
         if (known) continue;
-        json issue = validation_issue({"body", name}, "Extra inputs are not permitted",
-                                      "extra_forbidden");
+        json issue =
+            validation_issue({"body", name}, "Extra inputs are not permitted", "extra_forbidden");
         issue["input"] = value.is_string() && value.get_ref<const std::string&>().size() > 200
                              ? json("<omitted>")
                              : value;
@@ -90,23 +89,26 @@ std::optional<EditToolError> missing_input(const EditTool& t, const json& body) 
           "mask_image is required: a PNG of input_image's size, alpha 0 where pixels are kept "
           "and above 12 where they are replaced."}},
         {"input_palette",
-         {"missing_palette", "input_palette is required: a base64 image whose colors are the "
-                             "palette."}},
+         {"missing_palette",
+          "input_palette is required: a base64 image whose colors are the "
+          "palette."}},
         {"extra_input_image",
          {"missing_reference_image",
           "extra_input_image is required: a base64 image whose colors to transfer."}},
         {"width",
-         {"missing_dimensions", "width and height are required: the target size in pixels, "
-                                "from 1 up to the input image's size."}},
+         {"missing_dimensions",
+          "width and height are required: the target size in pixels, "
+          "from 1 up to the input image's size."}},
         {"height",
-         {"missing_dimensions", "width and height are required: the target size in pixels, "
-                                "from 1 up to the input image's size."}},
+         {"missing_dimensions",
+          "width and height are required: the target size in pixels, "
+          "from 1 up to the input image's size."}},
     };
     for (const EditField& f : t.fields) {
         if (!f.required) continue;
         const auto it = body.find(f.id);
-        const bool absent = it == body.end() || it->is_null() ||
-                            (it->is_string() && blank(it->get<std::string>()));
+        const bool absent =
+            it == body.end() || it->is_null() || (it->is_string() && blank(it->get<std::string>()));
         if (!absent) continue;
         const auto& [code, message] = missing.at(f.id);
         return fail(code, message);
@@ -179,9 +181,9 @@ std::optional<EditToolError> extra_image(const EditTool& t, const json& body,
 // The catalog's min/max for these fields, and the code the documents give a value outside.
 std::optional<EditToolError> out_of_range(const EditTool& t, const json& body) {
     static const std::map<std::string, std::string> codes = {
-        {"color_count", "invalid_color_count"},     {"expand_left", "invalid_expansion"},
-        {"expand_right", "invalid_expansion"},      {"expand_top", "invalid_expansion"},
-        {"expand_bottom", "invalid_expansion"},     {"seam_width", "invalid_seam_width"},
+        {"color_count", "invalid_color_count"},          {"expand_left", "invalid_expansion"},
+        {"expand_right", "invalid_expansion"},           {"expand_top", "invalid_expansion"},
+        {"expand_bottom", "invalid_expansion"},          {"seam_width", "invalid_seam_width"},
         {"repair_window_size", "invalid_repair_window"}, {"rotation_degrees", "invalid_rotation"}};
     for (const EditField& f : t.fields) {
         const auto code = codes.find(f.id);
