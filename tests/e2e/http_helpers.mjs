@@ -143,8 +143,10 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
         const result = await call(name, args);
         const upstream = (await sim.requests()).slice(before);
         for (const request of upstream) {
-            // The public status endpoint is asked with no key at all; everything else with ours.
-            const public_ = request.path.endsWith('/status');
+            // The public status and edit tool catalog are asked with no key at all; everything
+            // else with ours.
+            const public_ = request.path.endsWith('/status') ||
+                (request.method === 'GET' && request.path.endsWith('/edit/tools'));
             assert.equal(request.token, public_ ? null : key,
                          `${name} reached the API with ${public_ ? 'a key it needs not' : 'another key'}`);
         }
@@ -180,6 +182,19 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
     ok(edited.result, 'edit_image');
     assert.equal(images(edited.result).length, 1);
     assert.ok(edited.upstream.some((r) => r.path === `/${apiVersion}/edit`));
+
+    const editTools = ok((await run('list_edit_tools', {})).result, 'list_edit_tools');
+    assert.ok(editTools.structuredContent.tools.some((tool) => tool.id === 'background_remover'),
+              describe(editTools));
+    const removeBackground = { tool_id: 'background_remover', input_image: png.data };
+    const price = ok((await run('estimate_edit_tool_cost', removeBackground)).result,
+                     'estimate_edit_tool_cost');
+    assert.equal(price.structuredContent.balance_cost, 0.01);
+    const removed = await run('run_edit_tool', removeBackground);
+    ok(removed.result, 'run_edit_tool');
+    assert.equal(images(removed.result).length, 1);
+    assert.ok(removed.upstream.some((r) => r.method === 'POST' &&
+                                           r.path === `/${apiVersion}/edit/tools/background_remover`));
 
     // Over HTTP the caller is not on this machine: a file path is refused, not read.
     const path = await call('edit_image', { prompt: 'add a hat', input_image: '/etc/hostname' });
