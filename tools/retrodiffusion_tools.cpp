@@ -12,6 +12,7 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_create_inference_tool(jobs));
     registry.add(make_estimate_inference_cost_tool(upstream, config));
     registry.add(make_edit_image_tool(upstream, config));
+    registry.add(make_fix_pixel_art_tool(upstream, config));
     registry.add(make_list_available_styles_tool());
     registry.add(make_get_balance_tool(upstream));
     registry.add(make_get_service_status_tool(upstream));

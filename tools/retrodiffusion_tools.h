@@ -18,6 +18,7 @@ using JobsPtr = std::shared_ptr<const JobServices>;
 protocol::Tool make_create_inference_tool(JobsPtr jobs);
 protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config);
+protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_list_available_styles_tool();
 protocol::Tool make_get_balance_tool(UpstreamPtr upstream);
 protocol::Tool make_get_service_status_tool(UpstreamPtr upstream);

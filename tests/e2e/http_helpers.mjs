@@ -181,6 +181,14 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
     assert.equal(images(edited.result).length, 1);
     assert.ok(edited.upstream.some((r) => r.path === `/${apiVersion}/edit`));
 
+    // Pixel Fixer (free): the 64x64 generation comes back at the sim's detected grid (64 / 4).
+    const fixed = await run('fix_pixel_art', { input_image: png.data });
+    ok(fixed.result, 'fix_pixel_art');
+    const [fixedPng] = images(fixed.result);
+    assert.ok(fixedPng, `no image: ${describe(fixed.result)}`);
+    assert.deepEqual(pngSize(fixedPng.data), { width: 16, height: 16 });
+    assert.ok(fixed.upstream.some((r) => r.method === 'POST' && r.path === `/${apiVersion}/pixel-fixer/standard`));
+
     // Over HTTP the caller is not on this machine: a file path is refused, not read.
     const path = await call('edit_image', { prompt: 'add a hat', input_image: '/etc/hostname' });
     assert.equal(path.isError, true, `a local path must be refused over HTTP: ${describe(path)}`);

@@ -352,6 +352,7 @@ from sim_selftest_control import (test_cli_keys, test_fail_next_and_recording,  
 from sim_selftest_v2 import test_v2_envelope, test_v2_idempotency, test_v2_inferences  # noqa: E402
 from sim_selftest_activity import (test_activity, test_after_admission_faults,  # noqa: E402
                                    test_clock_and_retention)
+from sim_selftest_pixel_fixer import test_pixel_fixer  # noqa: E402
 
 
 def main():
@@ -363,7 +364,7 @@ def main():
                      test_selector, test_edit, test_fail_next_and_recording,
                      test_latency_and_concurrency, test_v2_envelope, test_v2_inferences,
                      test_v2_idempotency, test_activity, test_after_admission_faults,
-                     test_clock_and_retention):
+                     test_clock_and_retention, test_pixel_fixer):
             try:
                 test(sim)
             except Exception as e:  # a crash in one group must not hide the others
