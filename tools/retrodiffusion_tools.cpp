@@ -18,6 +18,7 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_list_edit_tools_tool(upstream, edit_catalog));
     registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
     registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config));
+    registry.add(make_fix_pixel_art_tool(upstream, config));
     registry.add(make_list_available_styles_tool());
     registry.add(make_get_balance_tool(upstream));
     registry.add(make_get_service_status_tool(upstream));

@@ -25,6 +25,7 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
                                                  ToolsConfig config);
 protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
                                        ToolsConfig config);
+protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_list_available_styles_tool();
 protocol::Tool make_get_balance_tool(UpstreamPtr upstream);
 protocol::Tool make_get_service_status_tool(UpstreamPtr upstream);

@@ -195,6 +195,13 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
     assert.equal(images(removed.result).length, 1);
     assert.ok(removed.upstream.some((r) => r.method === 'POST' &&
                                            r.path === `/${apiVersion}/edit/tools/background_remover`));
+    // Pixel Fixer (free): the 64x64 generation comes back at the sim's detected grid (64 / 4).
+    const fixed = await run('fix_pixel_art', { input_image: png.data });
+    ok(fixed.result, 'fix_pixel_art');
+    const [fixedPng] = images(fixed.result);
+    assert.ok(fixedPng, `no image: ${describe(fixed.result)}`);
+    assert.deepEqual(pngSize(fixedPng.data), { width: 16, height: 16 });
+    assert.ok(fixed.upstream.some((r) => r.method === 'POST' && r.path === `/${apiVersion}/pixel-fixer/standard`));
 
     // Over HTTP the caller is not on this machine: a file path is refused, not read.
     const path = await call('edit_image', { prompt: 'add a hat', input_image: '/etc/hostname' });

@@ -137,6 +137,14 @@ void apply_fault(Ctx& ctx, const FailRule& rule, const httplib::Request& req,
     res.status = rule.status;
     json default_body =
         call.v2() ? v2_status_error(rule.status, call.request_id) : default_fail_body(rule.status);
+    if (rule.status == 500 && req.path.find("/pixel-fixer/") != std::string::npos) {
+        // Pixel Fixer's own failure code (PIXEL_FIXER.md), in either API's shape.
+        default_body = call.v2() ? json{{"error",
+                                         {{"code", "pixel_fixer_failed"},
+                                          {"message", "Pixel fixer failed."},
+                                          {"request_id", call.request_id}}}}
+                                 : detail_error("pixel_fixer_failed", "Pixel fixer failed.");
+    }
     if (call.v2() && !rule.raw && !rule.body) res.set_header("X-Request-ID", call.request_id);
     std::string body = rule.raw ? *rule.raw : dump(rule.body.value_or(default_body));
     const std::string type = rule.raw ? rule.content_type : "application/json";

@@ -50,7 +50,7 @@ using PublicHandler =
 
 // Records the request, applies an injected fault, authenticates, runs the handler and, on
 // /v2/, turns every error answer into the canonical envelope with X-Request-ID.
-// `operation` (inference, edit_tool, edit) makes it a recorded route: see Call::activity.
+// `operation` (inference, edit_tool, edit, pixel_fixer.*) makes it recorded: see Call::activity.
 httplib::Server::Handler public_route(Ctx& ctx, Auth auth, PublicHandler handler,
                                       std::string operation = "");
 
@@ -69,6 +69,7 @@ void register_inference_routes(httplib::Server& svr, Ctx& ctx);     // v1 infere
 void register_v2_inference_routes(httplib::Server& svr, Ctx& ctx);  // async-only, tasks
 void register_activity_routes(httplib::Server& svr, Ctx& ctx);      // /v2/inferences/requests
 void register_user_style_routes(httplib::Server& svr, Ctx& ctx);
+void register_pixel_fixer_routes(httplib::Server& svr, Ctx& ctx);
 void register_edit_routes(httplib::Server& svr, Ctx& ctx);       // POST /v1/edit
 void register_edit_tool_routes(httplib::Server& svr, Ctx& ctx);  // /v1/edit/tools...
 void register_edit_task_routes(httplib::Server& svr, Ctx& ctx);  // .../tasks, /v1/edit/tasks/{id}

@@ -325,6 +325,7 @@ from sim_selftest_activity import (test_activity, test_after_admission_faults,  
                                    test_clock_and_retention)
 from sim_selftest_edit import (test_edit_catalog, test_edit_estimate, test_edit_money,  # noqa: E402
                                test_edit_runs, test_edit_tasks, test_edit_validation)
+from sim_selftest_pixel_fixer import test_pixel_fixer  # noqa: E402
 
 
 def main():
@@ -337,7 +338,8 @@ def main():
                      test_latency_and_concurrency, test_v2_envelope, test_v2_inferences,
                      test_v2_idempotency, test_activity, test_after_admission_faults,
                      test_clock_and_retention, test_edit_catalog, test_edit_estimate,
-                     test_edit_runs, test_edit_validation, test_edit_money, test_edit_tasks):
+                     test_edit_runs, test_edit_validation, test_edit_money, test_edit_tasks,
+                     test_pixel_fixer):
             try:
                 test(sim)
             except Exception as e:  # a crash in one group must not hide the others

@@ -39,6 +39,7 @@ void register_fallback_routes(httplib::Server& svr, Ctx& ctx) {
         {std::regex("/v[12]/edit/tools/[^/]+/estimate"), "POST"},
         {std::regex("/v[12]/edit/tools/[^/]+/tasks"), "POST"},
         {std::regex("/v[12]/edit/tasks/[^/]+"), "GET"},
+        {std::regex("/v[12]/pixel-fixer/(standard|neural)"), "POST"},
         {std::regex("/v2/inferences/tasks"), "GET"},
         {std::regex("/v2/inferences/requests"), "GET"},
         {std::regex("/v2/inferences/requests/[^/]+"), "GET"},
@@ -90,6 +91,7 @@ void SimServer::install_routes() {
     register_edit_routes(svr, ctx_);
     register_edit_tool_routes(svr, ctx_);
     register_edit_task_routes(svr, ctx_);
+    register_pixel_fixer_routes(svr, ctx_);
     register_fallback_routes(svr, ctx_);  // last: catches every other path
 
     // Errors cpp-httplib answers itself (a bad request line, an oversized body): on /v2/ the

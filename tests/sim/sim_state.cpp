@@ -1,5 +1,6 @@
 #include "sim_state.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -46,6 +47,7 @@ void State::reset() {
     idempotency_.clear();
     activities_.clear();
     activity_seq_ = 0;
+    rate_windows_.clear();
     clock_offset_ms_ = 0;
 }
 
@@ -274,6 +276,20 @@ std::string State::random_hex(int digits) {
             out += kHex[v & 15];
     }
     return out;
+}
+
+std::optional<std::int64_t> State::take_rate_slot(const std::string& bucket, const std::string& key,
+                                                  int limit, std::int64_t window_ms) {
+    std::lock_guard lock(mutex_);
+    const std::int64_t now = now_ms_locked();
+    auto& calls = rate_windows_[{bucket, key}];  // oldest first
+    std::erase_if(calls, [&](std::int64_t at) { return at <= now - window_ms; });
+    if (static_cast<int>(calls.size()) < limit) {
+        calls.push_back(now);
+        return std::nullopt;
+    }
+    const std::int64_t wait_ms = calls.front() + window_ms - now;
+    return std::max<std::int64_t>(1, (wait_ms + 999) / 1000);
 }
 
 std::string State::new_uuid() {

@@ -195,6 +195,12 @@ class State {
     std::string store_output(std::string bytes, std::string content_type, std::int64_t kept_ms = 0);
     std::optional<StoredOutput> output(const std::string& id) const;
 
+    // A sliding-window rate limit on the sim clock, per (bucket, key): nullopt when fewer than
+    // `limit` calls were let through within `window_ms` (this one is then counted), else the
+    // seconds until the oldest of them leaves the window (for Retry-After).
+    std::optional<std::int64_t> take_rate_slot(const std::string& bucket, const std::string& key,
+                                               int limit, std::int64_t window_ms);
+
     std::string new_uuid();
     std::string random_hex(int digits);
     std::uint64_t random_u64();
@@ -236,6 +242,7 @@ class State {
     };
     std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;
     std::vector<Activity> activities_;  // in creation order
+    std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> rate_windows_;
     std::uint64_t activity_seq_ = 0;
     std::int64_t clock_offset_ms_ = 0;
     std::int64_t wall_at_start_ms_ = 0;  // the clock is steady: wall time at start + elapsed
