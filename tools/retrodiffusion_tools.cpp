@@ -60,6 +60,8 @@ std::string server_instructions() {
            "seam_tiling, k_centroid_downscale, rotate; list_edit_tools gives each tool's fields "
            "and price.\n"
            "- Reuse a seed to iterate on one composition: change only the prompt.\n"
+           "- To clean up upscaled, blurry or AI-rendered pixel art, use fix_pixel_art (free; 10 "
+           "calls a minute).\n"
            "- For a consistent character, generate once with an RD Pro style, then pass that "
            "image in reference_images.\n"
            "- Images come back as PNG (animations as GIF). Image arguments are raw base64 PNGs "

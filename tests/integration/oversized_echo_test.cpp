@@ -14,9 +14,10 @@ using namespace rdmcp::testing;
 
 namespace {
 
-// Longest log line and error message allowed: 256 bytes a value plus the line's own fields.
+// Longest log line and error message allowed: 256 bytes a value plus the line's own fields (an
+// unknown tool's message also lists the available tools, which grows with the tool set).
 constexpr std::size_t kMaxLogLine = 2048;
-constexpr std::size_t kMaxMessage = 400;
+constexpr std::size_t kMaxMessage = 1024;
 
 // 5 MB of three-byte characters after `head`, so cutting at 64 bytes has to find a boundary.
 std::string huge(const std::string& head) {
