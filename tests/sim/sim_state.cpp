@@ -1,5 +1,6 @@
 #include "sim_state.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -227,6 +228,17 @@ std::optional<UserStyle> State::find_style(const std::string& key,
         if (s.owner == key && (s.id == id_or_name || s.prompt_style == id_or_name)) return s;
     }
     return std::nullopt;
+}
+
+std::vector<UserStyle> State::styles_of(const std::string& key) const {
+    std::lock_guard lock(mutex_);
+    std::vector<UserStyle> owned;
+    for (const auto& [id, s] : styles_) {
+        if (s.owner == key) owned.push_back(s);
+    }
+    std::sort(owned.begin(), owned.end(),
+              [](const UserStyle& a, const UserStyle& b) { return a.created_at < b.created_at; });
+    return owned;
 }
 
 bool State::delete_style(const std::string& key, const std::string& id) {

@@ -84,7 +84,7 @@ TEST_CASE("every documented field is read into its member and sent as given") {
     const auto& request = std::get<InferenceRequest>(built);
     CHECK(request.prompt == "a knight");
     CHECK(request.prompt_style == "user__mine");
-    CHECK(request.style == nullptr);  // a user style: the API decides
+    CHECK_FALSE(request.style.has_value());  // a user style: the API decides
     CHECK(request.width == 64);
     CHECK(request.height == 48);
     CHECK(request.num_images == 2);
