@@ -45,7 +45,8 @@ std::vector<std::string> close_matches(const std::vector<Style>& styles, const s
     std::vector<std::pair<std::size_t, std::string>> scored;
     const std::string asked_name = after_family(asked);
     for (const Style& s : styles) {
-        std::size_t score = std::min(distance(asked, s.id), distance(asked_name, after_family(s.id)));
+        std::size_t score =
+            std::min(distance(asked, s.id), distance(asked_name, after_family(s.id)));
         if (!asked_name.empty() && s.id.find(asked_name) != std::string::npos) score = 0;
         if (score <= std::max<std::size_t>(3, asked.size() / 4)) scored.emplace_back(score, s.id);
     }
@@ -78,9 +79,8 @@ Json inputs_of(const Style& s) {
         inputs["input_image"] = "optional: img2img source, changed by strength (0-1, 0.75)";
     }
     if (s.max_reference_images > 0) {
-        inputs["reference_images"] =
-            "optional: up to " + std::to_string(s.max_reference_images) +
-            " images guiding style and content";
+        inputs["reference_images"] = "optional: up to " + std::to_string(s.max_reference_images) +
+                                     " images guiding style and content";
     }
     if (s.supports_frames_duration) inputs["frames_duration"] = "optional: 4, 6, 8, 10, 12 or 16";
     if (advanced_tileset(s)) {
@@ -181,7 +181,8 @@ protocol::ToolDefinition definition() {
                  {"minLength", 1},
                  {"maxLength", kMaxPromptStyleLength},
                  {"description", "A style id from list_available_styles, e.g. rd_pro__default."}}},
-               {"width", whole("Pixels, for the price (default: a size the style allows).", 1, 512)},
+               {"width",
+                whole("Pixels, for the price (default: a size the style allows).", 1, 512)},
                {"height", whole("Pixels, for the price (default: as width).", 1, 512)},
                {"num_images", whole("Images per request, for the price (default 1).", 1, 64)}}},
              {"required", {"prompt_style"}},
@@ -199,8 +200,7 @@ protocol::ToolDefinition definition() {
                    {"max_height", {{"type", "integer"}}},
                    {"square_only", {{"type", "boolean"}}},
                    {"max_images", {{"type", "integer"}}},
-                   {"inputs",
-                    {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
+                   {"inputs", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
                    {"output_mime_type", {{"type", "string"}}},
                    {"price",
                     {{"type", "object"},
@@ -240,29 +240,28 @@ protocol::ToolResult unknown_style(const CatalogView& view, const std::string& a
 protocol::ToolResult usage(const Style& s, int width, int height, int num_images,
                            const CatalogView& view) {
     const double cost = estimate_cost(s, width, height, num_images);
-    Json structured = {
-        {"prompt_style", s.id},
-        {"model", s.model},
-        {"kind", to_string(s.kind)},
-        {"description", s.description},
-        {"min_width", s.min_width},
-        {"max_width", s.max_width},
-        {"min_height", s.min_height},
-        {"max_height", s.max_height},
-        {"square_only", s.square_only},
-        {"max_images", s.max_images},
-        {"inputs", inputs_of(s)},
-        {"output_mime_type", to_string(s.output)},
-        {"price",
-         {{"balance_cost", cost},
-          {"formula", describe_price(s.price)},
-          {"width", width},
-          {"height", height},
-          {"num_images", num_images}}},
-        {"example_call", example_call(s, width, height, num_images)},
-        {"tips", tips_for(s)},
-        {"origin", to_string(s.origin)},
-        {"catalog_source", to_string(view.source)}};
+    Json structured = {{"prompt_style", s.id},
+                       {"model", s.model},
+                       {"kind", to_string(s.kind)},
+                       {"description", s.description},
+                       {"min_width", s.min_width},
+                       {"max_width", s.max_width},
+                       {"min_height", s.min_height},
+                       {"max_height", s.max_height},
+                       {"square_only", s.square_only},
+                       {"max_images", s.max_images},
+                       {"inputs", inputs_of(s)},
+                       {"output_mime_type", to_string(s.output)},
+                       {"price",
+                        {{"balance_cost", cost},
+                         {"formula", describe_price(s.price)},
+                         {"width", width},
+                         {"height", height},
+                         {"num_images", num_images}}},
+                       {"example_call", example_call(s, width, height, num_images)},
+                       {"tips", tips_for(s)},
+                       {"origin", to_string(s.origin)},
+                       {"catalog_source", to_string(view.source)}};
 
     std::string text = s.id + " (" + s.model + ", " + std::string(to_string(s.kind)) + ")";
     if (!s.description.empty()) text += ": " + s.description;
@@ -275,8 +274,8 @@ protocol::ToolResult usage(const Style& s, int width, int height, int num_images
         text += "\n- " + name + ": " + how.get<std::string>();
     }
     text += "\nPrice: " + format_usd(cost) + " for " + std::to_string(num_images) + " at " +
-            std::to_string(width) + "x" + std::to_string(height) + " (" +
-            describe_price(s.price) + ").";
+            std::to_string(width) + "x" + std::to_string(height) + " (" + describe_price(s.price) +
+            ").";
     text += "\nExample create_inference arguments: " + structured["example_call"].dump();
     text += "\nTips:";
     for (const auto& tip : structured["tips"]) text += "\n- " + tip.get<std::string>();
@@ -298,8 +297,9 @@ protocol::Tool make_get_style_usage_tool(StylesPtr styles) {
         read.whole("num_images", num_images, "a number of images such as 1");
         if (read.problem()) return refuse(*read.problem());
         if (prompt_style.size() > kMaxPromptStyleLength) {
-            return refuse("'prompt_style' is at most 128 characters; send an id "
-                                           "from list_available_styles");
+            return refuse(
+                "'prompt_style' is at most 128 characters; send an id "
+                "from list_available_styles");
         }
 
         const CatalogView view = styles ? styles->cached(context.api_key) : CatalogView{};
@@ -309,19 +309,20 @@ protocol::Tool make_get_style_usage_tool(StylesPtr styles) {
 
         // Unset sides: 128 where the style allows it (a common sprite size), else its nearest.
         const int w = width.value_or(std::clamp(height.value_or(128), s.min_width, s.max_width));
-        const int h = height.value_or(s.square_only ? w : std::clamp(w, s.min_height, s.max_height));
+        const int h =
+            height.value_or(s.square_only ? w : std::clamp(w, s.min_height, s.max_height));
         const int n = num_images.value_or(1);
         if (w < s.min_width || w > s.max_width || h < s.min_height || h > s.max_height ||
             (s.square_only && w != h)) {
-            return refuse(
-                "'width' and 'height' must be " + range_text(s.min_width, s.max_width) + " x " +
-                range_text(s.min_height, s.max_height) + (s.square_only ? ", square" : "") +
-                " for " + s.id + ", got " + std::to_string(w) + "x" + std::to_string(h) +
-                "; send a size in that range or leave them out");
+            return refuse("'width' and 'height' must be " + range_text(s.min_width, s.max_width) +
+                          " x " + range_text(s.min_height, s.max_height) +
+                          (s.square_only ? ", square" : "") + " for " + s.id + ", got " +
+                          std::to_string(w) + "x" + std::to_string(h) +
+                          "; send a size in that range or leave them out");
         }
         if (n < 1 || n > s.max_images) {
-            return refuse("'num_images' must be 1-" + std::to_string(s.max_images) +
-                                           " for " + s.id + ", got " + std::to_string(n));
+            return refuse("'num_images' must be 1-" + std::to_string(s.max_images) + " for " +
+                          s.id + ", got " + std::to_string(n));
         }
         return usage(s, w, h, n, view);
     };

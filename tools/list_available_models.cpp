@@ -127,11 +127,12 @@ protocol::ToolDefinition definition() {
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
                          {"additionalProperties", false}},
-        .output_schema = Json{{"type", "object"},
-                              {"properties",
-                               {{"models", {{"type", "array"}, {"items", model_schema}}},
-                                {"source", {{"type", "string"}, {"enum", {"cached", "built_in"}}}}}},
-                              {"required", {"models", "source"}}},
+        .output_schema =
+            Json{{"type", "object"},
+                 {"properties",
+                  {{"models", {{"type", "array"}, {"items", model_schema}}},
+                   {"source", {{"type", "string"}, {"enum", {"cached", "built_in"}}}}}},
+                 {"required", {"models", "source"}}},
         .annotations = {.read_only = true,
                         .destructive = false,
                         .idempotent = true,
@@ -146,8 +147,9 @@ protocol::Tool make_list_available_models_tool(StylesPtr styles) {
         const CatalogView view = styles ? styles->cached(context.api_key) : CatalogView{};
         auto by_model = summarise(view.styles());
         Json models = Json::array();
-        std::string text = "RetroDiffusion model families (prices in USD; check one request "
-                           "with estimate_inference_cost, free):\n";
+        std::string text =
+            "RetroDiffusion model families (prices in USD; check one request "
+            "with estimate_inference_cost, free):\n";
         for (const Family& family : kFamilies) {
             const auto found = by_model.find(family.model);
             if (found == by_model.end()) continue;  // user styles: none, or not fetched yet
@@ -155,14 +157,16 @@ protocol::Tool make_list_available_models_tool(StylesPtr styles) {
             by_model.erase(found);
         }
         for (const auto& [model, summary] : by_model) {  // families newer than this build
-            models.push_back(model_json(model, model, "a family the API lists (newer than this "
-                                                      "server): see list_available_styles",
+            models.push_back(model_json(model, model,
+                                        "a family the API lists (newer than this "
+                                        "server): see list_available_styles",
                                         summary));
         }
         for (const Json& m : models) text += model_line(m);
         if (view.source == CatalogSource::BuiltIn) {
-            text += "(Built-in catalog; list_available_styles asks the API for the live one, "
-                    "your user styles included.)";
+            text +=
+                "(Built-in catalog; list_available_styles asks the API for the live one, "
+                "your user styles included.)";
         } else {
             text += "(From the API's catalog cached at " + iso_utc(view.fetched_at) + ".)";
         }

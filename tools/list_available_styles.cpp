@@ -77,7 +77,10 @@ std::string style_line(const Style& s) {
         line += ", reference_images<=" + std::to_string(s.max_reference_images);
     }
     if (s.output == OutputFormat::Gif) line += ", GIF";
-    line += ", " + describe_price(s.price) + "]";
+    line += ", " + describe_price(s.price);
+    // Only the API knows it: its price is its family's rule, not a documented one.
+    if (s.origin == StyleOrigin::LiveOnly && s.model != "user") line += " (family rule)";
+    line += "]";
     if (!s.aliases.empty()) {
         line += " (also: ";
         for (std::size_t i = 0; i < s.aliases.size(); ++i) line += (i ? ", " : "") + s.aliases[i];

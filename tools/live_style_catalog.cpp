@@ -55,7 +55,8 @@ std::optional<Style> CatalogView::find(std::string_view prompt_style) const {
 
 LiveStyleCatalog::LiveStyleCatalog(std::shared_ptr<const UpstreamClient> upstream, Limits limits)
     : limits_(std::move(limits)),
-      selector_client_(std::make_unique<const UpstreamClient>(selector_config(*upstream, limits_))) {}
+      selector_client_(
+          std::make_unique<const UpstreamClient>(selector_config(*upstream, limits_))) {}
 
 std::optional<CatalogView> LiveStyleCatalog::fresh_locked(const std::string& caller) const {
     const auto found = by_caller_.find(caller);
@@ -78,8 +79,9 @@ CatalogView LiveStyleCatalog::cached(const std::string& api_key) const {
 
 CatalogView LiveStyleCatalog::current(const UpstreamCaller& caller) {
     if (caller.api_key.empty()) {
-        return {.note = "no API key was given, so the API's live catalog (current limits, your "
-                        "user styles) could not be asked"};
+        return {.note =
+                    "no API key was given, so the API's live catalog (current limits, your "
+                    "user styles) could not be asked"};
     }
     const std::string fingerprint = key_fingerprint(caller.api_key);
     {
@@ -87,7 +89,7 @@ CatalogView LiveStyleCatalog::current(const UpstreamCaller& caller) {
         if (auto view = fresh_locked(fingerprint)) return *view;
     }
     // Asked without the lock: a slow selector holds up this caller only.
-    const auto reply = selector_client_->get("/styles/selector", caller);
+    const auto reply = selector_client_->get_list_or_object("/styles/selector", caller);
     std::string failure;
     if (!reply.ok()) {
         failure = reply.error->summary();
@@ -108,8 +110,7 @@ std::shared_ptr<const MergedCatalog> cached_styles(const StylesPtr& styles,
     return styles ? styles->cached(api_key).merged : nullptr;
 }
 
-void LiveStyleCatalog::store(const std::string& caller,
-                             std::shared_ptr<const MergedCatalog> merged,
+void LiveStyleCatalog::store(const std::string& caller, std::shared_ptr<const MergedCatalog> merged,
                              std::chrono::system_clock::time_point fetched_at) {
     std::lock_guard lock(mutex_);
     if (auto found = by_caller_.find(caller); found != by_caller_.end()) {

@@ -143,7 +143,7 @@ auto* find_in(Styles& styles, std::string_view prompt_style) {
 }
 
 const Json* selector_items(const Json& body) {
-    if (body.is_array()) return &body;  // v1
+    if (body.is_array()) return &body;               // v1
     const Json* styles = member_in(body, "styles");  // v2
     return styles && styles->is_array() ? styles : nullptr;
 }

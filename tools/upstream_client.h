@@ -88,6 +88,9 @@ class UpstreamClient {
     UpstreamClient& operator=(const UpstreamClient&) = delete;
 
     UpstreamResult get(const std::string& path, const UpstreamCaller& caller) const;
+    // The same for an endpoint that may answer a JSON list rather than an object (v1's GET
+    // /styles/selector); `body` is then the list.
+    UpstreamResult get_list_or_object(const std::string& path, const UpstreamCaller& caller) const;
     // A public endpoint (GET /status): asked without the caller's key, which it does not need.
     UpstreamResult get_public(const std::string& path, const UpstreamCaller& caller) const;
     UpstreamResult post(const std::string& path, const protocol::Json& body,

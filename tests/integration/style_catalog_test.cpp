@@ -68,8 +68,10 @@ TEST_CASE("list_available_styles: the live catalog, merged, per key, cached; its
             api.clear_requests();
 
             // Before any listing nothing is cached: the built-in limits refuse 448 px...
-            const Json wide = {{"prompt", "a lighthouse"}, {"prompt_style", "rd_fast__simple"},
-                               {"width", 448},          {"height", 448}};
+            const Json wide = {{"prompt", "a lighthouse"},
+                               {"prompt_style", "rd_fast__simple"},
+                               {"width", 448},
+                               {"height", 448}};
             auto refused = caller->call_tool("estimate_inference_cost", wide);
             CHECK(refused["isError"] == true);
             CHECK(text(refused).find("'width' and 'height' must be") != std::string::npos);
@@ -118,9 +120,11 @@ TEST_CASE("list_available_styles: the live catalog, merged, per key, cached; its
             CHECK(allowed["structuredContent"]["source"] == "api_check_cost");
             CHECK(inference_posts(api, version) == 1);
             // ...and 3 images, which the built-in catalog allows, are refused before sending.
-            auto three = caller->call_tool(
-                "create_inference", {{"prompt", "a lighthouse"}, {"prompt_style", "rd_fast__simple"},
-                                     {"width", 64}, {"height", 64}, {"num_images", 3}});
+            auto three = caller->call_tool("create_inference", {{"prompt", "a lighthouse"},
+                                                                {"prompt_style", "rd_fast__simple"},
+                                                                {"width", 64},
+                                                                {"height", 64},
+                                                                {"num_images", 3}});
             CHECK(three["isError"] == true);
             CHECK(text(three).find("'num_images' must be at most 2") != std::string::npos);
             CHECK(inference_posts(api, version) == 1);
@@ -228,8 +232,7 @@ TEST_CASE("list_available_models and get_style_usage: local answers, the estimat
                 auto estimate = caller->call_tool("estimate_inference_cost", estimate_arguments);
                 REQUIRE(estimate["structuredContent"]["source"] == "api_check_cost");
                 CHECK(usage["structuredContent"]["price"]["balance_cost"].get<double>() ==
-                      doctest::Approx(
-                          estimate["structuredContent"]["balance_cost"].get<double>()));
+                      doctest::Approx(estimate["structuredContent"]["balance_cost"].get<double>()));
             }
             api.clear_requests();
 
@@ -244,12 +247,13 @@ TEST_CASE("list_available_models and get_style_usage: local answers, the estimat
 
             auto pro = caller->call_tool("get_style_usage", {{"prompt_style", "rd_pro__default"}});
             CHECK(text(pro).find("reference_images") != std::string::npos);
-            auto tiles =
-                caller->call_tool("get_style_usage", {{"prompt_style", "rd_tile__tileset_advanced"}});
+            auto tiles = caller->call_tool("get_style_usage",
+                                           {{"prompt_style", "rd_tile__tileset_advanced"}});
             CHECK(tiles["structuredContent"]["inputs"].contains("extra_prompt"));
             CHECK(tiles["structuredContent"]["example_call"].contains("extra_prompt"));
 
-            auto unknown = caller->call_tool("get_style_usage", {{"prompt_style", "rd_pro__defualt"}});
+            auto unknown =
+                caller->call_tool("get_style_usage", {{"prompt_style", "rd_pro__defualt"}});
             CHECK(unknown["isError"] == true);
             CHECK(text(unknown).find("list_available_styles") != std::string::npos);
             CHECK(text(unknown).find("rd_pro__default") != std::string::npos);

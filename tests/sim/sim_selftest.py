@@ -298,7 +298,8 @@ def test_selector(sim):
     check("selector leaves out nulls", any(not optional <= set(i) for i in b)
           and all(None not in i.values() for i in b))
     s, b, _ = sim.json("GET", "/v1/styles/selector?model=rd_pro")
-    check("selector model filter", len(b) == 18 and all(i["required_model"] == "rd_pro" for i in b),
+    public = [i for i in b if not i["prompt_style"].startswith("user__")]
+    check("selector model filter", len(public) == 18 and all(i["required_model"] == "rd_pro" for i in b),
           len(b))
     s, b, _ = sim.json("GET", "/v1/styles/selector?tab=tab:animation")
     check("selector tab filter", all(i["required_tab"] == "tab:animation" for i in b) and len(b) == 8,

@@ -150,7 +150,7 @@ TEST_CASE("an old style name goes out as the current one") {
                                          {});
     REQUIRE(std::holds_alternative<InferenceRequest>(built));
     const auto& request = std::get<InferenceRequest>(built);
-    REQUIRE(request.style != nullptr);
+    REQUIRE(request.style.has_value());
     CHECK(request.prompt_style == "rd_animation__four_angle_walking");
     CHECK(upstream_body(request)["prompt_style"] == "rd_animation__four_angle_walking");
 }

@@ -11,16 +11,18 @@ using rdmcp::protocol::Json;
 namespace {
 
 Json item(const std::string& id, int min, int max, int batch) {
-    return {{"prompt_style", id},    {"name", id},        {"description", "d"},
-            {"min_width", min},      {"max_width", max},  {"min_height", min},
-            {"max_height", max},     {"max_number_of_images", batch}};
+    return {{"prompt_style", id}, {"name", id},
+            {"description", "d"}, {"min_width", min},
+            {"max_width", max},   {"min_height", min},
+            {"max_height", max},  {"max_number_of_images", batch}};
 }
 
 }  // namespace
 
 TEST_CASE("v1's list and v2's object are both read; anything else is refused") {
     const Json items = Json::array({item("rd_fast__simple", 32, 448, 2)});
-    for (const Json& body : {items, Json{{"styles", items}, {"models", {"rd_fast"}}, {"tabs", {}}}}) {
+    for (const Json& body :
+         {items, Json{{"styles", items}, {"models", {"rd_fast"}}, {"tabs", {}}}}) {
         const auto merged = merge_selector_answer(body);
         REQUIRE(merged);
         const Style* simple = merged->find("rd_fast__simple");
@@ -45,8 +47,12 @@ TEST_CASE("internal ids, user styles, new styles and null fields") {
     Json fresh = item("rd_advanced_animation__rotate", 32, 256, 1);
     fresh["require_input_image"] = true;
     fresh["required_tab"] = "tab:advanced-animation";
-    Json nulls = {{"prompt_style", "rd_plus__retro"}, {"name", nullptr},   {"min_width", nullptr},
-                  {"max_width", 512},                 {"description", 7}, {"example_prompt", nullptr}};
+    Json nulls = {{"prompt_style", "rd_plus__retro"},
+                  {"name", nullptr},
+                  {"min_width", nullptr},
+                  {"max_width", 512},
+                  {"description", 7},
+                  {"example_prompt", nullptr}};
     Json broken = Json::array({Json{{"prompt_style", nullptr}}, Json(42), Json{{"name", "x"}},
                                Json{{"prompt_style", std::string(500, 'x')}}});
     Json body = Json::array({item("default:rd_flux", 64, 384, 15), user, fresh, nulls});
