@@ -16,7 +16,9 @@ namespace {
 
 // Longest log line and error message allowed: 256 bytes a value plus the line's own fields.
 constexpr std::size_t kMaxLogLine = 2048;
-constexpr std::size_t kMaxMessage = 400;
+// The echo is cut to a few dozen bytes; an unknown tool's message also names every tool (about
+// 20 of them), which the bound leaves room for.
+constexpr std::size_t kMaxMessage = 600;
 
 // 5 MB of three-byte characters after `head`, so cutting at 64 bytes has to find a boundary.
 std::string huge(const std::string& head) {
