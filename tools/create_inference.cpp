@@ -161,8 +161,9 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
     auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
         const auto& upstream = jobs->upstream;
         const auto& config = jobs->config;
-        auto built =
-            build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
+        const auto live = cached_styles(jobs->styles, context.api_key);
+        auto built = build_inference_request(
+            arguments, {.allow_local_files = config.local_files_allowed}, live.get());
         if (auto* problem = std::get_if<std::string>(&built)) {
             return rejected_before_sending(*problem);
         }

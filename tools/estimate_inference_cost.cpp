@@ -134,10 +134,14 @@ protocol::ToolResult estimate_inference(const InferenceRequest& request,
 
 }  // namespace
 
-protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config) {
-    auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
-        auto built =
-            build_inference_request(arguments, {.allow_local_files = config.local_files_allowed});
+protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config,
+                                                 StylesPtr styles) {
+    auto handler = [upstream, config, styles](const Json& arguments,
+                                              protocol::RequestContext& context) {
+        // The caller's live limits when cached; never a selector call before the estimate.
+        const auto live = cached_styles(styles, context.api_key);
+        auto built = build_inference_request(
+            arguments, {.allow_local_files = config.local_files_allowed}, live.get());
         if (auto* problem = std::get_if<std::string>(&built)) {
             return protocol::ToolResult::error(as_sentence(*problem));
         }

@@ -133,8 +133,9 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
                         .open_world = true},
     };
     auto handler = [jobs](const Json& arguments, protocol::RequestContext& context) {
+        const auto live = cached_styles(jobs->styles, context.api_key);
         auto built = build_inference_request(
-            arguments, {.allow_local_files = jobs->config.local_files_allowed});
+            arguments, {.allow_local_files = jobs->config.local_files_allowed}, live.get());
         if (auto* problem = std::get_if<std::string>(&built))
             return rejected_before_sending(*problem);
         auto& request = std::get<InferenceRequest>(built);

@@ -14,6 +14,7 @@
 #include "tools/inference_request.h"
 #include "tools/job_ledger.h"
 #include "tools/job_token.h"
+#include "tools/live_style_catalog.h"
 #include "tools/tools_config.h"
 #include "tools/upstream_client.h"
 
@@ -25,6 +26,7 @@ struct JobServices {
     ToolsConfig config;
     std::shared_ptr<JobLedger> ledger;
     std::string server_secret;  // mixed into job id MACs; shared by replicas when set
+    StylesPtr styles;           // the callers' live catalogs (cached only, here); may be null
 };
 
 struct SubmittedJob {

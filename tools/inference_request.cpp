@@ -189,8 +189,9 @@ bool returns_non_bg_removed(const InferenceRequest& request) {
     return request.remove_bg.value_or(false) && request.return_non_bg_removed.value_or(false);
 }
 
-std::variant<InferenceRequest, std::string> build_inference_request(
-    const Json& arguments, const ImageInputPolicy& images) {
+std::variant<InferenceRequest, std::string> build_inference_request(const Json& arguments,
+                                                                    const ImageInputPolicy& images,
+                                                                    const MergedCatalog* live) {
     InferenceRequest request;
     ArgumentReader read(arguments);
     if (arguments.contains(kOutputDirArgument)) {
@@ -243,7 +244,10 @@ std::variant<InferenceRequest, std::string> build_inference_request(
         }
     }
 
-    request.style = find_style(request.prompt_style);
+    if (const Style* style =
+            live ? live->find(request.prompt_style) : find_style(request.prompt_style)) {
+        request.style = *style;
+    }
     if (request.style) {
         request.prompt_style = request.style->id;  // old names go out as the current ones
         if (auto problem = check_against_style(*request.style, request, arguments)) return *problem;

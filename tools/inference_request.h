@@ -14,6 +14,7 @@
 #include "protocol/json_rpc.h"
 #include "tools/image_input.h"
 #include "tools/style_catalog.h"
+#include "tools/style_selector.h"
 
 namespace rdmcp::tools {
 
@@ -43,9 +44,11 @@ struct InferenceRequest {
     // the body's members without being copied again: UpstreamClient::post(path,
     // upstream_body(request), images, ...).
     protocol::Json images = protocol::Json::object();
-    const Style* style = nullptr;  // nullptr for styles the catalog does not know
-    std::string output_dir;        // where to save the images, when the caller asked (stdio)
-    InferenceControls controls;    // never in the body: each path sets what it sends
+    // The style as checked: the caller's live catalog entry when one is cached, else the
+    // built-in one; nothing for styles neither knows.
+    std::optional<Style> style;
+    std::string output_dir;      // where to save the images, when the caller asked (stdio)
+    InferenceControls controls;  // never in the body: each path sets what it sends
 };
 
 // The body of POST /v1/inferences, but the images (sent apart) and the controls: the documented
@@ -61,8 +64,11 @@ bool returns_non_bg_removed(const InferenceRequest& request);
 inline constexpr const char* kOutputDirArgument = "output_dir";
 
 // Either the request, or a message naming the field, the allowed values and a corrected example.
-std::variant<InferenceRequest, std::string> build_inference_request(const protocol::Json& arguments,
-                                                                    const ImageInputPolicy& images);
+// `live`: the caller's cached live catalog (LiveStyleCatalog::cached), whose limits then decide;
+// null: the built-in catalog's.
+std::variant<InferenceRequest, std::string> build_inference_request(
+    const protocol::Json& arguments, const ImageInputPolicy& images,
+    const MergedCatalog* live = nullptr);
 
 // Why a generation tool refuses check_cost: true. A price has another shape than the tool's
 // outputSchema, so the price comes from its own tool.

@@ -1,9 +1,12 @@
-// list_available_styles: the style catalog, filterable, answered locally (no key, no cost).
+// list_available_styles: the caller's style catalog, filterable: live from the API's selector
+// (the caller's user styles included) when a key is given, cached for a few minutes; the
+// built-in catalog without a key or when the selector fails. Free either way.
 #include <algorithm>
 #include <cctype>
 #include <set>
 
 #include "tools/cost_model.h"
+#include "tools/live_style_catalog.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/style_catalog.h"
 
@@ -22,6 +25,7 @@ std::string lowercase(std::string text) {
 Json known_models() {
     std::set<std::string> models;
     for (const auto& style : all_styles()) models.insert(style.model);
+    models.insert("user");  // the caller's user styles, from the live catalog
     return Json(std::vector<std::string>(models.begin(), models.end()));
 }
 
@@ -56,7 +60,11 @@ Json style_json(const Style& s) {
                   {"max_reference_images", s.max_reference_images},
                   {"supports_frames_duration", s.supports_frames_duration},
                   {"output_mime_type", to_string(s.output)},
-                  {"price", describe_price(s.price)}};
+                  {"price", describe_price(s.price)},
+                  {"origin", to_string(s.origin)}};
+    // Only the live selector has these; left out rather than sent empty.
+    if (!s.name.empty()) entry["name"] = s.name;
+    if (!s.example_prompt.empty()) entry["example_prompt"] = s.example_prompt;
     return entry;
 }
 
@@ -69,7 +77,10 @@ std::string style_line(const Style& s) {
         line += ", reference_images<=" + std::to_string(s.max_reference_images);
     }
     if (s.output == OutputFormat::Gif) line += ", GIF";
-    line += ", " + describe_price(s.price) + "]";
+    line += ", " + describe_price(s.price);
+    // Only the API knows it: its price is its family's rule, not a documented one.
+    if (s.origin == StyleOrigin::LiveOnly && s.model != "user") line += " (family rule)";
+    line += "]";
     if (!s.aliases.empty()) {
         line += " (also: ";
         for (std::size_t i = 0; i < s.aliases.size(); ++i) line += (i ? ", " : "") + s.aliases[i];
@@ -119,7 +130,15 @@ protocol::ToolDefinition definition() {
                            {"max_reference_images", {{"type", "integer"}}},
                            {"supports_frames_duration", {{"type", "boolean"}}},
                            {"output_mime_type", {{"type", "string"}}},
-                           {"price", {{"type", "string"}}}}},
+                           {"price", {{"type", "string"}}},
+                           {"origin",
+                            {{"type", "string"},
+                             {"enum", {"built_in", "live", "live_only"}},
+                             {"description",
+                              "built_in: this server's table; live: with the API's current "
+                              "limits; live_only: only the API knows it (new or user style)"}}},
+                           {"name", {{"type", "string"}}},
+                           {"example_prompt", {{"type", "string"}}}}},
                          {"required",
                           {"prompt_style", "model", "kind", "min_width", "max_width", "min_height",
                            "max_height", "max_images", "price"}}};
@@ -130,9 +149,10 @@ protocol::ToolDefinition definition() {
             "Lists the RetroDiffusion styles (the prompt_style values for create_inference) with "
             "their model, kind (image, animation, advanced_animation, tileset), allowed sizes, "
             "batch limit, required inputs, output format and price formula. Filter by model, "
-            "kind, or words in the name or description (query). Free and works without an API "
-            "key. User styles (user__...) are not listed here: use the prompt_style returned by "
-            "create_user_style.",
+            "kind, or words in the name or description (query). Free. With an API key the list "
+            "is the API's live catalog (current limits, newer styles and your own user styles, "
+            "model \"user\"), cached for 5 minutes; without one, or when the API cannot be "
+            "asked, this server's built-in catalog. `source` says which.",
         .input_schema = {{"type", "object"},
                          {"properties",
                           {{"model",
@@ -150,42 +170,73 @@ protocol::ToolDefinition definition() {
                               "Words that must all appear in the style's id, aliases "
                               "or description, e.g. \"walking\" or \"isometric\"."}}}}},
                          {"additionalProperties", false}},
-        .output_schema = Json{{"type", "object"},
-                              {"properties",
-                               {{"count", {{"type", "integer"}}},
-                                {"styles", {{"type", "array"}, {"items", style_schema}}}}},
-                              {"required", {"count", "styles"}}},
+        .output_schema =
+            Json{{"type", "object"},
+                 {"properties",
+                  {{"count", {{"type", "integer"}}},
+                   {"styles", {{"type", "array"}, {"items", style_schema}}},
+                   {"source",
+                    {{"type", "string"},
+                     {"enum", {"live", "cached", "built_in"}},
+                     {"description",
+                      "live: just asked from the API; cached: asked at fetched_at; built_in: "
+                      "this server's catalog (note says why)"}}},
+                   {"fetched_at", {{"type", "string"}, {"description", "ISO 8601 (UTC)"}}},
+                   {"note", {{"type", "string"}}}}},
+                 {"required", {"count", "styles"}}},
         .annotations = {.read_only = true,
                         .destructive = false,
                         .idempotent = true,
-                        .open_world = false},
+                        .open_world = true},
     };
+}
+
+// Where the list came from, in words, for the text answer.
+std::string provenance(const CatalogView& view) {
+    switch (view.source) {
+        case CatalogSource::Live:
+            return "live from the API's style selector";
+        case CatalogSource::Cached:
+            return "from the API's style selector, cached at " + iso_utc(view.fetched_at);
+        case CatalogSource::BuiltIn:
+            break;
+    }
+    return "built-in catalog: " + view.note;
 }
 
 }  // namespace
 
-protocol::Tool make_list_available_styles_tool() {
-    auto handler = [](const Json& arguments, protocol::RequestContext&) {
+protocol::Tool make_list_available_styles_tool(StylesPtr styles) {
+    auto handler = [styles](const Json& arguments, protocol::RequestContext& context) {
         const std::string model = arguments.value("model", std::string());
         const std::string kind = arguments.value("kind", std::string());
         const std::string query = arguments.value("query", std::string());
+        const CatalogView view =
+            styles ? styles->current(context)
+                   : CatalogView{.note = "this server was built without the live catalog"};
 
-        Json styles = Json::array();
+        Json listed = Json::array();
         std::string text;
-        for (const auto& style : all_styles()) {
+        for (const auto& style : view.styles()) {
             if (!model.empty() && style.model != model) continue;
             if (!kind.empty() && to_string(style.kind) != kind) continue;
             if (!matches_query(style, query)) continue;
-            styles.push_back(style_json(style));
+            listed.push_back(style_json(style));
             text += "- " + style_line(style) + "\n";
         }
-        const std::size_t count = styles.size();
-        std::string header = std::to_string(count) + " style" + (count == 1 ? "" : "s") +
+        const std::size_t count = listed.size();
+        std::string header = std::to_string(count) + " style" + (count == 1 ? "" : "s") + " (" +
+                             provenance(view) + ")" +
                              (count ? ":\n"
                                     : " match these filters; call again without "
                                       "filters to see all styles.");
         auto result = protocol::ToolResult::text(header + text);
-        result.structured_content = Json{{"count", count}, {"styles", std::move(styles)}};
+        Json structured = {
+            {"count", count}, {"styles", std::move(listed)}, {"source", to_string(view.source)}};
+        if (view.source != CatalogSource::BuiltIn)
+            structured["fetched_at"] = iso_utc(view.fetched_at);
+        if (!view.note.empty()) structured["note"] = view.note;
+        result.structured_content = std::move(structured);
         return result;
     };
     return {definition(), handler};

@@ -6,12 +6,15 @@
 namespace rdmcp::tools {
 
 ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
+    // One live catalog for every tool, so what list_available_styles fetched validates the
+    // generations that follow.
+    auto styles = std::make_shared<LiveStyleCatalog>(upstream);
     auto jobs = std::make_shared<const JobServices>(
-        JobServices{upstream, config, std::make_shared<JobLedger>(), config.job_secret});
+        JobServices{upstream, config, std::make_shared<JobLedger>(), config.job_secret, styles});
     ToolSet set;
     auto& registry = set.registry;
     registry.add(make_create_inference_tool(jobs));
-    registry.add(make_estimate_inference_cost_tool(upstream, config));
+    registry.add(make_estimate_inference_cost_tool(upstream, config, styles));
     registry.add(make_edit_image_tool(upstream, config));
     // The catalog is public: one cache serves every caller.
     auto edit_catalog = std::make_shared<EditToolCatalog>();
@@ -19,7 +22,9 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
     registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config));
     registry.add(make_fix_pixel_art_tool(upstream, config));
-    registry.add(make_list_available_styles_tool());
+    registry.add(make_list_available_styles_tool(styles));
+    registry.add(make_list_available_models_tool(styles));
+    registry.add(make_get_style_usage_tool(styles));
     registry.add(make_get_balance_tool(upstream));
     registry.add(make_get_service_status_tool(upstream));
     registry.add(make_create_user_style_tool(upstream, config));
@@ -44,7 +49,9 @@ std::string server_instructions() {
     return "RetroDiffusion generates pixel art (images, animations, tilesets) with the caller's "
            "own API key; generations cost real money.\n"
            "- Pick a style first with list_available_styles: it gives each prompt_style's sizes, "
-           "batch limit, required inputs and price.\n"
+           "batch limit, required inputs and price (live from the API, your user styles "
+           "included). list_available_models compares the model families; get_style_usage "
+           "explains one style: its inputs, price at your size, an example call and tips.\n"
            "- Prompts describe the subject only (\"a knight resting by a campfire\"); never "
            "write \"pixel art\" or style words: prompt_style does that.\n"
            "- Estimate the cost first with estimate_inference_cost (free) and check the balance "

@@ -6,6 +6,7 @@
 
 #include "protocol/tasks.h"
 #include "protocol/tool.h"
+#include "tools/live_style_catalog.h"
 #include "tools/tools_config.h"
 #include "tools/upstream_client.h"
 
@@ -18,7 +19,8 @@ class EditToolCatalog;
 using EditCatalogPtr = std::shared_ptr<EditToolCatalog>;
 
 protocol::Tool make_create_inference_tool(JobsPtr jobs);
-protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config);
+protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config,
+                                                 StylesPtr styles = nullptr);
 protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config);
 protocol::Tool make_list_edit_tools_tool(UpstreamPtr upstream, EditCatalogPtr catalog);
 protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
@@ -26,7 +28,10 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
 protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
                                        ToolsConfig config);
 protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config);
-protocol::Tool make_list_available_styles_tool();
+// styles: the live catalog; null lists the built-in catalog alone (no API call).
+protocol::Tool make_list_available_styles_tool(StylesPtr styles = nullptr);
+protocol::Tool make_list_available_models_tool(StylesPtr styles = nullptr);
+protocol::Tool make_get_style_usage_tool(StylesPtr styles = nullptr);
 protocol::Tool make_get_balance_tool(UpstreamPtr upstream);
 protocol::Tool make_get_service_status_tool(UpstreamPtr upstream);
 protocol::Tool make_authenticate_tool(UpstreamPtr upstream);

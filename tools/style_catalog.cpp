@@ -58,4 +58,16 @@ std::string_view to_string(OutputFormat format) {
     return "image/png";  // unreachable: every enumerator is handled above
 }
 
+std::string_view to_string(StyleOrigin origin) {
+    switch (origin) {
+        case StyleOrigin::BuiltIn:
+            return "built_in";
+        case StyleOrigin::Live:
+            return "live";
+        case StyleOrigin::LiveOnly:
+            return "live_only";
+    }
+    return "built_in";  // unreachable: every enumerator is handled above
+}
+
 }  // namespace rdmcp::tools

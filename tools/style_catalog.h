@@ -26,6 +26,10 @@ enum class PriceFormula {
 
 enum class OutputFormat { Png, Gif };
 
+// Where a style's entry comes from: this build's table, that table with the API's live
+// selector limits over it, or the selector alone (a style newer than this build, a user style).
+enum class StyleOrigin { BuiltIn, Live, LiveOnly };
+
 struct Style {
     std::string id;                    // the current prompt_style, e.g. "rd_animation__vfx"
     std::vector<std::string> aliases;  // older names the API also accepts, e.g. "animation__vfx"
@@ -41,6 +45,12 @@ struct Style {
     PriceFormula price;
     OutputFormat output;            // Gif for animation styles (unless return_spritesheet)
     bool supports_frames_duration;  // advanced animations (4|6|8|10|12|16)
+
+    // What only the live selector tells (empty in the built-in table).
+    std::string name;                // display name, e.g. "Default"
+    std::string example_prompt;      // a prompt that suits the style
+    std::string prompt_requirement;  // whether a prompt is needed, in the API's words
+    StyleOrigin origin = StyleOrigin::BuiltIn;
 };
 
 // Every public style, in a stable order: by model family, then as the documents list them.
@@ -54,5 +64,6 @@ std::string_view to_string(
     StyleKind kind);  // "image", "animation", "advanced_animation", "tileset"
 std::optional<StyleKind> parse_style_kind(std::string_view text);
 std::string_view to_string(OutputFormat format);  // "image/png", "image/gif"
+std::string_view to_string(StyleOrigin origin);   // "built_in", "live", "live_only"
 
 }  // namespace rdmcp::tools

@@ -132,6 +132,13 @@ UpstreamResult UpstreamClient::get(const std::string& path, const UpstreamCaller
     return send({"GET", path, nullptr, nullptr, true}, caller);
 }
 
+UpstreamResult UpstreamClient::get_list_or_object(const std::string& path,
+                                                  const UpstreamCaller& caller) const {
+    Call call{"GET", path, nullptr, nullptr, true};
+    call.list_answer_allowed = true;
+    return send(call, caller);
+}
+
 UpstreamResult UpstreamClient::get_public(const std::string& path,
                                           const UpstreamCaller& caller) const {
     Call call{"GET", path, nullptr, nullptr, true};
@@ -341,8 +348,8 @@ UpstreamResult UpstreamClient::send_once(const Call& call, const UpstreamCaller&
         result.request_id = request_id_from_headers(response.get_header_value("X-RD-Request-ID"),
                                                     response.get_header_value("X-Request-ID"));
         result.body = Json::parse(received, nullptr, false);
-        if (result.body.is_discarded() ||
-            !(result.body.is_object() || (call.list_answer_allowed && result.body.is_array()))) {
+        const bool list_ok = call.list_answer_allowed && result.body.is_array();
+        if (result.body.is_discarded() || !(result.body.is_object() || list_ok)) {
             result.error = UpstreamError::of(
                 UpstreamError::Kind::InvalidResponse,
                 received.empty() ? "the API answered with an empty body"

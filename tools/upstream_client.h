@@ -91,6 +91,9 @@ class UpstreamClient {
     UpstreamClient& operator=(const UpstreamClient&) = delete;
 
     UpstreamResult get(const std::string& path, const UpstreamCaller& caller) const;
+    // The same for an endpoint that may answer a JSON list rather than an object (v1's GET
+    // /styles/selector); `body` is then the list.
+    UpstreamResult get_list_or_object(const std::string& path, const UpstreamCaller& caller) const;
     // A public endpoint (GET /status, GET /edit/tools): asked without the caller's key, which it
     // does not need. Its answer may be a JSON list as well as an object.
     UpstreamResult get_public(const std::string& path, const UpstreamCaller& caller) const;

@@ -155,6 +155,17 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
 
     const styles = ok((await run('list_available_styles', { kind: 'tileset' })).result, 'list_available_styles');
     assert.ok(styles.structuredContent.count > 0);
+    assert.equal(styles.structuredContent.source, 'live', describe(styles));
+
+    const models = ok((await run('list_available_models', {})).result, 'list_available_models');
+    assert.ok(models.structuredContent.models.some((m) => m.model === 'rd_pro'));
+
+    const usageRun = await run('get_style_usage', {
+        prompt_style: 'rd_pro__default', width: 256, height: 256, num_images: 2,
+    });
+    const usage = ok(usageRun.result, 'get_style_usage');
+    assert.equal(usage.structuredContent.price.balance_cost, 0.36);
+    assert.equal(usageRun.upstream.length, 0, 'get_style_usage answers locally');
 
     const statusRun = await run('get_service_status', {});
     const status = ok(statusRun.result, 'get_service_status');

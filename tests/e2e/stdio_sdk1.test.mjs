@@ -95,7 +95,8 @@ describe('SDK 1.x client over stdio, with RD_API_KEY', { timeout: 45_000 }, () =
             assert.equal(tool.annotations.idempotentHint, true, `${name} idempotentHint`);
         }
         assert.equal(byName.get('get_balance').annotations.openWorldHint, true);
-        assert.equal(byName.get('list_available_styles').annotations.openWorldHint, false);
+        // It asks the API's live catalog when given a key.
+        assert.equal(byName.get('list_available_styles').annotations.openWorldHint, true);
         assert.deepEqual(byName.get('get_balance').outputSchema.required?.toSorted(),
                          ['balance', 'currency']);
         assert.deepEqual(
@@ -128,7 +129,7 @@ describe('SDK 1.x client over stdio, with RD_API_KEY', { timeout: 45_000 }, () =
         await checkAnswerShapes((name, args) => client.callTool({ name, arguments: args }, undefined, OPTIONS), sim);
     });
 
-    it('list_available_styles filters by kind, answered locally', async () => {
+    it('list_available_styles filters by kind, from the live selector asked at most once', async () => {
         const { value: result, requests } = await upstreamRequestsDuring(
             sim, () => client.callTool({ name: 'list_available_styles', arguments: { kind: 'animation' } },
                                        undefined, OPTIONS));
@@ -140,10 +141,18 @@ describe('SDK 1.x client over stdio, with RD_API_KEY', { timeout: 45_000 }, () =
         assert.equal(count, styles.length);
         for (const style of styles) assert.equal(style.kind, 'animation', style.prompt_style);
         assert.ok(resultText(result).length > 0, 'no text content');
-        assert.equal(requests.length, 0, 'the catalog must not call the API');
+        // The caller's live catalog: asked with its key when not cached yet, never more.
+        assert.ok(requests.length <= 1, `upstream requests: ${JSON.stringify(requests)}`);
+        for (const request of requests) {
+            assert.equal(request.path, '/v1/styles/selector');
+            assert.equal(request.token, KEY_1);
+        }
 
-        const all = await client.callTool({ name: 'list_available_styles', arguments: {} },
-                                          undefined, OPTIONS);
+        const { value: all, requests: again } = await upstreamRequestsDuring(
+            sim, () => client.callTool({ name: 'list_available_styles', arguments: {} },
+                                       undefined, OPTIONS));
+        assert.equal(again.length, 0, 'a second listing within 5 minutes comes from the cache');
+        assert.equal(all.structuredContent.source, 'cached');
         assert.notEqual(all.isError, true, resultText(all));
         assert.ok(all.structuredContent.count > count, 'unfiltered must list more than animations');
         assert.equal(all.structuredContent.count, all.structuredContent.styles.length);

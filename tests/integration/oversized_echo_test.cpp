@@ -17,6 +17,8 @@ namespace {
 // Longest log line and error message allowed: 256 bytes a value plus the line's own fields (an
 // unknown tool's message also lists the available tools, which grows with the tool set).
 constexpr std::size_t kMaxLogLine = 2048;
+// The echo is cut to a few dozen bytes; an unknown tool's message also names every tool (over 20 of
+// them), which the bound leaves room for.
 constexpr std::size_t kMaxMessage = 1024;
 
 // 5 MB of three-byte characters after `head`, so cutting at 64 bytes has to find a boundary.

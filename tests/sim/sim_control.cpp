@@ -1,6 +1,7 @@
 // The /_sim/ endpoints tests use to observe and steer the simulator (no auth, not recorded).
 #include "sim_http.h"
 #include "sim_routes.h"
+#include "sim_styles.h"
 
 namespace rdsim {
 namespace {
@@ -22,7 +23,8 @@ json config_json(const SimConfig& c) {
     return {{"latency_ms", c.latency_ms},
             {"async_duration_ms", c.async_duration_ms},
             {"created_at_format", c.created_at_iso ? "iso" : "unix"},
-            {"service_status", c.service_status}};
+            {"service_status", c.service_status},
+            {"styles", c.styles}};
 }
 
 void post_config(Ctx& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -45,6 +47,18 @@ void post_config(Ctx& ctx, const httplib::Request& req, httplib::Response& res) 
         if (!(*body)["service_status"].is_object())
             return control_error(res, "service_status must be an object");
         c.service_status = (*body)["service_status"];
+    }
+    if (body->contains("styles")) {
+        const json& styles = (*body)["styles"];
+        if (!styles.is_object())
+            return control_error(res, "styles must be an object: prompt_style -> fields");
+        for (const auto& [id, fields] : styles.items()) {
+            if (!fields.is_object())
+                return control_error(res, "styles." + id + " must be an object");
+            if (auto problem = style_change_problem(id, fields))
+                return control_error(res, *problem);
+        }
+        c.styles = styles;
     }
     ctx.state.set_config(c);
     send_json(res, 200, config_json(c));

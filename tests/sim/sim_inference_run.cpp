@@ -35,7 +35,7 @@ ResolvedStyle resolve_style(Ctx& ctx, const std::string& key, const std::string&
         if (ctx.state.find_style(key, prompt_style)) return {user_style_spec(prompt_style), 0, {}};
         return {std::nullopt, 404, "Style '" + prompt_style + "' not found."};
     }
-    if (const StyleSpec* s = find_public_style(prompt_style)) return {*s, 0, {}};
+    if (auto s = find_current_style(ctx.state.config().styles, prompt_style)) return {*s, 0, {}};
     return {std::nullopt, 400, "Unknown prompt_style '" + prompt_style + "'."};
 }
 

@@ -11,6 +11,26 @@ std::optional<std::string> param(const httplib::Request& req, const char* name) 
     return req.get_param_value(name);
 }
 
+// The public styles as they are now, then the caller's own user styles (user styles are per
+// key: another key's never show). v1 answers the list itself; v2 ExternalStyleSelectorResponse.
+void send_selector(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
+                   const Call& call) {
+    const auto model = param(req, "model");
+    const auto tab = param(req, "tab");
+    json items = selector_items(ctx.state.config().styles, model, tab);
+    if ((!model || *model == "rd_pro") && (!tab || *tab == "tab:image")) {
+        for (const UserStyle& style : ctx.state.styles_of(call.key)) {
+            items.push_back(user_selector_item(style.prompt_style,
+                                               style.fields.value("name", style.prompt_style),
+                                               style.fields.value("description", std::string())));
+        }
+    }
+    if (!call.v2()) return send_json(res, 200, items);
+    send_json(
+        res, 200,
+        {{"styles", std::move(items)}, {"models", selector_models()}, {"tabs", selector_tabs()}});
+}
+
 }  // namespace
 
 void register_info_routes(httplib::Server& svr, Ctx& ctx) {
@@ -30,11 +50,8 @@ void register_info_routes(httplib::Server& svr, Ctx& ctx) {
 
         svr.Get(prefix + "/styles/selector",
                 public_route(ctx, Auth::Token,
-                             [](const httplib::Request& req, httplib::Response& res, const Call&) {
-                                 send_json(res, 200,
-                                           {{"items", selector_items(param(req, "model"),
-                                                                     param(req, "tab"))}});
-                             }));
+                             [&ctx](const httplib::Request& req, httplib::Response& res,
+                                    const Call& call) { send_selector(ctx, req, res, call); }));
     }
 }
 

@@ -287,18 +287,57 @@ def test_user_styles(sim):
 
 def test_selector(sim):
     s, b, _ = sim.json("GET", "/v1/styles/selector")
-    keys = {"prompt_style", "name", "description", "required_model", "required_tab", "min_width",
-            "max_width", "min_height", "max_height", "max_number_of_images", "require_input_image",
-            "supports_reference_images", "example_prompt"}
-    check("selector items", s == 200 and len(b["items"]) > 70 and set(b["items"][0]) == keys, b)
+    required = {"prompt_style", "name", "description", "required_model", "required_tab",
+                "min_width", "max_width", "min_height", "max_height", "max_number_of_images"}
+    optional = {"group_id", "require_input_image", "prompt_requirement",
+                "supports_frames_duration", "supports_reference_images", "example_prompt"}
+    check("selector v1 is a list of items", s == 200 and isinstance(b, list) and len(b) > 70
+          and all(required <= set(i) <= required | optional for i in b), s)
+    ids = [i["prompt_style"] for i in b]
+    check("selector internal id", "default:rd_flux" in ids and "rd_fast__default" not in ids, ids[:5])
+    check("selector leaves out nulls", any(not optional <= set(i) for i in b)
+          and all(None not in i.values() for i in b))
     s, b, _ = sim.json("GET", "/v1/styles/selector?model=rd_pro")
-    check("selector model filter", len(b["items"]) == 18
-          and all(i["required_model"] == "rd_pro" for i in b["items"]), len(b["items"]))
+    public = [i for i in b if not i["prompt_style"].startswith("user__")]
+    check("selector model filter", len(public) == 18 and all(i["required_model"] == "rd_pro" for i in b),
+          len(b))
     s, b, _ = sim.json("GET", "/v1/styles/selector?tab=tab:animation")
-    check("selector tab filter", all(i["required_tab"] == "tab:animation" for i in b["items"])
-          and len(b["items"]) == 8, b)
+    check("selector tab filter", all(i["required_tab"] == "tab:animation" for i in b) and len(b) == 8,
+          b)
     s, b, _ = sim.json("GET", "/v1/styles/selector", token=None)
     check("selector needs token", s == 401)
+
+    # A user style shows in its owner's selector only.
+    s, st, _ = sim.json("POST", "/v1/styles", {"name": "Selector Style"})
+    s, b, _ = sim.json("GET", "/v1/styles/selector")
+    mine = [i for i in b if i["prompt_style"] == st["prompt_style"]]
+    check("selector has own user style", len(mine) == 1 and mine[0]["name"] == "Selector Style"
+          and mine[0]["required_model"] == "rd_pro", mine)
+    s, b, _ = sim.json("GET", "/v1/styles/selector", token=KEY2)
+    check("selector hides other key's style", all(i["prompt_style"] != st["prompt_style"] for i in b))
+    sim.json("DELETE", f"/v1/styles/{st['id']}")
+
+    # Upstream changes its catalog: a changed limit (selector and validation) and a new style.
+    s, c, _ = sim.json("POST", "/_sim/config", {"styles": {
+        "rd_fast__simple": {"max_width": 448, "max_height": 448, "max_number_of_images": 2},
+        "rd_fast__brand_new": {"required_model": "rd_fast", "min_width": 32, "max_width": 96,
+                               "min_height": 32, "max_height": 96}}}, token=None)
+    check("config styles", s == 200 and "rd_fast__brand_new" in c["styles"], c)
+    s, b, _ = sim.json("GET", "/v1/styles/selector?model=rd_fast")
+    by_id = {i["prompt_style"]: i for i in b}
+    check("selector shows changed limit", by_id.get("rd_fast__simple", {}).get("max_width") == 448
+          and by_id["rd_fast__simple"]["max_number_of_images"] == 2, by_id.get("rd_fast__simple"))
+    check("selector shows new style", by_id.get("rd_fast__brand_new", {}).get("max_width") == 96)
+    s, b, _ = infer(sim, prompt_style="rd_fast__simple", width=448, height=448, check_cost=True)
+    check("changed limit allows", s == 200, b)
+    s, b, _ = infer(sim, prompt_style="rd_fast__simple", width=64, height=64, num_images=3,
+                    check_cost=True)
+    check("changed limit refuses", s == 400, b)
+    s, b, _ = infer(sim, prompt_style="rd_fast__brand_new", width=64, height=64, check_cost=True)
+    check("new style generates", s == 200, b)
+    s, _, _ = sim.json("POST", "/_sim/config", {"styles": {"x": {"max_width": "big"}}}, token=None)
+    check("config styles checked", s == 400)
+    sim.json("POST", "/_sim/config", {"styles": {}}, token=None)
 
 
 def test_edit(sim):

@@ -73,7 +73,9 @@ def test_v2_envelope(sim):
         d = v2(sim, "DELETE", f"/styles/{r[1]['id']}")
         check("v2 user style delete", d[0] == 200 and d[1]["deleted"] is True, d)
     s, b, _ = v2(sim, "GET", "/styles/selector")
-    check("v2 selector", s == 200 and len(b["items"]) > 10, s)
+    check("v2 selector", s == 200 and len(b["styles"]) > 70
+          and b["models"] == ["rd_fast", "rd_plus", "rd_pro", "rd_mini"]
+          and "tab:advanced-animation" in b["tabs"], s)
     check("v2 unknown tool 404 tool_not_found",
           is_envelope(v2(sim, "POST", "/edit/tools/nope", {"input_image": tiny_png()}), 404, "tool_not_found"))
     sim.json("POST", "/_sim/keys", {"key": "rdpk-poor", "balance": 0.05}, token=None)

@@ -233,6 +233,17 @@ std::optional<UserStyle> State::find_style(const std::string& key,
     return std::nullopt;
 }
 
+std::vector<UserStyle> State::styles_of(const std::string& key) const {
+    std::lock_guard lock(mutex_);
+    std::vector<UserStyle> owned;
+    for (const auto& [id, s] : styles_) {
+        if (s.owner == key) owned.push_back(s);
+    }
+    std::sort(owned.begin(), owned.end(),
+              [](const UserStyle& a, const UserStyle& b) { return a.created_at < b.created_at; });
+    return owned;
+}
+
 bool State::delete_style(const std::string& key, const std::string& id) {
     std::lock_guard lock(mutex_);
     const auto it = styles_.find(id);

@@ -29,6 +29,11 @@ struct SimConfig {
     int async_duration_ms = 1000;
     bool created_at_iso = false;           // the newer document shows ISO strings
     json service_status = json::object();  // overrides for GET /v1/status
+    // The catalog as upstream changes it after our documents were written: prompt_style ->
+    // selector fields (limits, name, ...) that replace the table's, or publish a new style
+    // when the id is not in the table (then `required_model` names the family it is priced
+    // and checked like). Used by the selector and by inference validation alike.
+    json styles = json::object();
 };
 
 struct FailRule {
@@ -190,6 +195,7 @@ class State {
     std::optional<UserStyle> find_style(const std::string& key,
                                         const std::string& id_or_name) const;
     bool delete_style(const std::string& key, const std::string& id);
+    std::vector<UserStyle> styles_of(const std::string& key) const;  // oldest first
 
     // Outputs served at /_sim/outputs/<id>.<ext>; kept_ms > 0 makes them expire.
     std::string store_output(std::string bytes, std::string content_type, std::int64_t kept_ms = 0);

@@ -331,27 +331,156 @@ std::string_view tab_of(StyleKind kind) {
     return "tab:image";
 }
 
-nlohmann::json selector_items(const std::optional<std::string>& model,
-                              const std::optional<std::string>& tab) {
-    nlohmann::json items = nlohmann::json::array();
+namespace {
+
+// Applies one SimConfig::styles entry (checked by style_change_problem) to a spec.
+void apply_change(StyleSpec& s, const nlohmann::json& fields) {
+    auto whole = [&](const char* name, int& into) {
+        if (fields.contains(name)) into = fields[name].get<int>();
+    };
+    whole("min_width", s.min_width);
+    whole("max_width", s.max_width);
+    whole("min_height", s.min_height);
+    whole("max_height", s.max_height);
+    whole("max_number_of_images", s.max_images);
+    if (fields.contains("require_input_image"))
+        s.input_required = fields["require_input_image"].get<bool>();
+    if (fields.contains("supports_reference_images"))
+        s.max_reference_images = fields["supports_reference_images"].get<bool>() ? 9 : 0;
+    if (fields.contains("name")) s.name = fields["name"].get<std::string>();
+    if (fields.contains("description")) s.description = fields["description"].get<std::string>();
+    if (fields.contains("example_prompt"))
+        s.example_prompt = fields["example_prompt"].get<std::string>();
+    if (s.min_width != s.max_width || s.min_height != s.max_height) s.size_ignored = false;
+}
+
+const StyleSpec* first_of_family(const std::string& family) {
     for (const StyleSpec& s : public_styles()) {
+        if (s.family == family) return &s;
+    }
+    return nullptr;
+}
+
+std::optional<StyleKind> kind_of_tab(const std::string& tab) {
+    for (StyleKind k : {StyleKind::Image, StyleKind::Animation, StyleKind::AdvancedAnimation,
+                        StyleKind::Tileset}) {
+        if (tab_of(k) == tab) return k;
+    }
+    return std::nullopt;
+}
+
+// A style published after the documents: checked and priced like the first style of its family.
+std::optional<StyleSpec> published_style(const std::string& id, const nlohmann::json& fields) {
+    const StyleSpec* base = first_of_family(fields.value("required_model", std::string()));
+    if (!base) return std::nullopt;
+    StyleSpec s = *base;
+    s.id = id;
+    s.name.clear();
+    s.example_prompt.clear();
+    if (fields.contains("required_tab")) {
+        if (auto kind = kind_of_tab(fields["required_tab"].get<std::string>())) s.kind = *kind;
+    }
+    apply_change(s, fields);
+    return s;
+}
+
+std::string internal_id(const StyleSpec& s) {
+    return s.id == "rd_fast__default" ? "default:rd_flux" : s.id;
+}
+
+}  // namespace
+
+std::optional<StyleSpec> find_current_style(const nlohmann::json& changes,
+                                            std::string_view prompt_style) {
+    if (const StyleSpec* s = find_public_style(prompt_style)) {
+        StyleSpec changed = *s;
+        if (auto it = changes.find(s->id); changes.is_object() && it != changes.end())
+            apply_change(changed, *it);
+        return changed;
+    }
+    if (auto it = changes.find(std::string(prompt_style));
+        changes.is_object() && it != changes.end())
+        return published_style(it.key(), *it);
+    return std::nullopt;
+}
+
+std::optional<std::string> style_change_problem(const std::string& id,
+                                                const nlohmann::json& fields) {
+    for (const auto& [name, value] : fields.items()) {
+        const bool whole = name == "min_width" || name == "max_width" || name == "min_height" ||
+                           name == "max_height" || name == "max_number_of_images";
+        const bool flag = name == "require_input_image" || name == "supports_reference_images";
+        const bool text = name == "name" || name == "description" || name == "example_prompt" ||
+                          name == "required_model" || name == "required_tab";
+        if (whole && !(value.is_number_integer() && value.get<std::int64_t>() >= 1 &&
+                       value.get<std::int64_t>() <= 512))
+            return "styles." + id + "." + name + " must be an integer 1..512";
+        if (flag && !value.is_boolean()) return "styles." + id + "." + name + " must be a boolean";
+        if (text && !value.is_string()) return "styles." + id + "." + name + " must be a string";
+        if (!whole && !flag && !text) return "styles." + id + ": unknown field " + name;
+    }
+    if (!find_public_style(id) && !first_of_family(fields.value("required_model", std::string())))
+        return "styles." + id + " is a new style: give required_model (rd_fast, rd_plus, ...)";
+    return std::nullopt;
+}
+
+nlohmann::json selector_items(const nlohmann::json& changes,
+                              const std::optional<std::string>& model,
+                              const std::optional<std::string>& tab) {
+    std::vector<StyleSpec> styles;
+    for (const StyleSpec& s : public_styles()) styles.push_back(*find_current_style(changes, s.id));
+    for (const auto& [id, fields] : changes.items()) {
+        if (!find_public_style(id)) {
+            if (auto s = published_style(id, fields)) styles.push_back(*s);
+        }
+    }
+    nlohmann::json items = nlohmann::json::array();
+    for (const StyleSpec& s : styles) {
         if (model && *model != s.family) continue;
         if (tab && *tab != tab_of(s.kind)) continue;
-        items.push_back({{"prompt_style", s.id},
-                         {"name", display_name(s.id)},
-                         {"description", s.description},
-                         {"required_model", s.family},
-                         {"required_tab", tab_of(s.kind)},
-                         {"min_width", s.min_width},
-                         {"max_width", s.max_width},
-                         {"min_height", s.min_height},
-                         {"max_height", s.max_height},
-                         {"max_number_of_images", s.max_images},
-                         {"require_input_image", s.input_required},
-                         {"supports_reference_images", s.max_reference_images > 0},
-                         {"example_prompt", example_prompt(s.kind)}});
+        nlohmann::json item = {{"prompt_style", internal_id(s)},
+                               {"name", s.name.empty() ? display_name(s.id) : s.name},
+                               {"description", s.description},
+                               {"required_model", s.family},
+                               {"required_tab", tab_of(s.kind)},
+                               {"min_width", s.min_width},
+                               {"max_width", s.max_width},
+                               {"min_height", s.min_height},
+                               {"max_height", s.max_height},
+                               {"max_number_of_images", s.max_images}};
+        // RD Mini items are aliases: the API leaves their optional fields null, so out.
+        if (s.family != "rd_mini") {
+            item["group_id"] = s.family;
+            item["require_input_image"] = s.input_required;
+            item["prompt_requirement"] =
+                s.kind == StyleKind::AdvancedAnimation ? "optional" : "required";
+            item["supports_frames_duration"] = s.kind == StyleKind::AdvancedAnimation;
+            item["supports_reference_images"] = s.max_reference_images > 0;
+            item["example_prompt"] =
+                s.example_prompt.empty() ? example_prompt(s.kind) : s.example_prompt;
+        }
+        items.push_back(std::move(item));
     }
     return items;
+}
+
+nlohmann::json user_selector_item(const std::string& prompt_style, const std::string& name,
+                                  const std::string& description) {
+    const StyleSpec s = user_style_spec(prompt_style);
+    // No example prompt or group: a user's template has none.
+    return {{"prompt_style", prompt_style},     {"name", name},
+            {"description", description},       {"required_model", "rd_pro"},
+            {"required_tab", tab_of(s.kind)},   {"min_width", s.min_width},
+            {"max_width", s.max_width},         {"min_height", s.min_height},
+            {"max_height", s.max_height},       {"max_number_of_images", s.max_images},
+            {"require_input_image", false},     {"prompt_requirement", "required"},
+            {"supports_reference_images", true}};
+}
+
+nlohmann::json selector_models() { return {"rd_fast", "rd_plus", "rd_pro", "rd_mini"}; }
+
+nlohmann::json selector_tabs() {
+    return {"tab:image", "tab:animation", "tab:advanced-animation", "tab:tileset"};
 }
 
 }  // namespace rdsim

@@ -84,7 +84,7 @@ TEST_CASE("every documented field is read into its member and sent as given") {
     const auto& request = std::get<InferenceRequest>(built);
     CHECK(request.prompt == "a knight");
     CHECK(request.prompt_style == "user__mine");
-    CHECK(request.style == nullptr);  // a user style: the API decides
+    CHECK_FALSE(request.style.has_value());  // a user style: the API decides
     CHECK(request.width == 64);
     CHECK(request.height == 48);
     CHECK(request.num_images == 2);
@@ -150,7 +150,7 @@ TEST_CASE("an old style name goes out as the current one") {
                                          {});
     REQUIRE(std::holds_alternative<InferenceRequest>(built));
     const auto& request = std::get<InferenceRequest>(built);
-    REQUIRE(request.style != nullptr);
+    REQUIRE(request.style.has_value());
     CHECK(request.prompt_style == "rd_animation__four_angle_walking");
     CHECK(upstream_body(request)["prompt_style"] == "rd_animation__four_angle_walking");
 }
