@@ -62,7 +62,8 @@ const std::vector<KnownField>& known_fields() {
         {"repair_window_size", Kind::Whole, "seam_tiling: size of the repair window in pixels."},
         {"rotation_degrees", Kind::Number, "rotate: degrees to turn the image."},
         {"upload_outputs", Kind::Flag,
-         "Ask the API for hosted links to the result instead of inline images."},
+         "Return the API's hosted links to the result instead of the images, where the API "
+         "hosts it (image_edit, inpainting, outpainting). The server's own choice: not sent."},
         {"custom_id", Kind::Text,
          "Your id for this run (at most 128 characters). For the slow tools (image_edit, "
          "inpainting, outpainting), sending the same custom_id again returns the first run "
@@ -365,7 +366,10 @@ std::variant<EditToolRequest, std::string> build_edit_tool_request(const Json& a
         }
         request.custom_id = text;
     }
+    // The edit endpoints take no upload_outputs (their schema forbids unknown fields): it only
+    // says whether hosted results are fetched here or handed on as links.
     request.upload_outputs = request.body.value("upload_outputs", false);
+    request.body.erase("upload_outputs");
     if (tool.max_input_size && (request.input.width > *tool.max_input_size ||
                                 request.input.height > *tool.max_input_size)) {
         return "'input_image' is " + size_text(request.input) + ", larger than " + tool.id +

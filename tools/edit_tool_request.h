@@ -20,9 +20,9 @@ struct EditToolRequest {
     protocol::Json images = protocol::Json::object();  // the image fields, sent apart (no copy)
     ImageInfo input;                                   // input_image's header
     std::optional<std::string> custom_id;              // the caller's, when given
-    bool upload_outputs = false;                       // the caller asked for hosted links
-    std::string output_dir;                            // stdio: also save the result here
-    std::vector<std::string> warnings;                 // worth saying, not worth refusing
+    bool upload_outputs = false;        // hand hosted results on as links (never sent to the API)
+    std::string output_dir;             // stdio: also save the result here
+    std::vector<std::string> warnings;  // worth saying, not worth refusing
 };
 
 // The tool_id argument alone, read first: it picks the catalog entry the rest is checked against.
