@@ -92,7 +92,8 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
         if (cost) structured["balance_cost"] = *cost;
         if (credits) {
             structured["credit_cost"] = static_cast<long long>(*credits);
-            text += " (" + std::to_string(static_cast<long long>(*credits)) + " credits)";
+            const auto count = static_cast<long long>(*credits);
+            text += " (" + std::to_string(count) + (count == 1 ? " credit)" : " credits)");
         }
         if (seconds) {
             structured["estimate_seconds"] = *seconds;

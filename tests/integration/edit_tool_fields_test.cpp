@@ -110,9 +110,9 @@ TEST_CASE("run_edit_tool: upload_outputs hands on the API's links instead of fet
     bool linked = false, inlined = false;
     for (const auto& block : run["content"]) {
         inlined = inlined || block["type"] == "image";
-        linked = linked || (block["type"] == "resource_link" &&
-                            block["uri"].get<std::string>().find("/_sim/outputs/") !=
-                                std::string::npos);
+        linked =
+            linked || (block["type"] == "resource_link" &&
+                       block["uri"].get<std::string>().find("/_sim/outputs/") != std::string::npos);
     }
     CHECK(linked);
     CHECK_FALSE(inlined);
@@ -154,10 +154,38 @@ TEST_CASE("run_edit_tool: each error class from the API says what to do; paid ru
         fault["path_prefix"] = "/v2/edit/tools/background_remover";
         fault["method"] = "POST";
         api.fail_next(fault);
-        auto failed = caller->call_tool("run_edit_tool",
-                                        {{"tool_id", "background_remover"}, {"input_image", kImage}});
+        auto failed = caller->call_tool(
+            "run_edit_tool", {{"tool_id", "background_remover"}, {"input_image", kImage}});
         CHECK(failed["isError"] == true);
         CHECK_MESSAGE(says(failed, c.expected), text(failed));
         CHECK(api.requests_to("POST", "/v2/edit/tools/background_remover").size() == 1);
     }
+}
+
+TEST_CASE(
+    "run_edit_tool: a hosted result at a plain-http address elsewhere is linked, not fetched") {
+    SimulatedApi api;
+    auto caller = std::move(every_way_in(api, kTestKey, {"--api-version", "v2"}).front());
+    const std::string elsewhere = "http://storage.invalid/outputs/cut-out.png";
+    api.fail_next({{"path_prefix", "/v2/edit/tools/background_remover"},
+                   {"method", "POST"},
+                   {"status", 200},
+                   {"body",
+                    {{"tool_id", "background_remover"},
+                     {"base64_images", Json::array()},
+                     {"output_urls", {elsewhere}},
+                     {"balance_cost", 0.01},
+                     {"charged", true},
+                     {"remaining_balance", 99.99}}}});
+    auto run = caller->call_tool("run_edit_tool",
+                                 {{"tool_id", "background_remover"}, {"input_image", kImage}});
+    // Paid for, so never dropped: handed on as the link the API gave, with the reason.
+    REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
+    CHECK(says(run, "not https"));
+    bool linked = false;
+    for (const auto& block : run["content"]) {
+        CHECK(block["type"] != "image");
+        linked = linked || (block["type"] == "resource_link" && block["uri"] == elsewhere);
+    }
+    CHECK(linked);
 }

@@ -146,7 +146,13 @@ TEST_CASE("run_edit_tool: a quick tool runs at once and is charged once, every w
             CHECK(charged(api) == doctest::Approx(before + 0.01));
             CHECK(edit_posts(api).size() == 1);
             if (std::string(version) == "v2") {
-                CHECK(run["structuredContent"]["request_id"].is_string());
+                // Recovered for free by its request id, as API Activity keeps it for 24 hours.
+                const std::string id = run["structuredContent"]["request_id"];
+                auto recovered = caller->call_tool("get_inference_result", {{"request_id", id}});
+                REQUIRE_MESSAGE(!recovered.contains("isError"), recovered.dump());
+                CHECK(has_image(recovered));
+                CHECK(recovered["structuredContent"]["operation"] == "edit_tool");
+                CHECK(charged(api) == doctest::Approx(before + 0.01));
             }
         }
     }
