@@ -39,6 +39,23 @@ std::string task_failure(const Json& task) {
 
 }  // namespace
 
+std::variant<PreparedEdit, protocol::ToolResult> prepare_edit(const Json& arguments,
+                                                              EditToolCatalog& catalog,
+                                                              const UpstreamClient& upstream,
+                                                              protocol::RequestContext& context,
+                                                              bool allow_local_files) {
+    std::string problem;
+    const std::string tool_id = read_edit_tool_id(arguments, problem);
+    if (tool_id.empty()) return rejected_before_sending(problem);
+    const auto tools = catalog.get(upstream, context);
+    const auto* tool = tools.find(tool_id);
+    if (!tool) return rejected_before_sending(unknown_edit_tool_message(tool_id, tools));
+    auto built =
+        build_edit_tool_request(arguments, *tool, {.allow_local_files = allow_local_files});
+    if (auto* refusal = std::get_if<std::string>(&built)) return rejected_before_sending(*refusal);
+    return PreparedEdit{*tool, std::move(std::get<EditToolRequest>(built))};
+}
+
 EditTaskRun run_edit_task(const EditToolRequest& request, const UpstreamClient& upstream,
                           protocol::RequestContext& context,
                           std::chrono::milliseconds progress_interval) {

@@ -17,6 +17,20 @@
 
 namespace rdmcp::tools {
 
+// What both edit tools start from: the tool's catalog entry and the request checked against it.
+struct PreparedEdit {
+    EditToolDefinition tool;
+    EditToolRequest request;
+};
+
+// Reads tool_id, finds the tool in the catalog and builds the request; or the refusal to return
+// (nothing sent but the public catalog read).
+std::variant<PreparedEdit, protocol::ToolResult> prepare_edit(const protocol::Json& arguments,
+                                                              EditToolCatalog& catalog,
+                                                              const UpstreamClient& upstream,
+                                                              protocol::RequestContext& context,
+                                                              bool allow_local_files);
+
 // The run's output (ExternalEditToolRunOutput: base64_images and/or output_urls, cost, balance),
 // or the tool error to return as is.
 using EditRunAnswer = std::variant<protocol::Json, protocol::ToolResult>;

@@ -2,7 +2,7 @@
 // time of exactly the run run_edit_tool would send, checked by the same rules first.
 #include "tools/agent_errors.h"
 #include "tools/api_fields.h"
-#include "tools/edit_tool_request.h"
+#include "tools/edit_runs.h"
 #include "tools/read_retry.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
@@ -61,18 +61,12 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
                                                  ToolsConfig config) {
     auto handler = [upstream, catalog, config](const Json& arguments,
                                                protocol::RequestContext& context) {
-        std::string problem;
-        const std::string tool_id = read_edit_tool_id(arguments, problem);
-        if (tool_id.empty()) return rejected_before_sending(problem);
-        const auto tools = catalog->get(*upstream, context);
-        const auto* tool = tools.find(tool_id);
-        if (!tool) return rejected_before_sending(unknown_edit_tool_message(tool_id, tools));
-        auto built = build_edit_tool_request(arguments, *tool,
-                                             {.allow_local_files = config.local_files_allowed});
-        if (auto* refusal = std::get_if<std::string>(&built)) {
-            return rejected_before_sending(*refusal);
-        }
-        const auto& request = std::get<EditToolRequest>(built);
+        auto prepared =
+            prepare_edit(arguments, *catalog, *upstream, context, config.local_files_allowed);
+        if (auto* refusal = std::get_if<protocol::ToolResult>(&prepared)) return *refusal;
+        const auto& [tool_entry, request] = std::get<PreparedEdit>(prepared);
+        const auto* tool = &tool_entry;
+        const std::string& tool_id = request.tool_id;
         auto reply = ask_estimate(request, *upstream, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Pricing " + tool_id);
 

@@ -58,18 +58,11 @@ protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr cata
                                        ToolsConfig config) {
     auto handler = [upstream, catalog, config](const Json& arguments,
                                                protocol::RequestContext& context) {
-        std::string problem;
-        const std::string tool_id = read_edit_tool_id(arguments, problem);
-        if (tool_id.empty()) return rejected_before_sending(problem);
-        const auto tools = catalog->get(*upstream, context);
-        const auto* tool = tools.find(tool_id);
-        if (!tool) return rejected_before_sending(unknown_edit_tool_message(tool_id, tools));
-        auto built = build_edit_tool_request(arguments, *tool,
-                                             {.allow_local_files = config.local_files_allowed});
-        if (auto* refusal = std::get_if<std::string>(&built)) {
-            return rejected_before_sending(*refusal);
-        }
-        auto& request = std::get<EditToolRequest>(built);
+        auto prepared =
+            prepare_edit(arguments, *catalog, *upstream, context, config.local_files_allowed);
+        if (auto* refusal = std::get_if<protocol::ToolResult>(&prepared)) return *refusal;
+        auto& [tool_entry, request] = std::get<PreparedEdit>(prepared);
+        const auto* tool = &tool_entry;
 
         EditRunAnswer answer;
         if (tool->slow) {

@@ -80,6 +80,25 @@ async function runPipeline(call, sim, apiVersion) {
               `charged ${(await charged(sim)) - before}, expected ${PIPELINE_COST}`);
 }
 
+// Connects the SDK of `era` over `transport`, runs the pipeline with it, and closes it.
+async function pipelineWith(era, transport, sim, apiVersion) {
+    const client = era === 'sdk1'
+        ? new ClientV1({ name: 'rdmcp-e2e-pipeline', version: '0.0.0' })
+        : new ClientV2({ name: 'rdmcp-e2e-pipeline', version: '0.0.0' }, NEGOTIATION);
+    await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
+    try {
+        if (era === 'sdk2') assert.equal(client.getProtocolEra(), 'modern');
+        // Listing the tools makes the SDKs validate every structuredContent against its schema.
+        await client.listTools(undefined, { timeout: REQUEST_TIMEOUT_MS });
+        const call = era === 'sdk1'
+            ? (name, args) => client.callTool({ name, arguments: args }, undefined, CALL_OPTIONS)
+            : (name, args) => client.callTool({ name, arguments: args }, CALL_OPTIONS);
+        await runPipeline(call, sim, apiVersion);
+    } finally {
+        await client.close();
+    }
+}
+
 describe('The asset pipeline with both SDK clients', { timeout: 240_000 }, () => {
     let sim;
     let server;
@@ -97,45 +116,16 @@ describe('The asset pipeline with both SDK clients', { timeout: 240_000 }, () =>
     for (const era of ['sdk1', 'sdk2']) {
         it(`${era} over stdio (API v1)`, async () => {
             requireBinary(MCP_BINARY, 'retrodiffusion-mcp');
-            const env = serverEnv({ apiKey: KEY_1, baseUrl: sim.url });
-            const transport = era === 'sdk1'
-                ? new StdioTransportV1({ command: MCP_BINARY, args: [], env })
-                : new StdioTransportV2({ command: MCP_BINARY, args: [], env });
-            const client = era === 'sdk1'
-                ? new ClientV1({ name: 'rdmcp-e2e-pipeline', version: '0.0.0' })
-                : new ClientV2({ name: 'rdmcp-e2e-pipeline', version: '0.0.0' }, NEGOTIATION);
-            await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
-            try {
-                if (era === 'sdk2') assert.equal(client.getProtocolEra(), 'modern');
-                await client.listTools(undefined, { timeout: REQUEST_TIMEOUT_MS });  // outputSchemas
-                const call = era === 'sdk1'
-                    ? (name, args) => client.callTool({ name, arguments: args }, undefined, CALL_OPTIONS)
-                    : (name, args) => client.callTool({ name, arguments: args }, CALL_OPTIONS);
-                await runPipeline(call, sim, 'v1');
-            } finally {
-                await client.close();
-            }
+            const options = { command: MCP_BINARY, args: [], env: serverEnv({ apiKey: KEY_1, baseUrl: sim.url }) };
+            const transport = era === 'sdk1' ? new StdioTransportV1(options) : new StdioTransportV2(options);
+            await pipelineWith(era, transport, sim, 'v1');
         });
 
         it(`${era} over HTTP (API v2)`, async () => {
             const init = { requestInit: { headers: { Authorization: `Bearer ${KEY_1}` } } };
-            const transport = era === 'sdk1'
-                ? new HttpTransportV1(new URL(server.url), init)
-                : new HttpTransportV2(new URL(server.url), init);
-            const client = era === 'sdk1'
-                ? new ClientV1({ name: 'rdmcp-e2e-pipeline', version: '0.0.0' })
-                : new ClientV2({ name: 'rdmcp-e2e-pipeline', version: '0.0.0' }, NEGOTIATION);
-            await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
-            try {
-                if (era === 'sdk2') assert.equal(client.getProtocolEra(), 'modern');
-                await client.listTools(undefined, { timeout: REQUEST_TIMEOUT_MS });
-                const call = era === 'sdk1'
-                    ? (name, args) => client.callTool({ name, arguments: args }, undefined, CALL_OPTIONS)
-                    : (name, args) => client.callTool({ name, arguments: args }, CALL_OPTIONS);
-                await runPipeline(call, sim, 'v2');
-            } finally {
-                await client.close();
-            }
+            const url = new URL(server.url);
+            const transport = era === 'sdk1' ? new HttpTransportV1(url, init) : new HttpTransportV2(url, init);
+            await pipelineWith(era, transport, sim, 'v2');
         });
     }
 });
