@@ -47,7 +47,7 @@ std::variant<PreparedEdit, protocol::ToolResult> prepare_edit(const Json& argume
     std::string problem;
     const std::string tool_id = read_edit_tool_id(arguments, problem);
     if (tool_id.empty()) return rejected_before_sending(problem);
-    const auto tools = catalog.get(upstream, context);
+    const auto tools = catalog.get(context);
     const auto* tool = tools.find(tool_id);
     if (!tool) return rejected_before_sending(unknown_edit_tool_message(tool_id, tools));
     auto built =

@@ -201,16 +201,33 @@ std::string unknown_edit_tool_message(const std::string& id, const EditToolCatal
            ". Pick one of: " + names;
 }
 
-EditToolCatalogView EditToolCatalog::get(const UpstreamClient& upstream,
-                                         const UpstreamCaller& caller) {
+namespace {
+
+UpstreamConfig catalog_config(const UpstreamClient& upstream, const EditToolCatalog::Limits& limits) {
+    UpstreamConfig config = upstream.config();
+    config.read_timeout = std::min(config.read_timeout, limits.timeout);
+    config.connect_timeout = std::min(config.connect_timeout, limits.timeout);
+    config.max_idle_connections = 2;  // a request a minute at most
+    return config;
+}
+
+}  // namespace
+
+EditToolCatalog::EditToolCatalog(const UpstreamClient& upstream, Limits limits)
+    : limits_(limits),
+      client_(std::make_unique<const UpstreamClient>(catalog_config(upstream, limits_))) {}
+
+EditToolCatalog::~EditToolCatalog() = default;
+
+EditToolCatalogView EditToolCatalog::get(const UpstreamCaller& caller) {
     {
         std::lock_guard lock(mutex_);
-        if (cached_ && std::chrono::steady_clock::now() - fetched_ < ttl_) {
+        if (cached_ && std::chrono::steady_clock::now() - fetched_ < limits_.ttl) {
             return {cached_, true, "", fetched_at_};
         }
     }
     // Asked outside the lock: a slow API must not hold other callers up.
-    auto reply = upstream.get_public("/edit/tools", caller);
+    auto reply = client_->get_public("/edit/tools", caller);
     std::string problem;
     if (reply.ok()) {
         auto tools = read_edit_tool_catalog(reply.body);

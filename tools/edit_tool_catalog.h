@@ -65,14 +65,24 @@ struct EditToolCatalogView {
 std::string unknown_edit_tool_message(const std::string& id, const EditToolCatalogView& view);
 
 // The catalog as the API last said, asked again after `ttl`. When the API cannot be reached the
-// documented tools stand in (and are not cached, so the next call asks again).
+// documented tools stand in (and are not cached, so the next call asks again). It is asked with
+// a short timeout of its own: a slow catalog must not hold a run up for the minutes a run may
+// take; the documented rules check it instead.
 class EditToolCatalog {
   public:
-    explicit EditToolCatalog(std::chrono::seconds ttl = std::chrono::seconds(60)) : ttl_(ttl) {}
-    EditToolCatalogView get(const UpstreamClient& upstream, const UpstreamCaller& caller);
+    struct Limits {
+        std::chrono::seconds ttl{60};
+        std::chrono::seconds timeout{10};  // connect and read, capped by the upstream's own
+    };
+    EditToolCatalog(const UpstreamClient& upstream, Limits limits);
+    explicit EditToolCatalog(const UpstreamClient& upstream) : EditToolCatalog(upstream, Limits{}) {}
+    ~EditToolCatalog();
+
+    EditToolCatalogView get(const UpstreamCaller& caller);
 
   private:
-    std::chrono::seconds ttl_;
+    const Limits limits_;
+    std::unique_ptr<const UpstreamClient> client_;  // the short timeouts
     std::mutex mutex_;
     std::shared_ptr<const std::vector<EditToolDefinition>> cached_;
     std::chrono::steady_clock::time_point fetched_;

@@ -16,13 +16,18 @@ namespace {
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json schema = edit_tool_input_schema(config);
     schema["properties"].erase("output_dir");  // nothing is saved by a price
+    // run_edit_tool's descriptions say what each field does; repeating them here would only
+    // cost every client's context another few KB.
+    for (auto& [name, property] : schema["properties"].items()) {
+        if (name != "tool_id" && name != "input_image") property.erase("description");
+    }
     return {
         .name = "estimate_edit_tool_cost",
         .title = "Price an edit tool run (free)",
         .description =
             "Free: validates a run_edit_tool call and says what it would cost (USD and credits) "
             "and about how long it takes, without running it. Takes exactly run_edit_tool's "
-            "arguments.",
+            "arguments (see its descriptions).",
         .input_schema = std::move(schema),
         .output_schema =
             Json{{"type", "object"},
@@ -62,7 +67,7 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
     auto handler = [upstream, catalog, config](const Json& arguments,
                                                protocol::RequestContext& context) {
         auto prepared =
-            prepare_edit(arguments, *catalog, *upstream, context, config.local_files_allowed);
+            prepare_edit(arguments, *catalog, context, config.local_files_allowed);
         if (auto* refusal = std::get_if<protocol::ToolResult>(&prepared)) return *refusal;
         const auto& [tool_entry, request] = std::get<PreparedEdit>(prepared);
         const auto* tool = &tool_entry;

@@ -108,9 +108,9 @@ std::string price_text(const EditToolDefinition& tool) {
 
 }  // namespace
 
-protocol::Tool make_list_edit_tools_tool(UpstreamPtr upstream, EditCatalogPtr catalog) {
-    auto handler = [upstream, catalog](const Json& arguments, protocol::RequestContext& context) {
-        const auto view = catalog->get(*upstream, context);
+protocol::Tool make_list_edit_tools_tool(EditCatalogPtr catalog) {
+    auto handler = [catalog](const Json& arguments, protocol::RequestContext& context) {
+        const auto view = catalog->get(context);
         const auto only = text_in(arguments, "tool_id").value_or("");
         if (!only.empty() && !view.find(only)) {
             return protocol::ToolResult::error(unknown_edit_tool_message(only, view));

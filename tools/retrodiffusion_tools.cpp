@@ -17,8 +17,8 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_estimate_inference_cost_tool(upstream, config, styles));
     registry.add(make_edit_image_tool(upstream, config));
     // The catalog is public: one cache serves every caller.
-    auto edit_catalog = std::make_shared<EditToolCatalog>();
-    registry.add(make_list_edit_tools_tool(upstream, edit_catalog));
+    auto edit_catalog = std::make_shared<EditToolCatalog>(*upstream);
+    registry.add(make_list_edit_tools_tool(edit_catalog));
     registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
     registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config));
     registry.add(make_fix_pixel_art_tool(upstream, config));

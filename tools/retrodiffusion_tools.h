@@ -22,7 +22,7 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs);
 protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config,
                                                  StylesPtr styles = nullptr);
 protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config);
-protocol::Tool make_list_edit_tools_tool(UpstreamPtr upstream, EditCatalogPtr catalog);
+protocol::Tool make_list_edit_tools_tool(EditCatalogPtr catalog);
 protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
                                                  ToolsConfig config);
 protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,

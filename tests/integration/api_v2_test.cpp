@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/support/mcp_callers.h"
+#include "tests/support/tool_results.h"
 #include "tests/support/mcp_stdio_client.h"
 
 using namespace rdmcp::testing;
@@ -21,9 +22,7 @@ constexpr double kImageCost = 0.017;  // rd_fast 64x64
 // A short upstream timeout, so an admission whose answer never comes is taken for lost quickly.
 const std::vector<std::string> kV2 = {"--api-version", "v2", "--upstream-timeout", "3"};
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 
-double charged(SimulatedApi& api) { return api.ledger()["total_charged"].get<double>(); }
 
 // The paid submissions the API received (the free dry runs left out), and the keys they carried.
 std::vector<Json> paid_posts(SimulatedApi& api) {

@@ -4,17 +4,14 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/mcp_callers.h"
+#include "tests/support/tool_results.h"
 #include "tests/support/test_images.h"
 
 using namespace rdmcp::testing;
 
 namespace {
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 
-bool says(const Json& result, const std::string& part) {
-    return text(result).find(part) != std::string::npos;
-}
 
 const std::string kImage = rgb_png_base64(64, 64);
 const std::string kMask = rgba_png_base64(64, 64, rectangle(0, 0, 32, 64));

@@ -5,19 +5,15 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/mcp_callers.h"
+#include "tests/support/tool_results.h"
 #include "tests/support/test_images.h"
 
 using namespace rdmcp::testing;
 
 namespace {
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 
-bool says(const Json& result, const std::string& part) {
-    return text(result).find(part) != std::string::npos;
-}
 
-double charged(SimulatedApi& api) { return api.ledger()["total_charged"].get<double>(); }
 
 // Every request to an edit tool path that could run or charge something.
 std::vector<Json> edit_posts(SimulatedApi& api) {
@@ -97,6 +93,20 @@ TEST_CASE("list_edit_tools: the documented tools, and why, when the catalog cann
     CHECK(says(refused, "requires 'prompt'"));
     api.clear_faults();
     CHECK(edit_posts(api).empty());
+}
+
+TEST_CASE("list_edit_tools: a catalog too slow to answer is not waited for") {
+    SimulatedApi api;
+    api.fail_next({{"path_prefix", "/v1/edit/tools"},
+                   {"method", "GET"},
+                   {"status", 200},
+                   {"delay_ms", 8000},
+                   {"count", 2}});  // the read and its one retry
+    auto caller = std::move(every_way_in(api, kTestKey, {"--upstream-timeout", "1"}).front());
+    auto listed = caller->call_tool("list_edit_tools", Json::object());
+    REQUIRE_MESSAGE(!listed.contains("isError"), listed.dump());
+    CHECK(listed["structuredContent"]["source"] == "documented");
+    CHECK(says(listed, "in time"));  // given up on, not waited for: the documented tools stand in
 }
 
 TEST_CASE("estimate_edit_tool_cost: free, and it prices the very body a run sends") {

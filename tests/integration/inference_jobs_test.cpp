@@ -4,6 +4,7 @@
 
 #include "tests/support/mcp_stdio_client.h"
 #include "tests/support/simulated_api.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
@@ -29,7 +30,6 @@ Json result_of(const Json& reply) {
     return reply["result"];
 }
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 
 std::size_t submissions(SimulatedApi& api) {
     std::size_t count = 0;

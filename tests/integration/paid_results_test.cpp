@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/support/mcp_callers.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
@@ -17,7 +18,6 @@ const Json kImage = {
     {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
 constexpr double kImageCost = 0.017;  // rd_fast 64x64
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 
 Json with(Json arguments, const Json& extra) {
     arguments.update(extra);
@@ -33,7 +33,6 @@ std::size_t paid_posts(SimulatedApi& api) {
     return count;
 }
 
-double charged(SimulatedApi& api) { return api.ledger()["total_charged"].get<double>(); }
 
 // Polls get_inference_job until the job is done.
 Json images_of_job(McpCaller& caller, const std::string& job_id) {

@@ -10,6 +10,7 @@
 
 #include "common/base64.h"
 #include "tests/support/mcp_callers.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp;
 using namespace rdmcp::testing;
@@ -19,10 +20,6 @@ namespace {
 const std::vector<std::string> kV1 = {"--api-version", "v1"};
 const std::vector<std::string> kV2 = {"--api-version", "v2"};
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
-bool says(const Json& result, const std::string& words) {
-    return text(result).find(words) != std::string::npos;
-}
 
 std::uint32_t crc32(const std::string& bytes) {
     std::uint32_t crc = 0xFFFFFFFFu;

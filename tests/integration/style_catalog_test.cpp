@@ -7,12 +7,12 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/mcp_callers.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 
 namespace {
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 
 // Upstream after this build: a built-in style with new limits, and a style it has never heard
 // of (the sim's control API changes its catalog, selector and validation alike).

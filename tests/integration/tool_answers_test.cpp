@@ -8,13 +8,13 @@
 
 #include "protocol/schema_validator.h"
 #include "tests/support/mcp_callers.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
 
-std::string text(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 
 // Validates each answer as the official SDK clients do: a result that is not an error must carry
 // structuredContent valid against the tool's outputSchema.

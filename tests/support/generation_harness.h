@@ -9,6 +9,7 @@
 
 #include "tests/support/mcp_stdio_client.h"
 #include "tests/support/simulated_api.h"
+#include "tests/support/tool_results.h"
 
 namespace rdmcp::testing {
 
@@ -46,9 +47,5 @@ struct Harness {
     }
 };
 
-// The first text block of a tool result.
-inline std::string text(const Json& result) {
-    return result["content"][0]["text"].get<std::string>();
-}
 
 }  // namespace rdmcp::testing
