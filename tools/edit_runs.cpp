@@ -41,7 +41,6 @@ std::string task_failure(const Json& task) {
 
 std::variant<PreparedEdit, protocol::ToolResult> prepare_edit(const Json& arguments,
                                                               EditToolCatalog& catalog,
-                                                              const UpstreamClient& upstream,
                                                               protocol::RequestContext& context,
                                                               bool allow_local_files) {
     std::string problem;

@@ -27,7 +27,6 @@ struct PreparedEdit {
 // (nothing sent but the public catalog read).
 std::variant<PreparedEdit, protocol::ToolResult> prepare_edit(const protocol::Json& arguments,
                                                               EditToolCatalog& catalog,
-                                                              const UpstreamClient& upstream,
                                                               protocol::RequestContext& context,
                                                               bool allow_local_files);
 

@@ -203,7 +203,8 @@ std::string unknown_edit_tool_message(const std::string& id, const EditToolCatal
 
 namespace {
 
-UpstreamConfig catalog_config(const UpstreamClient& upstream, const EditToolCatalog::Limits& limits) {
+UpstreamConfig catalog_config(const UpstreamClient& upstream,
+                              const EditToolCatalog::Limits& limits) {
     UpstreamConfig config = upstream.config();
     config.read_timeout = std::min(config.read_timeout, limits.timeout);
     config.connect_timeout = std::min(config.connect_timeout, limits.timeout);

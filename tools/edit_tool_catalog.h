@@ -75,7 +75,8 @@ class EditToolCatalog {
         std::chrono::seconds timeout{10};  // connect and read, capped by the upstream's own
     };
     EditToolCatalog(const UpstreamClient& upstream, Limits limits);
-    explicit EditToolCatalog(const UpstreamClient& upstream) : EditToolCatalog(upstream, Limits{}) {}
+    explicit EditToolCatalog(const UpstreamClient& upstream)
+        : EditToolCatalog(upstream, Limits{}) {}
     ~EditToolCatalog();
 
     EditToolCatalogView get(const UpstreamCaller& caller);

@@ -58,8 +58,7 @@ protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr cata
                                        ToolsConfig config) {
     auto handler = [upstream, catalog, config](const Json& arguments,
                                                protocol::RequestContext& context) {
-        auto prepared =
-            prepare_edit(arguments, *catalog, context, config.local_files_allowed);
+        auto prepared = prepare_edit(arguments, *catalog, context, config.local_files_allowed);
         if (auto* refusal = std::get_if<protocol::ToolResult>(&prepared)) return *refusal;
         auto& [tool_entry, request] = std::get<PreparedEdit>(prepared);
         const auto* tool = &tool_entry;

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "tests/support/mcp_callers.h"
-#include "tests/support/tool_results.h"
 #include "tests/support/mcp_stdio_client.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
@@ -21,8 +21,6 @@ const Json kImage = {
 constexpr double kImageCost = 0.017;  // rd_fast 64x64
 // A short upstream timeout, so an admission whose answer never comes is taken for lost quickly.
 const std::vector<std::string> kV2 = {"--api-version", "v2", "--upstream-timeout", "3"};
-
-
 
 // The paid submissions the API received (the free dry runs left out), and the keys they carried.
 std::vector<Json> paid_posts(SimulatedApi& api) {

@@ -4,14 +4,12 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/mcp_callers.h"
-#include "tests/support/tool_results.h"
 #include "tests/support/test_images.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 
 namespace {
-
-
 
 const std::string kImage = rgb_png_base64(64, 64);
 const std::string kMask = rgba_png_base64(64, 64, rectangle(0, 0, 32, 64));

@@ -5,15 +5,12 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/mcp_callers.h"
-#include "tests/support/tool_results.h"
 #include "tests/support/test_images.h"
+#include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 
 namespace {
-
-
-
 
 // Every request to an edit tool path that could run or charge something.
 std::vector<Json> edit_posts(SimulatedApi& api) {

@@ -30,7 +30,6 @@ Json result_of(const Json& reply) {
     return reply["result"];
 }
 
-
 std::size_t submissions(SimulatedApi& api) {
     std::size_t count = 0;
     for (const auto& post : api.requests_to("POST", "/v1/inferences")) {

@@ -18,7 +18,6 @@ const Json kImage = {
     {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
 constexpr double kImageCost = 0.017;  // rd_fast 64x64
 
-
 Json with(Json arguments, const Json& extra) {
     arguments.update(extra);
     return arguments;
@@ -32,7 +31,6 @@ std::size_t paid_posts(SimulatedApi& api) {
     }
     return count;
 }
-
 
 // Polls get_inference_job until the job is done.
 Json images_of_job(McpCaller& caller, const std::string& job_id) {

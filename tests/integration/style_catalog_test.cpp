@@ -13,7 +13,6 @@ using namespace rdmcp::testing;
 
 namespace {
 
-
 // Upstream after this build: a built-in style with new limits, and a style it has never heard
 // of (the sim's control API changes its catalog, selector and validation alike).
 const Json kChangedCatalog = {

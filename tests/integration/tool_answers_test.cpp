@@ -15,7 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
 // Validates each answer as the official SDK clients do: a result that is not an error must carry
 // structuredContent valid against the tool's outputSchema.
 class OutputChecker {

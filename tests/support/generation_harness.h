@@ -47,5 +47,4 @@ struct Harness {
     }
 };
 
-
 }  // namespace rdmcp::testing
