@@ -114,7 +114,7 @@ EditTaskRun run_edit_task(const EditToolRequest& request, const UpstreamClient& 
         if (status == "succeeded") {
             if (const Json* result = member_in(reply.body, "result");
                 result && result->is_object()) {
-                return {*result};
+                return {std::move(reply.body["result"])};  // may hold images: moved
             }
             return {protocol::ToolResult::error(request.tool_id + " task " + *task_id +
                                                 " succeeded but its answer carried no result." +
@@ -152,7 +152,7 @@ EditRunAnswer run_edit_now(const EditToolRequest& request, const UpstreamClient&
             reply.body.is_object()) {
             reply.body["request_id"] = reply.request_id;
         }
-        return reply.body;
+        return std::move(reply.body);  // inline images: moved, not copied
     }
     auto result = tool_error_for(*reply.error, "Running " + request.tool_id);
     if (answer_lost(*reply.error) ||

@@ -96,91 +96,101 @@ TEST_CASE("run_edit_tool: every tool with every field, as given, every way in") 
 TEST_CASE("run_edit_tool: upload_outputs hands on the API's links instead of fetching them") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 100}});
-    auto caller = std::move(every_way_in(api, kTestKey, {"--api-version", "v2"}).front());
-    auto run = caller->call_tool("run_edit_tool", {{"tool_id", "image_edit"},
-                                                   {"input_image", kImage},
-                                                   {"prompt", "a hat"},
-                                                   {"upload_outputs", true}});
-    REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
-    bool linked = false, inlined = false;
-    for (const auto& block : run["content"]) {
-        inlined = inlined || block["type"] == "image";
-        linked =
-            linked || (block["type"] == "resource_link" &&
-                       block["uri"].get<std::string>().find("/_sim/outputs/") != std::string::npos);
+    for (auto& caller : every_way_in(api, kTestKey, {"--api-version", "v2"})) {
+        CAPTURE(caller->name());
+        const double charged_before = charged(api);
+        auto run = caller->call_tool("run_edit_tool", {{"tool_id", "image_edit"},
+                                                       {"input_image", kImage},
+                                                       {"prompt", "a hat"},
+                                                       {"upload_outputs", true}});
+        REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
+        bool linked = false, inlined = false;
+        for (const auto& block : run["content"]) {
+            inlined = inlined || block["type"] == "image";
+            linked = linked ||
+                     (block["type"] == "resource_link" &&
+                      block["uri"].get<std::string>().find("/_sim/outputs/") != std::string::npos);
+        }
+        CHECK(linked);
+        CHECK_FALSE(inlined);
+        CHECK(charged(api) == doctest::Approx(charged_before + 0.18));
     }
-    CHECK(linked);
-    CHECK_FALSE(inlined);
 }
 
 TEST_CASE("run_edit_tool: each error class from the API says what to do; paid runs go once") {
     SimulatedApi api;
-    auto caller = std::move(every_way_in(api, kTestKey, {"--api-version", "v2"}).front());
-    struct Case {
-        Json fault;
-        std::string expected;
-    };
-    const std::vector<Case> cases = {
-        {{{"status", 400},
-          {"body", {{"error", {{"code", "invalid_color_count"}, {"message", "Bad count."}}}}}},
-         "nothing was charged"},
-        {{{"status", 401},
-          {"body", {{"error", {{"code", "invalid_token"}, {"message", "Invalid token."}}}}}},
-         "rejected the API key"},
-        {{{"status", 402},
-          {"body", {{"error", {{"code", "not_enough_balance"}, {"message", "Not enough."}}}}}},
-         "balance is too low"},
-        {{{"status", 404},
-          {"body", {{"error", {{"code", "tool_not_found"}, {"message", "Disabled."}}}}}},
-         "does not know"},
-        {{{"status", 413},
-          {"body", {{"error", {{"code", "image_too_large"}, {"message", "Too big."}}}}}},
-         "too large"},
-        {{{"status", 429}, {"retry_after", 9}}, "wait 9 seconds"},
-        {{{"status", 500},
-          {"body", {{"error", {{"code", "edit_tool_failed"}, {"message", "Failed."}}}}}},
-         "not sent twice automatically"},
-        {{{"status", 503}}, "not sent twice automatically"},
-    };
-    for (const auto& c : cases) {
-        CAPTURE(c.fault.dump());
-        api.clear_requests();
-        Json fault = c.fault;
-        fault["path_prefix"] = "/v2/edit/tools/background_remover";
-        fault["method"] = "POST";
-        api.fail_next(fault);
-        auto failed = caller->call_tool(
-            "run_edit_tool", {{"tool_id", "background_remover"}, {"input_image", kImage}});
-        CHECK(failed["isError"] == true);
-        CHECK_MESSAGE(says(failed, c.expected), text(failed));
-        CHECK(api.requests_to("POST", "/v2/edit/tools/background_remover").size() == 1);
+    for (auto& caller : every_way_in(api, kTestKey, {"--api-version", "v2"})) {
+        CAPTURE(caller->name());
+        const double charged_before = charged(api);
+        struct Case {
+            Json fault;
+            std::string expected;
+        };
+        const std::vector<Case> cases = {
+            {{{"status", 400},
+              {"body", {{"error", {{"code", "invalid_color_count"}, {"message", "Bad count."}}}}}},
+             "nothing was charged"},
+            {{{"status", 401},
+              {"body", {{"error", {{"code", "invalid_token"}, {"message", "Invalid token."}}}}}},
+             "rejected the API key"},
+            {{{"status", 402},
+              {"body", {{"error", {{"code", "not_enough_balance"}, {"message", "Not enough."}}}}}},
+             "balance is too low"},
+            {{{"status", 404},
+              {"body", {{"error", {{"code", "tool_not_found"}, {"message", "Disabled."}}}}}},
+             "does not know"},
+            {{{"status", 413},
+              {"body", {{"error", {{"code", "image_too_large"}, {"message", "Too big."}}}}}},
+             "too large"},
+            {{{"status", 429}, {"retry_after", 9}}, "wait 9 seconds"},
+            {{{"status", 500},
+              {"body", {{"error", {{"code", "edit_tool_failed"}, {"message", "Failed."}}}}}},
+             "not sent twice automatically"},
+            {{{"status", 503}}, "not sent twice automatically"},
+        };
+        for (const auto& c : cases) {
+            CAPTURE(c.fault.dump());
+            api.clear_requests();
+            Json fault = c.fault;
+            fault["path_prefix"] = "/v2/edit/tools/background_remover";
+            fault["method"] = "POST";
+            api.fail_next(fault);
+            auto failed = caller->call_tool(
+                "run_edit_tool", {{"tool_id", "background_remover"}, {"input_image", kImage}});
+            CHECK(failed["isError"] == true);
+            CHECK_MESSAGE(says(failed, c.expected), text(failed));
+            CHECK(api.requests_to("POST", "/v2/edit/tools/background_remover").size() == 1);
+            CHECK(charged(api) == doctest::Approx(charged_before));  // refused before any charge
+        }
     }
 }
 
 TEST_CASE(
     "run_edit_tool: a hosted result at a plain-http address elsewhere is linked, not fetched") {
     SimulatedApi api;
-    auto caller = std::move(every_way_in(api, kTestKey, {"--api-version", "v2"}).front());
-    const std::string elsewhere = "http://storage.invalid/outputs/cut-out.png";
-    api.fail_next({{"path_prefix", "/v2/edit/tools/background_remover"},
-                   {"method", "POST"},
-                   {"status", 200},
-                   {"body",
-                    {{"tool_id", "background_remover"},
-                     {"base64_images", Json::array()},
-                     {"output_urls", {elsewhere}},
-                     {"balance_cost", 0.01},
-                     {"charged", true},
-                     {"remaining_balance", 99.99}}}});
-    auto run = caller->call_tool("run_edit_tool",
-                                 {{"tool_id", "background_remover"}, {"input_image", kImage}});
-    // Paid for, so never dropped: handed on as the link the API gave, with the reason.
-    REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
-    CHECK(says(run, "not https"));
-    bool linked = false;
-    for (const auto& block : run["content"]) {
-        CHECK(block["type"] != "image");
-        linked = linked || (block["type"] == "resource_link" && block["uri"] == elsewhere);
+    for (auto& caller : every_way_in(api, kTestKey, {"--api-version", "v2"})) {
+        CAPTURE(caller->name());
+        const std::string elsewhere = "http://storage.invalid/outputs/cut-out.png";
+        api.fail_next({{"path_prefix", "/v2/edit/tools/background_remover"},
+                       {"method", "POST"},
+                       {"status", 200},
+                       {"body",
+                        {{"tool_id", "background_remover"},
+                         {"base64_images", Json::array()},
+                         {"output_urls", {elsewhere}},
+                         {"balance_cost", 0.01},
+                         {"charged", true},
+                         {"remaining_balance", 99.99}}}});
+        auto run = caller->call_tool("run_edit_tool",
+                                     {{"tool_id", "background_remover"}, {"input_image", kImage}});
+        // Paid for, so never dropped: handed on as the link the API gave, with the reason.
+        REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
+        CHECK(says(run, "not https"));
+        bool linked = false;
+        for (const auto& block : run["content"]) {
+            CHECK(block["type"] != "image");
+            linked = linked || (block["type"] == "resource_link" && block["uri"] == elsewhere);
+        }
+        CHECK(linked);
     }
-    CHECK(linked);
 }

@@ -76,34 +76,42 @@ TEST_CASE("list_edit_tools: the live catalog a line per tool, asked without a ke
 
 TEST_CASE("list_edit_tools: the documented tools, and why, when the catalog cannot be read") {
     SimulatedApi api;
-    api.fail_next({{"path_prefix", "/v1/edit/tools"}, {"status", 503}, {"count", 1000}});
-    auto caller = std::move(every_way_in(api).front());
-    auto listed = caller->call_tool("list_edit_tools", Json::object());
-    REQUIRE_MESSAGE(!listed.contains("isError"), listed.dump());
-    CHECK(listed["structuredContent"]["source"] == "documented");
-    CHECK(listed["structuredContent"]["tools"].size() == 11);
-    CHECK(says(listed, "could not be read"));
-    // A run is still checked against the documented rules and refused before anything is sent.
-    auto refused =
-        caller->call_tool("run_edit_tool", {{"tool_id", "image_edit"}, {"input_image", kImage}});
-    CHECK(refused["isError"] == true);
-    CHECK(says(refused, "requires 'prompt'"));
-    api.clear_faults();
-    CHECK(edit_posts(api).empty());
+    for (auto& caller : every_way_in(api, kTestKey, args_for("v1"))) {
+        CAPTURE(caller->name());
+        api.clear_requests();
+        api.fail_next({{"path_prefix", "/v1/edit/tools"}, {"status", 503}, {"count", 1000}});
+        auto listed = caller->call_tool("list_edit_tools", Json::object());
+        REQUIRE_MESSAGE(!listed.contains("isError"), listed.dump());
+        CHECK(listed["structuredContent"]["source"] == "documented");
+        CHECK(listed["structuredContent"]["tools"].size() == 11);
+        CHECK(says(listed, "could not be read"));
+        // A run is still checked against the documented rules and refused before anything is
+        // sent.
+        auto refused = caller->call_tool("run_edit_tool",
+                                         {{"tool_id", "image_edit"}, {"input_image", kImage}});
+        CHECK(refused["isError"] == true);
+        CHECK(says(refused, "requires 'prompt'"));
+        api.clear_faults();
+        CHECK(edit_posts(api).empty());
+    }
 }
 
 TEST_CASE("list_edit_tools: a catalog too slow to answer is not waited for") {
     SimulatedApi api;
-    api.fail_next({{"path_prefix", "/v1/edit/tools"},
-                   {"method", "GET"},
-                   {"status", 200},
-                   {"delay_ms", 8000},
-                   {"count", 2}});  // the read and its one retry
-    auto caller = std::move(every_way_in(api, kTestKey, {"--upstream-timeout", "1"}).front());
-    auto listed = caller->call_tool("list_edit_tools", Json::object());
-    REQUIRE_MESSAGE(!listed.contains("isError"), listed.dump());
-    CHECK(listed["structuredContent"]["source"] == "documented");
-    CHECK(says(listed, "in time"));  // given up on, not waited for: the documented tools stand in
+    for (auto& caller : every_way_in(api, kTestKey, {"--upstream-timeout", "1"})) {
+        CAPTURE(caller->name());
+        api.fail_next({{"path_prefix", "/v1/edit/tools"},
+                       {"method", "GET"},
+                       {"status", 200},
+                       {"delay_ms", 8000},
+                       {"count", 2}});  // the read and its one retry
+        auto listed = caller->call_tool("list_edit_tools", Json::object());
+        REQUIRE_MESSAGE(!listed.contains("isError"), listed.dump());
+        CHECK(listed["structuredContent"]["source"] == "documented");
+        // Given up on, not waited for: the documented tools stand in.
+        CHECK(says(listed, "in time"));
+        api.clear_faults();
+    }
 }
 
 TEST_CASE("estimate_edit_tool_cost: free, and it prices the very body a run sends") {
@@ -197,18 +205,22 @@ TEST_CASE("run_edit_tool: slow tools run as tasks keyed by custom_id; their link
 TEST_CASE("run_edit_tool: the same custom_id returns the first run instead of paying again") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 200}});
-    auto caller = std::move(every_way_in(api, kTestKey, args_for("v2")).front());
-    const Json arguments = {{"tool_id", "outpainting"},
-                            {"input_image", kImage},
-                            {"expand_right", 32},
-                            {"custom_id", "level-1-widen"}};
-    auto first = caller->call_tool("run_edit_tool", arguments);
-    REQUIRE_MESSAGE(!first.contains("isError"), first.dump());
-    CHECK(says(first, "Ran outpainting"));
-    auto again = caller->call_tool("run_edit_tool", arguments);
-    REQUIRE_MESSAGE(!again.contains("isError"), again.dump());
-    CHECK(charged(api) == doctest::Approx(0.18));
-    CHECK(api.ledger()["entries"].size() == 1);
+    int caller_number = 0;
+    for (auto& caller : every_way_in(api, kTestKey, args_for("v2"))) {
+        CAPTURE(caller->name());
+        const double before = charged(api);
+        const Json arguments = {{"tool_id", "outpainting"},
+                                {"input_image", kImage},
+                                {"expand_right", 32},
+                                {"custom_id", "level-1-widen-" + std::to_string(++caller_number)}};
+        auto first = caller->call_tool("run_edit_tool", arguments);
+        REQUIRE_MESSAGE(!first.contains("isError"), first.dump());
+        CHECK(says(first, "Ran outpainting"));
+        auto again = caller->call_tool("run_edit_tool", arguments);
+        REQUIRE_MESSAGE(!again.contains("isError"), again.dump());
+        CHECK(charged(api) == doctest::Approx(before + 0.18));
+    }
+    CHECK(api.ledger()["entries"].size() == 4);  // one charge per caller
 }
 
 TEST_CASE("run_edit_tool: a lost task admission is asked again with its custom_id, charged once") {
@@ -231,16 +243,21 @@ TEST_CASE("run_edit_tool: a lost task admission is asked again with its custom_i
     }
 }
 
-TEST_CASE("run_edit_tool: a failed task says so and points at a new custom_id") {
+TEST_CASE("run_edit_tool: a failed task says so, is refunded, and points at a new custom_id") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 100}});
-    auto caller = std::move(every_way_in(api).front());
-    auto failed = caller->call_tool(
-        "run_edit_tool",
-        {{"tool_id", "image_edit"}, {"input_image", kImage}, {"prompt", "FAILME please"}});
-    CHECK(failed["isError"] == true);
-    CHECK(says(failed, "failed upstream"));
-    CHECK(says(failed, "new custom_id"));
+    for (auto& caller : every_way_in(api)) {
+        CAPTURE(caller->name());
+        const double charged_before = charged(api), refunded_before = refunded(api);
+        auto failed = caller->call_tool(
+            "run_edit_tool",
+            {{"tool_id", "image_edit"}, {"input_image", kImage}, {"prompt", "FAILME please"}});
+        CHECK(failed["isError"] == true);
+        CHECK(says(failed, "failed upstream"));
+        CHECK(says(failed, "new custom_id"));
+        CHECK(charged(api) == doctest::Approx(charged_before + 0.18));
+        CHECK(refunded(api) == doctest::Approx(refunded_before + 0.18));
+    }
 }
 
 TEST_CASE("run_edit_tool: every documented rule refuses the call before anything is sent") {
@@ -300,19 +317,24 @@ TEST_CASE("run_edit_tool: every documented rule refuses the call before anything
 TEST_CASE("run_edit_tool: an opaque mask runs with a warning; unknown fields pass through") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 100}});
-    auto caller = std::move(every_way_in(api).front());
-    auto opaque = caller->call_tool("run_edit_tool", {{"tool_id", "inpainting"},
-                                                      {"input_image", kImage},
-                                                      {"prompt", "gem"},
-                                                      {"mask_image", rgb_png_base64(64, 64)}});
-    REQUIRE_MESSAGE(!opaque.contains("isError"), opaque.dump());
-    CHECK(says(opaque, "selects every pixel"));
+    for (auto& caller : every_way_in(api)) {
+        CAPTURE(caller->name());
+        api.clear_requests();
+        const double before = charged(api);
+        auto opaque = caller->call_tool("run_edit_tool", {{"tool_id", "inpainting"},
+                                                          {"input_image", kImage},
+                                                          {"prompt", "gem"},
+                                                          {"mask_image", rgb_png_base64(64, 64)}});
+        REQUIRE_MESSAGE(!opaque.contains("isError"), opaque.dump());
+        CHECK(says(opaque, "selects every pixel"));
+        CHECK(charged(api) == doctest::Approx(before + 0.18));
 
-    auto passed = caller->call_tool(
-        "run_edit_tool",
-        {{"tool_id", "color_reducer"}, {"input_image", kImage}, {"dithering", true}});
-    REQUIRE_MESSAGE(!passed.contains("isError"), passed.dump());
-    const auto runs = api.requests_to("POST", "/v1/edit/tools/color_reducer");
-    REQUIRE(runs.size() == 1);
-    CHECK(runs[0]["body"]["dithering"] == true);
+        auto passed = caller->call_tool(
+            "run_edit_tool",
+            {{"tool_id", "color_reducer"}, {"input_image", kImage}, {"dithering", true}});
+        REQUIRE_MESSAGE(!passed.contains("isError"), passed.dump());
+        const auto runs = api.requests_to("POST", "/v1/edit/tools/color_reducer");
+        REQUIRE(runs.size() == 1);
+        CHECK(runs[0]["body"]["dithering"] == true);
+    }
 }

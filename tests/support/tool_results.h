@@ -16,7 +16,10 @@ inline bool says(const Json& result, const std::string& part) {
     return text(result).find(part) != std::string::npos;
 }
 
-// USD the simulated API has charged so far, over every key (refunds deducted).
+// USD the simulated API has charged so far, over every key (refunds not deducted).
 inline double charged(SimulatedApi& api) { return api.ledger()["total_charged"].get<double>(); }
+
+// USD it has refunded so far (failed generations and edits).
+inline double refunded(SimulatedApi& api) { return api.ledger()["total_refunded"].get<double>(); }
 
 }  // namespace rdmcp::testing
