@@ -77,6 +77,34 @@ std::string available_tool_names(const ToolRegistry& tools) {
     return names;
 }
 
+// The largest requestState we accept back: ours are a few hundred bytes.
+constexpr std::size_t kMaxRequestStateBytes = 4096;
+
+// An MRTR retry's fields (2026-07-28): the client's answers and the state it echoes. Earlier
+// versions have no such fields; whatever a 2025 client sends there is not read.
+std::optional<RpcError> read_retry_fields(const Json& params, RequestContext& context) {
+    if (!is_modern_version(context.protocol_version)) return std::nullopt;
+    if (auto responses = params.find("inputResponses"); responses != params.end()) {
+        if (!responses->is_object()) {
+            return invalid_params("params.inputResponses must be an object (the answers to "
+                                  "inputRequests, by their keys)");
+        }
+        context.input_responses = *responses;
+    }
+    if (auto state = params.find("requestState"); state != params.end()) {
+        if (!state->is_string()) {
+            return invalid_params("params.requestState must be the string the server sent, "
+                                  "echoed exactly");
+        }
+        if (state->get_ref<const std::string&>().size() > kMaxRequestStateBytes) {
+            return invalid_params("params.requestState is longer than any this server sends; "
+                                  "echo the one from the input_required result exactly");
+        }
+        context.request_state = state->get<std::string>();
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 McpServer::McpServer(ServerIdentity identity, ToolRegistry tools,
@@ -267,6 +295,7 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
         found = &*args;
     }
     const Json& arguments = *found;
+    if (auto error = read_retry_fields(request.params, context)) return *error;
     auto violations = validate_against_schema(arguments, tool->definition.input_schema);
     if (!violations.empty()) {
         return ToolResult::error("Invalid arguments for " + tool->definition.name + ": " +
@@ -275,6 +304,12 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
     }
     try {
         auto result = tool->handler(arguments, context);
+        if (result.input_required && !is_modern_version(context.protocol_version)) {
+            return RpcError{error_code::kInternalError,
+                            "tool " + tool->definition.name +
+                                " asked for input the way only MCP 2026-07-28 clients take",
+                            {}};
+        }
         if (result.task && !context.tasks_supported) {
             return RpcError{error_code::kInternalError,
                             "tool " + tool->definition.name +

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "protocol/cancellation.h"
+#include "protocol/client_requests.h"
 #include "protocol/json_rpc.h"
 #include "protocol/key_holder.h"
 
@@ -40,6 +41,16 @@ struct RequestContext {
 
     // Present when the client asked for progress on this request.
     std::optional<Json> progress_token;
+
+    // An MRTR retry (2026-07-28 tools/call): the client's answers to the inputRequests of the
+    // previous attempt (an object, empty when none) and the requestState it echoed back.
+    Json input_responses = Json::object();
+    std::optional<std::string> request_state;
+
+    // MCP 2025-11-25 and earlier: sends a request (elicitation/create) to this request's client
+    // and waits for the answer. Set by the dispatcher only where the answer can come back (the
+    // stdio stream, a legacy HTTP session streaming its answer as SSE); empty otherwise.
+    AskClient ask_client;
 
     // Sends one notification to this request's client (stdout line, SSE event). Set by the
     // transport; may be empty in tests.

@@ -43,6 +43,14 @@ Json ToolResult::to_json() const {
         created["resultType"] = "task";
         return created;
     }
+    if (input_required) {
+        Json asking = {{"resultType", "input_required"}};
+        if (!input_required->input_requests.empty())
+            asking["inputRequests"] = input_required->input_requests;
+        if (!input_required->request_state.empty())
+            asking["requestState"] = input_required->request_state;
+        return asking;
+    }
     Json result = {{"content", content}};
     if (structured_content) result["structuredContent"] = *structured_content;
     if (is_error) result["isError"] = true;

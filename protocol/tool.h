@@ -39,6 +39,14 @@ struct ToolResult {
     // Set instead of content when the work goes on as a task (only for clients that declared
     // the Tasks extension: see RequestContext::tasks_supported).
     std::optional<Task> task;
+    // Set instead of content when the call needs the user's input first (2026-07-28 clients
+    // only): answered as `resultType: "input_required"` with these inputRequests and the
+    // requestState the client echoes back on its retry (protocol/mrtr in the spec).
+    struct InputRequired {
+        Json input_requests = Json::object();  // key -> {method, params}
+        std::string request_state;
+    };
+    std::optional<InputRequired> input_required;
 
     static ToolResult error(std::string message);
     static ToolResult text(std::string text);
