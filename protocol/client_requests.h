@@ -23,14 +23,14 @@ namespace rdmcp::protocol {
 // What came of one request to the client.
 struct ClientAnswer {
     enum class Kind {
-        Result,     // the client answered with `result`
-        Error,      // the client answered with a JSON-RPC error (`error`)
-        TimedOut,   // no answer within the time allowed
-        Cancelled,  // the request it belongs to was cancelled, or the stream/session ended
-        Unavailable // it could not be sent (the client takes no requests on this stream)
+        Result,      // the client answered with `result`
+        Error,       // the client answered with a JSON-RPC error (`error`)
+        TimedOut,    // no answer within the time allowed
+        Cancelled,   // the request it belongs to was cancelled, or the stream/session ended
+        Unavailable  // it could not be sent (the client takes no requests on this stream)
     };
     Kind kind = Kind::Unavailable;
-    Json result;                  // Kind::Result
+    Json result;                    // Kind::Result
     std::optional<RpcError> error;  // Kind::Error
 };
 

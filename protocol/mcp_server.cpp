@@ -86,19 +86,22 @@ std::optional<RpcError> read_retry_fields(const Json& params, RequestContext& co
     if (!is_modern_version(context.protocol_version)) return std::nullopt;
     if (auto responses = params.find("inputResponses"); responses != params.end()) {
         if (!responses->is_object()) {
-            return invalid_params("params.inputResponses must be an object (the answers to "
-                                  "inputRequests, by their keys)");
+            return invalid_params(
+                "params.inputResponses must be an object (the answers to "
+                "inputRequests, by their keys)");
         }
         context.input_responses = *responses;
     }
     if (auto state = params.find("requestState"); state != params.end()) {
         if (!state->is_string()) {
-            return invalid_params("params.requestState must be the string the server sent, "
-                                  "echoed exactly");
+            return invalid_params(
+                "params.requestState must be the string the server sent, "
+                "echoed exactly");
         }
         if (state->get_ref<const std::string&>().size() > kMaxRequestStateBytes) {
-            return invalid_params("params.requestState is longer than any this server sends; "
-                                  "echo the one from the input_required result exactly");
+            return invalid_params(
+                "params.requestState is longer than any this server sends; "
+                "echo the one from the input_required result exactly");
         }
         context.request_state = state->get<std::string>();
     }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "server/config_options.h"
+#include "tools/spend_limits.h"
 
 namespace rdmcp::server {
 
@@ -153,6 +154,12 @@ std::string usage_text() {
         "  -h, --help                  show this text\n"
         "  -V, --version               show the version\n";
     return text;
+}
+
+std::optional<double> Config::effective_confirm_above() const {
+    if (confirm_above) return *confirm_above;
+    if (transport == Transport::Stdio) return tools::kStdioDefaultConfirmAbove;
+    return std::nullopt;
 }
 
 }  // namespace rdmcp::server

@@ -34,6 +34,12 @@ struct Config {
     std::chrono::milliseconds progress_interval{5000};
     std::string job_secret;  // MAC secret for job/task ids (replicas share it)
     std::chrono::milliseconds task_inline_wait{4000};
+    // Spend limits (tools/spend_limits.h). confirm_above unset: $1.00 over stdio, none over
+    // HTTP; "none" sets it to nothing on purpose.
+    std::optional<std::optional<double>> confirm_above;
+    std::optional<double> max_cost_per_call;
+    std::optional<double> budget;
+    std::chrono::seconds budget_window{24 * 3600};
     // stdio only: the caller's key, from RD_API_KEY. Over HTTP each request brings its own.
     std::string api_key;
 
@@ -56,6 +62,9 @@ struct Config {
     bool trust_proxy = false;  // the client address is the last X-Forwarded-For entry
     std::chrono::seconds shutdown_grace{20};
     std::chrono::seconds sse_keepalive{15};
+
+    // The confirmation threshold in force: the one given, else the transport's default.
+    std::optional<double> effective_confirm_above() const;
 
     std::size_t effective_max_concurrency() const {
         return max_concurrency.value_or(transport == Transport::Http ? 256 : 64);

@@ -82,6 +82,61 @@ std::optional<std::string> set_seconds(std::chrono::seconds& out, const std::str
     return error;
 }
 
+// A price limit: USD such as 0.5 or 2.00, or "none" for no limit.
+std::optional<std::string> set_usd_limit(std::optional<double>& out, const std::string& text,
+                                         const char* what) {
+    if (text == "none" || text == "off") {
+        out.reset();
+        return std::nullopt;
+    }
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || errno != 0 || *end != '\0' || !(value >= 0) || value > 1e6) {
+        return std::string(what) + " must be an amount in USD such as 0.50 or 2 (or none), got \"" +
+               text + "\"";
+    }
+    out = value;
+    return std::nullopt;
+}
+
+// A duration such as 24h, 90m, 7d or 3600 (seconds).
+std::optional<std::string> set_window(std::chrono::seconds& out, const std::string& text) {
+    const std::string problem =
+        "--budget-window must be a duration such as 24h, 90m, 7d or "
+        "3600s (from 1 minute to 366 days), got \"" +
+        text + "\"";
+    if (text.empty()) return problem;
+    long long unit = 1;
+    std::string number = text;
+    switch (text.back()) {
+        case 's':
+            unit = 1;
+            number.pop_back();
+            break;
+        case 'm':
+            unit = 60;
+            number.pop_back();
+            break;
+        case 'h':
+            unit = 3600;
+            number.pop_back();
+            break;
+        case 'd':
+            unit = 86400;
+            number.pop_back();
+            break;
+        default:
+            break;
+    }
+    auto value = parse_integer(number);
+    if (!value || *value <= 0 || *value > 366LL * 86400 / unit || *value * unit < 60) {
+        return problem;
+    }
+    out = std::chrono::seconds(*value * unit);
+    return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<Option>& options() {
@@ -209,6 +264,27 @@ const std::vector<Option>& options() {
              c.task_inline_wait = std::chrono::milliseconds(ms);
              return error;
          }},
+        {"--confirm-above", "RD_CONFIRM_ABOVE", kBothTransports,
+         "USD: a call priced above it is sent only after the user confirms it (elicitation); "
+         "default 1.00 over stdio, none over HTTP; \"none\" turns confirmation off",
+         [](Config& c, const std::string& v) {
+             std::optional<double> limit;
+             auto error = set_usd_limit(limit, v, "--confirm-above");
+             c.confirm_above = limit;
+             return error;
+         }},
+        {"--max-cost-per-call", "RD_MAX_COST_PER_CALL", kBothTransports,
+         "USD: a call priced above it is refused, confirmed or not (default none)",
+         [](Config& c, const std::string& v) {
+             return set_usd_limit(c.max_cost_per_call, v, "--max-cost-per-call");
+         }},
+        {"--budget", "RD_BUDGET", kBothTransports,
+         "USD one API key may spend per --budget-window: over stdio for this process, over "
+         "HTTP per key on this replica (default none)",
+         [](Config& c, const std::string& v) { return set_usd_limit(c.budget, v, "--budget"); }},
+        {"--budget-window", "RD_BUDGET_WINDOW", kBothTransports,
+         "the rolling window of --budget: 24h (default), 90m, 7d, 3600s",
+         [](Config& c, const std::string& v) { return set_window(c.budget_window, v); }},
         {"--path", "RD_MCP_PATH", kHttpOnly, "the MCP endpoint's path (default /mcp)",
          [](Config& c, const std::string& v) -> std::optional<std::string> {
              if (v.size() < 2 || v.front() != '/' ||

@@ -65,6 +65,10 @@ protocol::McpServer make_server(const server::Config& config, server::Logger& lo
     tools_config.progress_interval = config.progress_interval;
     tools_config.job_secret = config.job_secret;
     tools_config.task_inline_wait = config.task_inline_wait;
+    tools_config.spend_limits = {.confirm_above = config.effective_confirm_above(),
+                                 .max_cost_per_call = config.max_cost_per_call,
+                                 .budget = config.budget,
+                                 .budget_window = config.budget_window};
     auto tool_set = tools::make_tool_set(client, tools_config);
     return protocol::McpServer(
         {kServerName, "RetroDiffusion pixel art", kServerVersion, tools::server_instructions()},

@@ -11,6 +11,7 @@
 #include "tools/hosted_outputs.h"
 #include "tools/inference_jobs.h"
 #include "tools/inference_request.h"
+#include "tools/price_quotes.h"
 #include "tools/read_retry.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
@@ -31,6 +32,7 @@ Json output_schema() {
     properties["status"] = {{"type", "string"}, {"description", "async: true only: accepted"}};
     properties["estimated_cost"] = {{"type", "number"}, {"description", "USD"}};
     properties["poll_interval_seconds"] = {{"type", "number"}};
+    properties["spend"] = spend_schema();
     return schema;
 }
 
@@ -100,8 +102,8 @@ bool is_animation(const InferenceRequest& request) {
 // once). Animations answer with a task at once; anything else is awaited for a short while
 // and answered directly if it finishes in time, else handed over as a task.
 protocol::ToolResult run_as_task(const InferenceRequest& request, protocol::RequestContext& context,
-                                 const JobServices& jobs) {
-    auto submitted = submit_job(request, context, jobs);
+                                 const JobServices& jobs, SpendPermit& spend) {
+    auto submitted = submit_job(request, context, jobs, &spend);
     if (auto* error = std::get_if<protocol::ToolResult>(&submitted)) return *error;
     auto& job = std::get<SubmittedJob>(submitted);
     if (job.immediate_result) return *job.immediate_result;
@@ -127,8 +129,9 @@ protocol::ToolResult run_as_task(const InferenceRequest& request, protocol::Requ
 // longer than a call waits (the upstream timeout), the job is handed over instead: it was paid
 // for and goes on, and get_inference_job fetches its images.
 protocol::ToolResult generate_and_wait(const InferenceRequest& request,
-                                       protocol::RequestContext& context, const JobServices& jobs) {
-    auto submitted = submit_job(request, context, jobs);
+                                       protocol::RequestContext& context, const JobServices& jobs,
+                                       SpendPermit& spend) {
+    auto submitted = submit_job(request, context, jobs, &spend);
     if (std::holds_alternative<protocol::ToolResult>(submitted) ||
         std::get<SubmittedJob>(submitted).immediate_result) {
         return submission_result(std::move(submitted));
@@ -169,10 +172,20 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         }
         auto& request = std::get<InferenceRequest>(built);
         if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
-        if (context.tasks_supported) return run_as_task(request, context, *jobs);
-        if (request.controls.async) return submission_result(submit_job(request, context, *jobs));
+        auto authorized =
+            authorize_generation("create_inference", request, arguments, context, *jobs);
+        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
+        auto& spend = std::get<SpendPermit>(authorized);
+        auto paid = [&spend](protocol::ToolResult result) {
+            spend.annotate(result);
+            return result;
+        };
+        if (context.tasks_supported) return paid(run_as_task(request, context, *jobs, spend));
+        if (request.controls.async) {
+            return paid(submission_result(submit_job(request, context, *jobs, &spend)));
+        }
         if (upstream->config().api_version == ApiVersion::V2) {
-            return generate_and_wait(request, context, *jobs);
+            return paid(generate_and_wait(request, context, *jobs, spend));
         }
 
         UpstreamResult reply;
@@ -185,9 +198,11 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         if (reply.ok() && is_job_answer(reply.body)) {
             // Paid for, and answered with a job instead of images (whatever made the API do
             // so): the job is kept and handed over, never dropped as a failure.
-            return submission_result(accept_job_answer(reply.body, request, context, *jobs));
+            return paid(submission_result(
+                accept_job_answer(reply.body, request, context, *jobs, "", &spend)));
         }
         if (!reply.ok()) {
+            if (charged_nothing(*reply.error)) spend.nothing_charged();
             auto result = tool_error_for(*reply.error, "Generating with " + request.prompt_style);
             if (reply.error->kind == UpstreamError::Kind::Http &&
                 is_balance_code(reply.error->code)) {
@@ -200,6 +215,8 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         auto images =
             read_inference_images(reply.body, request.num_images, returns_pre_palette(request),
                                   returns_non_bg_removed(request));
+        const auto cost = images.balance_cost ? images.balance_cost : spend.quoted_usd();
+        if (cost) spend.settle(*cost);
         if (images.base64_images.empty() && images.output_urls.empty()) {
             return protocol::ToolResult::error(
                 "Generating with " + request.prompt_style +
@@ -211,12 +228,12 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         const std::size_t returned =
             std::max(images.base64_images.size(), images.output_urls.size());
         const std::string not_inlined = inline_hosted_outputs(images, *upstream, context);
-        return render_images(std::move(images),
-                             {.headline = headline(request, returned) +
-                                          (not_inlined.empty() ? "" : ". " + not_inlined),
-                              .file_stem = file_stem(request),
-                              .output_dir = request.output_dir},
-                             config);
+        return paid(render_images(std::move(images),
+                                  {.headline = headline(request, returned) +
+                                               (not_inlined.empty() ? "" : ". " + not_inlined),
+                                   .file_stem = file_stem(request),
+                                   .output_dir = request.output_dir},
+                                  config));
     };
     return {definition(jobs->config), handler};
 }

@@ -5,6 +5,7 @@
 #include "tools/edit_image_request.h"
 #include "tools/hosted_outputs.h"
 #include "tools/retrodiffusion_tools.h"
+#include "tools/spend_guard.h"
 
 namespace rdmcp::tools {
 
@@ -29,6 +30,7 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
            "Sent with the edit, for a reproducible result where the API "
            "honours it (the newer edit endpoint documents it)."}}},
     };
+    properties[kMaxCostArgument] = max_cost_schema();
     if (config.local_files_allowed) {
         properties["output_dir"] = {{"type", "string"},
                                     {"minLength", 1},
@@ -47,7 +49,7 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
                          {"properties", properties},
                          {"required", {"prompt", "input_image"}},
                          {"additionalProperties", false}},
-        .output_schema = images_output_schema(),
+        .output_schema = with_spend(images_output_schema()),
         .annotations = {.read_only = false,
                         .destructive = false,
                         .idempotent = false,
@@ -55,10 +57,14 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
     };
 }
 
+// The documented price of one /edit (retrodiffusion-api.md: "Cost is 0.06 USD per image edit").
+constexpr double kEditImagePrice = 0.06;
+
 }  // namespace
 
-protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
-    auto handler = [upstream, config](const Json& arguments, protocol::RequestContext& context) {
+protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config, SpendGuardPtr spend) {
+    auto handler = [upstream, config, spend](const Json& arguments,
+                                             protocol::RequestContext& context) {
         auto built =
             build_edit_image_request(arguments, {.allow_local_files = config.local_files_allowed});
         if (auto* problem = std::get_if<std::string>(&built)) {
@@ -66,6 +72,19 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
         }
         auto& request = std::get<EditImageRequest>(built);
         const auto& info = request.image.info;
+        // No estimate endpoint for /edit: its documented price.
+        auto authorized = spend->authorize(
+            {"edit_image",
+             "editing a " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+                 " image",
+             arguments},
+            [] {
+                return std::variant<PriceQuote, protocol::ToolResult>(
+                    PriceQuote{kEditImagePrice, "the documented price per edit"});
+            },
+            context);
+        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
+        auto& permit = std::get<SpendPermit>(authorized);
 
         UpstreamResult reply;
         {
@@ -78,14 +97,28 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
             Json image = Json::object();
             image[kEditImageField] = std::move(request.image.base64);
             reply = upstream->post("/edit", body, image, context);
-            if (!reply.ok() && reply.error->kind == UpstreamError::Kind::Http &&
-                (reply.error->status == 404 || reply.error->status == 410)) {
+            const bool endpoint_gone = !reply.ok() &&
+                                       reply.error->kind == UpstreamError::Kind::Http &&
+                                       (reply.error->status == 404 || reply.error->status == 410);
+            // image_edit costs more than /edit: it goes only where no limit priced this call.
+            if (endpoint_gone && permit.quoted_usd()) {
+                permit.nothing_charged();
+                return protocol::ToolResult::error(
+                    "Not sent, nothing was charged: the API no longer serves /edit, and its "
+                    "successor costs more than the price this call was allowed at. Call "
+                    "run_edit_tool with tool_id image_edit instead (estimate_edit_tool_cost "
+                    "prices it).");
+            }
+            if (endpoint_gone) {
                 Json tool_image = Json::object();
                 tool_image[kEditToolImageField] = std::move(image[kEditImageField]);
                 reply = upstream->post("/edit/tools/image_edit", body, tool_image, context);
             }
         }
-        if (!reply.ok()) return tool_error_for(*reply.error, "Editing the image");
+        if (!reply.ok()) {
+            if (charged_nothing(*reply.error)) permit.nothing_charged();
+            return tool_error_for(*reply.error, "Editing the image");
+        }
 
         auto images = read_edit_answer(reply.body);
         if (!images.request_id && !reply.request_id.empty()) images.request_id = reply.request_id;
@@ -96,13 +129,17 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config) {
         }
         // The newer endpoint answers with hosted links only (image_edit always does).
         const std::string not_inlined = inline_hosted_outputs(images, *upstream, context);
-        return render_images(std::move(images),
-                             {.headline = "Edited the " + std::to_string(info.width) + "x" +
-                                          std::to_string(info.height) + " image" +
-                                          (not_inlined.empty() ? "" : ". " + not_inlined),
-                              .file_stem = "edit",
-                              .output_dir = request.output_dir},
-                             config);
+        const auto cost = images.balance_cost ? images.balance_cost : permit.quoted_usd();
+        if (cost) permit.settle(*cost);
+        auto result = render_images(std::move(images),
+                                    {.headline = "Edited the " + std::to_string(info.width) + "x" +
+                                                 std::to_string(info.height) + " image" +
+                                                 (not_inlined.empty() ? "" : ". " + not_inlined),
+                                     .file_stem = "edit",
+                                     .output_dir = request.output_dir},
+                                    config);
+        permit.annotate(result, cost);
+        return result;
     };
     return {definition(config), handler};
 }

@@ -5,6 +5,7 @@
 
 #include "common/base64.h"
 #include "tools/image_pixels.h"
+#include "tools/spend_guard.h"
 #include "tools/tool_arguments.h"
 
 namespace rdmcp::tools {
@@ -80,7 +81,8 @@ const KnownField* known(const std::string& name) {
 }
 
 bool is_server_argument(const std::string& name) {
-    return name == "tool_id" || name == "input_image" || name == "output_dir";
+    return name == "tool_id" || name == "input_image" || name == "output_dir" ||
+           name == kMaxCostArgument;  // the spend guard's, never the API's
 }
 
 // Fields that would change what the API answers into something this tool cannot read (a
@@ -432,6 +434,7 @@ Json edit_tool_input_schema(const ToolsConfig& config) {
         }
         properties[field.name] = std::move(schema);
     }
+    properties[kMaxCostArgument] = max_cost_schema();
     if (config.local_files_allowed) {
         properties["output_dir"] = {
             {"type", "string"}, {"minLength", 1}, {"description", "Also save the result here."}};

@@ -3,8 +3,9 @@
 #include "tools/agent_errors.h"
 #include "tools/api_fields.h"
 #include "tools/edit_runs.h"
-#include "tools/read_retry.h"
+#include "tools/price_quotes.h"
 #include "tools/retrodiffusion_tools.h"
+#include "tools/spend_limits.h"
 #include "tools/usd.h"
 
 namespace rdmcp::tools {
@@ -16,6 +17,7 @@ namespace {
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json schema = edit_tool_input_schema(config);
     schema["properties"].erase("output_dir");  // nothing is saved by a price
+    schema["properties"].erase(kMaxCostArgument);
     // run_edit_tool's descriptions say what each field does; repeating them here would only
     // cost every client's context another few KB.
     for (auto& [name, property] : schema["properties"].items()) {
@@ -46,20 +48,6 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
     };
 }
 
-// Free, so a failure that can pass is asked again once, as a read would be.
-UpstreamResult ask_estimate(const EditToolRequest& request, const UpstreamClient& upstream,
-                            protocol::RequestContext& context) {
-    const std::string path = "/edit/tools/" + request.tool_id + "/estimate";
-    auto reply = upstream.post(path, request.body, request.images, context);
-    if (!reply.ok()) {
-        if (auto wait = read_retry_wait(*reply.error);
-            wait && wait_unless_cancelled(*wait, context.cancellation.get())) {
-            reply = upstream.post(path, request.body, request.images, context);
-        }
-    }
-    return reply;
-}
-
 }  // namespace
 
 protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
@@ -71,7 +59,7 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
         const auto& [tool_entry, request] = std::get<PreparedEdit>(prepared);
         const auto* tool = &tool_entry;
         const std::string& tool_id = request.tool_id;
-        auto reply = ask_estimate(request, *upstream, context);
+        auto reply = ask_edit_estimate(request, *upstream, context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Pricing " + tool_id);
 
         const Json& body = reply.body;

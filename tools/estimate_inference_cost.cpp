@@ -3,9 +3,10 @@
 
 #include "tools/agent_errors.h"
 #include "tools/api_answers.h"
-#include "tools/cost_model.h"
 #include "tools/inference_request.h"
+#include "tools/price_quotes.h"
 #include "tools/retrodiffusion_tools.h"
+#include "tools/spend_limits.h"
 #include "tools/usd.h"
 
 namespace rdmcp::tools {
@@ -17,7 +18,7 @@ namespace {
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json schema = inference_input_schema(config.local_files_allowed);
     // Always the dry run: the controls of the generation tools mean nothing here.
-    for (const char* moot : {kOutputDirArgument, "check_cost", "async"})
+    for (const char* moot : {kOutputDirArgument, "check_cost", "async", kMaxCostArgument})
         schema["properties"].erase(moot);
     return {
         .name = "estimate_inference_cost",
@@ -48,11 +49,6 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
     };
 }
 
-std::string what(const InferenceRequest& request) {
-    return std::to_string(request.num_images) + " x " + request.prompt_style + " at " +
-           std::to_string(request.width) + "x" + std::to_string(request.height);
-}
-
 Json base_structure(const InferenceRequest& request) {
     return {{"prompt_style", request.prompt_style},
             {"width", request.width},
@@ -60,72 +56,29 @@ Json base_structure(const InferenceRequest& request) {
             {"num_images", request.num_images}};
 }
 
-protocol::ToolResult offline_estimate(const InferenceRequest& request, const std::string& reason) {
-    if (!request.style) {
-        return protocol::ToolResult::error(
-            "Cannot estimate " + request.prompt_style +
-            " offline: it is not in this server's "
-            "catalog (user styles and new styles are priced by the API). " +
-            reason +
-            " Provide an API key (or retry when the API is reachable) for the free dry run.");
-    }
-    const double cost =
-        estimate_cost(*request.style, request.width, request.height, request.num_images);
-    auto result = protocol::ToolResult::text("Offline estimate: " + format_usd(cost) + " for " +
-                                             what(request) + " (documented formula " +
-                                             describe_price(request.style->price) + "; " + reason +
-                                             " The API's check_cost is "
-                                             "authoritative).");
-    Json structured = base_structure(request);
-    structured["balance_cost"] = cost;
-    structured["source"] = "offline_estimate";
-    structured["formula"] = describe_price(request.style->price);
-    result.structured_content = std::move(structured);
-    return result;
-}
-
-bool should_fall_back(const UpstreamError& error) {
-    switch (error.kind) {
-        case UpstreamError::Kind::MissingKey:
-        case UpstreamError::Kind::Connect:
-        case UpstreamError::Kind::Timeout:
-        case UpstreamError::Kind::InvalidResponse:
-            return true;
-        case UpstreamError::Kind::Http:
-            return error.status >= 500;
-        case UpstreamError::Kind::Cancelled:
-            return false;
-    }
-    return false;
-}
-
 protocol::ToolResult estimate_inference(const InferenceRequest& request,
                                         const UpstreamClient& upstream,
                                         protocol::RequestContext& context) {
-    Json dry_run = upstream_body(request);  // never `async`: the controls are not in the body
-    dry_run["check_cost"] = true;
-    auto reply = upstream.post("/inferences", dry_run, request.images, context);
-    if (!reply.ok()) {
-        if (should_fall_back(*reply.error)) {
-            return offline_estimate(
-                request, reply.error->kind == UpstreamError::Kind::MissingKey
-                             ? "no API key was given."
-                             : "the API could not be asked (" + reply.error->summary() + ").");
-        }
-        return tool_error_for(*reply.error, "Estimating the cost");
-    }
-    const auto price = reply.body.get<CostAnswer>();
-    if (!price.balance_cost) {
-        return offline_estimate(request, "the API's answer had no balance_cost.");
-    }
+    auto priced = price_inference(request, upstream, context);
+    if (auto* error = std::get_if<protocol::ToolResult>(&priced)) return std::move(*error);
+    const auto& price = std::get<InferencePrice>(priced);
     Json structured = base_structure(request);
-    structured["balance_cost"] = *price.balance_cost;
-    structured["source"] = "api_check_cost";
-    std::string text = "Cost: " + format_usd(*price.balance_cost) + " for " + what(request) +
-                       " (the API's check_cost dry run; nothing was charged).";
-    if (price.remaining_balance) {
-        structured["remaining_balance"] = *price.remaining_balance;
-        text += " Current balance: " + format_usd(*price.remaining_balance) + ".";
+    structured["balance_cost"] = price.usd;
+    std::string text;
+    if (price.from_api) {
+        structured["source"] = "api_check_cost";
+        text = "Cost: " + format_usd(price.usd) + " for " + describe_generation(request) +
+               " (the API's check_cost dry run; nothing was charged).";
+        if (price.remaining_balance) {
+            structured["remaining_balance"] = *price.remaining_balance;
+            text += " Current balance: " + format_usd(*price.remaining_balance) + ".";
+        }
+    } else {
+        structured["source"] = "offline_estimate";
+        structured["formula"] = price.formula;
+        text = "Offline estimate: " + format_usd(price.usd) + " for " +
+               describe_generation(request) + " (documented formula " + price.formula + "; " +
+               price.why_offline + " The API's check_cost is authoritative).";
     }
     auto result = protocol::ToolResult::text(std::move(text));
     result.structured_content = std::move(structured);

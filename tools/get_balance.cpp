@@ -1,8 +1,11 @@
 // get_balance: GET /v1/inferences/credits — the account's prepaid balance in USD, and its
 // credits (the API answers both: {"credits": 0, "balance": 100.75}).
+#include <cmath>
+
 #include "tools/agent_errors.h"
 #include "tools/api_answers.h"
 #include "tools/retrodiffusion_tools.h"
+#include "tools/spend_guard.h"
 #include "tools/usd.h"
 
 namespace rdmcp::tools {
@@ -32,7 +35,20 @@ protocol::ToolDefinition definition() {
                     {{"type", "number"},
                      {"description",
                       "The account's credits, as the API "
-                      "reports them (absent when it sends none)"}}}}},
+                      "reports them (absent when it sends none)"}}},
+                   {"limits",
+                    {{"type", "object"},
+                     {"description",
+                      "The spend limits of this server (absent when it sets none): USD "
+                      "amounts; budget_spent_usd and budget_left_usd for this key"},
+                     {"properties",
+                      {{"confirm_above_usd", {{"type", "number"}}},
+                       {"max_cost_per_call_usd", {{"type", "number"}}},
+                       {"budget_usd", {{"type", "number"}}},
+                       {"budget_window_seconds", {{"type", "integer"}}},
+                       {"budget_spent_usd", {{"type", "number"}}},
+                       {"budget_reserved_usd", {{"type", "number"}}},
+                       {"budget_left_usd", {{"type", "number"}}}}}}}}},
                  {"required", {"balance", "currency"}}},
         .annotations = {.read_only = true,
                         .destructive = false,
@@ -41,10 +57,38 @@ protocol::ToolDefinition definition() {
     };
 }
 
+// The limits this server sets on spending, and this key's budget so far.
+std::optional<Json> spend_limits(const SpendGuard& guard, const std::string& api_key,
+                                 std::string& text) {
+    const auto& limits = guard.limits();
+    if (!limits.any()) return std::nullopt;
+    Json structured = Json::object();
+    if (limits.confirm_above) {
+        structured["confirm_above_usd"] = *limits.confirm_above;
+        text += " Calls above " + format_usd(*limits.confirm_above) + " need your confirmation.";
+    }
+    if (limits.max_cost_per_call) {
+        structured["max_cost_per_call_usd"] = *limits.max_cost_per_call;
+        text += " Calls above " + format_usd(*limits.max_cost_per_call) + " are refused.";
+    }
+    if (auto view = guard.budget_for(api_key)) {
+        structured["budget_usd"] = view->budget;
+        structured["budget_window_seconds"] = view->window.count();
+        // To a tenth of a cent, as the API prices (sums of doubles are not).
+        auto mills = [](double usd) { return std::round(usd * 1000.0) / 1000.0; };
+        structured["budget_spent_usd"] = mills(view->spent);
+        structured["budget_reserved_usd"] = mills(view->reserved);
+        structured["budget_left_usd"] = mills(view->left());
+        text += " Spent through this server: " + format_usd(view->spent) + ". " +
+                guard.budget_line(api_key);
+    }
+    return structured;
+}
+
 }  // namespace
 
-protocol::Tool make_get_balance_tool(UpstreamPtr upstream) {
-    auto handler = [upstream](const Json&, protocol::RequestContext& context) {
+protocol::Tool make_get_balance_tool(UpstreamPtr upstream, SpendGuardPtr spend) {
+    auto handler = [upstream, spend](const Json&, protocol::RequestContext& context) {
         auto reply = upstream->get("/inferences/credits", context);
         if (!reply.ok()) return tool_error_for(*reply.error, "Checking the balance");
         const auto answer = reply.body.get<BalanceAnswer>();
@@ -61,7 +105,13 @@ protocol::Tool make_get_balance_tool(UpstreamPtr upstream) {
             structured["credits"] = number_json(*answer.credits);
             text += "; credits: " + structured["credits"].dump();
         }
-        auto result = protocol::ToolResult::text(text + ".");
+        text += ".";
+        if (spend) {
+            if (auto limits = spend_limits(*spend, context.api_key, text)) {
+                structured["limits"] = std::move(*limits);
+            }
+        }
+        auto result = protocol::ToolResult::text(std::move(text));
         result.structured_content = std::move(structured);
         return result;
     };

@@ -24,7 +24,8 @@ Json job_status_schema() {
                {{"type", "string"},
                 {"description", "accepted, pending, running, succeeded or failed"}}},
               {"estimated_cost", {{"type", "number"}, {"description", "USD"}}},
-              {"poll_interval_seconds", {{"type", "number"}}}}},
+              {"poll_interval_seconds", {{"type", "number"}}},
+              {"spend", spend_schema()}}},
             {"required", {"job_id", "status"}}};
 }
 
@@ -140,7 +141,13 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
             return rejected_before_sending(*problem);
         auto& request = std::get<InferenceRequest>(built);
         if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
-        return submission_result(submit_job(request, context, *jobs));
+        auto authorized =
+            authorize_generation("start_inference_job", request, arguments, context, *jobs);
+        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
+        auto& spend = std::get<SpendPermit>(authorized);
+        auto result = submission_result(submit_job(request, context, *jobs, &spend));
+        spend.annotate(result);
+        return result;
     };
     return {std::move(definition), handler};
 }

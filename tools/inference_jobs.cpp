@@ -10,6 +10,7 @@
 #include "tools/generated_images.h"
 #include "tools/hosted_outputs.h"
 #include "tools/idempotency_key.h"
+#include "tools/price_quotes.h"
 #include "tools/usd.h"
 
 namespace rdmcp::tools {
@@ -86,33 +87,57 @@ long long unix_now_ms() {
 
 std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceRequest& request,
                                                             protocol::RequestContext& context,
-                                                            const JobServices& services) {
+                                                            const JobServices& services,
+                                                            SpendPermit* spend) {
+    // A refusal charged nothing; an answer lost may have been paid (the whole price counts).
+    auto refused = [spend](const UpstreamError& error) {
+        if (spend && charged_nothing(error)) spend->nothing_charged();
+    };
     const auto& upstream = *services.upstream;
     const std::string action = "Starting the job (" + request.prompt_style + ")";
     Json body = upstream_body(request);
     if (upstream.config().api_version == ApiVersion::V1) {
         body["async"] = true;
         auto reply = upstream.post("/inferences", body, request.images, context);
-        if (!reply.ok()) return tool_error_for(*reply.error, action);
-        return accept_job_answer(reply.body, request, context, services);
+        if (!reply.ok()) {
+            refused(*reply.error);
+            return tool_error_for(*reply.error, action);
+        }
+        return accept_job_answer(reply.body, request, context, services, "", spend);
     }
     // v2 admits every generation as a task, and charges a submission once per Idempotency-Key:
     // an answer lost on the way is asked for again with the same key.
-    const std::string key = new_idempotency_key();
+    // A confirmed call keeps its confirmation's key: replayed on another replica, the API
+    // answers with the original task instead of charging again.
+    const std::string key = spend && !spend->confirmation_id().empty()
+                                ? "rdmcp-confirmed-" + spend->confirmation_id()
+                                : new_idempotency_key();
     // Admission answers at once; a slow one is taken for lost after at most 30 s.
     const auto answer_timeout =
         std::min<std::chrono::seconds>(std::chrono::seconds(30), upstream.config().read_timeout);
     auto reply = upstream.submit("/inferences", body, request.images,
                                  {.key = key, .answer_timeout = answer_timeout}, context);
-    if (!reply.ok()) return submission_failure(*reply.error, reply.attempts, action, key);
-    return accept_job_answer(reply.body, request, context, services, key);
+    if (!reply.ok()) {
+        refused(*reply.error);
+        return submission_failure(*reply.error, reply.attempts, action, key);
+    }
+    return accept_job_answer(reply.body, request, context, services, key, spend);
+}
+
+std::variant<SpendPermit, protocol::ToolResult> authorize_generation(
+    const std::string& tool, const InferenceRequest& request, const Json& arguments,
+    protocol::RequestContext& context, const JobServices& services) {
+    if (!services.spend) return SpendPermit{};
+    return services.spend->authorize({tool, describe_generation(request), arguments},
+                                     inference_quoter(request, *services.upstream, context),
+                                     context);
 }
 
 bool is_job_answer(const Json& answer) { return answer.get<JobAdmission>().task_id.has_value(); }
 
 std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
     const Json& answer, const InferenceRequest& request, protocol::RequestContext& context,
-    const JobServices& services, const std::string& idempotency_key) {
+    const JobServices& services, const std::string& idempotency_key, SpendPermit* spend) {
     const auto admission = answer.get<JobAdmission>();
     SubmittedJob submitted;
     auto& job = submitted.job;
@@ -132,6 +157,7 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
     }
 
     if (!admission.task_id) {
+        if (spend) spend->settle(std::max(0.0, job.estimated_cost));
         if (admission.has_images) {
             // The API generated synchronously after all: hand the images over at once.
             auto images = read_inference_images(answer, job.num_images, job.has_pre_palette,
@@ -160,6 +186,7 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
             "pay twice.");
     }
     submitted.job_id = sign_job(job, context.api_key, services.server_secret);
+    if (spend) spend->settle(std::max(0.0, job.estimated_cost), submitted.job_id);
     services.ledger->record(context.api_key,
                             {.job_id = submitted.job_id,
                              .upstream_task_id = job.upstream_task_id,
@@ -248,6 +275,8 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job,
                           services.config);
     } else if (poll.upstream_status == "failed") {
         poll.state = JobState::Failed;
+        // Failed generations are refunded: the charge stops counting against the budget.
+        if (services.spend) services.spend->refunded(context.api_key, job_id);
         poll.result = failed_job_error(answer.error, job);
     } else if (poll.upstream_status == "running") {
         poll.state = JobState::Running;

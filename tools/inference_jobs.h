@@ -15,6 +15,7 @@
 #include "tools/job_ledger.h"
 #include "tools/job_token.h"
 #include "tools/live_style_catalog.h"
+#include "tools/spend_guard.h"
 #include "tools/tools_config.h"
 #include "tools/upstream_client.h"
 
@@ -27,6 +28,7 @@ struct JobServices {
     std::shared_ptr<JobLedger> ledger;
     std::string server_secret;  // mixed into job id MACs; shared by replicas when set
     StylesPtr styles;           // the callers' live catalogs (cached only, here); may be null
+    SpendGuardPtr spend;        // the spend limits; may be null (tests): no limits
 };
 
 struct SubmittedJob {
@@ -38,10 +40,17 @@ struct SubmittedJob {
 
 // Submits the generation as a job: v1 with "async": true; v2 (always a job there) with a new
 // Idempotency-Key, asking again with it while the answer is lost. Either the job, or a tool
-// error to return as is.
+// error to return as is. `spend` (when given) is settled with what the submission charged.
 std::variant<SubmittedJob, protocol::ToolResult> submit_job(const InferenceRequest& request,
                                                             protocol::RequestContext& context,
-                                                            const JobServices& services);
+                                                            const JobServices& services,
+                                                            SpendPermit* spend = nullptr);
+
+// Asks the spend guard whether this generation may be paid for (a job's price is the whole
+// generation's): leave to pay, or the result to answer instead. No guard: leave, unlimited.
+std::variant<SpendPermit, protocol::ToolResult> authorize_generation(
+    const std::string& tool, const InferenceRequest& request, const protocol::Json& arguments,
+    protocol::RequestContext& context, const JobServices& services);
 
 // Whether a paid POST /v1/inferences was answered with a job (a task_id) rather than images.
 bool is_job_answer(const protocol::Json& answer);
@@ -51,7 +60,7 @@ bool is_job_answer(const protocol::Json& answer);
 std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
     const protocol::Json& answer, const InferenceRequest& request,
     protocol::RequestContext& context, const JobServices& services,
-    const std::string& idempotency_key = "");
+    const std::string& idempotency_key = "", SpendPermit* spend = nullptr);
 
 // What the agent sees of a submission: the job's id, what it costs and how to poll; the images
 // when the API answered at once; or the error.

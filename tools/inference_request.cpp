@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tools/spend_guard.h"
 #include "tools/tool_arguments.h"
 
 namespace rdmcp::tools {
@@ -107,7 +108,8 @@ constexpr const char* kKnownFields[] = {"prompt",
                                         "frames_duration",
                                         kOutputDirArgument,
                                         "check_cost",
-                                        "async"};
+                                        "async",
+                                        kMaxCostArgument};
 
 template <std::size_t N>
 bool is_one_of(const std::string& name, const char* const (&fields)[N]) {
@@ -367,6 +369,7 @@ Json inference_input_schema(bool local_files_allowed) {
           {"description",
            "true: run as a job and return its job_id at once (as "
            "start_inference_job); then poll get_inference_job."}}},
+        {kMaxCostArgument, max_cost_schema()},
     };
     if (local_files_allowed) {
         properties[kOutputDirArgument] = {

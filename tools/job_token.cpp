@@ -1,17 +1,12 @@
 #include "tools/job_token.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <cctype>
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
-#include "common/base64.h"
+#include "tools/signed_token.h"
 
 namespace rdmcp::tools {
 
@@ -20,49 +15,9 @@ namespace {
 using Json = nlohmann::json;
 constexpr std::string_view kPrefix = "rdjob1.";
 
-std::string to_base64url(std::string_view bytes) {
-    std::string text = base64_encode(bytes);
-    for (char& c : text) {
-        if (c == '+')
-            c = '-';
-        else if (c == '/')
-            c = '_';
-    }
-    while (!text.empty() && text.back() == '=') text.pop_back();
-    return text;
-}
-
-// Only the canonical encoding is accepted: base64 leaves spare bits in the last character,
-// and an id that differs in any character must not verify.
-std::optional<std::string> from_base64url(const std::string& text) {
-    std::string standard = text;
-    for (char& c : standard) {
-        if (c == '-')
-            c = '+';
-        else if (c == '_')
-            c = '/';
-        else if (c == '+' || c == '/' || c == '=')
-            return std::nullopt;  // only the url alphabet
-    }
-    auto bytes = base64_decode(standard);
-    if (!bytes || to_base64url(*bytes) != text) return std::nullopt;
-    return bytes;
-}
-
 // The MAC key: a hash of the caller's key and the server secret, never the key itself.
 std::string mac_key(const std::string& api_key, const std::string& server_secret) {
-    const std::string material = server_secret + '\0' + api_key;
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
-    return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
-}
-
-std::string mac(std::string_view payload, const std::string& key) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), out, &length);
-    return std::string(reinterpret_cast<const char*>(out), length);
+    return sha256(server_secret + '\0' + api_key);
 }
 
 // Reads payload[name] into `out` when present; false when it has another type, or a number
@@ -100,9 +55,7 @@ std::string sign_job(const JobDescription& job, const std::string& api_key,
     if (job.has_non_bg_removed) payload["nb"] = true;
     if (job.estimated_cost >= 0) payload["c"] = job.estimated_cost;
     if (!job.idempotency_key.empty()) payload["k"] = job.idempotency_key;
-    const std::string body = to_base64url(payload.dump());
-    const std::string signed_part = std::string(kPrefix) + body;
-    return signed_part + "." + to_base64url(mac(signed_part, mac_key(api_key, server_secret)));
+    return sign_token(kPrefix, payload.dump(), mac_key(api_key, server_secret));
 }
 
 bool is_upstream_task_id(const std::string& id) {
@@ -115,17 +68,7 @@ bool is_upstream_task_id(const std::string& id) {
 
 std::optional<JobDescription> verify_job(const std::string& job_id, const std::string& api_key,
                                          const std::string& server_secret) {
-    if (job_id.size() > 4096 || job_id.rfind(kPrefix, 0) != 0) return std::nullopt;
-    const auto dot = job_id.rfind('.');
-    if (dot <= kPrefix.size()) return std::nullopt;
-    const std::string signed_part = job_id.substr(0, dot);
-    auto presented = from_base64url(job_id.substr(dot + 1));
-    const std::string expected = mac(signed_part, mac_key(api_key, server_secret));
-    if (!presented || presented->size() != expected.size() ||
-        CRYPTO_memcmp(presented->data(), expected.data(), expected.size()) != 0) {
-        return std::nullopt;
-    }
-    auto payload_text = from_base64url(signed_part.substr(kPrefix.size()));
+    auto payload_text = open_token(job_id, kPrefix, mac_key(api_key, server_secret));
     if (!payload_text) return std::nullopt;
     Json payload = Json::parse(*payload_text, nullptr, false);
     if (!payload.is_object() || !payload.contains("u") || !payload["u"].is_string())

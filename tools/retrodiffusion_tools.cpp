@@ -2,6 +2,7 @@
 
 #include "tools/edit_tool_catalog.h"
 #include "tools/inference_jobs.h"
+#include "tools/spend_guard.h"
 
 namespace rdmcp::tools {
 
@@ -9,23 +10,25 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     // One live catalog for every tool, so what list_available_styles fetched validates the
     // generations that follow.
     auto styles = std::make_shared<LiveStyleCatalog>(upstream);
-    auto jobs = std::make_shared<const JobServices>(
-        JobServices{upstream, config, std::make_shared<JobLedger>(), config.job_secret, styles});
+    // One guard for every paid tool: the budget is per key across all of them.
+    auto spend = std::make_shared<SpendGuard>(config.spend_limits, config.job_secret);
+    auto jobs = std::make_shared<const JobServices>(JobServices{
+        upstream, config, std::make_shared<JobLedger>(), config.job_secret, styles, spend});
     ToolSet set;
     auto& registry = set.registry;
     registry.add(make_create_inference_tool(jobs));
     registry.add(make_estimate_inference_cost_tool(upstream, config, styles));
-    registry.add(make_edit_image_tool(upstream, config));
+    registry.add(make_edit_image_tool(upstream, config, spend));
     // The catalog is public: one cache serves every caller.
     auto edit_catalog = std::make_shared<EditToolCatalog>(*upstream);
     registry.add(make_list_edit_tools_tool(edit_catalog));
     registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
-    registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config));
+    registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config, spend));
     registry.add(make_fix_pixel_art_tool(upstream, config));
     registry.add(make_list_available_styles_tool(styles));
     registry.add(make_list_available_models_tool(styles));
     registry.add(make_get_style_usage_tool(styles));
-    registry.add(make_get_balance_tool(upstream));
+    registry.add(make_get_balance_tool(upstream, spend));
     registry.add(make_get_service_status_tool(upstream));
     registry.add(make_create_user_style_tool(upstream, config));
     registry.add(make_update_user_style_tool(upstream, config));

@@ -16,23 +16,25 @@ using UpstreamPtr = std::shared_ptr<const UpstreamClient>;
 struct JobServices;
 using JobsPtr = std::shared_ptr<const JobServices>;
 class EditToolCatalog;
+class SpendGuard;
+using SpendGuardPtr = std::shared_ptr<SpendGuard>;
 using EditCatalogPtr = std::shared_ptr<EditToolCatalog>;
 
 protocol::Tool make_create_inference_tool(JobsPtr jobs);
 protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConfig config,
                                                  StylesPtr styles = nullptr);
-protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config);
+protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config, SpendGuardPtr spend);
 protocol::Tool make_list_edit_tools_tool(EditCatalogPtr catalog);
 protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
                                                  ToolsConfig config);
 protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
-                                       ToolsConfig config);
+                                       ToolsConfig config, SpendGuardPtr spend);
 protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config);
 // styles: the live catalog; null lists the built-in catalog alone (no API call).
 protocol::Tool make_list_available_styles_tool(StylesPtr styles = nullptr);
 protocol::Tool make_list_available_models_tool(StylesPtr styles = nullptr);
 protocol::Tool make_get_style_usage_tool(StylesPtr styles = nullptr);
-protocol::Tool make_get_balance_tool(UpstreamPtr upstream);
+protocol::Tool make_get_balance_tool(UpstreamPtr upstream, SpendGuardPtr spend = nullptr);
 protocol::Tool make_get_service_status_tool(UpstreamPtr upstream);
 protocol::Tool make_authenticate_tool(UpstreamPtr upstream);
 protocol::Tool make_logout_tool();

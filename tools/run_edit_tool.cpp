@@ -8,6 +8,7 @@
 #include "tools/generated_images.h"
 #include "tools/hosted_outputs.h"
 #include "tools/idempotency_key.h"
+#include "tools/price_quotes.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
 
@@ -31,7 +32,7 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
             "RGBA PNG, transparent where pixels stay, opaque where they are repainted. Paid runs "
             "are charged once and never retried blindly.",
         .input_schema = edit_tool_input_schema(config),
-        .output_schema = images_output_schema(),
+        .output_schema = with_spend(images_output_schema()),
         .annotations = {.read_only = false,
                         .destructive = false,
                         .idempotent = false,
@@ -52,20 +53,36 @@ std::string headline(const EditToolRequest& request, const Json& answer) {
     return text;
 }
 
+// What the spend guard shows the human: "background_remover on a 64x64 image".
+std::string describe_edit(const EditToolRequest& request) {
+    return request.tool_id + " on a " + std::to_string(request.input.width) + "x" +
+           std::to_string(request.input.height) + " image";
+}
+
 }  // namespace
 
 protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
-                                       ToolsConfig config) {
-    auto handler = [upstream, catalog, config](const Json& arguments,
-                                               protocol::RequestContext& context) {
+                                       ToolsConfig config, SpendGuardPtr spend) {
+    auto handler = [upstream, catalog, config, spend](const Json& arguments,
+                                                      protocol::RequestContext& context) {
         auto prepared = prepare_edit(arguments, *catalog, context, config.local_files_allowed);
         if (auto* refusal = std::get_if<protocol::ToolResult>(&prepared)) return *refusal;
         auto& [tool_entry, request] = std::get<PreparedEdit>(prepared);
         const auto* tool = &tool_entry;
+        auto authorized =
+            spend->authorize({"run_edit_tool", describe_edit(request), arguments},
+                             edit_tool_quoter(request, tool_entry, *upstream, context), context);
+        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
+        auto& permit = std::get<SpendPermit>(authorized);
 
         EditRunAnswer answer;
         if (tool->slow) {
-            if (!request.custom_id) request.custom_id = new_idempotency_key();
+            if (!request.custom_id) {
+                // A confirmed run keeps its confirmation's id (charged once if replayed).
+                request.custom_id = permit.confirmation_id().empty()
+                                        ? new_idempotency_key()
+                                        : "rdmcp-confirmed-" + permit.confirmation_id();
+            }
             auto run = run_edit_task(request, *upstream, context, config.progress_interval);
             answer = run.tasks_unavailable
                          ? run_edit_now(request, *upstream, context, config.progress_interval)
@@ -77,6 +94,8 @@ protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr cata
         const Json& body = std::get<Json>(answer);
 
         auto images = read_inference_images(body, 1, false, false);
+        const auto cost = images.balance_cost ? images.balance_cost : permit.quoted_usd();
+        if (cost) permit.settle(*cost);
         for (auto& label : images.labels) label = request.tool_id;
         if (images.base64_images.empty() && images.output_urls.empty()) {
             return protocol::ToolResult::error(
@@ -90,11 +109,13 @@ protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr cata
             request.upload_outputs ? "" : inline_hosted_outputs(images, *upstream, context);
         std::string text = headline(request, body);
         if (!not_inlined.empty()) text += ". " + not_inlined;
-        return render_images(std::move(images),
-                             {.headline = std::move(text),
-                              .file_stem = request.tool_id,
-                              .output_dir = request.output_dir},
-                             config);
+        auto result = render_images(std::move(images),
+                                    {.headline = std::move(text),
+                                     .file_stem = request.tool_id,
+                                     .output_dir = request.output_dir},
+                                    config);
+        permit.annotate(result, cost);
+        return result;
     };
     return {definition(config), handler};
 }

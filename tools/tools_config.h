@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "tools/spend_limits.h"
+
 namespace rdmcp::tools {
 
 struct ToolsConfig {
@@ -24,6 +26,8 @@ struct ToolsConfig {
     // Tasks-capable clients: how long create_inference waits for a job inline before it
     // answers with a task instead (animations answer with a task at once).
     std::chrono::milliseconds task_inline_wait{4000};
+    // What calls may spend without the human's say (tools/spend_guard.h).
+    SpendLimits spend_limits;
 };
 
 }  // namespace rdmcp::tools

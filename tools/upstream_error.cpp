@@ -201,3 +201,14 @@ bool answer_lost(const UpstreamError& error) {
 }
 
 }  // namespace rdmcp::tools
+
+namespace rdmcp::tools {
+
+bool charged_nothing(const UpstreamError& error) {
+    if (error.kind == UpstreamError::Kind::MissingKey) return true;
+    if (error.kind != UpstreamError::Kind::Http) return false;
+    if (error.code == "idempotency_backend_unavailable") return true;  // refused, not run
+    return error.status >= 400 && error.status < 500 && !answer_lost(error) && error.status != 408;
+}
+
+}  // namespace rdmcp::tools

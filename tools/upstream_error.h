@@ -70,3 +70,12 @@ protocol::Json redact_json(const protocol::Json& value, const std::string& secre
 bool answer_lost(const UpstreamError& error);
 
 }  // namespace rdmcp::tools
+
+namespace rdmcp::tools {
+
+// The API refused the call before doing it (a 4xx other than 408 and 429, or no key to send):
+// nothing was charged, so what a spend limit reserved for it is free again. Anything else may have
+// been paid.
+bool charged_nothing(const UpstreamError& error);
+
+}  // namespace rdmcp::tools
