@@ -242,3 +242,41 @@ TEST_CASE("--api-version: v2 by default, v1 on request, anything else is one cle
           rdmcp::tools::ApiVersion::V2);  // the flag wins
     CHECK(parse({"--api-version", "v3"}).error == "--api-version must be v2 or v1, got \"v3\"");
 }
+
+TEST_CASE("spend limits: a $1.00 confirmation threshold over stdio only, each limit settable") {
+    auto stdio = parse({});
+    REQUIRE(stdio.config);
+    CHECK(stdio.config->effective_confirm_above() == 1.00);
+    CHECK_FALSE(stdio.config->max_cost_per_call);
+    CHECK_FALSE(stdio.config->budget);
+    CHECK(stdio.config->budget_window == std::chrono::hours(24));
+
+    auto http = parse({"--transport", "http"});
+    REQUIRE(http.config);
+    CHECK_FALSE(http.config->effective_confirm_above());
+
+    auto off = parse({"--confirm-above", "none"});
+    REQUIRE(off.config);
+    CHECK_FALSE(off.config->effective_confirm_above());
+
+    auto set = parse({"--transport", "http", "--confirm-above", "0.25", "--max-cost-per-call=2",
+                      "--budget-window", "90m"},
+                     {{"RD_BUDGET", "10.5"}, {"RD_CONFIRM_ABOVE", "9"}});
+    REQUIRE(set.config);
+    CHECK(set.config->effective_confirm_above() == 0.25);
+    CHECK(set.config->max_cost_per_call == 2.0);
+    CHECK(set.config->budget == 10.5);
+    CHECK(set.config->budget_window == std::chrono::minutes(90));
+    CHECK(parse({"--budget-window", "7d"}).config->budget_window == std::chrono::hours(24 * 7));
+}
+
+TEST_CASE("spend limits: a wrong amount or window says what to write") {
+    auto amount = parse({"--budget", "ten dollars"});
+    CHECK_FALSE(amount.config);
+    CHECK(amount.error.find("--budget must be an amount in USD such as 0.50") != std::string::npos);
+    CHECK_FALSE(parse({"--max-cost-per-call", "-1"}).config);
+    auto window = parse({"--budget-window", "24 hours"});
+    CHECK_FALSE(window.config);
+    CHECK(window.error.find("--budget-window must be a duration such as 24h") != std::string::npos);
+    CHECK_FALSE(parse({"--budget-window", "10s"}).config);  // under a minute
+}
