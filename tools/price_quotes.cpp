@@ -114,6 +114,9 @@ UpstreamResult ask_edit_estimate(const EditToolRequest& request, const UpstreamC
 PriceQuoter edit_tool_quoter(const EditToolRequest& request, const EditToolDefinition& tool,
                              const UpstreamClient& upstream, protocol::RequestContext& context) {
     return [&]() -> std::variant<PriceQuote, ToolResult> {
+        // The catalog (the API's own) says so: nothing to ask. Its balance_cost alone is not
+        // enough, as the API fills it with 0.0 where it does not say.
+        if (tool.is_free.value_or(false)) return PriceQuote{0, "free, as the API's catalog says"};
         auto reply = ask_edit_estimate(request, upstream, context);
         if (reply.ok()) {
             auto cost = number_in(reply.body, "balance_cost");

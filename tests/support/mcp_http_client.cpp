@@ -99,7 +99,8 @@ McpHttpClient::McpHttpClient(const HttpServerProcess& server, std::string key)
     : McpHttpClient(server.base(), server.url().substr(server.base().size()), std::move(key)) {}
 
 McpHttpClient::McpHttpClient(std::string base, std::string path, std::string key)
-    : path_(std::move(path)),
+    : base_(base),
+      path_(std::move(path)),
       client_(std::make_unique<httplib::Client>(base)),
       key_(std::move(key)) {
     set_timeout(std::chrono::seconds(60 * kSlowdown));
@@ -185,14 +186,14 @@ HttpReply McpHttpClient::modern_tool(const std::string& name, Json arguments, Js
         {{"name", name}, {"arguments", arguments}, {"_meta", modern_http_meta(extra_meta)}});
 }
 
-HttpReply McpHttpClient::initialize(const std::string& version) {
+HttpReply McpHttpClient::initialize(const std::string& version, Json capabilities) {
     version_ = version;
     auto reply = post({{"jsonrpc", "2.0"},
                        {"id", next_id()},
                        {"method", "initialize"},
                        {"params",
                         {{"protocolVersion", version},
-                         {"capabilities", Json::object()},
+                         {"capabilities", std::move(capabilities)},
                          {"clientInfo", {{"name", "http-test"}, {"version", "1"}}}}}});
     if (!reply.header("Mcp-Session-Id").empty()) session_id_ = reply.header("Mcp-Session-Id");
     return reply;
@@ -211,6 +212,57 @@ HttpReply McpHttpClient::legacy(const std::string& method, Json params,
     headers.insert(extra_headers.begin(), extra_headers.end());
     return post({{"jsonrpc", "2.0"}, {"id", next_id()}, {"method", method}, {"params", params}},
                 headers);
+}
+
+HttpReply McpHttpClient::legacy_answering(const std::string& method, Json params,
+                                          const std::function<Json(const Json&)>& answer) {
+    httplib::Request request;
+    request.method = "POST";
+    request.path = path_;
+    request.headers = legacy_headers();
+    if (!key_.empty()) request.headers.emplace("Authorization", "Bearer " + key_);
+    request.headers.emplace("Accept", accept_);
+    request.headers.emplace("Content-Type", "application/json");
+    request.body =
+        Json{{"jsonrpc", "2.0"}, {"id", next_id()}, {"method", method}, {"params", params}}
+            .dump();
+    // The stream is read as it comes: a request from the server is answered at once, on a
+    // connection of its own, or the server would wait for an answer the stream never gets.
+    std::string received;
+    std::size_t read_up_to = 0;
+    request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
+                                   std::uint64_t) {
+        received.append(data, length);
+        for (auto end = received.find("\n\n", read_up_to); end != std::string::npos;
+             end = received.find("\n\n", read_up_to)) {
+            const auto event = received.substr(read_up_to, end + 2 - read_up_to);
+            read_up_to = end + 2;
+            for (const auto& message : parse_sse_messages(event)) {
+                if (!message.contains("method") || !message.contains("id")) continue;
+                McpHttpClient responder(base_, path_, key_);
+                responder.set_session_id(session_id_);
+                responder.version_ = version_;
+                responder.post({{"jsonrpc", "2.0"}, {"id", message["id"]}, {"result", answer(message)}},
+                               legacy_headers());
+            }
+        }
+        return true;
+    };
+    httplib::Response response;
+    httplib::Error error = httplib::Error::Success;
+    if (!client_->send(request, response, error)) {
+        throw std::runtime_error("POST " + path_ + " failed: " + httplib::to_string(error));
+    }
+    HttpReply reply;
+    reply.status = response.status;
+    reply.headers = response.headers;
+    reply.body = received.empty() ? response.body : received;
+    if (reply.content_type().rfind("text/event-stream", 0) == 0) {
+        reply.messages = parse_sse_messages(reply.body);
+    } else if (!reply.body.empty()) {
+        reply.messages.push_back(Json::parse(reply.body));
+    }
+    return reply;
 }
 
 HttpReply McpHttpClient::legacy_notify(const std::string& method, Json params) {

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -126,7 +127,13 @@ class McpHttpClient {
                           Json extra_meta = Json::object());
 
     // 2025: initialize opens a session (remembered); later requests carry it.
-    HttpReply initialize(const std::string& version = "2025-11-25");
+    HttpReply initialize(const std::string& version = "2025-11-25",
+                         Json capabilities = Json::object());
+    // A 2025 request whose streamed answer may carry requests from the server (elicitation/
+    // create): each is answered with `answer`'s result, POSTed in the session as an SDK client
+    // does, while the stream goes on. The reply holds every message of the stream.
+    HttpReply legacy_answering(const std::string& method, Json params,
+                               const std::function<Json(const Json& request)>& answer);
     HttpReply legacy(const std::string& method, Json params = Json::object(),
                      httplib::Headers extra_headers = {});
     HttpReply legacy_notify(const std::string& method, Json params = Json::object());
@@ -143,7 +150,7 @@ class McpHttpClient {
     HttpReply send(const std::string& method, const std::string& path, const std::string& body,
                    httplib::Headers headers);
 
-    std::string path_;
+    std::string base_, path_;
     std::unique_ptr<httplib::Client> client_;
     std::string key_;
     std::string accept_ = "application/json, text/event-stream";

@@ -52,6 +52,8 @@ Json McpStdioClient::wait_for(const Json& id, std::chrono::milliseconds timeout)
         if (!reply) break;
         if (!reply->contains("id")) {
             notifications_.push_back(*reply);
+        } else if (reply->contains("method")) {
+            answer_server_request(*reply);
         } else if ((*reply)["id"] == id) {
             return *reply;
         } else {
@@ -60,6 +62,21 @@ Json McpStdioClient::wait_for(const Json& id, std::chrono::milliseconds timeout)
     }
     throw std::runtime_error("no answer to request " + id.dump() + "; server stderr:\n" +
                              process_.stderr_text());
+}
+
+void McpStdioClient::answer_server_request(const Json& request) {
+    server_requests_.push_back(request);
+    Json response = {{"jsonrpc", "2.0"}, {"id", request["id"]}};
+    if (!answer_server_request_) {
+        response["error"] = {{"code", -32601}, {"message", "Method not found"}};
+    } else {
+        try {
+            response["result"] = answer_server_request_(request);
+        } catch (const std::exception& e) {
+            response["error"] = {{"code", -32603}, {"message", e.what()}};
+        }
+    }
+    process_.write_line(response.dump());
 }
 
 Json McpStdioClient::request(const std::string& method, Json params,
@@ -73,10 +90,10 @@ void McpStdioClient::notify(const std::string& method, Json params) {
     process_.write_line(Json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}}.dump());
 }
 
-Json McpStdioClient::initialize(const std::string& version) {
+Json McpStdioClient::initialize(const std::string& version, Json capabilities) {
     Json reply =
         request("initialize", {{"protocolVersion", version},
-                               {"capabilities", Json::object()},
+                               {"capabilities", std::move(capabilities)},
                                {"clientInfo", {{"name", "integration-test"}, {"version", "1"}}}});
     notify("notifications/initialized");
     return reply;

@@ -1,5 +1,6 @@
 #pragma once
 // Our binary over stdio, driven like an agent drives it: JSON-RPC lines in, lines out.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -26,8 +27,15 @@ class McpStdioClient {
     void send_raw(const std::string& line) { process_.write_line(line); }
     std::optional<Json> next_message(std::chrono::milliseconds timeout);
 
-    // The legacy handshake (2025-11-25 unless told otherwise).
-    Json initialize(const std::string& version = "2025-11-25");
+    // The legacy handshake (2025-11-25 unless told otherwise), declaring `capabilities`.
+    Json initialize(const std::string& version = "2025-11-25",
+                    Json capabilities = Json::object());
+    // Answers the requests the server sends while we wait (elicitation/create): the result
+    // returned, or a JSON-RPC error when it throws. Without it they get "method not found".
+    void on_server_request(std::function<Json(const Json& request)> answer) {
+        answer_server_request_ = std::move(answer);
+    }
+    std::vector<Json>& server_requests() { return server_requests_; }
     // A tools/call in the 2026-07-28 form, with _meta.
     Json call_tool_modern(const std::string& name, Json arguments,
                           Json extra_meta = Json::object());
@@ -37,10 +45,14 @@ class McpStdioClient {
     ChildProcess& process() { return process_; }
 
   private:
+    void answer_server_request(const Json& request);
+
     ChildProcess process_;
     int last_id_ = 0;
     std::vector<Json> notifications_;
     std::vector<Json> early_responses_;
+    std::function<Json(const Json&)> answer_server_request_;
+    std::vector<Json> server_requests_;
 };
 
 Json modern_meta(Json extra = Json::object());
