@@ -27,8 +27,8 @@ ClientAnswer answer_of(ClientResponse response) {
 }  // namespace
 
 ClientAnswer ClientRequests::ask(const std::string& method, const Json& params,
-                                 std::chrono::milliseconds timeout,
-                                 CancellationToken& cancellation, const SendToClient& send) {
+                                 std::chrono::milliseconds timeout, CancellationToken& cancellation,
+                                 const SendToClient& send) {
     using Kind = ClientAnswer::Kind;
     if (cancellation.is_cancelled()) return answer_of(Kind::Cancelled);
     std::string id;
@@ -51,9 +51,8 @@ ClientAnswer ClientRequests::ask(const std::string& method, const Json& params,
         return answer_of(Kind::Unavailable);
     }
 
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::clamp(timeout, std::chrono::milliseconds(0),
-                                                      kMaxTimeout);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::clamp(timeout, std::chrono::milliseconds(0), kMaxTimeout);
     std::optional<ClientAnswer> outcome;
     {
         CancellationHook wake(cancellation, [this] {
