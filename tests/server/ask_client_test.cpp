@@ -99,7 +99,8 @@ class Reader {
                  start = buffer_.find(prefix, start + 1)) {
                 const auto end = buffer_.find('\n', start);
                 if (end == std::string::npos) break;
-                std::string line = buffer_.substr(start + prefix.size(), end - start - prefix.size());
+                std::string line =
+                    buffer_.substr(start + prefix.size(), end - start - prefix.size());
                 if (line.find(needle) != std::string::npos) {
                     buffer_.erase(0, end + 1);
                     return Json::parse(line);
@@ -149,8 +150,8 @@ class StdioServer {
     StdioServer() : server_(asking_server()) {
         REQUIRE(::pipe2(in_, O_CLOEXEC) == 0);
         REQUIRE(::pipe2(out_, O_CLOEXEC) == 0);
-        transport_.emplace(server_,
-                           server::StdioOptions{.input_fd = in_[0], .output_fd = out_[1]}, logger_);
+        transport_.emplace(server_, server::StdioOptions{.input_fd = in_[0], .output_fd = out_[1]},
+                           logger_);
         reader_.emplace(out_[0]);
         thread_ = std::thread([this] { transport_->run(); });
     }
@@ -168,6 +169,13 @@ class StdioServer {
         in_[1] = -1;
     }
     Reader& output() { return *reader_; }
+    // Sends tools/call `id` of the asking tool; the question it puts to us.
+    Json call_and_hear_question(int id) {
+        send(call_confirm(id));
+        auto question = output().next("", "elicitation/create");
+        REQUIRE(question);
+        return *question;
+    }
 
   private:
     server::Logger logger_{server::LogLevel::Error};
@@ -187,50 +195,43 @@ TEST_CASE("stdio: a tool asks its client mid-call and gets the answer the client
     REQUIRE(stdio.output().next("", "\"id\":0"));
     stdio.send(initialized());
 
-    stdio.send(call_confirm(1));
-    const auto question = stdio.output().next("", "elicitation/create");
-    REQUIRE(question);
-    CHECK((*question)["id"] == "rdmcp-1");
-    CHECK((*question)["params"]["message"] == "Spend 12 credits?");
+    const auto question = stdio.call_and_hear_question(1);
+    CHECK(question["id"] == "rdmcp-1");
+    CHECK(question["params"]["message"] == "Spend 12 credits?");
 
     // The reading thread is not held by the waiting call: ping is answered meanwhile.
     stdio.send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "ping"}});
     REQUIRE(stdio.output().next("", "\"id\":2"));
 
-    stdio.send(accept((*question)["id"]));
+    stdio.send(accept(question["id"]));
     const auto answer = stdio.output().next("", "\"id\":1");
     REQUIRE(answer);
     CHECK(text_of(*answer) == "accept");
 
     SUBCASE("a second call is asked with a new id; a client error comes back as such") {
-        stdio.send(call_confirm(3));
-        const auto again = stdio.output().next("", "elicitation/create");
-        REQUIRE(again);
-        CHECK((*again)["id"] == "rdmcp-2");
+        const auto again = stdio.call_and_hear_question(3);
+        CHECK(again["id"] == "rdmcp-2");
         stdio.send({{"jsonrpc", "2.0"},
-                    {"id", (*again)["id"]},
+                    {"id", again["id"]},
                     {"error", {{"code", -32601}, {"message", "no elicitation"}}}});
         const auto refused = stdio.output().next("", "\"id\":3");
         REQUIRE(refused);
         CHECK(text_of(*refused) == "error -32601");
     }
     SUBCASE("the client cancels the call while it is asked: no answer, the question withdrawn") {
-        stdio.send(call_confirm(4));
-        const auto asked = stdio.output().next("", "elicitation/create");
-        REQUIRE(asked);
+        const auto asked = stdio.call_and_hear_question(4);
         stdio.send({{"jsonrpc", "2.0"},
                     {"method", "notifications/cancelled"},
                     {"params", {{"requestId", 4}}}});
         const auto withdrawn = stdio.output().next("", "notifications/cancelled");
         REQUIRE(withdrawn);
-        CHECK((*withdrawn)["params"]["requestId"] == (*asked)["id"]);
+        CHECK((*withdrawn)["params"]["requestId"] == asked["id"]);
         stdio.send({{"jsonrpc", "2.0"}, {"id", 5}, {"method", "ping"}});
         REQUIRE(stdio.output().next("", "\"id\":5"));
         CHECK(stdio.output().seen().find("\"id\":4") == std::string::npos);
     }
     SUBCASE("stdin ends while the client is asked: the call ends, answered Cancelled") {
-        stdio.send(call_confirm(6));
-        REQUIRE(stdio.output().next("", "elicitation/create"));
+        stdio.call_and_hear_question(6);
         stdio.close_input();
         const auto ended = stdio.output().next("", "\"id\":6");
         REQUIRE(ended);
@@ -320,8 +321,9 @@ class StreamingPost {
 
 }  // namespace
 
-TEST_CASE("HTTP: the question goes out as an SSE event on the call's POST stream, the answer "
-          "is POSTed to the session") {
+TEST_CASE(
+    "HTTP: the question goes out as an SSE event on the call's POST stream, the answer "
+    "is POSTed to the session") {
     HttpServer http;
     const auto session = http.open_session();
 
