@@ -41,4 +41,51 @@ using SendToClient = std::function<bool(std::string message)>;
 using AskClient = std::function<ClientAnswer(const std::string& method, const Json& params,
                                              std::chrono::milliseconds timeout)>;
 
+// The requests this server sent in one scope and the client has not answered yet. ask() runs
+// on a request's worker and waits; deliver() and close() run on a transport's reading thread
+// and never block on a waiter.
+class ClientRequests {
+  public:
+    // Requests waiting at once in one scope; more are Unavailable at once.
+    static constexpr std::size_t kDefaultMaxWaiting = 64;
+    // The longest any ask waits, whatever timeout it was given.
+    static constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(1);
+
+    explicit ClientRequests(std::size_t max_waiting = kDefaultMaxWaiting)
+        : max_waiting_(max_waiting) {}
+    ClientRequests(const ClientRequests&) = delete;
+    ClientRequests& operator=(const ClientRequests&) = delete;
+
+    // Sends `method` with `params` as a request with a new id ("rdmcp-<n>") through `send` and
+    // waits until the client answers, `timeout` passes, `cancellation` is cancelled or the scope
+    // is closed. Unavailable when `send` returns false or too many requests wait already. A
+    // request given up on (timed out, cancelled) is cancelled at the client too
+    // (notifications/cancelled through `send`), so it can close its prompt.
+    ClientAnswer ask(const std::string& method, const Json& params,
+                     std::chrono::milliseconds timeout, CancellationToken& cancellation,
+                     const SendToClient& send);
+
+    // The client's response: handed to the request waiting for it. False when nobody waits for
+    // this id (unknown, answered already, given up on): the response is dropped.
+    bool deliver(ClientResponse response);
+
+    // The scope ended (end of input, session closed, shutdown): every waiter gets Cancelled, and
+    // so does every later ask.
+    void close();
+
+    std::size_t waiting() const;
+
+  private:
+    struct Waiter {
+        std::optional<ClientAnswer> answer;
+    };
+
+    const std::size_t max_waiting_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::string, std::shared_ptr<Waiter>> waiting_;  // by our request id
+    unsigned long long next_id_ = 0;
+    bool closed_ = false;
+};
+
 }  // namespace rdmcp::protocol

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "common/text.h"
+#include "protocol/versions.h"
 
 namespace rdmcp::protocol {
 
@@ -95,6 +96,19 @@ void Dispatcher::run(Incoming incoming, std::shared_ptr<Outbox> outbox) {
         if (!token->is_cancelled()) outbox->notify(encode_notification(method, params));
     };
 
+    // A 2025-era client can be asked while its request runs, where its answer can come back.
+    if (running->incoming.client_requests && !is_modern_version(context.protocol_version)) {
+        context.ask_client = [outbox = running->outbox,
+                              requests = running->incoming.client_requests,
+                              token = context.cancellation](const std::string& method,
+                                                            const Json& params,
+                                                            std::chrono::milliseconds timeout) {
+            return requests->ask(method, params, timeout, *token, [&outbox](std::string message) {
+                return outbox->send_request(std::move(message));
+            });
+        };
+    }
+
     bool queued = false;
     try {
         queued = executor_.submit([this, running] { complete(*running); });
@@ -105,6 +119,7 @@ void Dispatcher::run(Incoming incoming, std::shared_ptr<Outbox> outbox) {
         if (running->registered) running->incoming.id_scope->remove(request.id);
         everything_.remove(running->serial);
         context.notify = nullptr;
+        context.ask_client = nullptr;
         running->outbox->refuse(
             Refusal::ShuttingDown,
             encode_error(
@@ -123,6 +138,7 @@ void Dispatcher::complete(Running& running) {
     if (running.registered) incoming.id_scope->remove(incoming.request.id);
     if (!running.serial.is_null()) everything_.remove(running.serial);
     incoming.context->notify = nullptr;  // nothing more goes out for it
+    incoming.context->ask_client = nullptr;
     running.outbox->finish(outcome, encode(incoming.request.id, outcome), !client_cancelled);
 
     if (incoming.large) {

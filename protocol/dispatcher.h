@@ -11,7 +11,10 @@
 //    is refused: the client must use a new id;
 //  - a request the client cancelled (notifications/cancelled, a closed stream) is owed no
 //    answer; one cancelled by shutdown is still answered, since the client still waits;
-//  - a handler that throws answers -32603; a job the Executor refuses answers "shutting down".
+//  - a handler that throws answers -32603; a job the Executor refuses answers "shutting down";
+//  - a request of a 2025-era client running on a worker may ask that client (elicitation/create)
+//    through context.ask_client, where a response can come back (Incoming::client_requests)
+//    and the outbox can carry a request; the wait ends with the request's cancellation.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +23,7 @@
 #include <mutex>
 #include <string>
 
+#include "protocol/client_requests.h"
 #include "protocol/in_flight.h"
 #include "protocol/mcp_server.h"
 
@@ -50,6 +54,9 @@ class Outbox {
     virtual void finish(const Outcome& outcome, std::string message, bool answer_due) = 0;
     // The request did not run; `message` is the encoded error to answer with.
     virtual void refuse(Refusal why, std::string message) = 0;
+    // An encoded request (or a notification cancelling one) from the server to the client,
+    // while this request runs; false when it cannot be carried (no stream to the client).
+    virtual bool send_request(std::string /*message*/) { return false; }
 };
 
 // One request as a transport decoded it.
@@ -62,6 +69,9 @@ struct Incoming {
     // Where request ids must be unique and notifications/cancelled finds them; null when each
     // request stands alone (2026-07-28 over HTTP, where a closed stream cancels).
     std::shared_ptr<InFlightRequests> id_scope;
+    // Where the client's responses to our requests arrive (the stdio stream, a legacy HTTP
+    // session); null where none can come back.
+    std::shared_ptr<ClientRequests> client_requests;
     bool large = false;  // megabytes of images: the memory goes back once it is answered
 };
 

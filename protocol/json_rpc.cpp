@@ -24,12 +24,49 @@ Json id_for_error(const Json& message) {
     return nullptr;
 }
 
+// A response: "jsonrpc": "2.0", an id (null only in an error), and exactly one of `result` and
+// `error` (an object with an integer code and a string message). Anything else is a malformed
+// response, refused without an answer.
+Decoded decode_response(Json message) {
+    auto malformed = [](std::string reason) {
+        return invalid_request(nullptr, "malformed response: " + std::move(reason), false);
+    };
+    auto version = message.find("jsonrpc");
+    if (version == message.end() || *version != "2.0") {
+        return malformed("\"jsonrpc\" must be the string \"2.0\"");
+    }
+    const auto result = message.find("result");
+    const auto error = message.find("error");
+    if ((result != message.end()) == (error != message.end())) {
+        return malformed("it must carry exactly one of \"result\" and \"error\"");
+    }
+    auto id = message.find("id");
+    if (id == message.end() || !(is_valid_id(*id) || (id->is_null() && error != message.end()))) {
+        return malformed("\"id\" must be the string or integer of the request it answers");
+    }
+    ClientResponse response{std::move(*id), std::nullopt, std::nullopt};
+    if (result != message.end()) {
+        response.result = std::move(*result);
+        return response;
+    }
+    const auto code = error->is_object() ? error->find("code") : error->end();
+    const auto text = error->is_object() ? error->find("message") : error->end();
+    if (!error->is_object() || code == error->end() || !code->is_number_integer() ||
+        text == error->end() || !text->is_string()) {
+        return malformed("\"error\" must be an object with an integer code and a string message");
+    }
+    std::optional<Json> data;
+    if (auto it = error->find("data"); it != error->end()) data = std::move(*it);
+    response.error = RpcError{code->get<int>(), text->get<std::string>(), std::move(data)};
+    return response;
+}
+
 Decoded decode_object(Json message) {
     const bool has_id = message.contains("id");
     const bool has_method = message.contains("method");
 
     if (!has_method && (message.contains("result") || message.contains("error"))) {
-        return ClientResponse{};
+        return decode_response(std::move(message));
     }
     auto version = message.find("jsonrpc");
     if (version == message.end() || *version != "2.0") {
@@ -134,6 +171,10 @@ std::string encode_error(const RequestId& id, const RpcError& error) {
 
 std::string encode_notification(std::string_view method, const Json& params) {
     return dump(Json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
+}
+
+std::string encode_request(const RequestId& id, std::string_view method, const Json& params) {
+    return dump(Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
 }
 
 }  // namespace rdmcp::protocol

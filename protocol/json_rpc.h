@@ -45,11 +45,18 @@ struct Notification {
     Json params;  // always an object
 };
 
-// A response the client sent to us. We send no requests, so these are only ever dropped.
-struct ClientResponse {};
+// A response the client sent to one of our requests (elicitation/create, see
+// protocol/client_requests.h): exactly one of `result` and `error`. `id` is null when the
+// client could not read our request's id; nobody waits for such a response. Responses are
+// never answered.
+struct ClientResponse {
+    Json id;
+    std::optional<Json> result;
+    std::optional<RpcError> error;
+};
 
 // A message we could not accept. `id` is the request's id when it could be read, else null;
-// `answerable` is false for malformed notifications, which must never be answered.
+// `answerable` is false for malformed notifications and responses, which must never be answered.
 struct DecodeFailure {
     Json id;
     RpcError error;
@@ -69,6 +76,7 @@ Decoded decode(std::string_view frame, const DecodeLimits& limits = {});
 std::string encode_result(const RequestId& id, const Json& result);
 std::string encode_error(const RequestId& id, const RpcError& error);
 std::string encode_notification(std::string_view method, const Json& params);
+std::string encode_request(const RequestId& id, std::string_view method, const Json& params);
 
 // How deep the JSON text nests, counted without parsing; stops counting past `limit`.
 std::size_t nesting_depth(std::string_view text, std::size_t limit);

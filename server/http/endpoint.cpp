@@ -254,15 +254,20 @@ void McpEndpoint::post_legacy(const httplib::Request& request, httplib::Response
         if (!lease) return;
     }
     if (!request_message) {
-        // notifications/cancelled reaches the session's requests; a client's response (to a
-        // request we never send) and other notifications are accepted and dropped. Without
-        // sessions there is nothing a cancellation could reach.
+        // notifications/cancelled reaches the session's requests, a client's response the
+        // request of ours waiting for it (elicitation/create); other notifications, and
+        // responses nobody waits for, are accepted and dropped. Without sessions there is
+        // nothing either could reach.
+        std::string note;
         if (auto* notification = std::get_if<protocol::Notification>(&message);
             notification && lease) {
             server_.handle_notification(*notification, (*lease)->in_flight());
+        } else if (auto* answer = std::get_if<protocol::ClientResponse>(&message)) {
+            const bool delivered = lease && (*lease)->client_requests().deliver(std::move(*answer));
+            note = delivered ? "response delivered" : "response dropped: nobody waits for it";
         }
         reply_empty(response, 202);
-        log_.record(caller.record, 202, "accepted");
+        log_.record(caller.record, 202, "accepted", note);
         return;
     }
     if (refuse_while_draining(id, caller, response)) return;

@@ -43,6 +43,9 @@ protocol::Incoming ExchangeRunner::incoming(Exchange& exchange) {
         // request runs.
         incoming.id_scope = std::shared_ptr<protocol::InFlightRequests>(
             exchange.session, &(*exchange.session)->in_flight());
+        // Its client's responses come back as POSTs naming the session (McpEndpoint).
+        incoming.client_requests = std::shared_ptr<protocol::ClientRequests>(
+            exchange.session, &(*exchange.session)->client_requests());
     }
     return incoming;
 }

@@ -52,6 +52,11 @@ void StreamOutbox::notify(std::string message) {
     if (sse_) channel_->send(std::move(message));  // a JSON body carries only the answer
 }
 
+bool StreamOutbox::send_request(std::string message) {
+    // Only an SSE stream can carry a request before the answer (a JSON body is the answer).
+    return sse_ && !cancellation_->is_cancelled() && channel_->send(std::move(message));
+}
+
 void StreamOutbox::finish(const protocol::Outcome& outcome, std::string message, bool answer_due) {
     // A stream the client cancelled ends without an answer; a JSON body must still be a
     // JSON-RPC message.

@@ -2,8 +2,9 @@
 // Where the Dispatcher hands an HTTP request's answer (protocol/dispatcher.h):
 //  - InlineOutbox: requests answered at once, on the connection's thread, as one JSON body (or
 //    one SSE event for a client that accepts only SSE), with the status 2026-07-28 gives errors;
-//  - StreamOutbox: requests run on a worker, whose notifications and answer go through a
-//    ResponseChannel that the connection's thread streams (SSE, or one JSON body at the end);
+//  - StreamOutbox: requests run on a worker, whose notifications, requests to the client
+//    (elicitation/create) and answer go through a ResponseChannel that the connection's thread
+//    streams (SSE, or one JSON body at the end: then nothing can be sent before the answer);
 //  - CapturingOutbox: the answer kept for the caller (initialize, which then opens a session).
 // Each logs its request once, when it ends.
 #include <httplib.h>
@@ -57,6 +58,7 @@ class StreamOutbox final : public protocol::Outbox {
           cancellation_(std::move(cancellation)) {}
 
     void notify(std::string message) override;
+    bool send_request(std::string message) override;
     void finish(const protocol::Outcome& outcome, std::string message, bool answer_due) override;
     void refuse(protocol::Refusal why, std::string message) override;
 

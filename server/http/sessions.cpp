@@ -50,6 +50,7 @@ void HttpSession::close(const std::string& reason) {
     if (closed_.exchange(true, std::memory_order_acq_rel)) return;
     key_holder_->clear();  // an ended session's key is of no use to anyone
     in_flight_.cancel_all(reason);
+    client_requests_.close();
 }
 
 SessionStore::Lease::Lease(SessionStore* store, std::shared_ptr<HttpSession> session)

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "protocol/client_requests.h"
 #include "protocol/in_flight.h"
 #include "protocol/key_holder.h"
 #include "protocol/session.h"
@@ -43,12 +44,16 @@ class HttpSession {
 
     protocol::LegacySession& legacy() { return legacy_; }
     protocol::InFlightRequests& in_flight() { return in_flight_; }
+    // Our requests to this session's client (elicitation/create), answered by its POSTed
+    // responses; every waiter is cancelled when the session closes.
+    protocol::ClientRequests& client_requests() { return client_requests_; }
     // The key authenticate binds to this session. Only requests without an Authorization header
     // use it, and only a session opened without a key is found by those (see find), so a key
     // bound here serves the client holding this session's id and no other caller.
     const std::shared_ptr<protocol::KeyHolder>& key_holder() const { return key_holder_; }
 
-    // Ended by DELETE, expiry or shutdown: its streams close, its requests are cancelled.
+    // Ended by DELETE, expiry or shutdown: its streams close, its requests are cancelled, and so
+    // are its questions to the client.
     bool closed() const { return closed_.load(std::memory_order_acquire); }
     void close(const std::string& reason);
 
@@ -63,6 +68,7 @@ class HttpSession {
     const std::string address_;  // the client address that opened it, for its quota
     protocol::LegacySession legacy_;
     protocol::InFlightRequests in_flight_;
+    protocol::ClientRequests client_requests_;
     const std::shared_ptr<protocol::KeyHolder> key_holder_ =
         std::make_shared<protocol::KeyHolder>(protocol::KeyHolder::Scope::Session);
     std::atomic<bool> closed_{false};

@@ -17,13 +17,14 @@ std::string sse_comment(std::string_view text) {
     return comment;
 }
 
-void ResponseChannel::send(std::string message) {
+bool ResponseChannel::send(std::string message) {
     {
         std::lock_guard lock(mutex_);
-        if (finished_) return;
+        if (finished_) return false;
         pending_.push_back(std::move(message));
     }
     arrived_.notify_all();
+    return true;
 }
 
 void ResponseChannel::finish(std::string message) {

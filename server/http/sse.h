@@ -27,8 +27,9 @@ std::string sse_comment(std::string_view text);
 
 class ResponseChannel {
   public:
-    // A message before the response (a notification); dropped once the channel is finished.
-    void send(std::string message);
+    // A message before the response (a notification, a request to the client); dropped (false)
+    // once the channel is finished.
+    bool send(std::string message);
     // The final message: the stream ends after it.
     void finish(std::string message);
     // Ends the stream without a final message.

@@ -38,6 +38,8 @@ class StdioOutbox final : public protocol::Outbox {
 
     void notify(std::string message) override { transport_.write_line(message); }
 
+    bool send_request(std::string message) override { return transport_.write_line(message); }
+
     void finish(const protocol::Outcome& outcome, std::string message, bool answer_due) override {
         log(answer_due ? outcome_name(outcome) : "cancelled");
         if (answer_due) transport_.write_line(message);  // a cancelled request is owed nothing
@@ -86,6 +88,7 @@ StdioTransport::StdioTransport(const protocol::McpServer& server, StdioOptions o
 void StdioTransport::stop() {
     if (stopping_.exchange(true)) return;
     dispatcher_.cancel_all(protocol::kShutdownReason);
+    client_requests_->close();
     char byte = 1;
     [[maybe_unused]] auto ignored = ::write(wake_pipe_[1], &byte, 1);
 }
@@ -135,6 +138,7 @@ int StdioTransport::run() {
         handle_frame(buffer.line());  // last line, no \n
 
     logger_.debug("stdio_closed", {{"in_flight", std::to_string(dispatcher_.in_flight())}});
+    client_requests_->close();  // no response can come any more: nobody waits for one
     pool_.shutdown();  // lets in-flight requests finish (stop() has cancelled them if asked)
     return 0;
 }
@@ -162,8 +166,13 @@ void StdioTransport::handle_frame(std::string_view frame) {
         dispatcher_.notification(*notification, *in_flight_);
     } else if (auto* request = std::get_if<protocol::Request>(&decoded)) {
         handle_request(std::move(*request), frame.size() >= kLargeMessageBytes);
+    } else if (auto* response = std::get_if<protocol::ClientResponse>(&decoded)) {
+        // Handed to the request waiting for it, never waited on here; one nobody waits for
+        // (an unknown id, one given up on) is dropped.
+        if (!client_requests_->deliver(std::move(*response))) {
+            logger_.debug("response_dropped", {{"reason", "no request of ours waits for it"}});
+        }
     }
-    // Responses from the client are dropped: this server sends no requests.
 }
 
 void StdioTransport::handle_request(protocol::Request request, bool large) {
@@ -171,6 +180,7 @@ void StdioTransport::handle_request(protocol::Request request, bool large) {
                                 .context = std::make_shared<protocol::RequestContext>(),
                                 .session = session_,
                                 .id_scope = in_flight_,
+                                .client_requests = client_requests_,
                                 .large = large};
     auto& context = *incoming.context;
     if (!options_.api_key.empty()) {
@@ -191,7 +201,7 @@ void StdioTransport::handle_request(protocol::Request request, bool large) {
     dispatcher_.run(std::move(incoming), std::move(outbox));
 }
 
-void StdioTransport::write_line(const std::string& line) {
+bool StdioTransport::write_line(const std::string& line) {
     std::lock_guard lock(output_mutex_);
     auto write_all = [this](const char* data, std::size_t size) {
         while (size > 0) {
@@ -203,7 +213,7 @@ void StdioTransport::write_line(const std::string& line) {
         }
         return true;
     };
-    if (write_all(line.data(), line.size())) write_all("\n", 1);
+    return write_all(line.data(), line.size()) && write_all("\n", 1);
 }
 
 }  // namespace rdmcp::server

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "protocol/client_requests.h"
 #include "protocol/dispatcher.h"
 #include "protocol/in_flight.h"
 #include "protocol/key_holder.h"
@@ -36,8 +37,8 @@ class StdioTransport {
     // Safe from any thread (a signal-handling thread): cancels in-flight work and ends run().
     void stop();
 
-    // One stdout line (a message), whole, whichever thread writes it.
-    void write_line(const std::string& line);
+    // One stdout line (a message), whole, whichever thread writes it; false when stdout is gone.
+    bool write_line(const std::string& line);
     Logger& logger() { return logger_; }
 
   private:
@@ -52,6 +53,10 @@ class StdioTransport {
     std::shared_ptr<protocol::LegacySession> session_ = std::make_shared<protocol::LegacySession>();
     std::shared_ptr<protocol::InFlightRequests> in_flight_ =
         std::make_shared<protocol::InFlightRequests>();
+    // Our requests to it (elicitation/create) awaiting its response on stdin; closed when stdin
+    // ends or the server stops.
+    std::shared_ptr<protocol::ClientRequests> client_requests_ =
+        std::make_shared<protocol::ClientRequests>();
     // The key authenticate sets for this process, lent to requests when no RD_API_KEY was given.
     std::shared_ptr<protocol::KeyHolder> key_holder_ =
         std::make_shared<protocol::KeyHolder>(protocol::KeyHolder::Scope::Process);

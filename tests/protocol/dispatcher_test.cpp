@@ -26,8 +26,16 @@ class RecordingOutbox final : public Outbox {
         refusal = why;
         answer = Json::parse(message);
     }
+    bool send_request(std::string message) override {
+        sent.push_back(Json::parse(message));
+        if (respond) respond(sent.back());
+        return carries_requests;
+    }
 
     std::vector<Json> notifications;
+    std::vector<Json> sent;                    // requests to the client
+    std::function<void(const Json&)> respond;  // the client, answering as it is asked
+    bool carries_requests = true;
     int finished = 0;
     Json answer;
     bool answer_due = false;
@@ -90,6 +98,15 @@ ToolRegistry lifecycle_tools(std::function<void()> during = {}) {
         return ToolResult::text(context.is_cancelled() ? "cancelled" : "done");
     });
     add("boom", [](const Json&, RequestContext&) -> ToolResult { throw std::logic_error("bug"); });
+    add("ask", [](const Json&, RequestContext& context) {
+        if (!context.ask_client) return ToolResult::text("cannot ask");
+        auto answer = context.ask_client("elicitation/create", {{"message", "Spend 5 credits?"}},
+                                         std::chrono::seconds(5));
+        if (answer.kind != ClientAnswer::Kind::Result) {
+            return ToolResult::text("no answer: " + std::to_string(static_cast<int>(answer.kind)));
+        }
+        return ToolResult::text(answer.result.value("action", ""));
+    });
     add("progress", [](const Json&, RequestContext& context) {
         send_progress(context, 1, "halfway");
         return ToolResult::text("done");
@@ -149,6 +166,34 @@ std::shared_ptr<RecordingOutbox> dispatch(Dispatcher& dispatcher, Incoming incom
 
 std::string text_of(const Json& answer) { return answer["result"]["content"][0]["text"]; }
 
+// A tools/call from a client that initialized a session at `version` (2025-era).
+Incoming legacy_call(const std::string& tool, std::shared_ptr<ClientRequests> client_requests,
+                     const std::string& version = "2025-11-25") {
+    auto session = std::make_shared<LegacySession>();
+    session->initialize({version, Json::object(), Json::object()});
+    Incoming incoming{.request = {1, "tools/call", {{"name", tool}, {"arguments", Json::object()}}},
+                      .context = std::make_shared<RequestContext>(),
+                      .session = std::move(session),
+                      .id_scope = std::make_shared<InFlightRequests>(),
+                      .client_requests = std::move(client_requests)};
+    incoming.context->api_key = "rdpk-test";
+    return incoming;
+}
+
+// Prepares and runs with an outbox whose client answers each request with `result`.
+std::shared_ptr<RecordingOutbox> dispatch_answering(Dispatcher& dispatcher, Incoming incoming,
+                                                    Json result) {
+    auto outbox = std::make_shared<RecordingOutbox>();
+    outbox->respond = [requests = incoming.client_requests, result](const Json& request) {
+        if (requests && request.contains("id")) {
+            requests->deliver({request["id"], result, std::nullopt});
+        }
+    };
+    REQUIRE_FALSE(dispatcher.prepare(incoming));
+    dispatcher.run(std::move(incoming), outbox);
+    return outbox;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -163,7 +208,7 @@ TEST_CASE(
     dispatcher.run(std::move(incoming), outbox);
     CHECK(outbox->finished == 1);
     CHECK(outbox->answer["id"] == 7);
-    CHECK(outbox->answer["result"]["tools"].size() == 4);
+    CHECK(outbox->answer["result"]["tools"].size() == 5);
     CHECK(dispatcher.in_flight() == 0);
 }
 
@@ -323,4 +368,89 @@ TEST_CASE("a large request's memory is released once it is answered") {
     large.large = true;
     dispatch(dispatcher, std::move(large));
     CHECK(released == 1);
+}
+
+TEST_CASE(
+    "a 2025-era call on a worker may ask its client; the answer comes back through the scope") {
+    McpServer server({"s", "S", "1", ""}, lifecycle_tools());
+    InlineExecutor executor;
+    Dispatcher dispatcher(server, executor);
+    for (const char* version : {"2025-11-25", "2025-06-18"}) {
+        CAPTURE(version);
+        auto requests = std::make_shared<ClientRequests>();
+        auto outbox = dispatch_answering(dispatcher, legacy_call("ask", requests, version),
+                                         {{"action", "accept"}});
+        REQUIRE(outbox->sent.size() == 1);
+        CHECK(outbox->sent[0]["method"] == "elicitation/create");
+        CHECK(outbox->sent[0]["params"]["message"] == "Spend 5 credits?");
+        CHECK(text_of(outbox->answer) == "accept");
+        CHECK(requests->waiting() == 0);
+    }
+}
+
+TEST_CASE("ask_client is not set where no answer can come back, nor for 2026-07-28") {
+    McpServer server({"s", "S", "1", ""}, lifecycle_tools());
+    InlineExecutor executor;
+    Dispatcher dispatcher(server, executor);
+    SUBCASE("no scope for responses (stateless HTTP)") {
+        auto outbox = dispatch(dispatcher, legacy_call("ask", nullptr));
+        CHECK(text_of(outbox->answer) == "cannot ask");
+    }
+    SUBCASE("a 2026-07-28 request (MRTR instead)") {
+        auto incoming = call("ask");
+        incoming.client_requests = std::make_shared<ClientRequests>();
+        auto outbox = dispatch(dispatcher, std::move(incoming));
+        CHECK(text_of(outbox->answer) == "cannot ask");
+        CHECK(outbox->sent.empty());
+    }
+}
+
+TEST_CASE("a request that cannot be carried is Unavailable; ask_client is cleared once answered") {
+    McpServer server({"s", "S", "1", ""}, lifecycle_tools());
+    HeldExecutor executor;
+    Dispatcher dispatcher(server, executor);
+    auto requests = std::make_shared<ClientRequests>();
+    auto incoming = legacy_call("ask", requests);
+    auto context = incoming.context;
+    auto outbox = std::make_shared<RecordingOutbox>();
+    outbox->carries_requests = false;  // a client that takes only a JSON body
+    REQUIRE_FALSE(dispatcher.prepare(incoming));
+    dispatcher.run(std::move(incoming), outbox);
+    CHECK(static_cast<bool>(context->ask_client));  // set while it runs
+    executor.run_all();
+    CHECK(text_of(outbox->answer) ==
+          "no answer: " + std::to_string(static_cast<int>(ClientAnswer::Kind::Unavailable)));
+    CHECK_FALSE(context->ask_client);
+    CHECK_FALSE(context->notify);
+}
+
+TEST_CASE("a call waiting for its client's answer ends when it is cancelled or the server stops") {
+    McpServer server({"s", "S", "1", ""}, lifecycle_tools());
+    InlineExecutor executor;
+    Dispatcher dispatcher(server, executor);
+    for (bool shutdown : {false, true}) {
+        CAPTURE(shutdown);
+        auto requests = std::make_shared<ClientRequests>();
+        auto incoming = legacy_call("ask", requests);
+        auto scope = incoming.id_scope;
+        auto outbox = std::make_shared<RecordingOutbox>();
+        // The client is asked and, instead of answering, cancels the call (or the server stops).
+        outbox->respond = [&, scope](const Json& request) {
+            if (!request.contains("id")) return;  // our notifications/cancelled
+            if (shutdown) {
+                dispatcher.cancel_all();
+            } else {
+                scope->cancel(1, "cancelled by the client");
+            }
+        };
+        REQUIRE_FALSE(dispatcher.prepare(incoming));
+        dispatcher.run(std::move(incoming), outbox);
+        CHECK(outbox->finished == 1);
+        CHECK(text_of(outbox->answer) ==
+              "no answer: " + std::to_string(static_cast<int>(ClientAnswer::Kind::Cancelled)));
+        CHECK(outbox->answer_due == shutdown);  // shutdown still answers; the client's cancel not
+        REQUIRE(outbox->sent.size() == 2);
+        CHECK(outbox->sent[1]["method"] == "notifications/cancelled");
+        CHECK(requests->waiting() == 0);
+    }
 }

@@ -28,8 +28,54 @@ TEST_CASE("a message without an id is a notification") {
 }
 
 TEST_CASE("a response from the client is recognised and not mistaken for a request") {
-    CHECK(
-        std::holds_alternative<ClientResponse>(decode(R"({"jsonrpc":"2.0","id":1,"result":{}})")));
+    auto result = std::get<ClientResponse>(
+        decode(R"({"jsonrpc":"2.0","id":"rdmcp-1","result":{"action":"accept"}})"));
+    CHECK(result.id == "rdmcp-1");
+    REQUIRE(result.result);
+    CHECK((*result.result)["action"] == "accept");
+    CHECK_FALSE(result.error);
+
+    auto error = std::get<ClientResponse>(decode(
+        R"({"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"no","data":{"x":1}}})"));
+    CHECK(error.id == 7);
+    CHECK_FALSE(error.result);
+    REQUIRE(error.error);
+    CHECK(error.error->code == -32601);
+    CHECK(error.error->message == "no");
+    CHECK(error.error->data == Json{{"x", 1}});
+
+    // A client that could not read our request's id answers with a null one: nobody waits.
+    auto unread = std::get<ClientResponse>(
+        decode(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse"}})"));
+    CHECK(unread.id.is_null());
+}
+
+TEST_CASE("a malformed response is a failure that is never answered") {
+    for (const char* frame : {
+             R"({"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}})",
+             R"({"jsonrpc":"2.0","result":{}})",
+             R"({"jsonrpc":"2.0","id":null,"result":{}})",
+             R"({"jsonrpc":"2.0","id":1.5,"result":{}})",
+             R"({"jsonrpc":"2.0","id":[1],"error":{"code":1,"message":"m"}})",
+             R"({"jsonrpc":"1.0","id":1,"result":{}})",
+             R"({"id":1,"result":{}})",
+             R"({"jsonrpc":"2.0","id":1,"error":"no"})",
+             R"({"jsonrpc":"2.0","id":1,"error":{"code":"x","message":"m"}})",
+             R"({"jsonrpc":"2.0","id":1,"error":{"code":1}})",
+         }) {
+        CAPTURE(frame);
+        auto failure = std::get<DecodeFailure>(decode(frame));
+        CHECK_FALSE(failure.answerable);
+        CHECK(failure.id.is_null());
+    }
+}
+
+TEST_CASE("our requests to the client are encoded with their id, method and params") {
+    CHECK(Json::parse(encode_request("rdmcp-3", "elicitation/create", {{"message", "ok?"}})) ==
+          Json{{"jsonrpc", "2.0"},
+               {"id", "rdmcp-3"},
+               {"method", "elicitation/create"},
+               {"params", {{"message", "ok?"}}}});
 }
 
 TEST_CASE("malformed frames get the JSON-RPC error that fits") {
