@@ -62,16 +62,16 @@ std::variant<InferencePrice, ToolResult> price_inference(const InferenceRequest&
     auto reply = upstream.post("/inferences", dry_run, request.images, context);
     if (!reply.ok()) {
         if (should_fall_back(*reply.error)) {
-            return offline_price(request,
-                                 reply.error->kind == UpstreamError::Kind::MissingKey
-                                     ? "no API key was given."
-                                     : "the API could not be asked (" + reply.error->summary() +
-                                           ").");
+            return offline_price(
+                request, reply.error->kind == UpstreamError::Kind::MissingKey
+                             ? "no API key was given."
+                             : "the API could not be asked (" + reply.error->summary() + ").");
         }
         return tool_error_for(*reply.error, "Estimating the cost");
     }
     const auto answer = reply.body.get<CostAnswer>();
-    if (!answer.balance_cost) return offline_price(request, "the API's answer had no balance_cost.");
+    if (!answer.balance_cost)
+        return offline_price(request, "the API's answer had no balance_cost.");
     InferencePrice price;
     price.usd = *answer.balance_cost;
     price.remaining_balance = answer.remaining_balance;
@@ -91,10 +91,9 @@ PriceQuoter inference_quoter(const InferenceRequest& request, const UpstreamClie
             return refusal;
         }
         const auto& price = std::get<InferencePrice>(priced);
-        return PriceQuote{price.usd, price.from_api
-                                         ? "the API's check_cost"
-                                         : "the documented price " + price.formula + ", as " +
-                                               price.why_offline};
+        return PriceQuote{price.usd, price.from_api ? "the API's check_cost"
+                                                    : "the documented price " + price.formula +
+                                                          ", as " + price.why_offline};
     };
 }
 
@@ -124,13 +123,15 @@ PriceQuoter edit_tool_quoter(const EditToolRequest& request, const EditToolDefin
             if (cost) return PriceQuote{*cost, "the API's estimate"};
         } else if (!should_fall_back(*reply.error)) {
             auto error = tool_error_for(*reply.error, "Pricing " + request.tool_id);
-            return ToolResult::error("Not sent, nothing was charged: the price had to be known "
-                                     "first (a spend limit applies). " +
-                                     error.content[0]["text"].get<std::string>());
+            return ToolResult::error(
+                "Not sent, nothing was charged: the price had to be known "
+                "first (a spend limit applies). " +
+                error.content[0]["text"].get<std::string>());
         }
         if (tool.balance_cost) {
-            return PriceQuote{*tool.balance_cost, "the catalog's price, as the API's estimate "
-                                                  "could not be had"};
+            return PriceQuote{*tool.balance_cost,
+                              "the catalog's price, as the API's estimate "
+                              "could not be had"};
         }
         return ToolResult::error(
             "Not sent, nothing was charged: a spend limit applies and the price of " +

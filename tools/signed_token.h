@@ -14,7 +14,7 @@ std::string to_base64url(std::string_view bytes);
 // token that differs in any character must not verify.
 std::optional<std::string> from_base64url(const std::string& text);
 
-std::string sha256(std::string_view bytes);  // 32 raw bytes
+std::string sha256(std::string_view bytes);                               // 32 raw bytes
 std::string hmac_sha256(std::string_view payload, std::string_view key);  // 32 raw bytes
 bool same_bytes(std::string_view a, std::string_view b);  // constant time for equal lengths
 

@@ -29,8 +29,7 @@ long long mills(double usd) { return std::llround(usd * 1000.0); }
 
 // A digest of exactly these arguments (object keys come out sorted, so order does not matter).
 std::string arguments_digest(const Json& arguments) {
-    return to_base64url(
-        sha256(arguments.dump(-1, ' ', false, Json::error_handler_t::replace)));
+    return to_base64url(sha256(arguments.dump(-1, ' ', false, Json::error_handler_t::replace)));
 }
 
 }  // namespace
@@ -109,11 +108,10 @@ std::variant<ConfirmationSigner::Confirmed, std::string> ConfirmationSigner::ver
             "key, or from a server with another --job-secret)");
     }
     const Json payload = Json::parse(*text, nullptr, false);
-    const bool well_formed = payload.is_object() && payload.value("t", Json()).is_string() &&
-                             payload.value("a", Json()).is_string() &&
-                             payload.value("p", Json()).is_number_integer() &&
-                             payload.value("x", Json()).is_number_integer() &&
-                             payload.value("n", Json()).is_string();
+    const bool well_formed =
+        payload.is_object() && payload.value("t", Json()).is_string() &&
+        payload.value("a", Json()).is_string() && payload.value("p", Json()).is_number_integer() &&
+        payload.value("x", Json()).is_number_integer() && payload.value("n", Json()).is_string();
     if (!well_formed) return std::string("it is not a confirmation this server made");
     if (payload["t"] != tool) {
         return "it confirmed a call of " + payload["t"].get<std::string>() + ", not of " + tool;
@@ -139,8 +137,7 @@ bool ConfirmationSigner::spend(const Confirmed& confirmed) {
     for (auto it = spent_.begin(); it != spent_.end();) {
         it = it->second < now ? spent_.erase(it) : std::next(it);
     }
-    const long long expires =
-        now + std::chrono::milliseconds(kConfirmationLifetime).count();
+    const long long expires = now + std::chrono::milliseconds(kConfirmationLifetime).count();
     return spent_.emplace(confirmed.nonce, expires).second;
 }
 

@@ -93,7 +93,13 @@ void SpendPermit::annotate(ToolResult& result, std::optional<double> charged_usd
             line += " " + guard_->budget_line(api_key_);
         }
     }
-    result.add_text(line);
+    // Into the summary the agent reads first, when the result starts with one.
+    if (!result.content.empty() && result.content[0].value("type", "") == "text" &&
+        result.content[0]["text"].is_string()) {
+        result.content[0]["text"] = result.content[0]["text"].get<std::string>() + "\n" + line;
+    } else {
+        result.add_text(line);
+    }
     if (result.structured_content && result.structured_content->is_object()) {
         (*result.structured_content)["spend"] = std::move(spend);
     }
@@ -117,7 +123,8 @@ std::string SpendGuard::budget_line(const std::string& api_key) const {
     if (!view) return "";
     std::string line = "Budget: " + format_usd(view->left()) + " of " + format_usd(view->budget) +
                        " left for this " + window_text(view->window) + " window";
-    if (view->next_release) line += " (spending frees up from " + utc_time(*view->next_release) + ")";
+    if (view->next_release)
+        line += " (spending frees up from " + utc_time(*view->next_release) + ")";
     return line + ".";
 }
 
@@ -146,9 +153,8 @@ std::variant<SpendPermit, ToolResult> SpendGuard::authorize(const PaidCall& call
     auto quoted = quote();
     if (auto* refusal = std::get_if<ToolResult>(&quoted)) return std::move(*refusal);
     const auto price = std::get<PriceQuote>(quoted);
-    const std::string priced =
-        call.tool + " would cost " + format_usd(price.usd) + " (" + price.source + ") for " +
-        call.what;
+    const std::string priced = call.tool + " would cost " + format_usd(price.usd) + " (" +
+                               price.source + ") for " + call.what;
 
     if (limits_.max_cost_per_call && above(price.usd, *limits_.max_cost_per_call)) {
         return not_sent(priced + ", above the " + format_usd(*limits_.max_cost_per_call) +
@@ -162,9 +168,9 @@ std::variant<SpendPermit, ToolResult> SpendGuard::authorize(const PaidCall& call
                         "to pay it.");
     }
     if (auto view = budget_for(context.api_key); view && above(price.usd, view->left())) {
-        return not_sent(priced + ", more than the budget has left. " + budget_line(context.api_key) +
-                        " (--budget " + format_usd(view->budget) + " per --budget-window " +
-                        window_text(view->window) +
+        return not_sent(priced + ", more than the budget has left. " +
+                        budget_line(context.api_key) + " (--budget " + format_usd(view->budget) +
+                        " per --budget-window " + window_text(view->window) +
                         ", set by whoever runs this server: over HTTP per key on this replica.) "
                         "Ask for less, wait, or ask them to raise the budget.");
     }
@@ -176,8 +182,9 @@ std::variant<SpendPermit, ToolResult> SpendGuard::authorize(const PaidCall& call
     if (limits_.budget) {
         auto reservation = ledger_->reserve(context.api_key, price.usd, *limits_.budget);
         if (!reservation) {
-            return not_sent(priced + ", and other calls running now for this key have taken "
-                                     "what the budget had left. " +
+            return not_sent(priced +
+                            ", and other calls running now for this key have taken "
+                            "what the budget had left. " +
                             budget_line(context.api_key) + " Try again once they end.");
         }
         permit.reservation_.emplace(std::move(*reservation));
@@ -219,9 +226,10 @@ std::optional<ToolResult> SpendGuard::confirm(const PaidCall& call, const PriceQ
         auto verified =
             signer_.verify(*context.request_state, call.tool, call.arguments, context.api_key);
         if (auto* why = std::get_if<std::string>(&verified)) {
-            return not_sent("the confirmation sent back (requestState) does not hold for this "
-                            "call: " +
-                            *why + ". Call again without it to be asked again.");
+            return not_sent(
+                "the confirmation sent back (requestState) does not hold for this "
+                "call: " +
+                *why + ". Call again without it to be asked again.");
         }
         const auto& confirmed = std::get<ConfirmationSigner::Confirmed>(verified);
         if (above(quote.usd, confirmed.price_usd)) return ask_again();  // the price went up
@@ -230,8 +238,9 @@ std::optional<ToolResult> SpendGuard::confirm(const PaidCall& call, const PriceQ
         switch (read_human_answer(*answer)) {
             case HumanAnswer::Approved:
                 if (!signer_.spend(confirmed)) {
-                    return not_sent("this confirmation was already used for a call that went "
-                                    "ahead. Call again without requestState to be asked again.");
+                    return not_sent(
+                        "this confirmation was already used for a call that went "
+                        "ahead. Call again without requestState to be asked again.");
                 }
                 confirmation_id = confirmed.nonce;
                 return std::nullopt;
@@ -252,9 +261,9 @@ std::optional<ToolResult> SpendGuard::confirm(const PaidCall& call, const PriceQ
                         "keep its session)." +
                         how_to_raise);
     }
-    const auto answer = context.ask_client("elicitation/create", request,
-                                           std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               kAnswerTimeout));
+    const auto answer =
+        context.ask_client("elicitation/create", request,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(kAnswerTimeout));
     using Kind = protocol::ClientAnswer::Kind;
     switch (answer.kind) {
         case Kind::Result:
@@ -266,8 +275,9 @@ std::optional<ToolResult> SpendGuard::confirm(const PaidCall& call, const PriceQ
                 case HumanAnswer::Cancelled:
                     return declined("cancelled (dismissed without a choice)");
                 case HumanAnswer::Unreadable:
-                    return not_sent(priced + "; the client's answer to the confirmation could not "
-                                             "be read (no action accept, decline or cancel).");
+                    return not_sent(priced +
+                                    "; the client's answer to the confirmation could not "
+                                    "be read (no action accept, decline or cancel).");
             }
             break;
         case Kind::Error:

@@ -57,8 +57,7 @@ class SpendLedger : public std::enable_shared_from_this<SpendLedger> {
     static std::shared_ptr<SpendLedger> create(std::chrono::seconds window, Clock clock = {});
 
     // Reserves `usd` for `api_key` when spent + reserved + usd stays within `budget`.
-    std::optional<SpendReservation> reserve(const std::string& api_key, double usd,
-                                            double budget);
+    std::optional<SpendReservation> reserve(const std::string& api_key, double usd, double budget);
     SpendStanding standing(const std::string& api_key);
     // The API refunded the charge settled under `charge_id`: it stops counting (once).
     void refund(const std::string& api_key, const std::string& charge_id);

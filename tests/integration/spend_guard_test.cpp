@@ -36,8 +36,8 @@ const Json kDearBatch = {{"prompt", "a treasure chest"},
 bool is_error(const Json& result) { return result.value("isError", false); }
 
 Json eliciting_meta() {
-    return modern_meta({{"io.modelcontextprotocol/clientCapabilities",
-                         {{"elicitation", Json::object()}}}});
+    return modern_meta(
+        {{"io.modelcontextprotocol/clientCapabilities", {{"elicitation", Json::object()}}}});
 }
 
 // A 2026-07-28 tools/call from a client that can ask its user.
@@ -57,8 +57,9 @@ Json answered(const std::string& state, Json answer) {
 
 }  // namespace
 
-TEST_CASE("every way in: above --max-cost-per-call a call is refused unpaid; below it, paid once "
-          "and its cost stated") {
+TEST_CASE(
+    "every way in: above --max-cost-per-call a call is refused unpaid; below it, paid once "
+    "and its cost stated") {
     SimulatedApi api;
     for (auto& caller :
          every_way_in(api, kTestKey, {"--max-cost-per-call", "0.5", "--confirm-above", "none"})) {
@@ -84,8 +85,9 @@ TEST_CASE("every way in: above --max-cost-per-call a call is refused unpaid; bel
     }
 }
 
-TEST_CASE("every way in: a budget is spent per key and refuses what it cannot cover; "
-          "get_balance shows it") {
+TEST_CASE(
+    "every way in: a budget is spent per key and refuses what it cannot cover; "
+    "get_balance shows it") {
     SimulatedApi api;
     for (auto& caller :
          every_way_in(api, kTestKey, {"--budget", "0.40", "--confirm-above", "none"})) {
@@ -110,13 +112,15 @@ TEST_CASE("every way in: a budget is spent per key and refuses what it cannot co
     }
 }
 
-TEST_CASE("every way in: a client that cannot ask its user gets the price and the threshold, "
-          "and no paid tool pays") {
+TEST_CASE(
+    "every way in: a client that cannot ask its user gets the price and the threshold, "
+    "and no paid tool pays") {
     SimulatedApi api;
     const std::string image = rgb_png_base64(64, 64);
     const std::vector<std::pair<std::string, Json>> paid_calls = {
         {"create_inference", images(1)},
-        {"create_inference", [] {
+        {"create_inference",
+         [] {
              auto job = images(1);
              job["async"] = true;
              return job;
@@ -136,9 +140,9 @@ TEST_CASE("every way in: a client that cannot ask its user gets the price and th
             CHECK(says(refused, "--confirm-above"));
         }
         // A free edit tool is below any threshold: it runs.
-        auto free_run =
-            caller->call_tool("run_edit_tool", {{"tool_id", "rotate"}, {"input_image", image},
-                                                {"rotation_degrees", 90}});
+        auto free_run = caller->call_tool(
+            "run_edit_tool",
+            {{"tool_id", "rotate"}, {"input_image", image}, {"rotation_degrees", 90}});
         CHECK_MESSAGE(!is_error(free_run), free_run.dump().substr(0, 400));
     }
     CHECK(charged(api) == 0);
@@ -153,8 +157,8 @@ TEST_CASE("the Tasks path is guarded as the direct one") {
         auto reply = caller->request(
             "tools/call",
             {{"_meta", modern_meta({{"io.modelcontextprotocol/clientCapabilities",
-                                     {{"extensions", {{"io.modelcontextprotocol/tasks",
-                                                       Json::object()}}}}}})},
+                                     {{"extensions",
+                                       {{"io.modelcontextprotocol/tasks", Json::object()}}}}}})},
              {"name", "create_inference"},
              {"arguments", images(1)}});
         REQUIRE(reply.contains("result"));
@@ -181,8 +185,9 @@ TEST_CASE("over stdio a call above $1.00 needs confirmation by default; over HTT
     }
 }
 
-TEST_CASE("2026-07-28: the human confirms through MRTR; the confirmation holds for that call "
-          "alone") {
+TEST_CASE(
+    "2026-07-28: the human confirms through MRTR; the confirmation holds for that call "
+    "alone") {
     SimulatedApi api;
     for (auto& caller : every_way_in(api, kTestKey, {"--confirm-above", "0.1"})) {
         if (!caller->modern()) continue;
@@ -217,9 +222,9 @@ TEST_CASE("2026-07-28: the human confirms through MRTR; the confirmation holds f
         CHECK(says(altered, "does not hold for this call"));
         CHECK(charged(api) == doctest::Approx(before));
 
-        auto paid = modern_call(*caller, "create_inference", images(1),
-                                answered(state, {{"action", "accept"},
-                                                 {"content", {{"approve", true}}}}));
+        auto paid =
+            modern_call(*caller, "create_inference", images(1),
+                        answered(state, {{"action", "accept"}, {"content", {{"approve", true}}}}));
         REQUIRE_MESSAGE(!is_error(paid), paid.dump().substr(0, 600));
         CHECK(paid["resultType"] == "complete");
         CHECK(charged(api) == doctest::Approx(before + 0.18));
@@ -237,24 +242,26 @@ TEST_CASE("2026-07-28 over HTTP: a confirmation made for one key does not pass w
     HttpServerProcess server({"--transport", "http", "--port", "0", "--confirm-above", "0.1"},
                              {{"RD_API_BASE_URL", api.url()}});
     McpHttpClient alice(server, kTestKey);
-    auto asked = alice.modern("tools/call", {{"_meta", eliciting_meta()},
-                                             {"name", "create_inference"},
-                                             {"arguments", images(1)}})
+    auto asked = alice
+                     .modern("tools/call", {{"_meta", eliciting_meta()},
+                                            {"name", "create_inference"},
+                                            {"arguments", images(1)}})
                      .response();
     REQUIRE(asked["result"]["resultType"] == "input_required");
     const auto state = asked["result"]["requestState"].get<std::string>();
 
     McpHttpClient bob(server, kSecondTestKey);
-    Json params = {{"_meta", eliciting_meta()}, {"name", "create_inference"},
-                   {"arguments", images(1)}};
+    Json params = {
+        {"_meta", eliciting_meta()}, {"name", "create_inference"}, {"arguments", images(1)}};
     params.update(answered(state, {{"action", "accept"}}));
     auto stolen = bob.modern("tools/call", params).response();
     CHECK(says(stolen["result"], "another key"));
     CHECK(charged(api) == 0);
 }
 
-TEST_CASE("2025-11-25 over stdio: the human is asked with elicitation/create in the middle of the "
-          "call") {
+TEST_CASE(
+    "2025-11-25 over stdio: the human is asked with elicitation/create in the middle of the "
+    "call") {
     SimulatedApi api;
     McpStdioClient client({"--confirm-above", "0.1"},
                           {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
@@ -265,9 +272,9 @@ TEST_CASE("2025-11-25 over stdio: the human is asked with elicitation/create in 
         return answer;
     });
     auto call = [&] {
-        auto reply = client.request("tools/call",
-                                    {{"name", "create_inference"}, {"arguments", images(1)}},
-                                    std::chrono::seconds(60));
+        auto reply =
+            client.request("tools/call", {{"name", "create_inference"}, {"arguments", images(1)}},
+                           std::chrono::seconds(60));
         REQUIRE(reply.contains("result"));
         return reply["result"];
     };
@@ -329,7 +336,8 @@ TEST_CASE("calls racing for the last part of a budget cannot both pass") {
         for (int i = 0; i < 6; ++i) {
             threads.spawn([&] {
                 McpHttpClient client(server, kTestKey);
-                auto result = client.modern_tool("create_inference", images(1)).response()["result"];
+                auto result =
+                    client.modern_tool("create_inference", images(1)).response()["result"];
                 if (result.value("isError", false)) {
                     ++refused;
                 } else {

@@ -224,8 +224,7 @@ HttpReply McpHttpClient::legacy_answering(const std::string& method, Json params
     request.headers.emplace("Accept", accept_);
     request.headers.emplace("Content-Type", "application/json");
     request.body =
-        Json{{"jsonrpc", "2.0"}, {"id", next_id()}, {"method", method}, {"params", params}}
-            .dump();
+        Json{{"jsonrpc", "2.0"}, {"id", next_id()}, {"method", method}, {"params", params}}.dump();
     // The stream is read as it comes: a request from the server is answered at once, on a
     // connection of its own, or the server would wait for an answer the stream never gets.
     std::string received;
@@ -242,8 +241,9 @@ HttpReply McpHttpClient::legacy_answering(const std::string& method, Json params
                 McpHttpClient responder(base_, path_, key_);
                 responder.set_session_id(session_id_);
                 responder.version_ = version_;
-                responder.post({{"jsonrpc", "2.0"}, {"id", message["id"]}, {"result", answer(message)}},
-                               legacy_headers());
+                responder.post(
+                    {{"jsonrpc", "2.0"}, {"id", message["id"]}, {"result", answer(message)}},
+                    legacy_headers());
             }
         }
         return true;

@@ -28,8 +28,7 @@ class McpStdioClient {
     std::optional<Json> next_message(std::chrono::milliseconds timeout);
 
     // The legacy handshake (2025-11-25 unless told otherwise), declaring `capabilities`.
-    Json initialize(const std::string& version = "2025-11-25",
-                    Json capabilities = Json::object());
+    Json initialize(const std::string& version = "2025-11-25", Json capabilities = Json::object());
     // Answers the requests the server sends while we wait (elicitation/create): the result
     // returned, or a JSON-RPC error when it throws. Without it they get "method not found".
     void on_server_request(std::function<Json(const Json& request)> answer) {

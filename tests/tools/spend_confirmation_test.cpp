@@ -7,8 +7,11 @@ using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-const Json kArguments = {{"prompt", "a knight"}, {"prompt_style", "rd_pro__default"},
-                         {"width", 256}, {"height", 256}, {"num_images", 4}};
+const Json kArguments = {{"prompt", "a knight"},
+                         {"prompt_style", "rd_pro__default"},
+                         {"width", 256},
+                         {"height", 256},
+                         {"num_images", 4}};
 
 std::string why_not(std::variant<ConfirmationSigner::Confirmed, std::string> verified) {
     auto* why = std::get_if<std::string>(&verified);
@@ -47,8 +50,8 @@ TEST_CASE("an altered, forged or foreign confirmation does not verify") {
 
     // Whoever holds the API key but not the server's secret cannot make one.
     ConfirmationSigner other_replica("another-secret");
-    CHECK_FALSE(why_not(other_replica.verify(state, "create_inference", kArguments, "key-a"))
-                    .empty());
+    CHECK_FALSE(
+        why_not(other_replica.verify(state, "create_inference", kArguments, "key-a")).empty());
     // Replicas sharing the secret verify each other's.
     ConfirmationSigner same_secret("replica-secret");
     CHECK(why_not(same_secret.verify(state, "create_inference", kArguments, "key-a")).empty());
@@ -72,8 +75,8 @@ TEST_CASE("a confirmation expires and is used once") {
 
     const auto fresh = signer.sign("create_inference", kArguments, 0.72, "key-a");
     now += kConfirmationLifetime + 1s;
-    CHECK(why_not(signer.verify(fresh, "create_inference", kArguments, "key-a"))
-              .find("expired") != std::string::npos);
+    CHECK(why_not(signer.verify(fresh, "create_inference", kArguments, "key-a")).find("expired") !=
+          std::string::npos);
 }
 
 TEST_CASE("the human's answer is read from the elicitation result") {

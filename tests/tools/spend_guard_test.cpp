@@ -9,8 +9,11 @@ using protocol::ToolResult;
 
 namespace {
 
-const Json kArguments = {{"prompt", "a knight"}, {"prompt_style", "rd_pro__default"},
-                         {"width", 256}, {"height", 256}, {"num_images", 4}};
+const Json kArguments = {{"prompt", "a knight"},
+                         {"prompt_style", "rd_pro__default"},
+                         {"width", 256},
+                         {"height", 256},
+                         {"num_images", 4}};
 
 // A quote of `usd` that counts how often it was asked.
 struct CountingQuote {
@@ -86,9 +89,9 @@ TEST_CASE("max_cost lowers the limit for one call and never raises it") {
     Json raised = kArguments;
     raised["max_cost"] = 5.0;
     CountingQuote dear{2.88};
-    CHECK(contains(refusal(guard.authorize({"create_inference", "16 images", raised},
-                                           dear.quoter(), context)),
-                   "--max-cost-per-call"));
+    CHECK(contains(
+        refusal(guard.authorize({"create_inference", "16 images", raised}, dear.quoter(), context)),
+        "--max-cost-per-call"));
     // Without any server limit, max_cost alone still has the price asked.
     SpendGuard open_guard({}, "secret");
     CHECK(contains(refusal(open_guard.authorize({"create_inference", "4 images", lowered},
@@ -205,7 +208,8 @@ TEST_CASE("2025-11-25: the human is asked with elicitation/create in the middle 
     CHECK(contains(refusal(guard.authorize(kCall, quote.quoter(), context)), "declined"));
     answer = {protocol::ClientAnswer::Kind::TimedOut, {}};
     CHECK(contains(refusal(guard.authorize(kCall, quote.quoter(), context)), "did not answer"));
-    answer = {protocol::ClientAnswer::Kind::Error, {},
+    answer = {protocol::ClientAnswer::Kind::Error,
+              {},
               protocol::RpcError{-32601, "Method not found", {}}};
     CHECK(contains(refusal(guard.authorize(kCall, quote.quoter(), context)), "Method not found"));
 
