@@ -189,7 +189,11 @@ export async function startSim({ args = [], timeoutMs = 10_000 } = {}) {
 // USER from ours, so a key in the test runner's environment never leaks into the server.
 export function serverEnv({ apiKey, baseUrl, extra = {} } = {}) {
     // API v1 unless a test asks for v2 (http_api_v2.test.mjs): the suites assert v1's paths.
-    const env = { RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', RD_API_VERSION: 'v1', ...extra };
+    // No spend confirmation unless a test asks (a flag wins over it): the suites count the
+    // requests a call makes, and the guard's free price check would be one more
+    // (spend_guard.test.mjs tests the guard).
+    const env = { RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', RD_API_VERSION: 'v1',
+                  RD_CONFIRM_ABOVE: 'none', ...extra };
     if (apiKey !== undefined) env.RD_API_KEY = apiKey;
     return env;
 }

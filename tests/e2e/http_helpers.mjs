@@ -18,9 +18,10 @@ export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs 
     const child = spawn(MCP_BINARY, ['--transport', 'http', '--port', '0', ...args], {
         stdio: ['ignore', 'ignore', 'pipe'],
         // Only what the server needs: a key in the test runner's environment must not leak in.
-        // API v1 unless args say --api-version (it wins): the suites assert v1's paths.
+        // API v1 unless args say --api-version (it wins): the suites assert v1's paths. No
+        // spend confirmation unless args say --confirm-above (HTTP has none by default anyway).
         env: { PATH: process.env.PATH, RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug',
-               RD_API_VERSION: 'v1', ...env },
+               RD_API_VERSION: 'v1', RD_CONFIRM_ABOVE: 'none', ...env },
     });
     track(child);
     let stderr = '';

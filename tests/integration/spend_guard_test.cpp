@@ -170,7 +170,8 @@ TEST_CASE("the Tasks path is guarded as the direct one") {
 
 TEST_CASE("over stdio a call above $1.00 needs confirmation by default; over HTTP it does not") {
     SimulatedApi api;
-    for (auto& caller : every_way_in(api)) {
+    // No --confirm-above and no RD_CONFIRM_ABOVE: each transport's own default.
+    for (auto& caller : every_way_in(api, kTestKey, {}, {{"RD_CONFIRM_ABOVE", ""}})) {
         CAPTURE(caller->name());
         const double before = charged(api);
         auto result = caller->call_tool("create_inference", kDearBatch);

@@ -14,8 +14,15 @@ namespace rdmcp::testing {
 // `env`, or --api-version, which wins over it). The suites were written against v1's paths;
 // API v2, the default, has its own tests (tests/integration/api_v2_test.cpp, and the whole tool
 // suite with both SDK clients in tests/e2e/http_api_v2.test.mjs).
+//
+// And no spend confirmation unless the test says otherwise (RD_CONFIRM_ABOVE in `env`; "" gives
+// the transport's default, $1.00 over stdio; or --confirm-above): the suites of other behaviours
+// count the requests a call makes and inject faults into them, and the spend guard's free price
+// check before every paid call would be one more. The guard has its own tests
+// (tests/integration/spend_guard_test.cpp, tests/e2e/spend_guard.test.mjs).
 inline std::map<std::string, std::string> with_api_version(std::map<std::string, std::string> env) {
     env.emplace("RD_API_VERSION", "v1");
+    env.emplace("RD_CONFIRM_ABOVE", "none");
     return env;
 }
 

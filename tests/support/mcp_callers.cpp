@@ -9,8 +9,13 @@ namespace {
 class StdioCaller final : public McpCaller {
   public:
     StdioCaller(const SimulatedApi& api, const std::string& key, std::vector<std::string> args,
-                bool modern)
-        : client_(std::move(args), {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", key}}),
+                std::map<std::string, std::string> env, bool modern)
+        : client_(std::move(args),
+                  [&] {
+                      env["RD_API_BASE_URL"] = api.url();
+                      env["RD_API_KEY"] = key;
+                      return env;
+                  }()),
           modern_(modern) {
         if (!modern_) client_.initialize();
     }
@@ -29,8 +34,12 @@ class StdioCaller final : public McpCaller {
 class HttpCaller final : public McpCaller {
   public:
     HttpCaller(const SimulatedApi& api, const std::string& key, std::vector<std::string> args,
-               bool modern)
-        : server_(std::move(args), {{"RD_API_BASE_URL", api.url()}}),
+               std::map<std::string, std::string> env, bool modern)
+        : server_(std::move(args),
+                  [&] {
+                      env["RD_API_BASE_URL"] = api.url();
+                      return env;
+                  }()),
           client_(server_, key),
           modern_(modern) {
         if (!modern_) REQUIRE(client_.initialize().status == 200);
@@ -62,11 +71,12 @@ Json McpCaller::call_tool(const std::string& tool, Json arguments) {
 
 std::vector<std::unique_ptr<McpCaller>> every_way_in(const SimulatedApi& api,
                                                      const std::string& key,
-                                                     std::vector<std::string> args) {
+                                                     std::vector<std::string> args,
+                                                     std::map<std::string, std::string> env) {
     std::vector<std::unique_ptr<McpCaller>> callers;
     for (bool modern : {true, false}) {
-        callers.push_back(std::make_unique<StdioCaller>(api, key, args, modern));
-        callers.push_back(std::make_unique<HttpCaller>(api, key, args, modern));
+        callers.push_back(std::make_unique<StdioCaller>(api, key, args, env, modern));
+        callers.push_back(std::make_unique<HttpCaller>(api, key, args, env, modern));
     }
     return callers;
 }

@@ -2,6 +2,7 @@
 // One behaviour, every way in: the same calls made over stdio and Streamable HTTP, in the
 // 2026-07-28 form (_meta on every request) and the 2025-11-25 form (initialize first), so a test
 // states a behaviour once and checks it four times.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,9 +27,11 @@ class McpCaller {
     Json call_tool(const std::string& tool, Json arguments);
 };
 
-// The four ways in to a server whose upstream is `api`, each with `key`.
+// The four ways in to a server whose upstream is `api`, each with `key`; `env` adds to the
+// server's environment (RD_CONFIRM_ABOVE = "" for the transport's own default, say).
 std::vector<std::unique_ptr<McpCaller>> every_way_in(const SimulatedApi& api,
                                                      const std::string& key = kTestKey,
-                                                     std::vector<std::string> args = {});
+                                                     std::vector<std::string> args = {},
+                                                     std::map<std::string, std::string> env = {});
 
 }  // namespace rdmcp::testing
