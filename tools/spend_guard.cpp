@@ -193,73 +193,100 @@ std::variant<SpendPermit, ToolResult> SpendGuard::authorize(const PaidCall& call
     return permit;
 }
 
+namespace {
+
+// The refusal for a human who said no; nothing when they approved.
+std::optional<ToolResult> unless_approved(HumanAnswer answer, const std::string& priced) {
+    switch (answer) {
+        case HumanAnswer::Approved:
+            return std::nullopt;
+        case HumanAnswer::Declined:
+            return not_sent(priced + "; the user declined the spend.");
+        case HumanAnswer::Cancelled:
+            return not_sent(priced +
+                            "; the user cancelled the question (dismissed it without a choice).");
+        case HumanAnswer::Unreadable:
+            break;
+    }
+    return not_sent(priced +
+                    "; the client's answer to the confirmation could not be read (no "
+                    "action accept, decline or cancel).");
+}
+
+constexpr const char* kHowToRaise =
+    " Whoever runs this server can raise the threshold (--confirm-above, RD_CONFIRM_ABOVE; "
+    "\"none\" turns confirmation off), or ask for less.";
+
+}  // namespace
+
 std::optional<ToolResult> SpendGuard::confirm(const PaidCall& call, const PriceQuote& quote,
                                               protocol::RequestContext& context,
                                               std::string& confirmation_id) {
     const std::string priced = call.tool + " would cost " + format_usd(quote.usd) + " (" +
                                quote.source + ") for " + call.what;
-    const std::string threshold = format_usd(*limits_.confirm_above);
-    const std::string how_to_raise =
-        " Whoever runs this server can raise the threshold (--confirm-above, "
-        "RD_CONFIRM_ABOVE; \"none\" turns confirmation off), or ask for less.";
     if (!can_elicit_form(context.client_capabilities)) {
-        return not_sent(priced + ", above the " + threshold +
+        return not_sent(priced + ", above the " + format_usd(*limits_.confirm_above) +
                         " that needs the user's confirmation, and this client cannot ask the user "
                         "(it declares no form elicitation). Use a client that supports "
                         "elicitation." +
-                        how_to_raise);
+                        kHowToRaise);
     }
     const Json request = confirmation_request(ask_text(call, quote, context.api_key), quote.usd);
-    auto declined = [&](const char* how) {
-        return not_sent(priced + "; the user " + how + " the spend.");
-    };
-
     if (protocol::is_modern_version(context.protocol_version)) {
-        auto ask_again = [&] {
-            ToolResult asking;
-            asking.input_required = ToolResult::InputRequired{
-                {{kConfirmSpendKey, {{"method", "elicitation/create"}, {"params", request}}}},
-                signer_.sign(call.tool, call.arguments, quote.usd, context.api_key)};
-            return asking;
-        };
-        if (!context.request_state) return ask_again();
-        auto verified =
-            signer_.verify(*context.request_state, call.tool, call.arguments, context.api_key);
-        if (auto* why = std::get_if<std::string>(&verified)) {
-            return not_sent(
-                "the confirmation sent back (requestState) does not hold for this "
-                "call: " +
-                *why + ". Call again without it to be asked again.");
-        }
-        const auto& confirmed = std::get<ConfirmationSigner::Confirmed>(verified);
-        if (above(quote.usd, confirmed.price_usd)) return ask_again();  // the price went up
-        auto answer = context.input_responses.find(kConfirmSpendKey);
-        if (answer == context.input_responses.end()) return ask_again();
-        switch (read_human_answer(*answer)) {
-            case HumanAnswer::Approved:
-                if (!signer_.spend(confirmed)) {
-                    return not_sent(
-                        "this confirmation was already used for a call that went "
-                        "ahead. Call again without requestState to be asked again.");
-                }
-                confirmation_id = confirmed.nonce;
-                return std::nullopt;
-            case HumanAnswer::Declined:
-                return declined("declined");
-            case HumanAnswer::Cancelled:
-                return declined("cancelled (dismissed without a choice)");
-            case HumanAnswer::Unreadable:
-                return ask_again();
-        }
-        return ask_again();
+        return confirm_by_retry(call, quote, request, priced, context, confirmation_id);
     }
+    return confirm_in_call(request, priced, context);
+}
 
+// 2026-07-28 (MRTR): ask with input_required, then trust the retry's answer only with the
+// state we signed for exactly this call.
+std::optional<ToolResult> SpendGuard::confirm_by_retry(const PaidCall& call,
+                                                       const PriceQuote& quote, const Json& request,
+                                                       const std::string& priced,
+                                                       protocol::RequestContext& context,
+                                                       std::string& confirmation_id) {
+    auto ask = [&] {
+        ToolResult asking;
+        asking.input_required = ToolResult::InputRequired{
+            {{kConfirmSpendKey, {{"method", "elicitation/create"}, {"params", request}}}},
+            signer_.sign(call.tool, call.arguments, quote.usd, context.api_key)};
+        return asking;
+    };
+    if (!context.request_state) return ask();
+    auto verified =
+        signer_.verify(*context.request_state, call.tool, call.arguments, context.api_key);
+    if (auto* why = std::get_if<std::string>(&verified)) {
+        return not_sent("the confirmation sent back (requestState) does not hold for this call: " +
+                        *why + ". Call again without it to be asked again.");
+    }
+    const auto& confirmed = std::get<ConfirmationSigner::Confirmed>(verified);
+    if (above(quote.usd, confirmed.price_usd)) return ask();  // the price went up since
+    // Missing or unreadable: asked again, as the spec prefers to an error.
+    auto answer = context.input_responses.find(kConfirmSpendKey);
+    if (answer == context.input_responses.end()) return ask();
+    const auto human = read_human_answer(*answer);
+    if (human == HumanAnswer::Unreadable) return ask();
+    if (auto refusal = unless_approved(human, priced)) return refusal;
+    if (!signer_.spend(confirmed)) {
+        return not_sent(
+            "this confirmation was already used for a call that went ahead. Call "
+            "again without requestState to be asked again.");
+    }
+    confirmation_id = confirmed.nonce;
+    return std::nullopt;
+}
+
+// 2025-11-25: ask with elicitation/create in the middle of the call and wait for the answer.
+std::optional<ToolResult> SpendGuard::confirm_in_call(const Json& request,
+                                                      const std::string& priced,
+                                                      protocol::RequestContext& context) {
+    const std::string cannot_ask = priced + ", above the " + format_usd(*limits_.confirm_above) +
+                                   " that needs the user's confirmation, and ";
     if (!context.ask_client) {
-        return not_sent(priced + ", above the " + threshold +
-                        " that needs the user's confirmation, and this connection cannot carry "
-                        "the question (over HTTP the client must accept text/event-stream and "
-                        "keep its session)." +
-                        how_to_raise);
+        return not_sent(cannot_ask +
+                        "this connection cannot carry the question (over HTTP the client must "
+                        "accept text/event-stream and keep its session)." +
+                        kHowToRaise);
     }
     const auto answer =
         context.ask_client("elicitation/create", request,
@@ -267,23 +294,11 @@ std::optional<ToolResult> SpendGuard::confirm(const PaidCall& call, const PriceQ
     using Kind = protocol::ClientAnswer::Kind;
     switch (answer.kind) {
         case Kind::Result:
-            switch (read_human_answer(answer.result)) {
-                case HumanAnswer::Approved:
-                    return std::nullopt;
-                case HumanAnswer::Declined:
-                    return declined("declined");
-                case HumanAnswer::Cancelled:
-                    return declined("cancelled (dismissed without a choice)");
-                case HumanAnswer::Unreadable:
-                    return not_sent(priced +
-                                    "; the client's answer to the confirmation could not "
-                                    "be read (no action accept, decline or cancel).");
-            }
-            break;
+            return unless_approved(read_human_answer(answer.result), priced);
         case Kind::Error:
             return not_sent(priced + "; the client could not ask the user (" +
                             (answer.error ? answer.error->message : std::string("an error")) +
-                            ")." + how_to_raise);
+                            ")." + kHowToRaise);
         case Kind::TimedOut:
             return not_sent(priced + "; the user did not answer the confirmation within " +
                             std::to_string(kAnswerTimeout.count()) + " minutes.");
@@ -292,10 +307,7 @@ std::optional<ToolResult> SpendGuard::confirm(const PaidCall& call, const PriceQ
         case Kind::Unavailable:
             break;
     }
-    return not_sent(priced + ", above the " + threshold +
-                    " that needs the user's confirmation, and the question could not be sent to "
-                    "this client." +
-                    how_to_raise);
+    return not_sent(cannot_ask + "the question could not be sent to this client." + kHowToRaise);
 }
 
 }  // namespace rdmcp::tools

@@ -110,6 +110,12 @@ class SpendGuard {
     std::optional<protocol::ToolResult> confirm(const PaidCall& call, const PriceQuote& quote,
                                                 protocol::RequestContext& context,
                                                 std::string& confirmation_id);
+    std::optional<protocol::ToolResult> confirm_by_retry(
+        const PaidCall& call, const PriceQuote& quote, const protocol::Json& request,
+        const std::string& priced, protocol::RequestContext& context, std::string& confirmation_id);
+    std::optional<protocol::ToolResult> confirm_in_call(const protocol::Json& request,
+                                                        const std::string& priced,
+                                                        protocol::RequestContext& context);
     std::string ask_text(const PaidCall& call, const PriceQuote& quote,
                          const std::string& api_key) const;
 
