@@ -8,11 +8,84 @@ namespace rdmcp::tools {
 
 namespace {
 
+// The Low-Poly 3D codes (shared/upstream/retrodiffusion-v2-reference.md, sections 8 and 10):
+// what the agent should do next. "" for any other code.
+std::string lowpoly_advice(const UpstreamError& error) {
+    const std::string& code = error.code;
+    if (code.rfind("lowpoly_", 0) != 0) return "";
+    if (code == "lowpoly_asset_busy") {
+        return "The model is busy with another job (one job per model at a time). Wait for that "
+               "job to finish (get_lowpoly_model shows its active_task_id; poll it with "
+               "get_lowpoly_job), then call again. Nothing was charged.";
+    }
+    if (code == "lowpoly_too_many_jobs") {
+        return "The account runs as many Low-Poly jobs as it may at once. Wait " +
+               (error.retry_after ? std::to_string(*error.retry_after) + " seconds (Retry-After)"
+                                  : std::string("for one of them to finish")) +
+               ", then call again. Nothing was charged.";
+    }
+    if (code == "lowpoly_not_rigged") {
+        return "The model has no rig yet: animate it first (start_lowpoly_animate rigs it for "
+               "free), then re-rig. Nothing was charged.";
+    }
+    if (code == "lowpoly_asset_not_ready") {
+        return "The model is not ready yet: wait for its job to succeed (get_lowpoly_job), then "
+               "call again. Nothing was charged.";
+    }
+    if (code == "lowpoly_prompt_required") {
+        return "Pass a 'prompt' (at most 250 characters) or 'reference_images'. Nothing was "
+               "charged.";
+    }
+    if (code == "lowpoly_asset_required")
+        return "Pass the model's 'asset_id'. Nothing was charged.";
+    if (code == "lowpoly_asset_not_found") {
+        return "No such model for this key: list_lowpoly_models lists yours.";
+    }
+    if (code == "lowpoly_task_not_found") {
+        return "No such Low-Poly job for this key: start_lowpoly_* answers with the job's id.";
+    }
+    if (code == "lowpoly_version_not_found") {
+        return "The model has no such version: get_lowpoly_model lists its versions.";
+    }
+    if (code == "lowpoly_animation_not_found") {
+        return "That version has no animation of this name: get_lowpoly_model lists each "
+               "version's animations.";
+    }
+    if (code == "lowpoly_invalid_style" || code == "lowpoly_style_not_supported") {
+        return "Use one of the Low-Poly styles get_lowpoly_pricing lists (rd_lowpoly__detailed, "
+               "rd_lowpoly__blocky, rd_lowpoly__detailed_lite, rd_lowpoly__blocky_lite). Nothing "
+               "was charged.";
+    }
+    if (code == "lowpoly_invalid_export_target") {
+        return "Use one of the export targets get_lowpoly_pricing lists.";
+    }
+    if (code == "lowpoly_invalid_reference_image" || code == "lowpoly_reference_image_too_large") {
+        return "Send each reference image as a PNG, JPEG or WEBP of at most 8 MB. Nothing was "
+               "charged.";
+    }
+    if (code == "lowpoly_invalid_palette") {
+        return "Send the palette as a PNG of at most 256 colors. Nothing was charged.";
+    }
+    if (code == "lowpoly_recolor_input_required") {
+        return "palette_converter needs 'palette_image' and color_style_transfer needs "
+               "'reference_image'. Nothing was charged.";
+    }
+    if (code == "lowpoly_timeout" || code == "lowpoly_unavailable") {
+        return "The Low-Poly service is slow or unavailable just now; failed jobs are refunded. "
+               "Try again in a minute" +
+               (error.retry_after ? " (Retry-After: " + std::to_string(*error.retry_after) + " s)"
+                                  : std::string()) +
+               ".";
+    }
+    return "";
+}
+
 // Decided by the API's code (v1 answers get theirs from the API's own v1-to-v2 mapping, see
 // read_error_body), then by the status: never by the message's wording.
 std::string advice_for_http(const UpstreamError& error) {
     const int status = error.status;
     const std::string& code = error.code;
+    if (auto lowpoly = lowpoly_advice(error); !lowpoly.empty()) return lowpoly;
     if (is_balance_code(code)) {
         return "The account's balance is too low for this request. Check it with get_balance, "
                "top it up at https://www.retrodiffusion.ai/app/payment-methods, or ask for fewer "
