@@ -96,6 +96,12 @@ Fetched fetch(const std::string& url, const UpstreamClient& upstream,
 
 }  // namespace
 
+HostedFile fetch_hosted_file(const std::string& url, const UpstreamClient& upstream,
+                             const UpstreamCaller& caller) {
+    auto fetched = fetch(url, upstream, caller);
+    return {std::move(fetched.bytes), std::move(fetched.problem)};
+}
+
 std::string inline_hosted_outputs(GeneratedImages& images, const UpstreamClient& upstream,
                                   const UpstreamCaller& caller) {
     while (images.base64_images.size() < images.output_urls.size()) {

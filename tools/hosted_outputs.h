@@ -18,4 +18,12 @@ namespace rdmcp::tools {
 std::string inline_hosted_outputs(GeneratedImages& images, const UpstreamClient& upstream,
                                   const UpstreamCaller& caller);
 
+// One hosted file (a Low-Poly export), under the same rules: its bytes, or why there are none.
+struct HostedFile {
+    std::string bytes;
+    std::string problem;  // "" when fetched
+};
+HostedFile fetch_hosted_file(const std::string& url, const UpstreamClient& upstream,
+                             const UpstreamCaller& caller);
+
 }  // namespace rdmcp::tools

@@ -253,9 +253,12 @@ std::optional<std::string> check_lowpoly_id(const char* field, const std::string
     return std::nullopt;
 }
 
-std::variant<LowPolyStartRequest, std::string> build_lowpoly_start(LowPolyOperation operation,
-                                                                   const Json& arguments,
-                                                                   const ImageInputPolicy& policy) {
+namespace {
+
+std::variant<LowPolyStartRequest, std::string> build_start(LowPolyOperation operation,
+                                                           const Json& arguments,
+                                                           const ImageInputPolicy& policy,
+                                                           bool estimate) {
     if (!arguments.is_object()) return std::string("the arguments must be an object");
     if (auto problem = refuse_foreign_fields(operation, arguments)) return *problem;
     LowPolyStartRequest request;
@@ -284,7 +287,7 @@ std::variant<LowPolyStartRequest, std::string> build_lowpoly_start(LowPolyOperat
     }
     if (auto problem = check_prompt(request.prompt)) return *problem;
     if ((operation == LowPolyOperation::Revise || operation == LowPolyOperation::Animate) &&
-        !request.prompt) {
+        !request.prompt && !estimate) {
         return std::string("'prompt' is required: ") +
                (operation == LowPolyOperation::Revise
                     ? "say what to change in the model (at most 250 characters)"
@@ -309,12 +312,39 @@ std::variant<LowPolyStartRequest, std::string> build_lowpoly_start(LowPolyOperat
         request.input_palette = std::move(std::get<ImageInput>(image));
     }
     if (operation == LowPolyOperation::Generate && !request.prompt &&
-        request.reference_images.empty()) {
+        request.reference_images.empty() && !estimate) {
         return std::string(
             "a Low-Poly model needs a 'prompt' (at most 250 characters) or 'reference_images' "
             "(up to 4 PNG, JPEG or WEBP images); pass at least one");
     }
     return request;
+}
+
+}  // namespace
+
+std::variant<LowPolyStartRequest, std::string> build_lowpoly_start(LowPolyOperation operation,
+                                                                   const Json& arguments,
+                                                                   const ImageInputPolicy& policy) {
+    return build_start(operation, arguments, policy, false);
+}
+
+std::variant<LowPolyStartRequest, std::string> build_lowpoly_estimate(
+    const Json& arguments, const ImageInputPolicy& policy) {
+    if (!arguments.is_object()) return std::string("the arguments must be an object");
+    std::optional<std::string> operation;
+    ArgumentReader read(arguments);
+    read.text("operation", operation);
+    if (read.problem()) return *read.problem();
+    for (auto candidate :
+         {LowPolyOperation::Generate, LowPolyOperation::Revise, LowPolyOperation::Animate,
+          LowPolyOperation::Split, LowPolyOperation::Rerig}) {
+        if (operation.value_or("generate") == operation_name(candidate)) {
+            Json rest = arguments;
+            rest.erase("operation");
+            return build_start(candidate, rest, policy, true);
+        }
+    }
+    return "'operation' must be generate, revise, animate, split or rerig" + got(*operation);
 }
 
 std::string lowpoly_start_path(const LowPolyStartRequest& request) {

@@ -62,6 +62,11 @@ std::variant<LowPolyStartRequest, std::string> build_lowpoly_start(LowPolyOperat
                                                                    const protocol::Json& arguments,
                                                                    const ImageInputPolicy& policy);
 
+// The same for POST /lowpoly/estimate: `operation` (default generate) and that operation's
+// fields, none of them required (the estimate prices what it is given).
+std::variant<LowPolyStartRequest, std::string> build_lowpoly_estimate(
+    const protocol::Json& arguments, const ImageInputPolicy& policy);
+
 // "/lowpoly/generate" or "/lowpoly/assets/{asset_id}/<operation>" (UpstreamClient adds /v2).
 std::string lowpoly_start_path(const LowPolyStartRequest& request);
 // What is sent but the images (reference_images, input_palette: see take_lowpoly_images).

@@ -2,6 +2,7 @@
 
 #include "tools/edit_tool_catalog.h"
 #include "tools/inference_jobs.h"
+#include "tools/lowpoly_tools.h"
 #include "tools/spend_guard.h"
 
 namespace rdmcp::tools {
@@ -25,6 +26,17 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
     registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config, spend));
     registry.add(make_fix_pixel_art_tool(upstream, config));
+    auto lowpoly =
+        std::make_shared<const LowPolyServices>(LowPolyServices{upstream, config, spend});
+    registry.add(make_get_lowpoly_pricing_tool(lowpoly));
+    registry.add(make_estimate_lowpoly_cost_tool(lowpoly));
+    for (auto& tool : make_lowpoly_start_tools(lowpoly)) registry.add(std::move(tool));
+    registry.add(make_get_lowpoly_job_tool(lowpoly));
+    registry.add(make_get_lowpoly_model_tool(lowpoly));
+    registry.add(make_list_lowpoly_models_tool(lowpoly));
+    registry.add(make_export_lowpoly_model_tool(lowpoly));
+    registry.add(make_recolor_lowpoly_model_tool(lowpoly));
+    registry.add(make_delete_lowpoly_animation_tool(lowpoly));
     registry.add(make_list_available_styles_tool(styles));
     registry.add(make_list_available_models_tool(styles));
     registry.add(make_get_style_usage_tool(styles));

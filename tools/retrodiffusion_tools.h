@@ -3,6 +3,7 @@
 // is made by a make_*_tool function; this is the table of contents.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "protocol/tasks.h"
 #include "protocol/tool.h"
@@ -46,6 +47,19 @@ protocol::Tool make_get_inference_job_tool(JobsPtr jobs);
 protocol::Tool make_list_inference_jobs_tool(JobsPtr jobs);
 protocol::Tool make_get_inference_result_tool(JobsPtr jobs);
 std::shared_ptr<const protocol::TaskProvider> make_inference_task_provider(JobsPtr jobs);
+// Low-Poly 3D models (tools/lowpoly_*.cpp).
+struct LowPolyServices;
+using LowPolyPtr = std::shared_ptr<const LowPolyServices>;
+protocol::Tool make_get_lowpoly_pricing_tool(LowPolyPtr lowpoly);
+protocol::Tool make_estimate_lowpoly_cost_tool(LowPolyPtr lowpoly);
+// start_lowpoly_generate, _revise, _animate, _split, _rerig.
+std::vector<protocol::Tool> make_lowpoly_start_tools(LowPolyPtr lowpoly);
+protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly);
+protocol::Tool make_get_lowpoly_model_tool(LowPolyPtr lowpoly);
+protocol::Tool make_list_lowpoly_models_tool(LowPolyPtr lowpoly);
+protocol::Tool make_export_lowpoly_model_tool(LowPolyPtr lowpoly);
+protocol::Tool make_recolor_lowpoly_model_tool(LowPolyPtr lowpoly);
+protocol::Tool make_delete_lowpoly_animation_tool(LowPolyPtr lowpoly);
 
 // Everything the MCP engine needs from the RetroDiffusion domain.
 struct ToolSet {

@@ -8,6 +8,8 @@
 
 #include "common/base64.h"
 #include "tests/support/test_images.h"
+#include "tools/lowpoly_job_token.h"
+#include "tools/lowpoly_tools.h"
 
 using namespace rdmcp;
 using namespace rdmcp::tools;
@@ -337,4 +339,46 @@ TEST_CASE("the model list's query: limit 1 to 100 (20), cursor ids checked") {
           std::string("/lowpoly/assets?limit=5&before_id=") + kAsset);
     CHECK(std::holds_alternative<std::string>(build_lowpoly_list_query({{"limit", 101}})));
     CHECK(std::holds_alternative<std::string>(build_lowpoly_list_query({{"before_id", "a&b"}})));
+}
+
+TEST_CASE("a Low-Poly job id is signed for its key and holds what get_lowpoly_job needs") {
+    const LowPolyJob job{.task_id = "3f1c-task",
+                         .asset_id = "5b0c-asset",
+                         .operation = "animate",
+                         .cost = 0.25,
+                         .created_at_ms = 1700000000000,
+                         .idempotency_key = "key-1"};
+    const std::string id = sign_lowpoly_job(job, "rdpk-a", "");
+    CHECK(id.rfind("rdlp1.", 0) == 0);
+    auto back = verify_lowpoly_job(id, "rdpk-a", "");
+    REQUIRE(back);
+    CHECK(back->task_id == "3f1c-task");
+    CHECK(back->asset_id == "5b0c-asset");
+    CHECK(back->operation == "animate");
+    CHECK(back->cost == 0.25);
+    CHECK(back->idempotency_key == "key-1");
+    CHECK(!verify_lowpoly_job(id, "rdpk-b", ""));
+    CHECK(!verify_lowpoly_job(id, "rdpk-a", "secret"));
+    CHECK(!verify_lowpoly_job(id.substr(0, id.size() - 1) + (id.back() == 'A' ? "B" : "A"),
+                              "rdpk-a", ""));
+    LowPolyJob unsafe = job;
+    unsafe.task_id = "../x";
+    CHECK(!verify_lowpoly_job(sign_lowpoly_job(unsafe, "rdpk-a", ""), "rdpk-a", ""));
+}
+
+TEST_CASE("the documented Low-Poly prices, for when the estimate cannot be had") {
+    auto price = [](LowPolyOperation operation, const Json& arguments) {
+        auto built = build_lowpoly_estimate(arguments, kRemote);
+        REQUIRE(std::holds_alternative<LowPolyStartRequest>(built));
+        auto request = std::get<LowPolyStartRequest>(built);
+        CHECK(request.operation == operation);
+        return documented_lowpoly_price(request);
+    };
+    CHECK(price(LowPolyOperation::Generate, {{"size", 32}}) == 0.50);
+    CHECK(price(LowPolyOperation::Generate, Json::object()) == 3.00);  // auto: the upper bound
+    CHECK(price(LowPolyOperation::Generate, {{"style", "rd_lowpoly__blocky_lite"}}) == 0.10);
+    CHECK(price(LowPolyOperation::Revise, {{"operation", "revise"}, {"asset_id", kAsset}}) == 1.50);
+    CHECK(price(LowPolyOperation::Rerig, {{"operation", "rerig"}, {"asset_id", kAsset}}) == 0.25);
+    CHECK(std::holds_alternative<std::string>(
+        build_lowpoly_estimate({{"operation", "paint"}}, kRemote)));
 }

@@ -1,0 +1,176 @@
+// get_lowpoly_job: GET /lowpoly/tasks/{task_id} for a job id start_lowpoly_* handed out. A
+// finished job comes back with the model's render and turntable as images (fetched within the
+// inline budget, like hosted generation outputs), and its versions, animations and stats as
+// structuredContent.
+#include "tools/agent_errors.h"
+#include "tools/api_fields.h"
+#include "tools/generated_images.h"
+#include "tools/hosted_outputs.h"
+#include "tools/lowpoly_job_token.h"
+#include "tools/lowpoly_tools.h"
+#include "tools/retrodiffusion_tools.h"
+
+namespace rdmcp::tools {
+
+using protocol::Json;
+using protocol::ToolResult;
+
+namespace {
+
+Json output_schema() {
+    Json schema = images_output_schema();
+    schema.erase("required");
+    auto& properties = schema["properties"];
+    properties["job_id"] = {{"type", "string"}};
+    properties["status"] = {{"type", "string"},
+                            {"description", "pending, running, succeeded or failed"}};
+    properties["task_id"] = {{"type", "string"}};
+    properties["asset_id"] = nullable("string");
+    properties["operation"] = nullable("string");
+    properties["model"] = lowpoly_model_schema();
+    properties["model"]["type"] = {"object", "null"};
+    properties["animation"] = nullable("string", "The new animation's name (animate).");
+    properties["pieces"] = {{"type", {"array", "null"}},
+                            {"description", "The models a split made."},
+                            {"items", lowpoly_model_schema()}};
+    properties["error"] = nullable("object");
+    properties["created_at"] = nullable("string");
+    properties["updated_at"] = nullable("string");
+    schema["required"] = {"job_id", "status"};
+    return schema;
+}
+
+// The job's own fields, as the API answered them.
+Json job_fields(const std::string& job_id, const LowPolyJob& job, const Json& body) {
+    Json fields = {{"job_id", job_id},
+                   {"task_id", job.task_id},
+                   {"asset_id", job.asset_id},
+                   {"operation", job.operation}};
+    for (const char* name : {"status", "asset_id", "operation", "animation", "pieces", "error",
+                             "created_at", "updated_at"}) {
+        if (const Json* value = member_in(body, name)) fields[name] = *value;
+    }
+    if (const Json* model = member_in(body, "result")) fields["model"] = *model;
+    if (!fields.contains("status")) fields["status"] = "unknown";
+    return fields;
+}
+
+ToolResult failed(const Json& fields, const LowPolyJob& job) {
+    std::string text =
+        "The Low-Poly " + job.operation + " job on model " + job.asset_id + " failed";
+    const Json* error = member_in(fields, "error");
+    if (error && error->is_object()) {
+        if (auto code = text_in(*error, "code")) text += " (" + *code + ")";
+        if (auto message = text_in(*error, "message")) text += ": " + *message;
+    }
+    text += ". Failed jobs are refunded.";
+    const auto code = error && error->is_object() ? text_in(*error, "code") : std::nullopt;
+    if (code == "lowpoly_split_failed") {
+        text += " The model holds a single object: there is nothing to split.";
+    } else {
+        text += " Fix what the message names, or start it again.";
+    }
+    auto result = ToolResult::error(std::move(text));
+    result.structured_content = fields;
+    return result;
+}
+
+// The render and turntable of the model's latest version, as images to show.
+GeneratedImages renders(const Json& model) {
+    GeneratedImages images;
+    const Json* versions = member_in(model, "versions");
+    if (!versions || !versions->is_array() || versions->empty()) return images;
+    const Json& latest = versions->back();
+    for (const char* name : {"render_url", "turntable_url"}) {
+        if (auto url = text_in(latest, name)) {
+            images.output_urls.push_back(*url);
+            images.labels.push_back(std::string(name).substr(0, std::string(name).find('_')));
+        }
+    }
+    return images;
+}
+
+ToolResult succeeded(Json fields, const LowPolyJob& job, protocol::RequestContext& context,
+                     const LowPolyServices& services) {
+    const Json model =
+        fields.contains("model") && fields["model"].is_object() ? fields["model"] : Json::object();
+    std::string headline = "The Low-Poly " + job.operation + " job succeeded. " +
+                           (model.empty() ? "Model " + job.asset_id + "." : describe_model(model));
+    if (auto animation = text_in(fields, "animation")) {
+        headline += " New animation: " + *animation + ".";
+    }
+    if (const Json* pieces = member_in(fields, "pieces"); pieces && pieces->is_array()) {
+        headline += " Split into " + std::to_string(pieces->size()) + " models:";
+        for (const auto& piece : *pieces) {
+            headline += " " + text_in(piece, "asset_id").value_or("?");
+        }
+        headline += ".";
+    }
+    headline += " export_lowpoly_model makes files of it (glb, obj, gif, mp4, ...).";
+    auto images = renders(model);
+    ToolResult result;
+    if (images.output_urls.empty()) {
+        result = ToolResult::text(std::move(headline));
+        fields["images"] = Json::array();
+        fields["inline"] = false;
+        result.structured_content = std::move(fields);
+        return result;
+    }
+    const std::string not_inlined = inline_hosted_outputs(images, *services.upstream, context);
+    if (!not_inlined.empty()) headline += " " + not_inlined;
+    result = render_images(
+        std::move(images),
+        {.headline = std::move(headline), .file_stem = "lowpoly-" + job.asset_id, .output_dir = ""},
+        services.config);
+    if (!result.structured_content) result.structured_content = Json::object();
+    for (auto& [name, value] : fields.items()) (*result.structured_content)[name] = value;
+    return result;
+}
+
+}  // namespace
+
+protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
+    protocol::ToolDefinition definition{
+        .name = "get_lowpoly_job",
+        .title = "Check a Low-Poly 3D job",
+        .description =
+            "Reads a Low-Poly job started by start_lowpoly_*: pending or running (poll again in "
+            "10-20 s), failed (refunded), or succeeded with the model's render and turntable "
+            "images, its versions, animations and stats. Free.",
+        .input_schema = {{"type", "object"},
+                         {"properties",
+                          {{"job_id",
+                            {{"type", "string"}, {"description", "start_lowpoly_*'s job_id."}}}}},
+                         {"required", {"job_id"}}},
+        .output_schema = output_schema(),
+        .annotations = {.read_only = true,
+                        .destructive = false,
+                        .idempotent = true,
+                        .open_world = true},
+    };
+    auto handler = [lowpoly](const Json& arguments, protocol::RequestContext& context) {
+        const std::string job_id = text_in(arguments, "job_id").value_or("");
+        auto job = verify_lowpoly_job(job_id, context.api_key, lowpoly->config.job_secret);
+        if (!job) {
+            return rejected_before_sending(
+                "'job_id' is not a Low-Poly job id this server gave to this API key (they start "
+                "with \"rdlp1.\" and come from start_lowpoly_*); list_lowpoly_models shows each "
+                "model's running job");
+        }
+        auto reply = lowpoly->upstream->get("/lowpoly/tasks/" + job->task_id, context);
+        if (!reply.ok()) return tool_error_for(*reply.error, "Reading the Low-Poly job");
+        Json fields = job_fields(job_id, *job, reply.body);
+        const std::string status =
+            fields["status"].is_string() ? fields["status"].get<std::string>() : "unknown";
+        if (status == "failed") return failed(fields, *job);
+        if (status == "succeeded") return succeeded(std::move(fields), *job, context, *lowpoly);
+        auto result =
+            ToolResult::text("The Low-Poly " + job->operation + " job on model " + job->asset_id +
+                             " is " + status + ". Call get_lowpoly_job again in 10-20 seconds.");
+        result.structured_content = std::move(fields);
+        return result;
+    };
+    return {definition, handler};
+}
+
+}  // namespace rdmcp::tools

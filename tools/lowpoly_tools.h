@@ -1,0 +1,45 @@
+#pragma once
+// What the Low-Poly 3D tools share (shared/upstream/retrodiffusion-v2-reference.md, section 8):
+// the services they call, and the pieces of their answers. Each tool lives in a
+// tools/lowpoly_*.cpp file of its own kind (pricing, starts, jobs, models, export, recolor).
+#include <memory>
+#include <string>
+
+#include "protocol/json_rpc.h"
+#include "protocol/tool.h"
+#include "tools/lowpoly_request.h"
+#include "tools/spend_guard.h"
+#include "tools/tools_config.h"
+#include "tools/upstream_client.h"
+
+namespace rdmcp::tools {
+
+struct LowPolyServices {
+    std::shared_ptr<const UpstreamClient> upstream;
+    ToolsConfig config;
+    SpendGuardPtr spend;
+};
+using LowPolyPtr = std::shared_ptr<const LowPolyServices>;
+
+// The image arguments' policy: local paths over stdio only.
+ImageInputPolicy lowpoly_image_policy(const ToolsConfig& config);
+
+// A JSON Schema type that also accepts the API's null: {"type": [type, "null"]}.
+protocol::Json nullable(const char* type, const char* description = nullptr);
+// The schema of a model as the API answers it (LowPolyAssetRead), nulls accepted.
+protocol::Json lowpoly_model_schema();
+// {"model": LowPolyAssetRead} (get_lowpoly_model, delete_lowpoly_animation, recolor).
+protocol::Json lowpoly_model_output_schema();
+
+// "Model 5b0c... (ready, rd_lowpoly__detailed, 32 px): 2 versions; latest v2 [walk] rigged."
+std::string describe_model(const protocol::Json& model);
+
+// The result of a call answered with a model: its summary after `headline`, the model as
+// structuredContent.model.
+protocol::ToolResult model_result(const std::string& headline, const protocol::Json& model);
+
+// The documented price of a paid start, for when the free estimate cannot be had: by size when
+// it is known, else the operation's largest (an upper bound); lite styles are flat.
+double documented_lowpoly_price(const LowPolyStartRequest& request);
+
+}  // namespace rdmcp::tools
