@@ -165,11 +165,10 @@ void register_control_routes(httplib::Server& svr, Ctx& ctx) {
         ctx.state.reset();
         send_json(res, 200, {{"ok", true}});
     });
-    svr.Get(R"(/_sim/outputs/([0-9a-f]+)\.(png|gif))", [&ctx](const httplib::Request& req,
-                                                              httplib::Response& res) {
+    svr.Get(R"(/_sim/outputs/([0-9a-f]+)\.([a-z0-9]+))", [&ctx](const httplib::Request& req,
+                                                                httplib::Response& res) {
         const auto out = ctx.state.output(req.matches[1].str());
-        const std::string type = std::string("image/") + req.matches[2].str();
-        if (!out || out->content_type != type)
+        if (!out || OutputRef{"", out->content_type}.ext() != req.matches[2].str())
             return send_json(res, 404, {{"detail", "Not Found"}});
         // API Activity hands out 15-minute URLs: ?expires=<unix seconds>, sim clock.
         if (req.has_param("expires")) {

@@ -129,7 +129,10 @@ void record_activity(Ctx& ctx, ActivityDraft& draft, const httplib::Response& re
 
 }  // namespace
 
-Api api_of(const std::string& path) { return path.rfind("/v2/", 0) == 0 ? Api::V2 : Api::V1; }
+Api api_of(const std::string& path) {
+    const bool v2 = path.rfind("/v2/", 0) == 0 || path.rfind("/v1/lowpoly/", 0) == 0;
+    return v2 ? Api::V2 : Api::V1;
+}
 
 httplib::Server::Handler public_route(Ctx& ctx, Auth auth, PublicHandler handler,
                                       std::string operation) {

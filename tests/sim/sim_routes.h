@@ -22,7 +22,8 @@ enum class Auth {
 };
 
 // The API version a call came in on, from its path. v2 serves the v1 surface with canonical
-// error envelopes; the few real differences (async inferences) branch on this.
+// error envelopes; the few real differences (async inferences) branch on this. Low-Poly is
+// newer than v1's frozen surface: /v1/lowpoly answers as v2 does (errors in the envelope).
 enum class Api { V1, V2 };
 Api api_of(const std::string& path);
 inline constexpr const char* kApiPrefixes[] = {"/v1", "/v2"};
@@ -70,10 +71,12 @@ void register_v2_inference_routes(httplib::Server& svr, Ctx& ctx);  // async-onl
 void register_activity_routes(httplib::Server& svr, Ctx& ctx);      // /v2/inferences/requests
 void register_user_style_routes(httplib::Server& svr, Ctx& ctx);
 void register_pixel_fixer_routes(httplib::Server& svr, Ctx& ctx);
-void register_edit_routes(httplib::Server& svr, Ctx& ctx);       // POST /v1/edit
-void register_edit_tool_routes(httplib::Server& svr, Ctx& ctx);  // /v1/edit/tools...
-void register_edit_task_routes(httplib::Server& svr, Ctx& ctx);  // .../tasks, /v1/edit/tasks/{id}
-void register_info_routes(httplib::Server& svr, Ctx& ctx);       // status, selector
+void register_edit_routes(httplib::Server& svr, Ctx& ctx);         // POST /v1/edit
+void register_edit_tool_routes(httplib::Server& svr, Ctx& ctx);    // /v1/edit/tools...
+void register_edit_task_routes(httplib::Server& svr, Ctx& ctx);    // .../tasks, /v1/edit/tasks/{id}
+void register_info_routes(httplib::Server& svr, Ctx& ctx);         // status, selector
+void register_lowpoly_routes(httplib::Server& svr, Ctx& ctx);      // /v{1,2}/lowpoly/...
+void register_lowpoly_job_routes(httplib::Server& svr, Ctx& ctx);  // jobs on a model, recolor
 void register_control_routes(httplib::Server& svr, Ctx& ctx);
 void register_fallback_routes(httplib::Server& svr, Ctx& ctx);
 

@@ -43,6 +43,14 @@ void register_fallback_routes(httplib::Server& svr, Ctx& ctx) {
         {std::regex("/v2/inferences/tasks"), "GET"},
         {std::regex("/v2/inferences/requests"), "GET"},
         {std::regex("/v2/inferences/requests/[^/]+"), "GET"},
+        {std::regex("/v[12]/lowpoly/pricing"), "GET"},
+        {std::regex("/v[12]/lowpoly/(estimate|generate)"), "POST"},
+        {std::regex("/v[12]/lowpoly/tasks/[^/]+"), "GET"},
+        {std::regex("/v[12]/lowpoly/assets"), "GET"},
+        {std::regex("/v[12]/lowpoly/assets/[^/]+"), "GET"},
+        {std::regex("/v[12]/lowpoly/assets/[^/]+/(revise|animate|split|rerig|recolor|export)"),
+         "POST"},
+        {std::regex("/v[12]/lowpoly/assets/[^/]+/versions/[^/]+/animations/[^/]+"), "DELETE"},
     };
     const auto fallback = [&ctx](const httplib::Request& req, httplib::Response& res) {
         // On /v2/ public_route turns these v1 bodies into not_found / method_not_allowed.
@@ -92,6 +100,8 @@ void SimServer::install_routes() {
     register_edit_tool_routes(svr, ctx_);
     register_edit_task_routes(svr, ctx_);
     register_pixel_fixer_routes(svr, ctx_);
+    register_lowpoly_routes(svr, ctx_);
+    register_lowpoly_job_routes(svr, ctx_);
     register_fallback_routes(svr, ctx_);  // last: catches every other path
 
     // Errors cpp-httplib answers itself (a bad request line, an oversized body): on /v2/ the

@@ -17,6 +17,15 @@ std::int64_t wall_ms() {
 
 }  // namespace
 
+std::string OutputRef::ext() const {
+    if (media_type == "image/gif") return "gif";
+    if (media_type == "model/gltf-binary") return "glb";
+    if (media_type == "application/zip") return "zip";
+    if (media_type == "video/mp4") return "mp4";
+    if (media_type == "application/json") return "bbmodel";  // Blockbench's JSON model
+    return "png";
+}
+
 Micros usd_to_micros(double usd) { return std::llround(usd * 1e6); }
 double micros_to_usd(Micros micros) { return static_cast<double>(micros) / 1e6; }
 std::int64_t unix_now() { return wall_ms() / 1000; }
@@ -47,6 +56,9 @@ void State::reset() {
     idempotency_.clear();
     activities_.clear();
     activity_seq_ = 0;
+    lowpoly_assets_.clear();
+    lowpoly_jobs_.clear();
+    lowpoly_seq_ = 0;
     rate_windows_.clear();
     clock_offset_ms_ = 0;
 }

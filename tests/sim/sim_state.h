@@ -62,8 +62,8 @@ struct FailRule {
 // An output kept at /_sim/outputs/<id>.<ext>.
 struct OutputRef {
     std::string id;
-    std::string media_type;  // image/png or image/gif
-    std::string ext() const { return media_type == "image/gif" ? "gif" : "png"; }
+    std::string media_type;   // image/png, image/gif, or a Low-Poly export's type
+    std::string ext() const;  // the file extension its URL ends with
 };
 
 struct Task {
@@ -80,6 +80,7 @@ struct Task {
     json result;
     std::vector<OutputRef> outputs;
     bool refunded = false;
+    std::string failure_code;  // the error code a failed task reports ("" : by operation)
 };
 
 struct TaskSnapshot {
@@ -120,6 +121,86 @@ struct Admission {
     Micros balance = 0;    // NoBalance: what the key had
     Micros remaining = 0;  // Admitted: balance after the charge
 };
+
+// A Low-Poly model (v2 reference section 8). Every job or recolor adds a version; a version
+// made by a job exists once that job succeeded (see State::lowpoly_asset).
+struct LowPolyVersion {
+    int number = 0;
+    std::string kind;     // generate, revise, animate, rerig, split, recolor
+    std::string task_id;  // the job that makes it; "" for a sync recolor
+    std::string prompt;
+    std::vector<std::string> animations;
+    bool rigged = false;
+    std::string render_id, turntable_id, scene_id;  // hosted outputs (/_sim/outputs/)
+    json stats = json::object();
+    std::int64_t created_ms = 0;
+};
+
+struct LowPolyAsset {
+    std::string id;
+    std::string key;
+    std::uint64_t seq = 0;  // creation order, for listing
+    std::string style;
+    int size = 32;
+    std::string size_source;
+    std::string mode;
+    std::string prompt;
+    std::string inference_id;  // the task that created it
+    std::string origin_task;   // generate or split job that creates it; the asset exists with it
+    bool hidden_until_done = false;  // split pieces appear when their job succeeds
+    std::vector<LowPolyVersion> versions;
+    std::vector<std::string> job_ids;  // every job admitted on it, oldest first
+    std::int64_t created_ms = 0;
+};
+
+// A Low-Poly job: what its task read shows besides the task's status.
+struct LowPolyJob {
+    std::string task_id;
+    std::string asset_id;
+    std::string operation;            // generate, revise, animate, split, rerig
+    std::string animation;            // animate: the new animation's name
+    std::vector<std::string> pieces;  // split: the new assets
+};
+
+// A Low-Poly asset as read now: versions whose job has not succeeded are left out.
+struct LowPolyAssetSnapshot {
+    LowPolyAsset asset;
+    std::string status;  // pending, running, ready, failed
+    std::string active_task_id;
+    std::string failure_task_id;  // status failed: the job that failed
+    std::int64_t updated_ms = 0;
+};
+
+struct LowPolyJobSnapshot {
+    LowPolyJob job;
+    TaskSnapshot task;
+};
+
+// POST /lowpoly/... job admission, atomic with the concurrency rules and the idempotency key.
+struct LowPolyAdmission {
+    enum class Outcome {
+        Admitted,
+        Replayed,
+        Conflict,
+        NoBalance,
+        Busy,
+        TooManyJobs
+    } outcome = Outcome::Admitted;
+    json answer;
+    std::int64_t retry_after_s = 0;  // TooManyJobs
+};
+
+// What an admitted job adds: a new asset (generate), a new version of one (revise, animate,
+// rerig) or new assets (split pieces).
+struct LowPolyPlan {
+    std::optional<LowPolyAsset> new_asset;
+    std::string asset_id;  // the asset a job works on (busy while it runs)
+    std::optional<LowPolyVersion> new_version;
+    std::vector<LowPolyAsset> pieces;
+    LowPolyJob job;
+};
+
+inline constexpr int kLowPolyJobsPerAccount = 3;  // "a few concurrent jobs per account"
 
 struct UserStyle {
     std::string id;
@@ -207,6 +288,22 @@ class State {
     std::optional<std::int64_t> take_rate_slot(const std::string& bucket, const std::string& key,
                                                int limit, std::int64_t window_ms);
 
+    // Low-Poly models and jobs (sim_state_lowpoly.cpp).
+    LowPolyAdmission admit_lowpoly(Task task, Activity activity, LowPolyPlan plan,
+                                   const std::string& idempotency_key, const json& body,
+                                   const json& answer);
+    std::optional<LowPolyAssetSnapshot> lowpoly_asset(const std::string& key,
+                                                      const std::string& id);
+    std::vector<LowPolyAssetSnapshot> lowpoly_assets(const std::string& key);  // newest first
+    std::optional<LowPolyJobSnapshot> lowpoly_job(const std::string& key,
+                                                  const std::string& task_id);
+    // A sync version (recolor): false if the asset is gone or has a job running.
+    enum class LowPolyEdit { Done, NotFound, Busy, VersionNotFound, AnimationNotFound };
+    LowPolyEdit add_lowpoly_version(const std::string& key, const std::string& asset_id,
+                                    LowPolyVersion version);
+    LowPolyEdit delete_lowpoly_animation(const std::string& key, const std::string& asset_id,
+                                         int version, const std::string& animation);
+
     std::string new_uuid();
     std::string random_hex(int digits);
     std::uint64_t random_u64();
@@ -220,6 +317,8 @@ class State {
 
   private:
     void settle_tasks_locked();
+    std::string lowpoly_task_status_locked(const std::string& task_id) const;
+    std::optional<LowPolyAssetSnapshot> lowpoly_snapshot_locked(const LowPolyAsset& a) const;
     std::string task_status_locked(const Task& task) const;
     std::int64_t now_ms_locked() const;
     std::optional<Micros> charge_locked(const std::string& key, Micros cost,
@@ -247,7 +346,10 @@ class State {
         json answer;
     };
     std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;
-    std::vector<Activity> activities_;  // in creation order
+    std::vector<Activity> activities_;                    // in creation order
+    std::map<std::string, LowPolyAsset> lowpoly_assets_;  // by id
+    std::map<std::string, LowPolyJob> lowpoly_jobs_;      // by task id
+    std::uint64_t lowpoly_seq_ = 0;
     std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> rate_windows_;
     std::uint64_t activity_seq_ = 0;
     std::int64_t clock_offset_ms_ = 0;

@@ -140,9 +140,14 @@ ActivitySnapshot State::activity_snapshot_locked(const Activity& a) const {
     if (status == "failed") {
         e.charged = t.cost > 0 && !t.refunded;  // refunded on failure: nothing charged
         const bool edit = t.operation == "edit_tool";
-        e.error = {{"code", edit ? "edit_tool_failed" : "inference_failed"},
-                   {"message", edit ? "Edit tool failed." : "Inference failed."},
-                   {"request_id", a.request_id}};
+        if (!t.failure_code.empty())
+            e.error = {{"code", t.failure_code},
+                       {"message", "The job failed; the charge was refunded."},
+                       {"request_id", a.request_id}};
+        else
+            e.error = {{"code", edit ? "edit_tool_failed" : "inference_failed"},
+                       {"message", edit ? "Edit tool failed." : "Inference failed."},
+                       {"request_id", a.request_id}};
     }
     return snap;
 }
