@@ -106,11 +106,11 @@ ToolResult succeeded(Json fields, const LowPolyJob& job, protocol::RequestContex
         }
         headline += ".";
     }
-    headline += " export_lowpoly_model makes files of it (glb, obj, gif, mp4, ...).";
+    headline += " export_lowpoly_model makes files of it (glb, obj, gif, mp4 and more)";
     auto images = renders(model);
     ToolResult result;
     if (images.output_urls.empty()) {
-        result = ToolResult::text(std::move(headline));
+        result = ToolResult::text(as_sentence(std::move(headline)));
         fields["images"] = Json::array();
         fields["inline"] = false;
         result.structured_content = std::move(fields);

@@ -112,7 +112,10 @@ std::optional<std::string> read_size(const Json& arguments, std::optional<int>& 
         "(voxel size; the price grows with it), got ";
     if (!it->is_number_integer())
         return expected + it->dump(-1, ' ', false, Json::error_handler_t::replace);
-    const long long value = it->is_number_unsigned() ? -1 : it->get<long long>();
+    // Parsed JSON holds a positive number as unsigned: read it so, within what a size can be.
+    const long long value = it->is_number_unsigned()
+                                ? (it->get<unsigned long long>() > 1024 ? -1 : it->get<long long>())
+                                : it->get<long long>();
     if (std::find(std::begin(kLowPolySizes), std::end(kLowPolySizes), value) ==
         std::end(kLowPolySizes)) {
         return expected + it->dump();

@@ -382,3 +382,11 @@ TEST_CASE("the documented Low-Poly prices, for when the estimate cannot be had")
     CHECK(std::holds_alternative<std::string>(
         build_lowpoly_estimate({{"operation", "paint"}}, kRemote)));
 }
+
+TEST_CASE("a size parsed from JSON text (an unsigned number) is read as such") {
+    auto request = started(LowPolyOperation::Generate, Json::parse(R"({"prompt":"x","size":32})"));
+    CHECK(request.size == 32);
+    CHECK(contains(start_refusal(LowPolyOperation::Generate,
+                                 Json::parse(R"({"prompt":"x","size":18446744073709551615})")),
+                   "16, 32"));
+}
