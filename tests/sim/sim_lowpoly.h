@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "sim_lowpoly_catalog.h"
 #include "sim_routes.h"
@@ -49,6 +50,17 @@ struct LowPolyJobRequest {
     std::string prompt;  // FAILME fails the job
     LowPolyPlan plan;
 };
+
+// The scoped idempotency key ("" without one) and the fingerprint its first use is compared
+// with; nullopt after sending 400 invalid_idempotency_key.
+std::optional<std::pair<std::string, nlohmann::json>> lowpoly_idempotency(
+    const httplib::Request& req, httplib::Response& res, const Call& call,
+    const nlohmann::json& body);
+
+// A retry of an admitted job answers before any check of the model's state (its own job
+// makes it busy): true when it (or its 409/400) was sent.
+bool answer_lowpoly_retry(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
+                          const Call& call, const nlohmann::json& body);
 
 // Admits a job (Idempotency-Key header or body custom_id, concurrency, balance) and answers
 // 202 LowPolyTaskAccepted, or the error.

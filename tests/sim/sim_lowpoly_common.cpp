@@ -195,23 +195,51 @@ bool check_reference_images(const nlohmann::json& images, httplib::Response& res
     return true;
 }
 
-void admit_lowpoly_job(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
-                       const Call& call, LowPolyJobRequest job) {
+std::optional<std::pair<std::string, json>> lowpoly_idempotency(const httplib::Request& req,
+                                                                httplib::Response& res,
+                                                                const Call& call,
+                                                                const json& body) {
     // Idempotency-Key header, else the body's custom_id; scoped to Low-Poly and the token.
     const bool keyed = req.has_header("Idempotency-Key");
     const std::string header = req.get_header_value("Idempotency-Key");
-    if (keyed && !valid_idempotency_key(header))
-        return send_lowpoly_error(res, call, "invalid_idempotency_key",
-                                  "Idempotency-Key must be 1-256 visible ASCII characters.");
-    const auto custom_id = get_string(job.body, "custom_id");
+    if (keyed && !valid_idempotency_key(header)) {
+        send_lowpoly_error(res, call, "invalid_idempotency_key",
+                           "Idempotency-Key must be 1-256 visible ASCII characters.");
+        return std::nullopt;
+    }
+    const auto custom_id = get_string(body, "custom_id");
     std::string scoped;
     if (keyed)
         scoped = "lowpoly Idempotency-Key\n" + header;
     else if (custom_id && !custom_id->empty())
         scoped = "lowpoly custom_id\n" + *custom_id;
     // The call's path without its API version: a retry on the other version is the same call.
-    const json fingerprint = {{"path", req.path.substr(3)}, {"body", job.body}};
+    return std::pair<std::string, json>{scoped, {{"path", req.path.substr(3)}, {"body", body}}};
+}
 
+bool answer_lowpoly_retry(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
+                          const Call& call, const json& body) {
+    const auto idem = lowpoly_idempotency(req, res, call, body);
+    if (!idem) return true;  // the 400 was sent
+    if (idem->first.empty()) return false;
+    const auto earlier = ctx.state.idempotent_answer(call.key, idem->first, idem->second);
+    if (!earlier) return false;
+    if (earlier->outcome == Admission::Outcome::Conflict) {
+        send_lowpoly_error(res, call, "idempotency_conflict",
+                           "This idempotency key was already used with a different request.");
+        return true;
+    }
+    call.activity->skip = true;  // the original call's entry stands; nothing new ran
+    res.set_header("X-RD-Request-ID", earlier->answer.value("request_id", ""));
+    send_json(res, 202, earlier->answer);
+    return true;
+}
+
+void admit_lowpoly_job(Ctx& ctx, const httplib::Request& req, httplib::Response& res,
+                       const Call& call, LowPolyJobRequest job) {
+    const auto idem = lowpoly_idempotency(req, res, call, job.body);
+    if (!idem) return;
+    const auto& [scoped, fingerprint] = *idem;
     const std::string version = req.path.substr(1, 2);
     const std::string task_id = call.request_id;
     const json answer = {{"status", "accepted"},

@@ -94,6 +94,7 @@ void job(Ctx& ctx, const std::string& operation, const httplib::Request& req,
         return send_lowpoly_error(res, call, "lowpoly_prompt_required",
                                   "A prompt is required for this job.");
     if (operation == "revise" && !check_reference_images(images, res, call)) return;
+    if (answer_lowpoly_retry(ctx, req, res, call, *body)) return;
 
     const auto target = find_target(ctx, req, res, call, *body);
     if (!target) return;

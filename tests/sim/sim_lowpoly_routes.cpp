@@ -148,6 +148,7 @@ void generate(Ctx& ctx, const httplib::Request& req, httplib::Response& res, con
                                           "too_long"));
     if (!issues.empty()) return send_validation(res, issues);
     if (!check_generate(ctx, *body, res, call)) return;
+    if (answer_lowpoly_retry(ctx, req, res, call, *body)) return;
 
     const std::string prompt = get_string(*body, "prompt").value_or("");
     const LowPolyStyle& style =

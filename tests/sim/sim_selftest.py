@@ -365,6 +365,9 @@ from sim_selftest_activity import (test_activity, test_after_admission_faults,  
 from sim_selftest_edit import (test_edit_catalog, test_edit_estimate, test_edit_money,  # noqa: E402
                                test_edit_runs, test_edit_tasks, test_edit_validation)
 from sim_selftest_pixel_fixer import test_pixel_fixer  # noqa: E402
+from sim_selftest_lowpoly import (test_lowpoly_activity_and_faults, test_lowpoly_catalog,  # noqa: E402
+                                  test_lowpoly_generate, test_lowpoly_idempotency, test_lowpoly_jobs,
+                                  test_lowpoly_models)
 
 
 def main():
@@ -378,7 +381,9 @@ def main():
                      test_v2_idempotency, test_activity, test_after_admission_faults,
                      test_clock_and_retention, test_edit_catalog, test_edit_estimate,
                      test_edit_runs, test_edit_validation, test_edit_money, test_edit_tasks,
-                     test_pixel_fixer):
+                     test_pixel_fixer, test_lowpoly_catalog, test_lowpoly_generate,
+                     test_lowpoly_idempotency, test_lowpoly_jobs, test_lowpoly_models,
+                     test_lowpoly_activity_and_faults):
             try:
                 test(sim)
             except Exception as e:  # a crash in one group must not hide the others
