@@ -135,6 +135,56 @@ function pngSize(base64) {
     return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
+// The Low-Poly 3D tools, each once: a model generated, read, revised, animated, re-rigged,
+// split, exported, recoloured, and its animation removed, every job polled until it is done.
+async function exerciseLowPoly(run, apiVersion) {
+    const pricing = ok((await run('get_lowpoly_pricing', {})).result, 'get_lowpoly_pricing');
+    assert.ok(Array.isArray(pricing.structuredContent.export_targets), describe(pricing));
+    const estimate = ok((await run('estimate_lowpoly_cost', { prompt: 'a red barn', size: 32 })).result,
+                        'estimate_lowpoly_cost');
+    assert.ok(estimate.structuredContent.cost > 0, describe(estimate));
+
+    const finish = async (started, what) => {
+        ok(started.result, what);
+        const jobId = started.result.structuredContent.job_id;
+        let last;
+        const done = await eventually(async () => {
+            last = ok((await run('get_lowpoly_job', { job_id: jobId })).result, 'get_lowpoly_job');
+            return last.structuredContent.status === 'succeeded';
+        }, 15_000, 300);
+        assert.ok(done, `${what} never finished: ${describe(last)}`);
+        return last;
+    };
+    const generate = await run('start_lowpoly_generate', { prompt: 'a red barn', size: 32 });
+    assert.ok(generate.upstream.some((r) => r.method === 'POST' && r.path === `/${apiVersion}/lowpoly/generate`),
+              'the generation reached /lowpoly/generate');
+    const generated = await finish(generate, 'start_lowpoly_generate');
+    assert.ok(images(generated).length >= 1, `no render: ${describe(generated)}`);
+    const asset_id = generate.result.structuredContent.asset_id;
+
+    ok((await run('get_lowpoly_model', { asset_id })).result, 'get_lowpoly_model');
+    const listed = ok((await run('list_lowpoly_models', {})).result, 'list_lowpoly_models');
+    assert.ok(JSON.stringify(listed.structuredContent).includes(asset_id), describe(listed));
+
+    await finish(await run('start_lowpoly_revise', { asset_id, prompt: 'a blue barn' }), 'start_lowpoly_revise');
+    await finish(await run('start_lowpoly_animate', { asset_id, prompt: 'the doors swing', animation: 'swing' }),
+                 'start_lowpoly_animate');
+    await finish(await run('start_lowpoly_rerig', { asset_id }), 'start_lowpoly_rerig');
+    await finish(await run('start_lowpoly_split', { asset_id }), 'start_lowpoly_split');
+
+    const exported = ok((await run('export_lowpoly_model', { asset_id, target: 'godot' })).result,
+                        'export_lowpoly_model');
+    assert.match(exported.structuredContent.url, /^https?:\/\//, describe(exported));
+    ok((await run('recolor_lowpoly_model', { asset_id, tool: 'color_reducer', color_count: 8 })).result,
+       'recolor_lowpoly_model');
+
+    const model = ok((await run('get_lowpoly_model', { asset_id })).result, 'get_lowpoly_model');
+    const animated = model.structuredContent.model.versions.find((v) => (v.animations ?? []).includes('swing'));
+    assert.ok(animated, `no version holds the animation: ${describe(model)}`);
+    ok((await run('delete_lowpoly_animation', { asset_id, version: animated.number, animation: 'swing' })).result,
+       'delete_lowpoly_animation');
+}
+
 // `call(name, args)` calls a tool through the client under test. Returns the names called.
 export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion = 'v1' }) {
     const called = new Set();
@@ -250,6 +300,8 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
     })).result, 'get_inference_result');
     assert.equal(recovered.structuredContent.done, true, describe(recovered));
     assert.equal(images(recovered).length, 1);
+
+    await exerciseLowPoly(run, apiVersion);
 
     // The request's own key (the Authorization header) is the one used: authenticate and logout
     // refuse to replace or remove it, and ask the API nothing.
