@@ -132,7 +132,7 @@ protocol::Tool make_export_lowpoly_model_tool(LowPolyPtr lowpoly) {
                     structured["bytes"] = file.bytes.size();
                     auto result = ToolResult::text(text + ": saved " + path->string() + " (" +
                                                    std::to_string(file.bytes.size()) + " bytes).");
-                    result.structured_content = std::move(structured);
+                    result.structured_content = without_nulls(std::move(structured));
                     return result;
                 }
                 text += ". It could not be saved (" + std::get<std::string>(saved) + ")";
@@ -145,7 +145,7 @@ protocol::Tool make_export_lowpoly_model_tool(LowPolyPtr lowpoly) {
         Json link = {{"type", "resource_link"}, {"uri", *url}, {"name", filename}};
         if (mime) link["mimeType"] = *mime;
         result.content.push_back(std::move(link));
-        result.structured_content = std::move(structured);
+        result.structured_content = without_nulls(std::move(structured));
         return result;
     };
     return {definition, handler};

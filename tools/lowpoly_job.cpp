@@ -28,9 +28,9 @@ Json output_schema() {
     properties["asset_id"] = nullable("string");
     properties["operation"] = nullable("string");
     properties["model"] = lowpoly_model_schema();
-    properties["model"]["type"] = {"object", "null"};
+    properties["model"]["type"] = "object";
     properties["animation"] = nullable("string", "The new animation's name (animate).");
-    properties["pieces"] = {{"type", {"array", "null"}},
+    properties["pieces"] = {{"type", "array"},
                             {"description", "The models a split made."},
                             {"items", lowpoly_model_schema()}};
     properties["error"] = nullable("object");
@@ -71,7 +71,7 @@ ToolResult failed(const Json& fields, const LowPolyJob& job) {
         text += " Fix what the message names, or start it again.";
     }
     auto result = ToolResult::error(std::move(text));
-    result.structured_content = fields;
+    result.structured_content = without_nulls(fields);
     return result;
 }
 
@@ -113,7 +113,7 @@ ToolResult succeeded(Json fields, const LowPolyJob& job, protocol::RequestContex
         result = ToolResult::text(as_sentence(std::move(headline)));
         fields["images"] = Json::array();
         fields["inline"] = false;
-        result.structured_content = std::move(fields);
+        result.structured_content = without_nulls(std::move(fields));
         return result;
     }
     const std::string not_inlined = inline_hosted_outputs(images, *services.upstream, context);
@@ -167,7 +167,7 @@ protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
         auto result =
             ToolResult::text("The Low-Poly " + job->operation + " job on model " + job->asset_id +
                              " is " + status + ". Call get_lowpoly_job again in 10-20 seconds.");
-        result.structured_content = std::move(fields);
+        result.structured_content = without_nulls(std::move(fields));
         return result;
     };
     return {definition, handler};

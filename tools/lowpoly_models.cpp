@@ -89,7 +89,7 @@ protocol::Tool make_list_lowpoly_models_tool(LowPolyPtr lowpoly) {
             text += "\nMore: call again with before_id " + *next + ".";
         }
         auto result = ToolResult::text(std::move(text));
-        result.structured_content = std::move(structured);
+        result.structured_content = without_nulls(std::move(structured));
         return result;
     };
     return {definition, handler};

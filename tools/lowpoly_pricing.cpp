@@ -18,13 +18,13 @@ constexpr protocol::ToolAnnotations kReadOnly{
 Json pricing_schema() {
     return {{"type", "object"},
             {"properties",
-             {{"sizes", {{"type", {"array", "null"}}}},
-              {"default_size", {{"type", {"integer", "string", "null"}}}},
+             {{"sizes", {{"type", "array"}}},
+              {"default_size", {{"description", "pixels, or \"auto\""}}},
               {"prices", nullable("object")},
-              {"styles", {{"type", {"array", "null"}}}},
+              {"styles", {{"type", "array"}}},
               {"prompt_max", nullable("integer")},
               {"max_reference_images", nullable("integer")},
-              {"export_targets", {{"type", {"array", "null"}}}},
+              {"export_targets", {{"type", "array"}}},
               {"rig_cost", nullable("number")}}}};
 }
 
@@ -69,7 +69,7 @@ protocol::Tool make_get_lowpoly_pricing_tool(LowPolyPtr lowpoly) {
         auto result = protocol::ToolResult::text(
             "Low-Poly 3D pricing (USD): " +
             reply.body.dump(-1, ' ', false, Json::error_handler_t::replace));
-        result.structured_content = reply.body;
+        result.structured_content = without_nulls(reply.body);
         return result;
     };
     return {definition, handler};
@@ -91,7 +91,7 @@ protocol::Tool make_estimate_lowpoly_cost_tool(LowPolyPtr lowpoly) {
         .output_schema = Json{{"type", "object"},
                               {"properties",
                                {{"operation", nullable("string")},
-                                {"size", {{"type", {"integer", "string", "null"}}}},
+                                {"size", {{"description", "pixels, or \"auto\""}}},
                                 {"size_source", nullable("string")},
                                 {"cost", nullable("number", "USD")},
                                 {"includes_rig", nullable("boolean")}}}},
@@ -114,7 +114,8 @@ protocol::Tool make_estimate_lowpoly_cost_tool(LowPolyPtr lowpoly) {
         text += cost ? " costs " + format_usd(*cost) : std::string(": the API named no cost");
         if (flag_in(reply.body, "includes_rig").value_or(false)) text += ", rig included";
         auto result = protocol::ToolResult::text(text + ". Nothing was charged.");
-        result.structured_content = reply.body.is_object() ? reply.body : Json::object();
+        result.structured_content =
+            without_nulls(reply.body.is_object() ? reply.body : Json::object());
         return result;
     };
     return {definition, handler};

@@ -122,7 +122,7 @@ Json output_schema() {
                          {"operation", {{"type", "string"}}},
                          {"status", nullable("string")},
                          {"cost", nullable("number", "USD charged (refunded if it fails)")},
-                         {"size", {{"type", {"integer", "string", "null"}}}},
+                         {"size", {{"description", "pixels, or \"auto\""}}},
                          {"size_source", nullable("string")},
                          {"request_id", nullable("string")},
                          {"message", nullable("string")},
@@ -237,7 +237,7 @@ ToolResult accepted(const Json& body, const LowPolyStartRequest& request, const 
             " (every 10-20 s; jobs take 1-5 minutes, longer at size 256; failed jobs are "
             "refunded).";
     auto result = ToolResult::text(std::move(text));
-    result.structured_content = std::move(structured);
+    result.structured_content = without_nulls(std::move(structured));
     permit.annotate(result, job.cost >= 0 ? std::optional(job.cost) : std::nullopt);
     return result;
 }

@@ -14,9 +14,25 @@ ImageInputPolicy lowpoly_image_policy(const ToolsConfig& config) {
 }
 
 Json nullable(const char* type, const char* description) {
-    Json schema = {{"type", {type, "null"}}};
+    Json schema = {{"type", type}};
     if (description) schema["description"] = description;
     return schema;
+}
+
+Json without_nulls(Json value) {
+    if (value.is_object()) {
+        for (auto it = value.begin(); it != value.end();) {
+            if (it->is_null()) {
+                it = value.erase(it);
+            } else {
+                *it = without_nulls(std::move(*it));
+                ++it;
+            }
+        }
+    } else if (value.is_array()) {
+        for (auto& item : value) item = without_nulls(std::move(item));
+    }
+    return value;
 }
 
 Json lowpoly_model_schema() {
@@ -28,7 +44,7 @@ Json lowpoly_model_schema() {
           {"render_url", nullable("string", "A rendered view (signed link, expires).")},
           {"turntable_url", nullable("string")},
           {"scene_url", nullable("string")},
-          {"animations", {{"type", {"array", "null"}}, {"items", {{"type", "string"}}}}},
+          {"animations", {{"type", "array"}, {"items", {{"type", "string"}}}}},
           {"rigged", nullable("boolean")},
           {"stats", nullable("object", "e.g. {size_px: [x, y, z], triangles}")},
           {"prompt", nullable("string")},
@@ -42,7 +58,7 @@ Json lowpoly_model_schema() {
               {"size_source", nullable("string")},
               {"mode", nullable("string")},
               {"prompt", nullable("string")},
-              {"versions", {{"type", {"array", "null"}}, {"items", version}}},
+              {"versions", {{"type", "array"}, {"items", version}}},
               {"active_task_id", nullable("string", "The job running on it, if any.")},
               {"inference_id", nullable("string")},
               {"error", nullable("object")},
@@ -95,7 +111,8 @@ std::string describe_model(const Json& model) {
 protocol::ToolResult model_result(const std::string& headline, const Json& model) {
     auto result = protocol::ToolResult::text((headline.empty() ? "" : headline + " ") +
                                              describe_model(model));
-    result.structured_content = Json{{"model", model.is_object() ? model : Json::object()}};
+    result.structured_content =
+        without_nulls(Json{{"model", model.is_object() ? model : Json::object()}});
     return result;
 }
 

@@ -24,8 +24,11 @@ using LowPolyPtr = std::shared_ptr<const LowPolyServices>;
 // The image arguments' policy: local paths over stdio only.
 ImageInputPolicy lowpoly_image_policy(const ToolsConfig& config);
 
-// A JSON Schema type that also accepts the API's null: {"type": [type, "null"]}.
+// A field the API may answer null: its schema names the one type, and the null is dropped from
+// structuredContent (without_nulls), since some clients break on union types in a listing.
 protocol::Json nullable(const char* type, const char* description = nullptr);
+// `value` with every null object member left out, at every depth.
+protocol::Json without_nulls(protocol::Json value);
 // The schema of a model as the API answers it (LowPolyAssetRead), nulls accepted.
 protocol::Json lowpoly_model_schema();
 // {"model": LowPolyAssetRead} (get_lowpoly_model, delete_lowpoly_animation, recolor).
