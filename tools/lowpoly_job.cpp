@@ -8,6 +8,7 @@
 #include "tools/hosted_outputs.h"
 #include "tools/lowpoly_job_token.h"
 #include "tools/lowpoly_tools.h"
+#include "tools/read_retry.h"
 #include "tools/retrodiffusion_tools.h"
 
 namespace rdmcp::tools {
@@ -16,6 +17,8 @@ using protocol::Json;
 using protocol::ToolResult;
 
 namespace {
+
+constexpr int kMaxWaitSeconds = 120;
 
 Json output_schema() {
     Json schema = images_output_schema();
@@ -140,7 +143,14 @@ protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
         .input_schema = {{"type", "object"},
                          {"properties",
                           {{"job_id",
-                            {{"type", "string"}, {"description", "start_lowpoly_*'s job_id."}}}}},
+                            {{"type", "string"}, {"description", "start_lowpoly_*'s job_id."}}},
+                           {"wait_seconds",
+                            {{"type", "integer"},
+                             {"minimum", 0},
+                             {"maximum", kMaxWaitSeconds},
+                             {"description",
+                              "Wait up to this long for the job to end, with progress "
+                              "notifications meanwhile (default 0: read it once)."}}}}},
                          {"required", {"job_id"}}},
         .output_schema = output_schema(),
         .annotations = {.read_only = true,
@@ -157,18 +167,53 @@ protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
                 "with \"rdlp1.\" and come from start_lowpoly_*); list_lowpoly_models shows each "
                 "model's running job");
         }
-        auto reply = lowpoly->upstream->get("/lowpoly/tasks/" + job->task_id, context);
-        if (!reply.ok()) return tool_error_for(*reply.error, "Reading the Low-Poly job");
-        Json fields = job_fields(job_id, *job, reply.body);
-        const std::string status =
-            fields["status"].is_string() ? fields["status"].get<std::string>() : "unknown";
-        if (status == "failed") return failed(fields, *job);
-        if (status == "succeeded") return succeeded(std::move(fields), *job, context, *lowpoly);
-        auto result =
-            ToolResult::text("The Low-Poly " + job->operation + " job on model " + job->asset_id +
-                             " is " + status + ". Call get_lowpoly_job again in 10-20 seconds.");
-        result.structured_content = without_nulls(std::move(fields));
-        return result;
+        const auto wait = std::chrono::seconds(
+            static_cast<long long>(number_in(arguments, "wait_seconds").value_or(0)));
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        // Progress flows only while the call waits (for a client that asked for it).
+        std::unique_ptr<protocol::ProgressScope> progress;
+        if (wait.count() > 0) {
+            progress = context.report_progress_while(
+                "Waiting for the Low-Poly " + job->operation + " job on model " + job->asset_id,
+                lowpoly->config.progress_interval);
+        }
+        // Quick at first (small models finish in a minute), then every 10 s as the API asks.
+        auto interval = std::chrono::milliseconds(1000);
+        auto wait_more = [&] {
+            if (std::chrono::steady_clock::now() + interval >= deadline) return false;
+            if (!wait_unless_cancelled(interval, context.cancellation.get())) return false;
+            interval = std::min(interval * 2, std::chrono::milliseconds(10000));
+            return true;
+        };
+        for (;;) {
+            auto reply = lowpoly->upstream->get("/lowpoly/tasks/" + job->task_id, context);
+            if (!reply.ok()) {
+                const bool unknown =
+                    reply.error->kind == UpstreamError::Kind::Http && reply.error->status == 404;
+                if (unknown) return tool_error_for(*reply.error, "Reading the Low-Poly job");
+                if (wait_more()) continue;
+                // A look-up that failed says nothing about the job: it goes on, and was paid for.
+                auto result = ToolResult::text(
+                    "The Low-Poly " + job->operation + " job on model " + job->asset_id +
+                    " could not be checked just now (" + reply.error->summary() +
+                    "); it goes on and is paid for. Call get_lowpoly_job again in 10-20 seconds.");
+                result.structured_content =
+                    Json{{"job_id", job_id}, {"status", "unknown"}, {"task_id", job->task_id}};
+                return result;
+            }
+            Json fields = job_fields(job_id, *job, reply.body);
+            const std::string status =
+                fields["status"].is_string() ? fields["status"].get<std::string>() : "unknown";
+            if (status == "failed") return failed(fields, *job);
+            if (status == "succeeded") return succeeded(std::move(fields), *job, context, *lowpoly);
+            if (wait_more()) continue;
+            auto result = ToolResult::text("The Low-Poly " + job->operation + " job on model " +
+                                           job->asset_id + " is " + status +
+                                           ". Call get_lowpoly_job again in 10-20 seconds (or "
+                                           "with wait_seconds to wait for it).");
+            result.structured_content = without_nulls(std::move(fields));
+            return result;
+        }
     };
     return {definition, handler};
 }

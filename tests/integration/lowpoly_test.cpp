@@ -210,3 +210,23 @@ TEST_CASE("over stdio an export is saved to output_dir") {
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("A failed look-up does not end a Low-Poly job; wait_seconds waits for it to end") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 1500}});
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        CAPTURE(caller->name());
+        const Json job = generated(*caller, api);
+        // More failures than a read is asked again for.
+        api.fail_next({{"path_prefix", "/v2/lowpoly/tasks/"}, {"status", 503}, {"count", 5}});
+        auto unreadable = caller->call_tool("get_lowpoly_job", {{"job_id", job["job_id"]}});
+        CHECK_FALSE(unreadable.value("isError", false));
+        CHECK(unreadable["structuredContent"]["status"] == "unknown");
+        CHECK(says(unreadable, "goes on and is paid for"));
+
+        auto done =
+            caller->call_tool("get_lowpoly_job", {{"job_id", job["job_id"]}, {"wait_seconds", 30}});
+        REQUIRE_MESSAGE(!done.value("isError", false), text(done));
+        CHECK(done["structuredContent"]["status"] == "succeeded");
+    }
+}
