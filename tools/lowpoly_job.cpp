@@ -6,6 +6,7 @@
 #include "tools/api_fields.h"
 #include "tools/generated_images.h"
 #include "tools/hosted_outputs.h"
+#include "tools/inference_jobs.h"
 #include "tools/lowpoly_job_token.h"
 #include "tools/lowpoly_tools.h"
 #include "tools/read_retry.h"
@@ -132,6 +133,57 @@ ToolResult succeeded(Json fields, const LowPolyJob& job, protocol::RequestContex
 
 }  // namespace
 
+LowPolyJobLook look_at_lowpoly_job(const std::string& job_id, const LowPolyJob& job,
+                                   protocol::RequestContext& context,
+                                   const LowPolyServices& services) {
+    LowPolyJobLook look;
+    auto reply = services.upstream->get("/lowpoly/tasks/" + job.task_id, context);
+    if (!reply.ok()) {
+        if (reply.error->kind == UpstreamError::Kind::Http && reply.error->status == 404) {
+            look.unknown_job = true;
+            look.ended = tool_error_for(*reply.error, "Reading the Low-Poly job");
+        } else {
+            // A look-up that failed says nothing about the job: it goes on, and was paid for.
+            look.problem = reply.error->summary();
+        }
+        return look;
+    }
+    Json fields = job_fields(job_id, job, reply.body);
+    look.status = fields["status"].is_string() ? fields["status"].get<std::string>() : "unknown";
+    if (look.status == "failed") {
+        look.ended = failed(fields, job);
+    } else if (look.status == "succeeded") {
+        look.ended = succeeded(std::move(fields), job, context, services);
+    } else {
+        look.fields = std::move(fields);
+    }
+    return look;
+}
+
+protocol::Task lowpoly_task(const std::string& job_id, const LowPolyJob& job,
+                            const LowPolyJobLook& look) {
+    protocol::Task task;
+    task.task_id = job_id;
+    task.created_at = protocol::iso8601_utc(job.created_at_ms ? job.created_at_ms : unix_now_ms());
+    task.last_updated_at = protocol::iso8601_utc(unix_now_ms());
+    task.ttl_ms = kLowPolyTaskTtlMs;
+    task.poll_interval_ms = kLowPolyPollIntervalMs;
+    if (look.ended) {
+        // A failed job is a tool error (isError), not a JSON-RPC error: "completed".
+        task.status = protocol::TaskStatus::Completed;
+        task.result = look.ended->to_json();
+        task.status_message = look.ended->is_error ? "The job failed." : "Done.";
+    } else {
+        task.status = protocol::TaskStatus::Working;
+        task.status_message = look.problem.empty()
+                                  ? "Low-Poly " + job.operation + " job " + look.status +
+                                        "; poll tasks/get every 10-20 s."
+                                  : "Could not check the Low-Poly job just now (" + look.problem +
+                                        "); it goes on. Poll tasks/get again.";
+    }
+    return task;
+}
+
 protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
     protocol::ToolDefinition definition{
         .name = "get_lowpoly_job",
@@ -186,32 +238,23 @@ protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
             return true;
         };
         for (;;) {
-            auto reply = lowpoly->upstream->get("/lowpoly/tasks/" + job->task_id, context);
-            if (!reply.ok()) {
-                const bool unknown =
-                    reply.error->kind == UpstreamError::Kind::Http && reply.error->status == 404;
-                if (unknown) return tool_error_for(*reply.error, "Reading the Low-Poly job");
-                if (wait_more()) continue;
-                // A look-up that failed says nothing about the job: it goes on, and was paid for.
+            auto look = look_at_lowpoly_job(job_id, *job, context, *lowpoly);
+            if (look.ended) return std::move(*look.ended);
+            if (wait_more()) continue;
+            if (!look.problem.empty()) {
                 auto result = ToolResult::text(
                     "The Low-Poly " + job->operation + " job on model " + job->asset_id +
-                    " could not be checked just now (" + reply.error->summary() +
+                    " could not be checked just now (" + look.problem +
                     "); it goes on and is paid for. Call get_lowpoly_job again in 10-20 seconds.");
                 result.structured_content =
                     Json{{"job_id", job_id}, {"status", "unknown"}, {"task_id", job->task_id}};
                 return result;
             }
-            Json fields = job_fields(job_id, *job, reply.body);
-            const std::string status =
-                fields["status"].is_string() ? fields["status"].get<std::string>() : "unknown";
-            if (status == "failed") return failed(fields, *job);
-            if (status == "succeeded") return succeeded(std::move(fields), *job, context, *lowpoly);
-            if (wait_more()) continue;
             auto result = ToolResult::text("The Low-Poly " + job->operation + " job on model " +
-                                           job->asset_id + " is " + status +
+                                           job->asset_id + " is " + look.status +
                                            ". Call get_lowpoly_job again in 10-20 seconds (or "
                                            "with wait_seconds to wait for it).");
-            result.structured_content = without_nulls(std::move(fields));
+            result.structured_content = without_nulls(std::move(look.fields));
             return result;
         }
     };

@@ -239,6 +239,12 @@ ToolResult accepted(const Json& body, const LowPolyStartRequest& request, const 
     auto result = ToolResult::text(std::move(text));
     result.structured_content = without_nulls(std::move(structured));
     permit.annotate(result, job.cost >= 0 ? std::optional(job.cost) : std::nullopt);
+    if (context.tasks_supported) {
+        // Jobs take minutes: a Tasks client polls tasks/get with the job id as the task id.
+        LowPolyJobLook accepted;
+        accepted.status = "accepted";
+        result.task = lowpoly_task(job_id, job, accepted);
+    }
     return result;
 }
 

@@ -52,7 +52,7 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     // Last: most clients never need them (RD_API_KEY or the Authorization header is better).
     registry.add(make_authenticate_tool(upstream));
     registry.add(make_logout_tool());
-    set.tasks = make_inference_task_provider(jobs);
+    set.tasks = make_lowpoly_task_provider(lowpoly, make_inference_task_provider(jobs));
     return set;
 }
 

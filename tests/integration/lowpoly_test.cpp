@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "tests/support/mcp_callers.h"
 #include "tests/support/tool_results.h"
@@ -228,5 +229,42 @@ TEST_CASE("A failed look-up does not end a Low-Poly job; wait_seconds waits for 
             caller->call_tool("get_lowpoly_job", {{"job_id", job["job_id"]}, {"wait_seconds", 30}});
         REQUIRE_MESSAGE(!done.value("isError", false), text(done));
         CHECK(done["structuredContent"]["status"] == "succeeded");
+    }
+}
+
+TEST_CASE(
+    "Tasks extension: a Low-Poly start answers with a task that tasks/get follows to the "
+    "model") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 800}});
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        if (!caller->modern()) continue;
+        CAPTURE(caller->name());
+        const Json meta =
+            modern_meta({{"io.modelcontextprotocol/clientCapabilities",
+                          {{"extensions", {{"io.modelcontextprotocol/tasks", Json::object()}}}}}});
+        const double before = charged(api);
+        auto created =
+            caller->request("tools/call", {{"_meta", meta},
+                                           {"name", "start_lowpoly_generate"},
+                                           {"arguments", {{"prompt", "a barn"}, {"size", 16}}}});
+        REQUIRE(created.contains("result"));
+        REQUIRE(created["result"]["resultType"] == "task");
+        CHECK(created["result"]["status"] == "working");
+        CHECK(created["result"]["pollIntervalMs"] == 10000);
+        const std::string task_id = created["result"]["taskId"];
+        CHECK(task_id.rfind("rdlp1.", 0) == 0);
+        CHECK(charged(api) - before == doctest::Approx(0.25));
+
+        Json task;
+        for (int i = 0; i < 60; ++i) {
+            task = caller->request("tasks/get", {{"_meta", meta}, {"taskId", task_id}})["result"];
+            if (task["status"] != "working") break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        REQUIRE(task["status"] == "completed");
+        CHECK(task["result"]["structuredContent"]["status"] == "succeeded");
+        CHECK(has_block(task["result"], "image"));
+        CHECK(charged(api) - before == doctest::Approx(0.25));  // polled, never paid again
     }
 }
