@@ -140,7 +140,7 @@ TEST_CASE("Low-Poly refusals made here reach no endpoint and charge nothing") {
     CHECK(charged(api) == 0);
 }
 
-TEST_CASE("Low-Poly error codes come back as advice: not rigged, busy") {
+TEST_CASE("Low-Poly error codes come back as advice: not rigged, unknown model") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 0}});
     auto callers = every_way_in(api, kTestKey, kV2);
@@ -266,5 +266,32 @@ TEST_CASE(
         CHECK(task["result"]["structuredContent"]["status"] == "succeeded");
         CHECK(has_block(task["result"], "image"));
         CHECK(charged(api) - before == doctest::Approx(0.25));  // polled, never paid again
+    }
+}
+
+TEST_CASE("Low-Poly limits come back as advice: one job per model, a few per account") {
+    SimulatedApi api;
+    api.configure({{"async_duration_ms", 60000}});  // jobs outlast the test: the limits hold
+    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+        CAPTURE(caller->name());
+        const Json job = generated(*caller, api);
+        const double before = charged(api);
+
+        auto busy = caller->call_tool(
+            "start_lowpoly_animate",
+            {{"asset_id", job["asset_id"]}, {"prompt", "wave"}, {"animation", "wave"}});
+        CHECK(busy["isError"] == true);
+        CHECK(says(busy, "lowpoly_asset_busy"));
+        CHECK(says(busy, "one job per model"));
+
+        for (int i = 0; i < 2; ++i) generated(*caller, api);  // three jobs run now
+        auto crowded =
+            caller->call_tool("start_lowpoly_generate", {{"prompt", "a mill"}, {"size", 16}});
+        CHECK(crowded["isError"] == true);
+        CHECK(says(crowded, "lowpoly_too_many_jobs"));
+        CHECK(says(crowded, "(Retry-After)"));
+        CHECK(charged(api) - before == doctest::Approx(2 * 0.50));  // the two that started
+
+        api.advance_clock(120);  // every job ends before the next way in
     }
 }
