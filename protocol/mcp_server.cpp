@@ -17,9 +17,6 @@ constexpr const char* kMetaClientInfo = "io.modelcontextprotocol/clientInfo";
 constexpr const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
 constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
 
-// The tool list and discovery answer change only with a new server version.
-constexpr int kListTtlMs = 3'600'000;
-
 RpcError invalid_params(std::string message) {
     return {error_code::kInvalidParams, std::move(message), {}};
 }
@@ -111,8 +108,13 @@ std::optional<RpcError> read_retry_fields(const Json& params, RequestContext& co
 }  // namespace
 
 McpServer::McpServer(ServerIdentity identity, ToolRegistry tools,
-                     std::shared_ptr<const TaskProvider> tasks)
-    : identity_(std::move(identity)), tools_(std::move(tools)), tasks_(std::move(tasks)) {}
+                     std::shared_ptr<const TaskProvider> tasks, ResourceRegistry resources,
+                     PromptRegistry prompts)
+    : identity_(std::move(identity)),
+      tools_(std::move(tools)),
+      tasks_(std::move(tasks)),
+      resources_(std::move(resources)),
+      prompts_(std::move(prompts)) {}
 
 std::optional<RpcError> McpServer::prepare(const Request& request, const LegacySession* session,
                                            RequestContext& context) const {
@@ -194,6 +196,18 @@ Outcome McpServer::handle(const Request& request, LegacySession* session,
         if (method == "ping") return Json::object();
         if (method == "tools/list") return list_tools(request);
         if (method == "tools/call") return call_tool(request, context);
+        if (!resources_.empty()) {
+            if (method == "resources/list") return list_resources(request);
+            if (method == "resources/templates/list") return list_resource_templates(request);
+            if (method == "resources/read") return read_resource(request, context);
+        }
+        if (!prompts_.empty()) {
+            if (method == "prompts/list") return list_prompts(request);
+            if (method == "prompts/get") return get_prompt(request, context);
+        }
+        if (method == "completion/complete" && offers_completions()) {
+            return complete(request, context);
+        }
         if (tasks_ && method.rfind("tasks/", 0) == 0) {
             // A TaskProvider bug (it reads the upstream's answers) must not end the process:
             // transports run this on worker threads, where an exception would terminate it.
@@ -228,6 +242,10 @@ void McpServer::handle_notification(const Notification& notification,
 
 Json McpServer::capabilities() const {
     Json capabilities = {{"tools", Json::object()}};
+    // Neither listChanged nor subscribe: the lists are fixed for the server's life.
+    if (!resources_.empty()) capabilities["resources"] = Json::object();
+    if (!prompts_.empty()) capabilities["prompts"] = Json::object();
+    if (offers_completions()) capabilities["completions"] = Json::object();
     if (tasks_) capabilities["extensions"] = {{kTasksExtension, Json::object()}};
     return capabilities;
 }

@@ -9,7 +9,9 @@
 
 #include "protocol/in_flight.h"
 #include "protocol/json_rpc.h"
+#include "protocol/prompts.h"
 #include "protocol/request_context.h"
+#include "protocol/resources.h"
 #include "protocol/session.h"
 #include "protocol/tasks.h"
 #include "protocol/tool.h"
@@ -28,9 +30,11 @@ using Outcome = std::variant<Json, RpcError>;
 
 class McpServer {
   public:
-    // With a TaskProvider the server offers the Tasks extension (2026-07-28).
+    // With a TaskProvider the server offers the Tasks extension (2026-07-28); with resources
+    // or prompts, those capabilities (and completions, where an argument has a completer).
     McpServer(ServerIdentity identity, ToolRegistry tools,
-              std::shared_ptr<const TaskProvider> tasks = nullptr);
+              std::shared_ptr<const TaskProvider> tasks = nullptr, ResourceRegistry resources = {},
+              PromptRegistry prompts = {});
 
     // Reads the request's protocol version, client identity, capabilities and progress token
     // into `context`, from _meta (2026-07-28) or from the session's handshake (earlier versions).
@@ -55,26 +59,41 @@ class McpServer {
     void handle_notification(const Notification& notification, InFlightRequests& in_flight) const;
 
     // Whether a request may wait on the network (so transports run it off their reading thread).
-    // tasks/get asks the upstream for the task's state.
+    // tasks/get asks the upstream for the task's state; resources/read may (the live style
+    // catalog, a job's state).
     static bool may_block(const Request& request) {
-        return request.method == "tools/call" || request.method == "tasks/get";
+        return request.method == "tools/call" || request.method == "tasks/get" ||
+               request.method == "resources/read";
     }
 
     const ToolRegistry& tools() const { return tools_; }
     const ServerIdentity& identity() const { return identity_; }
 
   private:
+    // The lists (tools, prompts, resources, templates) and the discovery answer change only with
+    // a new server version: fresh for an hour, the same for every caller.
+    static constexpr long long kListTtlMs = 3'600'000;
+
     Outcome discover() const;
     Outcome initialize(const Request& request, LegacySession* session) const;
     Outcome list_tools(const Request& request) const;
     Outcome call_tool(const Request& request, RequestContext& context) const;
     Outcome task_method(const Request& request, RequestContext& context) const;
+    Outcome list_resources(const Request& request) const;
+    Outcome list_resource_templates(const Request& request) const;
+    Outcome read_resource(const Request& request, RequestContext& context) const;
+    Outcome list_prompts(const Request& request) const;
+    Outcome get_prompt(const Request& request, RequestContext& context) const;
+    Outcome complete(const Request& request, RequestContext& context) const;
+    bool offers_completions() const;
     Json capabilities() const;
     void decorate(Json& result, const RequestContext& context) const;
 
     ServerIdentity identity_;
     ToolRegistry tools_;
     std::shared_ptr<const TaskProvider> tasks_;
+    ResourceRegistry resources_;
+    PromptRegistry prompts_;
 };
 
 }  // namespace rdmcp::protocol

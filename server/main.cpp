@@ -72,7 +72,8 @@ protocol::McpServer make_server(const server::Config& config, server::Logger& lo
     auto tool_set = tools::make_tool_set(client, tools_config);
     return protocol::McpServer(
         {kServerName, "RetroDiffusion pixel art", kServerVersion, tools::server_instructions()},
-        std::move(tool_set.registry), std::move(tool_set.tasks));
+        std::move(tool_set.registry), std::move(tool_set.tasks), std::move(tool_set.resources),
+        std::move(tool_set.prompts));
 }
 
 int serve_stdio(const server::Config& config, server::Logger& logger) {

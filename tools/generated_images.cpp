@@ -169,7 +169,9 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
                  {"uri", entry["url"]},
                  {"name", "image-" + std::to_string(entry["index"].get<int>() + 1)},
                  {"mimeType", entry.value("mime_type", "image/png")}});
-        } else if (entry.contains("path") && !inline_images) {
+        } else if (entry.contains("path")) {
+            // Saved to disk: linked even when the image is inline too, so the client can
+            // open, attach or show the file itself.
             result.content.push_back(
                 {{"type", "resource_link"},
                  {"uri", "file://" + entry["path"].get<std::string>()},

@@ -7,6 +7,7 @@
 #include "tools/api_activity.h"
 #include "tools/generated_images.h"
 #include "tools/inference_jobs.h"
+#include "tools/rd_resources.h"
 #include "tools/retrodiffusion_tools.h"
 
 namespace rdmcp::tools {
@@ -203,9 +204,11 @@ protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jo
                      {"done", false},
                      {"images", Json::array()},
                      {"inline", true}};
+            if (is_signed_job_id(job_id)) result.content.push_back(job_resource_link(job_id));
             return result;
         }
         auto result = std::move(*poll.result);
+        if (is_signed_job_id(job_id)) result.content.push_back(job_resource_link(job_id));
         if (result.structured_content) {
             (*result.structured_content)["job_id"] = job_id;
             (*result.structured_content)["status"] = poll.upstream_status;

@@ -11,6 +11,7 @@
 #include "tools/hosted_outputs.h"
 #include "tools/idempotency_key.h"
 #include "tools/price_quotes.h"
+#include "tools/rd_resources.h"
 #include "tools/usd.h"
 
 namespace rdmcp::tools {
@@ -207,6 +208,7 @@ protocol::ToolResult submission_result(std::variant<SubmittedJob, protocol::Tool
     if (job.estimated_cost >= 0) text += " Cost " + format_usd(job.estimated_cost) + ".";
     text += " Poll get_inference_job with this job_id every 2-5 seconds:\n" + submitted.job_id;
     auto result = protocol::ToolResult::text(std::move(text));
+    result.content.push_back(job_resource_link(submitted.job_id));
     // No images yet: `images` and `inline` keep the shape of create_inference's outputSchema.
     Json structured = {
         {"job_id", submitted.job_id}, {"upstream_task_id", job.upstream_task_id},

@@ -6,6 +6,7 @@
 // presented with another key is refused.
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace rdmcp::tools {
 
@@ -25,6 +26,9 @@ struct JobDescription {
 // "rdjob1.<payload>.<mac>", base64url without padding: safe in URLs and JSON.
 std::string sign_job(const JobDescription& job, const std::string& api_key,
                      const std::string& server_secret);
+
+// Whether `id` has the shape of an id sign_job makes (not whether it verifies).
+inline bool is_signed_job_id(std::string_view id) { return id.rfind("rdjob1.", 0) == 0; }
 
 // Whether `id` is made only of what the API's task ids are made of (letters, digits, '-', '_';
 // at most 100 characters). It goes into the upstream URL path, so nothing else may.

@@ -9,6 +9,7 @@
 #include "tools/live_style_catalog.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/style_catalog.h"
+#include "tools/style_descriptions.h"
 
 namespace rdmcp::tools {
 
@@ -42,30 +43,6 @@ std::string size_text(const Style& s) {
             : range(s.min_width, s.max_width) + " x " + range(s.min_height, s.max_height) + "px";
     if (s.square_only) text += " square";
     return text;
-}
-
-Json style_json(const Style& s) {
-    Json entry = {{"prompt_style", s.id},
-                  {"aliases", s.aliases},
-                  {"model", s.model},
-                  {"kind", to_string(s.kind)},
-                  {"description", s.description},
-                  {"min_width", s.min_width},
-                  {"max_width", s.max_width},
-                  {"min_height", s.min_height},
-                  {"max_height", s.max_height},
-                  {"square_only", s.square_only},
-                  {"max_images", s.max_images},
-                  {"requires_input_image", s.requires_input_image},
-                  {"max_reference_images", s.max_reference_images},
-                  {"supports_frames_duration", s.supports_frames_duration},
-                  {"output_mime_type", to_string(s.output)},
-                  {"price", describe_price(s.price)},
-                  {"origin", to_string(s.origin)}};
-    // Only the live selector has these; left out rather than sent empty.
-    if (!s.name.empty()) entry["name"] = s.name;
-    if (!s.example_prompt.empty()) entry["example_prompt"] = s.example_prompt;
-    return entry;
 }
 
 std::string style_line(const Style& s) {
@@ -221,7 +198,7 @@ protocol::Tool make_list_available_styles_tool(StylesPtr styles) {
             if (!model.empty() && style.model != model) continue;
             if (!kind.empty() && to_string(style.kind) != kind) continue;
             if (!matches_query(style, query)) continue;
-            listed.push_back(style_json(style));
+            listed.push_back(style_entry_json(style));
             text += "- " + style_line(style) + "\n";
         }
         const std::size_t count = listed.size();

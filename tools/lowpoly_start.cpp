@@ -11,6 +11,7 @@
 #include "tools/inference_jobs.h"
 #include "tools/lowpoly_job_token.h"
 #include "tools/lowpoly_tools.h"
+#include "tools/rd_resources.h"
 #include "tools/read_retry.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
@@ -237,6 +238,7 @@ ToolResult accepted(const Json& body, const LowPolyStartRequest& request, const 
             " (every 10-20 s; jobs take 1-5 minutes, longer at size 256; failed jobs are "
             "refunded).";
     auto result = ToolResult::text(std::move(text));
+    result.content.push_back(job_resource_link(job_id));
     result.structured_content = without_nulls(std::move(structured));
     permit.annotate(result, job.cost >= 0 ? std::optional(job.cost) : std::nullopt);
     if (context.tasks_supported) {

@@ -3,6 +3,8 @@
 #include "tools/edit_tool_catalog.h"
 #include "tools/inference_jobs.h"
 #include "tools/lowpoly_tools.h"
+#include "tools/rd_prompts.h"
+#include "tools/rd_resources.h"
 #include "tools/spend_guard.h"
 
 namespace rdmcp::tools {
@@ -53,6 +55,8 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_authenticate_tool(upstream));
     registry.add(make_logout_tool());
     set.tasks = make_lowpoly_task_provider(lowpoly, make_inference_task_provider(jobs));
+    set.resources = make_resources(styles, jobs, set.tasks);
+    set.prompts = make_prompts(styles);
     return set;
 }
 

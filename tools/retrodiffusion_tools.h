@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "protocol/prompts.h"
+#include "protocol/resources.h"
 #include "protocol/tasks.h"
 #include "protocol/tool.h"
 #include "tools/live_style_catalog.h"
@@ -65,6 +67,8 @@ protocol::Tool make_delete_lowpoly_animation_tool(LowPolyPtr lowpoly);
 struct ToolSet {
     protocol::ToolRegistry registry;  // every tool, in the order tools/list shows them
     std::shared_ptr<const protocol::TaskProvider> tasks;
+    protocol::ResourceRegistry resources;  // tools/rd_resources.h
+    protocol::PromptRegistry prompts;      // tools/rd_prompts.h
 };
 ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config);
 

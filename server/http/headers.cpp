@@ -1,5 +1,7 @@
 #include "server/http/headers.h"
 
+#include <httplib.h>
+
 #include <array>
 
 #include "common/base64.h"
@@ -191,7 +193,11 @@ std::optional<Rejection> check_standard_headers(const protocol::Request& request
             "the Mcp-Name header is neither a plain header value nor valid "
             "=?base64?...?= encoding");
     }
-    if (body_has_value && *decoded != body_value->get<std::string>()) {
+    // cpp-httplib percent-decodes every header value it reads (all but Location), so a URI
+    // such as rd://styles/a%5Fb arrives as rd://styles/a_b: the body is compared as the library
+    // delivers the header, or a client that repeats the URI exactly would be refused.
+    if (body_has_value && *decoded != body_value->get_ref<const std::string&>() &&
+        *decoded != httplib::detail::decode_url(body_value->get<std::string>(), false)) {
         return mismatch("Mcp-Name header value " + quote_prefix(*decoded) +
                         " does not match body value " +
                         quote_prefix(body_value->get_ref<const std::string&>()) + " (params." +

@@ -7,11 +7,17 @@ namespace rdmcp::server {
 
 namespace {
 
-constexpr std::array<std::string_view, 16> kKnownMethods = {"initialize",
+constexpr std::array<std::string_view, 22> kKnownMethods = {"initialize",
                                                             "ping",
                                                             "server/discover",
                                                             "tools/list",
                                                             "tools/call",
+                                                            "resources/list",
+                                                            "resources/templates/list",
+                                                            "resources/read",
+                                                            "prompts/list",
+                                                            "prompts/get",
+                                                            "completion/complete",
                                                             "tasks/get",
                                                             "tasks/cancel",
                                                             "tasks/list",

@@ -105,9 +105,50 @@ inline ToolRegistry fake_tools() {
     return tools;
 }
 
+// A fixed resource, a template whose reader answers each way a reader can, and a completer.
+inline ResourceRegistry fake_resources() {
+    ResourceRegistry resources;
+    resources.add({.uri = "fuzz://guide", .name = "guide", .mime_type = "text/markdown"},
+                  [](RequestContext&) {
+                      return ResourceContents::text("fuzz://guide", "text/markdown", "# Guide",
+                                                    {1000, CacheScope::Public});
+                  });
+    resources.add_template(
+        {.uri_template = "fuzz://things/{id}", .name = "thing"},
+        [](const std::string& uri, const std::string& id, RequestContext&) -> ResourceRead {
+            if (id == "missing") return ResourceProblem{ResourceProblem::Kind::NotFound, "gone"};
+            if (id == "down") return ResourceProblem{ResourceProblem::Kind::Failed, "down"};
+            if (id == "boom") throw std::runtime_error("reader bug");
+            return ResourceContents::text(uri, "text/plain", id, {0, CacheScope::Private});
+        },
+        [](RequestContext&) {
+            return std::vector<std::string>{"apple", "apricot", "boom"};
+        });
+    return resources;
+}
+
+// A prompt with a required and a completed argument, whose handler may refuse a value.
+inline PromptRegistry fake_prompts() {
+    PromptRegistry prompts;
+    prompts.add({{.name = "greet",
+                  .arguments = {{.name = "who", .description = "whom", .required = true},
+                                {.name = "mood",
+                                 .completer =
+                                     [](RequestContext&) {
+                                         return std::vector<std::string>{"happy", "grumpy"};
+                                     }}}},
+                 [](const PromptArguments& arguments, RequestContext&) -> PromptOutcome {
+                     if (arguments.count("mood") && arguments.at("mood") == "angry") {
+                         return std::string("mood cannot be angry");
+                     }
+                     return PromptMessages{}.user("Greet " + arguments.at("who"));
+                 }});
+    return prompts;
+}
+
 inline const McpServer& fake_server() {
     static const McpServer server({"fuzz", "Fuzz", "0.0.1", "Use echo."}, fake_tools(),
-                                  std::make_shared<FakeTasks>());
+                                  std::make_shared<FakeTasks>(), fake_resources(), fake_prompts());
     return server;
 }
 

@@ -8,7 +8,8 @@
 //  - a supported 2026-07-28 version in _meta wins, and needs the client capabilities object;
 //  - an unsupported version is refused with -32022 and the list of supported versions;
 //  - initialize never refuses a version: it answers the client's legacy version or our latest;
-//  - 2026-07-28 results carry resultType and the server info; older ones never do.
+//  - 2026-07-28 results carry resultType and the server info; older ones never do;
+//  - cacheable results (lists, resources/read) carry ttlMs >= 0 and a valid cacheScope.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "protocol/versions.h"
@@ -121,7 +122,34 @@ Json params_for(const std::string& method, FuzzedDataProvider& in) {
             in.ConsumeIntegralInRange(0, 7)
                 ? Json(ids[in.ConsumeIntegralInRange<std::size_t>(0, std::size(ids) - 1)])
                 : arbitrary(in, 1);
-    } else if (method == "tools/list" && in.ConsumeBool()) {
+    } else if (method == "resources/read") {
+        static const char* const uris[] = {"fuzz://guide",          "fuzz://things/apple",
+                                           "fuzz://things/missing", "fuzz://things/down",
+                                           "fuzz://things/boom",    "fuzz://things/a%2Fb",
+                                           "fuzz://things/",        "fuzz://nothing"};
+        params["uri"] =
+            in.ConsumeIntegralInRange(0, 7)
+                ? Json(uris[in.ConsumeIntegralInRange<std::size_t>(0, std::size(uris) - 1)])
+                : arbitrary(in, 1);
+    } else if (method == "prompts/get") {
+        params["name"] = in.ConsumeIntegralInRange(0, 7) ? Json("greet") : arbitrary(in, 1);
+        if (in.ConsumeBool()) {
+            params["arguments"] = in.ConsumeBool()
+                                      ? Json{{"who", in.ConsumeRandomLengthString(16)},
+                                             {"mood", in.ConsumeBool() ? "angry" : "happy"}}
+                                      : arbitrary(in, 2);
+        }
+    } else if (method == "completion/complete") {
+        params["ref"] =
+            in.ConsumeIntegralInRange(0, 3)
+                ? (in.ConsumeBool() ? Json{{"type", "ref/prompt"}, {"name", "greet"}}
+                                    : Json{{"type", "ref/resource"}, {"uri", "fuzz://things/{id}"}})
+                : arbitrary(in, 2);
+        params["argument"] = in.ConsumeIntegralInRange(0, 3)
+                                 ? Json{{"name", in.ConsumeBool() ? "mood" : "id"},
+                                        {"value", in.ConsumeRandomLengthString(8)}}
+                                 : arbitrary(in, 2);
+    } else if (method.find("/list") != std::string::npos && in.ConsumeBool()) {
         params["cursor"] = arbitrary(in, 1);
     }
     if (in.ConsumeIntegralInRange(0, 3)) params["_meta"] = meta(in);
@@ -153,9 +181,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider in(data, size);
     const auto& server = rdmcp::fuzz::fake_server();
     LegacySession session;
-    static const char* const methods[] = {
-        "initialize", "ping",         "server/discover", "tools/list", "tools/call",
-        "tasks/get",  "tasks/cancel", "tasks/update",    "tasks/list", "resources/list"};
+    static const char* const methods[] = {"initialize",
+                                          "ping",
+                                          "server/discover",
+                                          "tools/list",
+                                          "tools/call",
+                                          "tasks/get",
+                                          "tasks/cancel",
+                                          "tasks/update",
+                                          "tasks/list",
+                                          "resources/list",
+                                          "resources/templates/list",
+                                          "resources/read",
+                                          "prompts/list",
+                                          "prompts/get",
+                                          "completion/complete"};
     for (int turn = 0; turn < 6 && in.remaining_bytes() > 0; ++turn) {
         const std::string method =
             in.ConsumeIntegralInRange(0, 15)
@@ -227,6 +267,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto outcome = server.handle(request, session, context);
         if (auto* result = std::get_if<Json>(&outcome)) {
             check_result(*result, context);
+            // The caching utility: every cacheable result says how long and for whom.
+            if (method == "resources/read" || method == "resources/list" ||
+                method == "resources/templates/list" || method == "prompts/list" ||
+                method == "tools/list") {
+                FUZZ_REQUIRE((*result)["ttlMs"].is_number_integer() && (*result)["ttlMs"] >= 0);
+                FUZZ_REQUIRE((*result)["cacheScope"] == "public" ||
+                             (*result)["cacheScope"] == "private");
+            }
             if (method == "initialize") {
                 const auto& requested = request.params["protocolVersion"];
                 const std::string answered = (*result)["protocolVersion"];

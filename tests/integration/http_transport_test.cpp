@@ -72,7 +72,7 @@ TEST_CASE("a 2026-07-28 client: stateless requests, JSON or a request-scoped SSE
     CHECK(has_image);
 
     // An unknown method is 404 with -32601, as the spec says for 2026-07-28.
-    auto unknown = client.modern("resources/list");
+    auto unknown = client.modern("sampling/createMessage");
     CHECK(unknown.status == 404);
     CHECK(error_code(unknown) == -32601);
 

@@ -167,8 +167,9 @@ HttpReply McpHttpClient::modern(const std::string& method, Json params,
                                 httplib::Headers extra_headers) {
     if (!params.contains("_meta")) params["_meta"] = modern_http_meta();
     httplib::Headers headers = {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", method}};
-    // Mcp-Name repeats params.name (tools/call) or params.taskId (tasks/*).
-    for (const char* field : {"name", "taskId"}) {
+    // Mcp-Name repeats params.name (tools/call, prompts/get), params.uri (resources/read) or
+    // params.taskId (tasks/*).
+    for (const char* field : {"name", "uri", "taskId"}) {
         if (params.contains(field) && params[field].is_string()) {
             headers.emplace("Mcp-Name", params[field].get<std::string>());
             break;
