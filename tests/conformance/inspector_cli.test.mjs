@@ -10,13 +10,13 @@ import { KEY_1, MCP_BINARY, requireBinary, serverEnv, startSim } from '../e2e/he
 import { startHttpServer } from '../e2e/http_helpers.mjs';
 import { INSPECTOR, removeDir, runNode22, scratchDir } from './node22.mjs';
 
-// Each prompt with a value for every argument it takes (none the default, so a value that shows
-// up was taken from the request). `mentioned` is what its messages must contain: the values
-// verbatim, except the yes/no switch, which the prompt words its own way (as its argument's
-// description does: "yes for a PNG spritesheet instead of a GIF").
+// Each prompt with a value for every argument it takes, none the default the prompt would fill
+// in itself (so a value that shows up came from the request). `mentioned` is what its messages
+// must contain: the values verbatim, except the yes/no switch, which the prompt words its own
+// way (as its argument's description does: "yes for a PNG spritesheet instead of a GIF").
 const PROMPTS = {
     pixel_art_character: {
-        args: { character: 'a frog knight with a copper lance', prompt_style: 'rd_pro__default',
+        args: { character: 'a frog knight with a copper lance', prompt_style: 'rd_pro__platformer',
                 poses: 'idle, walk, attack' },
     },
     animated_sprite: {
