@@ -32,13 +32,18 @@ export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs 
         log(chunk);
     });
     const url = await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line in ${timeoutMs} ms: ${stderr}`)),
-                                 timeoutMs);
-        child.once('exit', (code) => {
+        // Every way out clears both timers: a live interval would keep the test process running
+        // (until ctest's timeout) after a server that died before its listening line.
+        let poll;
+        const fail = (error) => {
+            clearInterval(poll);
             clearTimeout(timer);
-            reject(new Error(`the server exited with ${code}: ${stderr}`));
-        });
-        const poll = setInterval(() => {
+            reject(error);
+        };
+        const timer = setTimeout(() => fail(new Error(`no listening line in ${timeoutMs} ms: ${stderr}`)),
+                                 timeoutMs);
+        child.once('exit', (code) => fail(new Error(`the server exited with ${code}: ${stderr}`)));
+        poll = setInterval(() => {
             const match = /event=listening url=(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(stderr);
             if (match) {
                 clearInterval(poll);
