@@ -50,7 +50,7 @@ std::vector<Line> content_lines(std::string_view text) {
 }
 
 // The line as an error quotes it: short enough to read.
-std::string quoted(std::string_view text) {
+std::string quote_line(std::string_view text) {
     constexpr std::size_t kMax = 40;
     std::string out = "\"";
     out += text.substr(0, kMax);
@@ -127,7 +127,7 @@ Parsed parse_hex(const std::vector<Line>& lines) {
     std::vector<Rgb> colors;
     for (const Line& line : lines) {
         const auto color = read_hex(line.text, false);
-        if (!color) return at_line(line, quoted(line.text) + " is not a colour like ff8800");
+        if (!color) return at_line(line, quote_line(line.text) + " is not a colour like ff8800");
         if (colors.size() == kMaxPaletteColors) return too_many();
         colors.push_back(*color);
     }
@@ -150,7 +150,8 @@ Parsed parse_gpl(const std::vector<Line>& lines) {
         if (line.text.front() == '#' || is_gpl_header_field(line.text)) continue;
         const auto color = read_decimal(line.text);
         if (!color) {
-            return at_line(line, quoted(line.text) + " is not a colour like \"255 136 0 Orange\"");
+            return at_line(line,
+                           quote_line(line.text) + " is not a colour like \"255 136 0 Orange\"");
         }
         if (colors.size() == kMaxPaletteColors) return too_many();
         colors.push_back(*color);
@@ -173,14 +174,15 @@ Parsed parse_pal(const std::vector<Line>& lines) {
     const auto [end, error] = std::from_chars(
         count_line.text.data(), count_line.text.data() + count_line.text.size(), declared);
     if (error != std::errc{} || end != count_line.text.data() + count_line.text.size()) {
-        return at_line(count_line, quoted(count_line.text) + " is not a colour count");
+        return at_line(count_line, quote_line(count_line.text) + " is not a colour count");
     }
     if (declared > kMaxPaletteColors) return too_many();
     std::vector<Rgb> colors;
     for (std::size_t i = 3; i < lines.size(); ++i) {
         const Line& line = lines[i];
         const auto color = read_decimal(line.text);
-        if (!color) return at_line(line, quoted(line.text) + " is not a colour like \"255 136 0\"");
+        if (!color)
+            return at_line(line, quote_line(line.text) + " is not a colour like \"255 136 0\"");
         if (colors.size() == kMaxPaletteColors) return too_many();
         colors.push_back(*color);
     }
@@ -270,7 +272,7 @@ std::variant<std::vector<Rgb>, std::string> parse_hex_colors(
     for (std::size_t i = 0; i < colors.size(); ++i) {
         const auto color = read_hex(trim(colors[i]), true);
         if (!color) {
-            return "colour " + std::to_string(i + 1) + ": " + quoted(colors[i]) +
+            return "colour " + std::to_string(i + 1) + ": " + quote_line(colors[i]) +
                    " is not a colour like #ff8800 or #f80";
         }
         out.push_back(*color);
