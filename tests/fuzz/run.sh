@@ -11,7 +11,7 @@ seconds=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_json_rpc fuzz_mcp_requests fuzz_tool_arguments
-                                      fuzz_image_input fuzz_upstream_responses)
+                                      fuzz_image_input fuzz_upstream_responses fuzz_image_decoders)
 jobs=${FUZZ_JOBS:-$(nproc)}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
