@@ -155,7 +155,8 @@ std::string write_gif(int width, int height, std::vector<GifColorType> global,
     GifFileType* gif = EGifOpen(&bytes, append_gif_bytes, &error);
     REQUIRE(gif);
     EGifSetGifVersion(gif, true);
-    ColorMapObject* global_map = GifMakeMapObject(static_cast<int>(global.size()), global.data());
+    ColorMapObject* global_map =
+        global.empty() ? nullptr : GifMakeMapObject(static_cast<int>(global.size()), global.data());
     REQUIRE(EGifPutScreenDesc(gif, width, height, 8, 0, global_map) == GIF_OK);
     for (const auto& frame : frames) {
         GraphicsControlBlock control{frame.disposal, false, frame.delay_cs, frame.transparent};
@@ -406,6 +407,29 @@ TEST_CASE("A frame smaller than the screen leaves the rest transparent; interlac
         CHECK(pixel_at(image, 2, y + 1) == expected);
         CHECK(pixel_at(image, 4, y + 1) == expected);
     }
+}
+
+TEST_CASE("A frame reaching past the screen is clipped; a frame without colours is an error") {
+    // giflib writes no such frame: the screen descriptor is made smaller afterwards.
+    std::string past = write_gif(
+        6, 4, kRgbMap,
+        {{.left = 2, .top = 1, .width = 4, .height = 3, .indices = std::vector<int>(12, 2)}});
+    past[6] = 3;  // logical screen width, little-endian
+    past[8] = 2;  // height
+    const auto frames = decoded_gif(past);
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].image.width == 3);
+    CHECK(frames[0].image.height == 2);
+    CHECK(pixel_at(frames[0].image, 2, 1) == kGreen);
+    CHECK(pixel_at(frames[0].image, 1, 1) == kClear);
+
+    // Without its global colour table (flag and the four entries after the screen descriptor).
+    std::string colourless =
+        write_gif(2, 2, kRgbMap, {{.width = 2, .height = 2, .indices = {0, 1, 2, 3}}});
+    colourless[10] = static_cast<char>(colourless[10] & 0x7f);
+    colourless.erase(13, 4 * 3);
+    CHECK(gif_error(colourless) ==
+          "frame 1 of the GIF has no colour table (neither its own nor a global one)");
 }
 
 TEST_CASE("GIF limits: frames, total pixels and screen size are refused before decoding") {
