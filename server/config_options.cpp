@@ -11,6 +11,8 @@ namespace rdmcp::server {
 namespace {
 
 // Why each stdio-only option is refused over HTTP, and what to do instead.
+constexpr const char* kSidecarOverHttp =
+    "--no-sidecar only applies over stdio: over HTTP nothing is saved on the server";
 constexpr const char* kOutputDirOverHttp =
     "over HTTP it would write every caller's images into one directory on the server and tell "
     "each caller the server's path; remove it (over HTTP a result carries its images inline, or "
@@ -231,6 +233,12 @@ const std::vector<Option>& options() {
              c.output_dir = v;
              return std::nullopt;
          }},
+        {"--no-sidecar", "RD_MCP_NO_SIDECAR", stdio_only(kSidecarOverHttp),
+         "do not write a .rd.json provenance file beside each image saved with save_to/filename",
+         [](Config& c, const std::string& v) {
+             return set_switch(c.no_sidecar, v, "--no-sidecar");
+         },
+         true},
         {"--inline-image-budget", "RD_MCP_INLINE_IMAGE_BUDGET", kBothTransports,
          "bytes of images one result carries inline (default 524288); above it they become "
          "files (stdio) or links",

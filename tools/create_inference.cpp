@@ -11,7 +11,9 @@
 #include "tools/hosted_outputs.h"
 #include "tools/inference_jobs.h"
 #include "tools/inference_request.h"
+#include "tools/live_style_catalog.h"
 #include "tools/price_quotes.h"
+#include "tools/project_save.h"
 #include "tools/read_retry.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
@@ -93,6 +95,34 @@ std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& re
     return text;
 }
 
+// What a sidecar records of the call: the tool and every argument but the images (and our own
+// file arguments); the API's facts of each image are added when it is saved.
+SavePlan save_plan(const ProjectSave& place, const Json& arguments, const ToolsConfig& config) {
+    Json recorded = Json::object();
+    for (const auto& [name, value] : arguments.items()) {
+        if (is_image_argument(name) || name == kSaveToArgument || name == kFilenameArgument ||
+            name == kOutputDirArgument) {
+            continue;
+        }
+        recorded[name] = value;
+    }
+    Json provenance = {{"tool", "create_inference"},
+                       {"generator", std::string("retrodiffusion-mcp")},
+                       {"saved_at", iso_utc(std::chrono::system_clock::now())},
+                       {"arguments", std::move(recorded)}};
+    for (const char* field : {"prompt", "prompt_style", "width", "height", "seed"}) {
+        if (arguments.contains(field)) provenance[field] = arguments[field];
+    }
+    return {.folder = place.folder,
+            .stem = place.stem,
+            .sidecar = config.sidecars,
+            .provenance = std::move(provenance)};
+}
+
+ImageDestination destination_of(const InferenceRequest& request) {
+    return {.output_dir = request.output_dir, .save = request.save, .frames = request.frames};
+}
+
 bool is_animation(const InferenceRequest& request) {
     return request.style && (request.style->kind == StyleKind::Animation ||
                              request.style->kind == StyleKind::AdvancedAnimation);
@@ -115,7 +145,7 @@ protocol::ToolResult run_as_task(const InferenceRequest& request, protocol::Requ
         const auto step = std::chrono::milliseconds(250);
         while (std::chrono::steady_clock::now() + step < deadline && !context.is_cancelled()) {
             std::this_thread::sleep_for(step);
-            poll = poll_job(job.job_id, job.job, context, jobs, request.output_dir);
+            poll = poll_job(job.job_id, job.job, context, jobs, destination_of(request));
             if (poll.result) return std::move(*poll.result);  // done (or failed) in time
         }
     }
@@ -144,7 +174,7 @@ protocol::ToolResult generate_and_wait(const InferenceRequest& request,
     auto interval = std::chrono::milliseconds(500);  // small images are done in a second or two
     while (std::chrono::steady_clock::now() < deadline &&
            wait_unless_cancelled(interval, context.cancellation.get())) {
-        auto poll = poll_job(job.job_id, job.job, context, jobs, request.output_dir);
+        auto poll = poll_job(job.job_id, job.job, context, jobs, destination_of(request));
         if (poll.result) return std::move(*poll.result);  // done, failed, or unknown to the API
         interval = std::min(interval * 2, std::chrono::milliseconds(kJobPollIntervalMs));
     }
@@ -172,9 +202,20 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         }
         auto& request = std::get<InferenceRequest>(built);
         if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
+        // Where the images go is settled before paying: a refused place costs nothing.
+        auto place = prepare_project_save(request.save_arguments, context, config);
+        if (place.ask) return std::move(*place.ask);
+        if (!place.refusal.empty()) return rejected_before_sending(place.refusal);
+        if (place.save) request.save = save_plan(*place.save, arguments, config);
+        request.frames = {.wanted = request.save_arguments.frames && is_animation(request),
+                          .frame_width = request.width,
+                          .frame_height = request.height};
         auto authorized =
             authorize_generation("create_inference", request, arguments, context, *jobs);
-        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
+        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) {
+            ask_roots_again(*stop, place);
+            return std::move(*stop);
+        }
         auto& spend = std::get<SpendPermit>(authorized);
         auto paid = [&spend](protocol::ToolResult result) {
             spend.annotate(result);
@@ -232,7 +273,9 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
                                   {.headline = headline(request, returned) +
                                                (not_inlined.empty() ? "" : ". " + not_inlined),
                                    .file_stem = file_stem(request),
-                                   .output_dir = request.output_dir},
+                                   .output_dir = request.output_dir,
+                                   .save = request.save,
+                                   .frames = request.frames},
                                   config));
     };
     return {definition(jobs->config), handler};

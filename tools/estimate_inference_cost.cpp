@@ -18,7 +18,8 @@ namespace {
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json schema = inference_input_schema(config.local_files_allowed);
     // Always the dry run: the controls of the generation tools mean nothing here.
-    for (const char* moot : {kOutputDirArgument, "check_cost", "async", kMaxCostArgument})
+    for (const char* moot : {kOutputDirArgument, "check_cost", "async", kMaxCostArgument,
+                             kSaveToArgument, kFilenameArgument, kFramesArgument})
         schema["properties"].erase(moot);
     return {
         .name = "estimate_inference_cost",

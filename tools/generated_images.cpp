@@ -24,6 +24,32 @@ std::vector<std::string> strings_in(const Json& body, const char* field) {
     return values;
 }
 
+// The caller's name for image i: the name itself for a call's one image, name_N for a batch,
+// name_<label> for the extra images the API appends (pre_palette, non_bg_removed).
+std::string project_file_name(const SavePlan& plan, const std::string& default_stem,
+                              const GeneratedImages& images, std::size_t index) {
+    const std::string stem = plan.stem.empty() ? default_stem : plan.stem;
+    const std::string& label = images.labels.at(index);
+    if (label != "generated") return stem + "_" + label;
+    std::size_t generated = 0;
+    for (const auto& l : images.labels) generated += l == "generated";
+    return generated == 1 ? stem : stem + "_" + std::to_string(index + 1);
+}
+
+// What a sidecar records of one image besides the call: which image, its size, what the API
+// said of the call (cost, model, request id, when).
+Json image_facts(const GeneratedImages& images, const Json& entry) {
+    Json facts = {
+        {"index", entry["index"]}, {"label", entry["label"]}, {"mime_type", entry["mime_type"]}};
+    if (entry.contains("width")) facts["image_width"] = entry["width"];
+    if (entry.contains("height")) facts["image_height"] = entry["height"];
+    if (!images.model.empty()) facts["model"] = images.model;
+    if (images.balance_cost) facts["cost"] = *images.balance_cost;
+    if (images.request_id) facts["request_id"] = *images.request_id;
+    if (images.created_at) facts["created_at"] = *images.created_at;
+    return facts;
+}
+
 std::filesystem::path default_output_dir() {
     return std::filesystem::temp_directory_path() / "retrodiffusion-mcp";
 }
@@ -88,6 +114,7 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
 
     protocol::ToolResult result;
     Json described = Json::array();
+    Json frame_content = Json::array();  // sheets and atlases for callers we save nothing for
     std::string details, problems;
     for (std::size_t i = 0; i < images.base64_images.size(); ++i) {
         const std::string& b64 = images.base64_images[i];
@@ -101,14 +128,32 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
             entry["width"] = info->width;
             entry["height"] = info->height;
         }
-        if (!save_dir.empty()) {
-            auto written = write_base64_image_file(
-                save_dir, request.file_stem + "-" + std::to_string(i + 1), b64, mime);
-            if (auto* file = std::get_if<WrittenImage>(&written)) {
-                entry["path"] = file->path.string();
+        if (request.save || !save_dir.empty()) {
+            const auto bytes = base64_decode(b64);
+            if (!bytes) {
+                problems += " image " + std::to_string(i + 1) + " is not valid base64.";
             } else {
-                problems += " " + std::get<ImageWriteError>(written).message + ".";
+                const std::string stem =
+                    request.save ? project_file_name(*request.save, request.file_stem, images, i)
+                                 : request.file_stem + "-" + std::to_string(i + 1);
+                const Json facts = image_facts(images, entry);
+                auto saved = save_project_image(
+                    request.save ? request.save->folder : std::filesystem::path(save_dir), stem,
+                    *bytes, mime,
+                    request.save && request.save->sidecar ? &request.save->provenance : nullptr,
+                    facts, request.frames);
+                entry.update(saved.fields);
+                problems += saved.problems;
             }
+        } else if (request.frames.wanted && images.labels.at(i) == "generated") {
+            const auto bytes = base64_decode(b64);
+            const std::string problem =
+                bytes ? frames_as_content(*bytes, mime, request.frames,
+                                          request.file_stem + "-" + std::to_string(i + 1),
+                                          frame_content)
+                      : std::string("not valid base64");
+            if (!problem.empty())
+                problems += " No frames for image " + std::to_string(i + 1) + ": " + problem + ".";
         }
         if (i < images.output_urls.size()) entry["url"] = images.output_urls[i];
 
@@ -152,7 +197,7 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
             (config.local_files_allowed ? ": use the saved files."
                                         : ": pass upload_outputs: true to receive hosted links.");
     }
-    if (!problems.empty()) text += "\nSaving failed:" + problems;
+    if (!problems.empty()) text += "\nNot everything was saved:" + problems;
     result.add_text(std::move(text));
 
     if (inline_images) {
@@ -181,6 +226,8 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
         }
     }
 
+    for (auto& block : frame_content) result.content.push_back(std::move(block));
+
     Json structured = {{"images", std::move(described)}, {"inline", inline_images}};
     if (!images.model.empty()) structured["model"] = images.model;
     if (images.balance_cost) structured["balance_cost"] = *images.balance_cost;
@@ -206,6 +253,14 @@ Json images_output_schema() {
           {"height", {{"type", "integer"}}},
           {"bytes", {{"type", "integer"}}},
           {"path", {{"type", "string"}, {"description", "Where the image was saved."}}},
+          {"sidecar",
+           {{"type", "string"}, {"description", "Its .rd.json: how it was made (save_to)."}}},
+          {"frames",
+           {{"type", "array"},
+            {"items", {{"type", "string"}}},
+            {"description", "Each frame's PNG (frames: true)."}}},
+          {"sheet", {{"type", "string"}, {"description", "The frames in one PNG."}}},
+          {"atlas", {{"type", "string"}, {"description", "The sheet's JSON-hash atlas."}}},
           {"url", {{"type", "string"}, {"description", "Hosted copy (upload_outputs)."}}}}},
         {"required", {"index", "label"}}};
     return {{"type", "object"},

@@ -8,6 +8,7 @@
 
 #include "protocol/json_rpc.h"
 #include "protocol/tool.h"
+#include "tools/project_assets.h"
 #include "tools/tools_config.h"
 
 namespace rdmcp::tools {
@@ -44,6 +45,16 @@ struct RenderRequest {
     std::string headline;    // "Generated 2 images with rd_fast__default"
     std::string file_stem;   // names saved files: "rd_fast__default-seed42"
     std::string output_dir;  // the caller's per-call directory, or empty
+    // save_to / filename (stdio): into the project, named, with sidecars; wins over output_dir.
+    std::optional<SavePlan> save;
+    FrameRequest frames;  // frames: true
+};
+
+// Where a job's images go when it is fetched: what render_images takes besides its headline.
+struct ImageDestination {
+    std::string output_dir;
+    std::optional<SavePlan> save;
+    FrameRequest frames;
 };
 
 protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& request,

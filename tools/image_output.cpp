@@ -35,7 +35,7 @@ std::string sanitize_stem(std::string_view stem) {
 std::string errno_text(int error) { return std::strerror(error); }
 
 // Writes everything, retrying short writes and EINTR; false with errno set on failure.
-bool write_all(int fd, const std::string& bytes) {
+bool write_all(int fd, std::string_view bytes) {
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -94,12 +94,17 @@ std::string image_file_extension(std::string_view mime) {
 
 ImageWriteResult write_base64_image_file(const fs::path& dir, std::string_view stem,
                                          std::string_view base64, std::string_view mime) {
+    auto bytes = base64_decode(base64);
+    if (!bytes) return ImageWriteError{"the image data to save is not valid base64"};
+    return write_new_file(dir, stem, image_file_extension(mime), *bytes);
+}
+
+ImageWriteResult write_new_file(const fs::path& dir, std::string_view stem,
+                                std::string_view extension, std::string_view contents) {
     auto failure = [](std::string message) {
         return ImageWriteResult(ImageWriteError{std::move(message)});
     };
-
-    auto bytes = base64_decode(base64);
-    if (!bytes) return failure("the image data to save is not valid base64");
+    const std::string_view bytes = contents;
 
     std::error_code ec;
     fs::path directory = fs::absolute(dir, ec);
@@ -119,7 +124,6 @@ ImageWriteResult write_base64_image_file(const fs::path& dir, std::string_view s
                        "': " + ec.message());
 
     const std::string clean_stem = sanitize_stem(stem);
-    const std::string extension = image_file_extension(mime);
 
     // Write and flush the whole file under a hidden temporary name first, so nobody ever sees a
     // partial image under the final name, even if this process dies mid-write.
@@ -135,7 +139,7 @@ ImageWriteResult write_base64_image_file(const fs::path& dir, std::string_view s
         }
     }
     if (fd < 0) return failure("cannot find a free temporary name in '" + directory.string() + "'");
-    const bool written = write_all(fd, *bytes) && ::fsync(fd) == 0;
+    const bool written = write_all(fd, bytes) && ::fsync(fd) == 0;
     const int write_error = errno;
     if (::close(fd) != 0 || !written) {
         const int error = written ? errno : write_error;
@@ -144,11 +148,11 @@ ImageWriteResult write_base64_image_file(const fs::path& dir, std::string_view s
     }
 
     for (int suffix = 0; suffix <= kMaxSuffix; ++suffix) {
-        const std::string name =
-            clean_stem + (suffix == 0 ? "" : "-" + std::to_string(suffix)) + "." + extension;
+        const std::string name = clean_stem + (suffix == 0 ? "" : "-" + std::to_string(suffix)) +
+                                 "." + std::string(extension);
         const fs::path final_path = directory / name;
         const int result = publish_without_replacing(temporary, final_path);
-        if (result == 0) return WrittenImage{final_path, bytes->size()};
+        if (result == 0) return WrittenImage{final_path, bytes.size()};
         if (result != EEXIST) {
             ::unlink(temporary.c_str());
             return failure("cannot save '" + final_path.string() + "': " + errno_text(result));
@@ -156,7 +160,7 @@ ImageWriteResult write_base64_image_file(const fs::path& dir, std::string_view s
     }
     ::unlink(temporary.c_str());
     return failure("'" + directory.string() + "' already holds " + std::to_string(kMaxSuffix + 1) +
-                   " files named " + clean_stem + "[-N]." + extension +
+                   " files named " + clean_stem + "[-N]." + std::string(extension) +
                    "; choose another directory or name");
 }
 

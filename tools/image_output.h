@@ -32,4 +32,9 @@ using ImageWriteResult = std::variant<WrittenImage, ImageWriteError>;
 ImageWriteResult write_base64_image_file(const std::filesystem::path& dir, std::string_view stem,
                                          std::string_view base64, std::string_view mime);
 
+// The same for any bytes: `dir`/<stem><-N>.<extension>, complete or not at all, never replacing a
+// file (sidecars, frames, sheets, atlases, palettes).
+ImageWriteResult write_new_file(const std::filesystem::path& dir, std::string_view stem,
+                                std::string_view extension, std::string_view contents);
+
 }  // namespace rdmcp::tools

@@ -117,6 +117,9 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
     Json schema = inference_input_schema(jobs->config.local_files_allowed);
     schema["properties"].erase(kOutputDirArgument);  // images are saved when fetched
     schema["properties"].erase("async");             // a job is always async
+    for (const char* later : {kSaveToArgument, kFilenameArgument, kFramesArgument}) {
+        schema["properties"].erase(later);  // see below
+    }
     protocol::ToolDefinition definition{
         .name = "start_inference_job",
         .title = "Start a generation job",
@@ -142,6 +145,13 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
             return rejected_before_sending(*problem);
         auto& request = std::get<InferenceRequest>(built);
         if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
+        if (request.save_arguments.into_project() || request.save_arguments.frames) {
+            // A job's images are saved when they are fetched, by another call.
+            return rejected_before_sending(
+                "save_to, filename and frames belong to create_inference, which waits for the "
+                "images and saves them; a job's images come from get_inference_job (output_dir), "
+                "or use create_inference instead");
+        }
         auto authorized =
             authorize_generation("start_inference_job", request, arguments, context, *jobs);
         if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
@@ -185,7 +195,7 @@ protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jo
         auto job = job_for_id(job_id, context.api_key, *jobs);
         if (!job) return invalid_job_id();
         auto poll = poll_job(job_id, *job, context, *jobs,
-                             arguments.value(kOutputDirArgument, std::string()));
+                             {.output_dir = arguments.value(kOutputDirArgument, std::string())});
         if (poll.state == JobState::Pending || poll.state == JobState::Running ||
             poll.state == JobState::Unreadable) {
             const bool unread = poll.state == JobState::Unreadable;

@@ -168,7 +168,9 @@ std::variant<SubmittedJob, protocol::ToolResult> accept_job_answer(
                               {.headline = "Generated with " + request.prompt_style +
                                            " (the API answered at once)",
                                .file_stem = request.prompt_style,
-                               .output_dir = request.output_dir},
+                               .output_dir = request.output_dir,
+                               .save = request.save,
+                               .frames = request.frames},
                               services.config);
             return submitted;
         }
@@ -232,7 +234,7 @@ std::optional<JobDescription> job_for_id(const std::string& job_id, const std::s
 
 JobPoll poll_job(const std::string& job_id, const JobDescription& job,
                  protocol::RequestContext& context, const JobServices& services,
-                 const std::string& output_dir) {
+                 const ImageDestination& destination) {
     JobPoll poll;
     auto reply = services.upstream->get("/inferences/tasks/" + job.upstream_task_id, context);
     if (!reply.ok()) {
@@ -273,7 +275,9 @@ JobPoll poll_job(const std::string& job_id, const JobDescription& job,
             render_images(std::move(images),
                           {.headline = headline,
                            .file_stem = job.prompt_style.empty() ? "job" : job.prompt_style,
-                           .output_dir = output_dir},
+                           .output_dir = destination.output_dir,
+                           .save = destination.save,
+                           .frames = destination.frames},
                           services.config);
     } else if (poll.upstream_status == "failed") {
         poll.state = JobState::Failed;

@@ -11,6 +11,7 @@
 #include "protocol/request_context.h"
 #include "protocol/tasks.h"
 #include "protocol/tool.h"
+#include "tools/generated_images.h"
 #include "tools/inference_request.h"
 #include "tools/job_ledger.h"
 #include "tools/job_token.h"
@@ -84,7 +85,7 @@ struct JobPoll {
 // Reads the job's state once.
 JobPoll poll_job(const std::string& job_id, const JobDescription& job,
                  protocol::RequestContext& context, const JobServices& services,
-                 const std::string& output_dir = "");
+                 const ImageDestination& destination = {});
 
 // The job behind an id the agent presents: a signed id, checked against the caller's key, or a
 // bare upstream task id (then the images are labelled without knowing the request).

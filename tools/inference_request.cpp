@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tools/palette_input.h"
 #include "tools/spend_guard.h"
 #include "tools/tool_arguments.h"
 
@@ -107,6 +108,9 @@ constexpr const char* kKnownFields[] = {"prompt",
                                         "extra_prompt",
                                         "frames_duration",
                                         kOutputDirArgument,
+                                        kSaveToArgument,
+                                        kFilenameArgument,
+                                        kFramesArgument,
                                         "check_cost",
                                         "async",
                                         kMaxCostArgument};
@@ -134,6 +138,14 @@ std::optional<std::string> resolve_image_field(const Json& arguments, Json& imag
                                                const char* field, const ImageInputPolicy& policy) {
     auto it = arguments.find(field);
     if (it == arguments.end()) return std::nullopt;
+    if (std::string_view(field) == "input_palette") {
+        auto palette = palette_input(*it, policy.allow_local_files);
+        if (!palette.problem.empty()) return palette.problem;
+        if (palette.base64_png) {
+            images[field] = std::move(*palette.base64_png);
+            return std::nullopt;
+        }
+    }
     if (it->is_string()) {
         auto resolved = resolve_image_input(field, it->get_ref<const std::string&>(), policy);
         if (auto* error = std::get_if<std::string>(&resolved)) return *error;
@@ -191,6 +203,8 @@ bool returns_non_bg_removed(const InferenceRequest& request) {
     return request.remove_bg.value_or(false) && request.return_non_bg_removed.value_or(false);
 }
 
+bool is_image_argument(std::string_view name) { return is_image_field(std::string(name)); }
+
 std::variant<InferenceRequest, std::string> build_inference_request(const Json& arguments,
                                                                     const ImageInputPolicy& images,
                                                                     const MergedCatalog* live) {
@@ -207,6 +221,10 @@ std::variant<InferenceRequest, std::string> build_inference_request(const Json& 
         if (read.problem()) return *read.problem();
         request.output_dir = dir.value_or("");
     }
+
+    auto save = read_save_arguments(arguments, images.allow_local_files);
+    if (auto* problem = std::get_if<std::string>(&save)) return *problem;
+    request.save_arguments = std::get<SaveArguments>(save);
 
     // The server owns these: passed through, `async` would turn a paid generation into a task
     // id the synchronous path cannot read, and `check_cost` a generation into a price.
@@ -328,7 +346,12 @@ Json inference_input_schema(bool local_files_allowed) {
           {"description",
            "Up to 9 references guiding style/content (RD Pro "
            "and some animation styles)."}}},
-        {"input_palette", image("A small image whose colors constrain the output.")},
+        {"input_palette",
+         {{"type", "string"},
+          {"description",
+           "The colours the output may use: a small image (" + image_hint +
+               "), hex colours such as \"#1a1c2c, #5d275d, #b13e53\"" +
+               (local_files_allowed ? ", or a palette file path (.hex, .gpl, .pal)" : "") + "."}}},
         {"return_pre_palette",
          {{"type", "boolean"}, {"description", "Also return the image before the palette."}}},
         {"remove_bg", {{"type", "boolean"}, {"description", "Transparent background."}}},
@@ -378,6 +401,7 @@ Json inference_input_schema(bool local_files_allowed) {
             {"description",
              "Also save the images into this local directory and return the paths."}};
     }
+    add_save_properties(properties, local_files_allowed);
     return {{"type", "object"},
             {"properties", properties},
             {"required", {"prompt", "prompt_style", "width", "height"}},

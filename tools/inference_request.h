@@ -13,6 +13,8 @@
 
 #include "protocol/json_rpc.h"
 #include "tools/image_input.h"
+#include "tools/project_assets.h"
+#include "tools/project_save.h"
 #include "tools/style_catalog.h"
 #include "tools/style_selector.h"
 
@@ -47,7 +49,12 @@ struct InferenceRequest {
     // The style as checked: the caller's live catalog entry when one is cached, else the
     // built-in one; nothing for styles neither knows.
     std::optional<Style> style;
-    std::string output_dir;      // where to save the images, when the caller asked (stdio)
+    std::string output_dir;        // where to save the images, when the caller asked (stdio)
+    SaveArguments save_arguments;  // save_to, filename, frames: never sent upstream
+    // Set by the tool once the project folder is known (before paying); frames: true for an
+    // animation cuts it by this request's size.
+    std::optional<SavePlan> save;
+    FrameRequest frames;
     InferenceControls controls;  // never in the body: each path sets what it sends
 };
 
@@ -59,6 +66,10 @@ protocol::Json upstream_body(const InferenceRequest& request);
 // image before background removal, after the requested ones.
 bool returns_pre_palette(const InferenceRequest& request);
 bool returns_non_bg_removed(const InferenceRequest& request);
+
+// Whether an argument is one of the images (input_image, reference_images, ...): never copied
+// into a record such as a sidecar.
+bool is_image_argument(std::string_view name);
 
 // Our own arguments, which are never sent upstream.
 inline constexpr const char* kOutputDirArgument = "output_dir";

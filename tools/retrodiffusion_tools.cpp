@@ -28,6 +28,7 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
     registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config, spend));
     registry.add(make_fix_pixel_art_tool(upstream, config));
+    registry.add(make_extract_palette_tool(config));
     auto lowpoly =
         std::make_shared<const LowPolyServices>(LowPolyServices{upstream, config, spend});
     registry.add(make_get_lowpoly_pricing_tool(lowpoly));

@@ -33,6 +33,7 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
 protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr catalog,
                                        ToolsConfig config, SpendGuardPtr spend);
 protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config);
+protocol::Tool make_extract_palette_tool(ToolsConfig config);
 // styles: the live catalog; null lists the built-in catalog alone (no API call).
 protocol::Tool make_list_available_styles_tool(StylesPtr styles = nullptr);
 protocol::Tool make_list_available_models_tool(StylesPtr styles = nullptr);

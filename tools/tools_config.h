@@ -15,6 +15,9 @@ struct ToolsConfig {
     bool local_files_allowed = false;
     // Save every generated image here (stdio, --output-dir); empty: only when over budget.
     std::string output_dir;
+    // Beside each image saved with save_to/filename, a .rd.json saying how it was made
+    // (--no-sidecar turns it off).
+    bool sidecars = true;
     // Decoded bytes of images one result may carry inline; above it, images become files
     // (stdio) or links, so a client's context is not flooded (one caps a result at 25k tokens).
     std::size_t inline_image_budget_bytes = 512u << 10;

@@ -269,6 +269,13 @@ export async function exerciseEveryTool({ call, listTools, sim, key, apiVersion 
     assert.ok(fixedPng, `no image: ${describe(fixed.result)}`);
     assert.deepEqual(pngSize(fixedPng.data), { width: 16, height: 16 });
     assert.ok(fixed.upstream.some((r) => r.method === 'POST' && r.path === `/${apiVersion}/pixel-fixer/standard`));
+    // extract_palette (free, local): over HTTP the palette files come back as embedded resources.
+    const palette = await run('extract_palette', { image: fixedPng.data });
+    ok(palette.result, 'extract_palette');
+    assert.ok(palette.result.structuredContent.count > 0, describe(palette.result));
+    assert.deepEqual(palette.result.content.filter((c) => c.type === 'resource')
+                         .map((c) => c.resource.uri.split('.').pop()), ['hex', 'gpl', 'pal']);
+    assert.equal(palette.upstream.length, 0, 'extract_palette asks the API nothing');
 
     // Over HTTP the caller is not on this machine: a file path is refused, not read.
     const path = await call('edit_image', { prompt: 'add a hat', input_image: '/etc/hostname' });
