@@ -11,7 +11,6 @@
 #include "tools/hosted_outputs.h"
 #include "tools/inference_jobs.h"
 #include "tools/inference_request.h"
-#include "tools/live_style_catalog.h"
 #include "tools/price_quotes.h"
 #include "tools/project_save.h"
 #include "tools/read_retry.h"
@@ -93,30 +92,6 @@ std::string shortfall(const UpstreamClient& upstream, const InferenceRequest& re
         text += " The balance is " + format_usd(*price.remaining_balance) + ".";
     }
     return text;
-}
-
-// What a sidecar records of the call: the tool and every argument but the images (and our own
-// file arguments); the API's facts of each image are added when it is saved.
-SavePlan save_plan(const ProjectSave& place, const Json& arguments, const ToolsConfig& config) {
-    Json recorded = Json::object();
-    for (const auto& [name, value] : arguments.items()) {
-        if (is_image_argument(name) || name == kSaveToArgument || name == kFilenameArgument ||
-            name == kOutputDirArgument) {
-            continue;
-        }
-        recorded[name] = value;
-    }
-    Json provenance = {{"tool", "create_inference"},
-                       {"generator", std::string("retrodiffusion-mcp")},
-                       {"saved_at", iso_utc(std::chrono::system_clock::now())},
-                       {"arguments", std::move(recorded)}};
-    for (const char* field : {"prompt", "prompt_style", "width", "height", "seed"}) {
-        if (arguments.contains(field)) provenance[field] = arguments[field];
-    }
-    return {.folder = place.folder,
-            .stem = place.stem,
-            .sidecar = config.sidecars,
-            .provenance = std::move(provenance)};
 }
 
 ImageDestination destination_of(const InferenceRequest& request) {
@@ -203,17 +178,17 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
         auto& request = std::get<InferenceRequest>(built);
         if (request.controls.check_cost) return rejected_before_sending(price_only_refusal());
         // Where the images go is settled before paying: a refused place costs nothing.
-        auto place = prepare_project_save(request.save_arguments, context, config);
-        if (place.ask) return std::move(*place.ask);
-        if (!place.refusal.empty()) return rejected_before_sending(place.refusal);
-        if (place.save) request.save = save_plan(*place.save, arguments, config);
+        auto save = prepare_save("create_inference", arguments, context, config);
+        if (save.answer_now) return std::move(*save.answer_now);
+        if (!save.refusal.empty()) return rejected_before_sending(save.refusal);
+        request.save = std::move(save.plan);
         request.frames = {.wanted = request.save_arguments.frames && is_animation(request),
                           .frame_width = request.width,
                           .frame_height = request.height};
         auto authorized =
             authorize_generation("create_inference", request, arguments, context, *jobs);
         if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) {
-            ask_roots_again(*stop, place);
+            ask_roots_again(*stop, save.place);
             return std::move(*stop);
         }
         auto& spend = std::get<SpendPermit>(authorized);

@@ -4,6 +4,7 @@
 #include "tools/agent_errors.h"
 #include "tools/edit_image_request.h"
 #include "tools/hosted_outputs.h"
+#include "tools/project_save.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/spend_guard.h"
 
@@ -36,6 +37,7 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
                                     {"minLength", 1},
                                     {"description", "Also save the edited image here."}};
     }
+    add_save_properties(properties, config.local_files_allowed, /*with_frames=*/false);
     return {
         .name = "edit_image",
         .title = "Edit a pixel-art image",
@@ -72,6 +74,10 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config, Sp
         }
         auto& request = std::get<EditImageRequest>(built);
         const auto& info = request.image.info;
+        // Where the result goes is settled before paying: a refused place costs nothing.
+        auto save = prepare_save("edit_image", arguments, context, config);
+        if (save.answer_now) return std::move(*save.answer_now);
+        if (!save.refusal.empty()) return rejected_before_sending(save.refusal);
         // No estimate endpoint for /edit: its documented price.
         auto authorized = spend->authorize(
             {"edit_image",
@@ -83,7 +89,10 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config, Sp
                     PriceQuote{kEditImagePrice, "the documented price per edit"});
             },
             context);
-        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
+        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) {
+            ask_roots_again(*stop, save.place);
+            return std::move(*stop);
+        }
         auto& permit = std::get<SpendPermit>(authorized);
 
         UpstreamResult reply;
@@ -136,7 +145,8 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config, Sp
                                                  std::to_string(info.height) + " image" +
                                                  (not_inlined.empty() ? "" : ". " + not_inlined),
                                      .file_stem = "edit",
-                                     .output_dir = request.output_dir},
+                                     .output_dir = request.output_dir,
+                                     .save = std::move(save.plan)},
                                     config);
         permit.annotate(result, cost);
         return result;

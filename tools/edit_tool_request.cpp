@@ -5,6 +5,7 @@
 
 #include "common/base64.h"
 #include "tools/image_pixels.h"
+#include "tools/project_save.h"
 #include "tools/spend_guard.h"
 #include "tools/tool_arguments.h"
 
@@ -82,7 +83,8 @@ const KnownField* known(const std::string& name) {
 
 bool is_server_argument(const std::string& name) {
     return name == "tool_id" || name == "input_image" || name == "output_dir" ||
-           name == kMaxCostArgument;  // the spend guard's, never the API's
+           name == kMaxCostArgument ||  // the spend guard's, never the API's
+           name == kSaveToArgument || name == kFilenameArgument;
 }
 
 // Fields that would change what the API answers into something this tool cannot read (a
@@ -439,6 +441,7 @@ Json edit_tool_input_schema(const ToolsConfig& config) {
         properties["output_dir"] = {
             {"type", "string"}, {"minLength", 1}, {"description", "Also save the result here."}};
     }
+    add_save_properties(properties, config.local_files_allowed, /*with_frames=*/false);
     // Other members are fields the API has and this server does not know yet: passed through.
     return {{"type", "object"},
             {"properties", std::move(properties)},

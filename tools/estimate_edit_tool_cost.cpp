@@ -4,6 +4,7 @@
 #include "tools/api_fields.h"
 #include "tools/edit_runs.h"
 #include "tools/price_quotes.h"
+#include "tools/project_save.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/spend_limits.h"
 #include "tools/usd.h"
@@ -16,7 +17,9 @@ namespace {
 
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json schema = edit_tool_input_schema(config);
-    schema["properties"].erase("output_dir");  // nothing is saved by a price
+    for (const char* unsaved : {"output_dir", kSaveToArgument, kFilenameArgument}) {
+        schema["properties"].erase(unsaved);  // nothing is saved by a price
+    }
     schema["properties"].erase(kMaxCostArgument);
     // run_edit_tool's descriptions say what each field does; repeating them here would only
     // cost every client's context another few KB.

@@ -6,6 +6,7 @@
 #include "tools/generated_images.h"
 #include "tools/image_info.h"
 #include "tools/pixel_fixer_request.h"
+#include "tools/project_save.h"
 #include "tools/read_retry.h"
 #include "tools/retrodiffusion_tools.h"
 
@@ -54,6 +55,7 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
                                     {"minLength", 1},
                                     {"description", "Also save the fixed image here."}};
     }
+    add_save_properties(properties, config.local_files_allowed, /*with_frames=*/false);
     return {
         .name = "fix_pixel_art",
         .title = "Fix pixel art (Pixel Fixer)",
@@ -156,6 +158,9 @@ protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config)
             return rejected_before_sending(*problem);
         }
         auto& request = std::get<PixelFixerRequest>(built);
+        auto save = prepare_save("fix_pixel_art", arguments, context, config);
+        if (save.answer_now) return std::move(*save.answer_now);
+        if (!save.refusal.empty()) return rejected_before_sending(save.refusal);
         const Json image = take_image_member(request);  // sent from where it is, never copied
 
         UpstreamResult reply;
@@ -181,7 +186,8 @@ protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config)
             std::move(images),
             {.headline = title,
              .file_stem = std::string("pixel-fixed-") + engine_name(request.engine),
-             .output_dir = request.output_dir},
+             .output_dir = request.output_dir,
+             .save = std::move(save.plan)},
             config);
     };
     return {definition(config), handler};

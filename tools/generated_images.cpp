@@ -29,6 +29,7 @@ std::vector<std::string> strings_in(const Json& body, const char* field) {
 std::string project_file_name(const SavePlan& plan, const std::string& default_stem,
                               const GeneratedImages& images, std::size_t index) {
     const std::string stem = plan.stem.empty() ? default_stem : plan.stem;
+    if (images.base64_images.size() == 1) return stem;  // the one result, whatever its label
     const std::string& label = images.labels.at(index);
     if (label != "generated") return stem + "_" + label;
     std::size_t generated = 0;
@@ -142,10 +143,27 @@ protocol::ToolResult render_images(GeneratedImages images, const RenderRequest& 
                     *bytes, mime,
                     request.save && request.save->sidecar ? &request.save->provenance : nullptr,
                     facts, request.frames);
+                if (images.downloadable_data && i == 0 && mime == "image/png") {
+                    save_sheet_items(
+                        request.save ? request.save->folder : std::filesystem::path(save_dir),
+                        saved.fields.contains("path")
+                            ? std::filesystem::path(saved.fields["path"].get<std::string>())
+                                  .stem()
+                                  .string()
+                            : stem,
+                        *bytes, *images.downloadable_data, saved);
+                }
                 entry.update(saved.fields);
                 problems += saved.problems;
             }
-        } else if (request.frames.wanted && images.labels.at(i) == "generated") {
+        } else if (images.downloadable_data && i == 0 && mime == "image/png") {
+            // An item sheet: each item as its own picture (nothing of ours to save it to).
+            if (const auto bytes = base64_decode(b64)) {
+                sheet_items_as_content(*bytes, *images.downloadable_data, frame_content);
+            }
+        }
+        if (!request.save && save_dir.empty() && request.frames.wanted &&
+            images.labels.at(i) == "generated") {
             const auto bytes = base64_decode(b64);
             const std::string problem =
                 bytes ? frames_as_content(*bytes, mime, request.frames,
@@ -261,6 +279,10 @@ Json images_output_schema() {
             {"description", "Each frame's PNG (frames: true)."}}},
           {"sheet", {{"type", "string"}, {"description", "The frames in one PNG."}}},
           {"atlas", {{"type", "string"}, {"description", "The sheet's JSON-hash atlas."}}},
+          {"items",
+           {{"type", "array"},
+            {"items", {{"type", "string"}}},
+            {"description", "An item sheet's items, each cut into its own PNG."}}},
           {"url", {{"type", "string"}, {"description", "Hosted copy (upload_outputs)."}}}}},
         {"required", {"index", "label"}}};
     return {{"type", "object"},

@@ -2,7 +2,9 @@
 
 #include "common/base64.h"
 #include "tools/animation_frames.h"
+#include "tools/image_codec.h"
 #include "tools/image_output.h"
+#include "tools/item_sheet.h"
 
 namespace rdmcp::tools {
 
@@ -100,6 +102,35 @@ SavedAsset save_project_image(const fs::path& folder, const std::string& stem,
     }
     if (frames.wanted) save_frames(folder, saved_stem, bytes, mime, frames, saved);
     return saved;
+}
+
+void save_sheet_items(const fs::path& folder, const std::string& stem, std::string_view png,
+                      const Json& downloadable_data, SavedAsset& saved) {
+    auto sheet = decode_png(png);
+    if (!std::holds_alternative<RgbaImage>(sheet)) return;  // not a PNG: nothing to cut
+    Json paths = Json::array();
+    for (const auto& item : slice_items(std::get<RgbaImage>(sheet), downloadable_data)) {
+        auto written =
+            write_new_file(folder, stem + "_item_" + std::to_string(item.id) + "_" + item.slug,
+                           "png", encode_png(item.image));
+        if (auto* error = std::get_if<ImageWriteError>(&written)) {
+            saved.problems += " " + error->message + ".";
+            return;
+        }
+        paths.push_back(std::get<WrittenImage>(written).path.string());
+    }
+    if (!paths.empty()) saved.fields["items"] = std::move(paths);
+}
+
+void sheet_items_as_content(std::string_view png, const Json& downloadable_data, Json& content) {
+    auto sheet = decode_png(png);
+    if (!std::holds_alternative<RgbaImage>(sheet)) return;
+    const auto items = slice_items(std::get<RgbaImage>(sheet), downloadable_data);
+    for (std::size_t i = 0; i < items.size() && i < kMaxItemsInline; ++i) {
+        content.push_back({{"type", "image"},
+                           {"data", base64_encode(encode_png(items[i].image))},
+                           {"mimeType", "image/png"}});
+    }
 }
 
 std::string frames_as_content(std::string_view bytes, std::string_view mime,

@@ -39,6 +39,17 @@ SavedAsset save_project_image(const std::filesystem::path& folder, const std::st
                               const protocol::Json* provenance, const protocol::Json& facts,
                               const FrameRequest& frames);
 
+// An item sheet's items (tools/item_sheet.h), each as <stem>_item_<id>_<name>.png beside the
+// sheet; adds their paths to `saved.fields["items"]`.
+void save_sheet_items(const std::filesystem::path& folder, const std::string& stem,
+                      std::string_view png, const protocol::Json& downloadable_data,
+                      SavedAsset& saved);
+
+// The same items as image content (at most kMaxItemsInline), for callers we save nothing for.
+inline constexpr std::size_t kMaxItemsInline = 32;
+void sheet_items_as_content(std::string_view png, const protocol::Json& downloadable_data,
+                            protocol::Json& content);
+
 // For a caller whose files are not ours to write (HTTP, or no save): the sheet as image
 // content and the atlas as an embedded resource; appended to `content`. Or why not.
 std::string frames_as_content(std::string_view bytes, std::string_view mime,

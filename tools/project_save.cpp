@@ -1,12 +1,23 @@
 #include "tools/project_save.h"
 
 #include <cctype>
+#include <chrono>
 
+#include "protocol/tasks.h"
 #include "tools/client_roots.h"
 
 namespace rdmcp::tools {
 
 namespace fs = std::filesystem;
+
+namespace {
+long long unix_now_ms_for_sidecar() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
 using protocol::Json;
 
 namespace {
@@ -89,12 +100,13 @@ std::variant<SaveArguments, std::string> read_save_arguments(const Json& argumen
     return read;
 }
 
-void add_save_properties(Json& properties, bool local_files_allowed) {
-    properties[kFramesArgument] = {
-        {"type", "boolean"},
-        {"description",
-         "Animations: also each frame and a spritesheet with a JSON-hash atlas (frame "
-         "rectangles and durations, as Phaser, Godot importers and TexturePacker read)."}};
+void add_save_properties(Json& properties, bool local_files_allowed, bool with_frames) {
+    if (with_frames)
+        properties[kFramesArgument] = {
+            {"type", "boolean"},
+            {"description",
+             "Animations: also each frame and a spritesheet with a JSON-hash atlas (frame "
+             "rectangles and durations, as Phaser, Godot importers and TexturePacker read)."}};
     if (!local_files_allowed) return;
     properties[kSaveToArgument] = {
         {"type", "string"},
@@ -174,6 +186,59 @@ SavePreparation prepare_project_save(const SaveArguments& arguments,
     }
     preparation.save = ProjectSave{std::get<fs::path>(folder), arguments.filename.value_or("")};
     return preparation;
+}
+
+namespace {
+
+// Image arguments are not recorded (they are megabytes, and the file holds the result): the
+// known image fields, and any long string, which can only be data.
+bool is_recorded(const std::string& name, const Json& value) {
+    static constexpr const char* kImages[] = {"input_image",   "extra_input_image", "mask_image",
+                                              "input_palette", "reference_images",  "image"};
+    for (const char* image : kImages) {
+        if (name == image) return false;
+    }
+    if (name == kSaveToArgument || name == kFilenameArgument || name == "output_dir") return false;
+    return !(value.is_string() && value.get_ref<const std::string&>().size() > 1024);
+}
+
+}  // namespace
+
+SaveStep prepare_save(const std::string& tool, const Json& arguments,
+                      protocol::RequestContext& context, const ToolsConfig& config) {
+    SaveStep step;
+    auto read = read_save_arguments(arguments, config.local_files_allowed);
+    if (auto* problem = std::get_if<std::string>(&read)) {
+        step.refusal = *problem;
+        return step;
+    }
+    step.place = prepare_project_save(std::get<SaveArguments>(read), context, config);
+    if (step.place.ask) {
+        step.answer_now = std::move(step.place.ask);
+        step.place.ask.reset();
+        return step;
+    }
+    if (!step.place.refusal.empty()) {
+        step.refusal = step.place.refusal;
+        return step;
+    }
+    if (!step.place.save) return step;
+    Json recorded = Json::object();
+    for (const auto& [name, value] : arguments.items()) {
+        if (is_recorded(name, value)) recorded[name] = value;
+    }
+    Json provenance = {{"tool", tool},
+                       {"generator", "retrodiffusion-mcp"},
+                       {"saved_at", protocol::iso8601_utc(unix_now_ms_for_sidecar())},
+                       {"arguments", std::move(recorded)}};
+    for (const char* field : {"prompt", "prompt_style", "width", "height", "seed", "tool_id"}) {
+        if (arguments.contains(field)) provenance[field] = arguments[field];
+    }
+    step.plan = SavePlan{.folder = step.place.save->folder,
+                         .stem = step.place.save->stem,
+                         .sidecar = config.sidecars,
+                         .provenance = std::move(provenance)};
+    return step;
 }
 
 void ask_roots_again(protocol::ToolResult& result, const SavePreparation& preparation) {

@@ -12,6 +12,7 @@
 #include "protocol/json_rpc.h"
 #include "protocol/request_context.h"
 #include "protocol/tool.h"
+#include "tools/project_assets.h"
 #include "tools/tools_config.h"
 
 namespace rdmcp::tools {
@@ -33,8 +34,10 @@ struct SaveArguments {
 std::variant<SaveArguments, std::string> read_save_arguments(const protocol::Json& arguments,
                                                              bool local_files_allowed);
 
-// Adds the three properties to a tool's inputSchema (save_to and filename on stdio only).
-void add_save_properties(protocol::Json& properties, bool local_files_allowed);
+// Adds the properties to a tool's inputSchema: save_to and filename on stdio only, frames where
+// the tool makes animations.
+void add_save_properties(protocol::Json& properties, bool local_files_allowed,
+                         bool with_frames = true);
 
 // Whether `name` is one of ours (never sent to the API).
 bool is_save_argument(std::string_view name);
@@ -60,6 +63,18 @@ struct SavePreparation {
 
 SavePreparation prepare_project_save(const SaveArguments& arguments,
                                      protocol::RequestContext& context, const ToolsConfig& config);
+
+// A tool's whole save step, before it pays: save_to/filename read from `arguments`, the place
+// settled (the client's roots asked when needed), and the plan whose sidecars record `tool` and
+// the arguments but images.
+struct SaveStep {
+    std::optional<SavePlan> plan;
+    SavePreparation place;                           // for ask_roots_again
+    std::optional<protocol::ToolResult> answer_now;  // the roots question (2026-07-28)
+    std::string refusal;                             // refuse the call with it
+};
+SaveStep prepare_save(const std::string& tool, const protocol::Json& arguments,
+                      protocol::RequestContext& context, const ToolsConfig& config);
 
 // Puts the roots question beside a later input request (the spend guard's confirmation), so
 // the retry that answers it still carries the roots.

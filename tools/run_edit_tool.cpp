@@ -9,6 +9,7 @@
 #include "tools/hosted_outputs.h"
 #include "tools/idempotency_key.h"
 #include "tools/price_quotes.h"
+#include "tools/project_save.h"
 #include "tools/retrodiffusion_tools.h"
 #include "tools/usd.h"
 
@@ -69,10 +70,17 @@ protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr cata
         if (auto* refusal = std::get_if<protocol::ToolResult>(&prepared)) return *refusal;
         auto& [tool_entry, request] = std::get<PreparedEdit>(prepared);
         const auto* tool = &tool_entry;
+        // Where the result goes is settled before paying: a refused place costs nothing.
+        auto save = prepare_save("run_edit_tool", arguments, context, config);
+        if (save.answer_now) return std::move(*save.answer_now);
+        if (!save.refusal.empty()) return rejected_before_sending(save.refusal);
         auto authorized =
             spend->authorize({"run_edit_tool", describe_edit(request), arguments},
                              edit_tool_quoter(request, tool_entry, *upstream, context), context);
-        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) return std::move(*stop);
+        if (auto* stop = std::get_if<protocol::ToolResult>(&authorized)) {
+            ask_roots_again(*stop, save.place);
+            return std::move(*stop);
+        }
         auto& permit = std::get<SpendPermit>(authorized);
 
         EditRunAnswer answer;
@@ -112,7 +120,8 @@ protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr cata
         auto result = render_images(std::move(images),
                                     {.headline = std::move(text),
                                      .file_stem = request.tool_id,
-                                     .output_dir = request.output_dir},
+                                     .output_dir = request.output_dir,
+                                     .save = std::move(save.plan)},
                                     config);
         permit.annotate(result, cost);
         return result;

@@ -41,6 +41,10 @@ void check_request(const tools::InferenceRequest& request) {
     const Json body = tools::upstream_body(request);
     FUZZ_REQUIRE(body["prompt_style"] == request.prompt_style);
     FUZZ_REQUIRE(!body.contains(tools::kOutputDirArgument));
+    for (const char* ours :
+         {tools::kSaveToArgument, tools::kFilenameArgument, tools::kFramesArgument}) {
+        FUZZ_REQUIRE(!body.contains(ours));  // the server's own, never the API's
+    }
     for (const char* field : {"input_image", "extra_input_image", "input_palette"}) {
         FUZZ_REQUIRE(!body.contains(field));  // images travel apart (JsonPieces)
         if (auto it = request.images.find(field); it != request.images.end() && it->is_string()) {
@@ -74,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         else
             FUZZ_REQUIRE(!std::get<std::string>(built).empty());
     }
-    if (name == "estimate_inference_cost" || name == "list_available_styles") {
+    if (name == "estimate_inference_cost" || name == "list_available_styles" ||
+        name == "extract_palette") {
         protocol::RequestContext context;  // no key: nothing is sent upstream
         auto result = tool.handler(arguments, context).to_json();
         FUZZ_REQUIRE(result["content"].is_array() && !result["content"].empty());

@@ -349,3 +349,79 @@ TEST_CASE(
           std::string::npos);
     CHECK(paid_generations(api) == 1);
 }
+
+TEST_CASE("an item sheet is cut into one PNG per item, named after it, its box's size") {
+    SimulatedApi api;
+    Project project;
+    McpStdioClient client({}, env_for(api));
+    open_with_root(client, project);
+    const Json sheet = {{"prompt", "sword, shield, potion, amulet"},
+                        {"prompt_style", "rd_pro__inventory_items"},
+                        {"width", 256},
+                        {"height", 256},
+                        {"include_downloadable_data", true}};
+    auto made = call(client, "create_inference",
+                     with(sheet, {{"save_to", "items"}, {"filename", "paladin"}}));
+    REQUIRE_MESSAGE(!is_error(made), made.dump().substr(0, 600));
+    const auto& sprites =
+        made["structuredContent"]["downloadable_data"]["downloadable_json"]["data"]["sprites"];
+    const auto& items = made["structuredContent"]["images"][0]["items"];
+    REQUIRE(items.size() == sprites.size());
+    REQUIRE(items.size() == 4);
+    CHECK(fs::path(items[0].get<std::string>()).filename().string() == "paladin_item_0_sword.png");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        auto item = rdmcp::tools::decode_png(read_file(items[i].get<std::string>()));
+        REQUIRE(std::holds_alternative<rdmcp::tools::RgbaImage>(item));
+        CHECK(std::get<rdmcp::tools::RgbaImage>(item).width == sprites[i]["w"]);
+        CHECK(std::get<rdmcp::tools::RgbaImage>(item).height == sprites[i]["h"]);
+    }
+
+    // Over HTTP the items come back as images after the sheet.
+    HttpServerProcess server({}, {{"RD_API_BASE_URL", api.url()}});
+    McpHttpClient http(server, kTestKey);
+    const Json result = http.modern_tool("create_inference", sheet).response()["result"];
+    REQUIRE(!is_error(result));
+    int images = 0;
+    for (const auto& block : result["content"]) images += block["type"] == "image";
+    CHECK(images == 5);
+}
+
+TEST_CASE("the edit tools and Pixel Fixer save into the project the same way") {
+    SimulatedApi api;
+    Project project;
+    McpStdioClient client({}, env_for(api));
+    open_with_root(client, project);
+    rdmcp::tools::RgbaImage image{64, 64, std::vector<std::uint8_t>(64 * 64 * 4, 200)};
+    const fs::path source = project.root / "source.png";
+    std::ofstream(source, std::ios::binary) << rdmcp::tools::encode_png(image);
+
+    auto fixed =
+        call(client, "fix_pixel_art",
+             {{"input_image", source.string()}, {"save_to", "clean"}, {"filename", "rock"}});
+    REQUIRE_MESSAGE(!is_error(fixed), fixed.dump().substr(0, 600));
+    CHECK(fs::exists(project.root / "clean/rock.png"));
+    const auto fixed_record = Json::parse(read_file(project.root / "clean/rock.rd.json"));
+    CHECK(fixed_record["tool"] == "fix_pixel_art");
+    CHECK_FALSE(fixed_record["arguments"].contains("input_image"));  // images are not recorded
+
+    auto cut = call(client, "run_edit_tool",
+                    {{"tool_id", "background_remover"},
+                     {"input_image", source.string()},
+                     {"save_to", "clean"},
+                     {"filename", "rock_cut"}});
+    REQUIRE_MESSAGE(!is_error(cut), cut.dump().substr(0, 600));
+    CHECK(fs::exists(project.root / "clean/rock_cut.png"));
+    CHECK(Json::parse(read_file(project.root / "clean/rock_cut.rd.json"))["tool_id"] ==
+          "background_remover");
+    // Nothing of ours reached the API.
+    for (const auto& request : api.requests()) {
+        CHECK_FALSE(request["body"].contains("save_to"));
+        CHECK_FALSE(request["body"].contains("filename"));
+    }
+    auto refused = call(client, "run_edit_tool",
+                        {{"tool_id", "background_remover"},
+                         {"input_image", source.string()},
+                         {"save_to", "../out"}});
+    CHECK(is_error(refused));
+    CHECK(api.ledger()["entries"].size() == 1);  // the background removal alone was paid
+}
