@@ -61,7 +61,8 @@ std::vector<SheetItem> slice_items(const RgbaImage& image, const Json& downloada
         const int bottom = clamp((*y + *h) * scale_y, image.height);
         if (right <= left || bottom <= top) continue;
         SheetItem item;
-        item.id = static_cast<int>(number_in(sprite, "id").value_or(static_cast<double>(items.size())));
+        item.id =
+            static_cast<int>(number_in(sprite, "id").value_or(static_cast<double>(items.size())));
         item.name = text_in(sprite, "name").value_or("");
         item.slug = slug_of(item.name, item.id);
         item.image = crop(image, left, top, right - left, bottom - top);
