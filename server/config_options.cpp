@@ -1,5 +1,7 @@
 #include "server/config_options.h"
 
+#include "tools/toolsets.h"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -191,6 +193,17 @@ const std::vector<Option>& options() {
              auto error = set_bounded(bytes, v, 1024, 1LL << 34, "--upstream-max-response-bytes");
              c.upstream_max_response_bytes = static_cast<std::size_t>(bytes);
              return error;
+         }},
+        {"--toolsets", "RD_MCP_TOOLSETS", kBothTransports,
+         "the tool groups to offer, comma-separated: generate, jobs, edit, styles, lowpoly "
+         "(default all; get_balance, get_service_status, authenticate and logout are always "
+         "on). Fewer groups cost the agent less context",
+         [](Config& c, const std::string& v) -> std::optional<std::string> {
+             std::string problem;
+             auto chosen = tools::parse_toolsets(v, problem);
+             if (!chosen) return problem;
+             c.toolsets = std::move(*chosen);
+             return std::nullopt;
          }},
         {"--api-version", "RD_API_VERSION", kBothTransports,
          "RetroDiffusion API version: v2 (default: generations admitted as tasks with an "

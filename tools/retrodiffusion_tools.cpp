@@ -6,6 +6,9 @@
 #include "tools/rd_prompts.h"
 #include "tools/rd_resources.h"
 #include "tools/spend_guard.h"
+#include "tools/toolsets.h"
+
+#include <stdexcept>
 
 namespace rdmcp::tools {
 
@@ -18,7 +21,18 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     auto jobs = std::make_shared<const JobServices>(JobServices{
         upstream, config, std::make_shared<JobLedger>(), config.job_secret, styles, spend});
     ToolSet set;
-    auto& registry = set.registry;
+    // Only the groups the user chose (--toolsets); the always-on account tools in any case.
+    struct Offered {
+        protocol::ToolRegistry& all;
+        const std::set<std::string>& chosen;
+        void add(protocol::Tool tool) const {
+            const auto group = toolset_of(tool.definition.name);
+            if (!group) throw std::logic_error("no toolset names " + tool.definition.name);
+            if (chosen.empty() || *group == kAlwaysOnToolset || chosen.count(std::string(*group))) {
+                all.add(std::move(tool));
+            }
+        }
+    } registry{set.registry, config.toolsets};
     registry.add(make_create_inference_tool(jobs));
     registry.add(make_estimate_inference_cost_tool(upstream, config, styles));
     registry.add(make_edit_image_tool(upstream, config, spend));
@@ -57,7 +71,10 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     registry.add(make_logout_tool());
     set.tasks = make_lowpoly_task_provider(lowpoly, make_inference_task_provider(jobs));
     set.resources = make_resources(styles, jobs, set.tasks);
-    set.prompts = make_prompts(styles);
+    // The workflows generate: without that group they would name tools the agent does not have.
+    if (config.toolsets.empty() || config.toolsets.count("generate")) {
+        set.prompts = make_prompts(styles);
+    }
     return set;
 }
 

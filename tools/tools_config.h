@@ -3,6 +3,7 @@
 // filesystem (stdio) and how much image data one result may carry inline.
 #include <chrono>
 #include <cstddef>
+#include <set>
 #include <string>
 
 #include "tools/spend_limits.h"
@@ -29,6 +30,8 @@ struct ToolsConfig {
     // Tasks-capable clients: how long create_inference waits for a job inline before it
     // answers with a task instead (animations answer with a task at once).
     std::chrono::milliseconds task_inline_wait{4000};
+    // The tool groups offered (tools/toolsets.h); empty: every group.
+    std::set<std::string> toolsets;
     // What calls may spend without the human's say (tools/spend_guard.h).
     SpendLimits spend_limits;
 };
