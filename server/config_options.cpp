@@ -1,11 +1,10 @@
 #include "server/config_options.h"
 
-#include "tools/toolsets.h"
-
 #include <cerrno>
 #include <cstdlib>
 
 #include "server/http/security.h"
+#include "tools/toolsets.h"
 #include "tools/upstream_client.h"
 
 namespace rdmcp::server {

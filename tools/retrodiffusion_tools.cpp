@@ -1,5 +1,7 @@
 #include "tools/retrodiffusion_tools.h"
 
+#include <stdexcept>
+
 #include "tools/edit_tool_catalog.h"
 #include "tools/inference_jobs.h"
 #include "tools/lowpoly_tools.h"
@@ -7,8 +9,6 @@
 #include "tools/rd_resources.h"
 #include "tools/spend_guard.h"
 #include "tools/toolsets.h"
-
-#include <stdexcept>
 
 namespace rdmcp::tools {
 

@@ -41,8 +41,7 @@ std::string_view trimmed(std::string_view text) {
 }  // namespace
 
 const std::vector<std::string>& toolset_names() {
-    static const std::vector<std::string> names = {"generate", "jobs", "edit", "styles",
-                                                   "lowpoly"};
+    static const std::vector<std::string> names = {"generate", "jobs", "edit", "styles", "lowpoly"};
     return names;
 }
 
