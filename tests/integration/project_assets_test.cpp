@@ -110,7 +110,9 @@ TEST_CASE("2025-11-25: a generation lands in <root>/<save_to>/<filename>.png wit
     CHECK(sidecar.contains("created_at"));
     // The saved file is linked in the content too.
     bool linked = false;
-    for (const auto& item : first["content"]) linked |= item["uri"] == "file://" + png.string();
+    for (const auto& item : first["content"]) {
+        linked |= item.value("uri", "") == "file://" + png.string();
+    }
     CHECK(linked);
 
     // A second one never overwrites the first.

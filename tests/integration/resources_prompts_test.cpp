@@ -329,7 +329,7 @@ TEST_CASE("rd://jobs/{job_id}: a job's state, then its images; another key canno
 
         auto polled = caller->call_tool("get_inference_job", {{"job_id", job_id}});
         linked = false;
-        for (const auto& item : polled["content"]) linked |= item["uri"] == uri;
+        for (const auto& item : polled["content"]) linked |= item.value("uri", "") == uri;
         CHECK(linked);
     }
     // Another key: not found, and never the images.

@@ -169,6 +169,12 @@ std::string write_gif(int width, int height, std::vector<GifColorType> global,
         if (!local_colors.empty()) {
             local = GifMakeMapObject(static_cast<int>(local_colors.size()), local_colors.data());
         }
+        if (!local && gif->Image.ColorMap) {
+            // giflib 5.2.1's EGifPutImageDesc drops the previous frame's copy of its local map
+            // without freeing it when the next frame has none: freed here instead.
+            GifFreeMapObject(gif->Image.ColorMap);
+            gif->Image.ColorMap = nullptr;
+        }
         REQUIRE(EGifPutImageDesc(gif, frame.left, frame.top, frame.width, frame.height,
                                  frame.interlaced, local) == GIF_OK);
         if (local) GifFreeMapObject(local);
