@@ -1,30 +1,16 @@
 #include "tools/image_codec.h"
 
-#include <gif_lib.h>
-#include <png.h>
-
 #include <algorithm>
 #include <csetjmp>
 #include <cstring>
 #include <memory>
 #include <optional>
 
+#include "tools/image_memory_io.h"
+
 namespace rdmcp::tools {
 
 namespace {
-
-struct MemoryReader {
-    std::string_view bytes;
-    std::size_t offset = 0;
-
-    std::size_t read(unsigned char* out, std::size_t wanted) {
-        const std::size_t n = std::min(wanted, bytes.size() - offset);
-        std::memcpy(out, bytes.data() + offset, n);
-        offset += n;
-        return n;
-    }
-    bool at_end() const { return offset == bytes.size(); }
-};
 
 std::string dimensions(long long width, long long height) {
     return std::to_string(width) + "x" + std::to_string(height);
@@ -47,20 +33,6 @@ std::string size_problem(const std::string& what, long long width, long long hei
 }
 
 // --- PNG ------------------------------------------------------------------------------------
-
-void read_png_bytes(png_structp png, png_bytep out, png_size_t length) {
-    auto* reader = static_cast<MemoryReader*>(png_get_io_ptr(png));
-    if (reader->read(out, length) != length) png_error(png, "the PNG ends early");
-}
-
-// libpng reports errors by longjmp; the message is kept for the caller.
-void on_png_error(png_structp png, png_const_charp message) {
-    auto* problem = static_cast<std::string*>(png_get_error_ptr(png));
-    *problem = message ? message : "";
-    png_longjmp(png, 1);
-}
-
-void on_png_warning(png_structp, png_const_charp) {}
 
 // Everything between setjmp and a longjmp lives in plain objects owned by the caller, so the
 // jump skips no destructor.
@@ -114,11 +86,6 @@ std::string png_problem(const PngDecode& d) {
 }
 
 // --- GIF ------------------------------------------------------------------------------------
-
-int read_gif_bytes(GifFileType* gif, GifByteType* out, int length) {
-    auto* reader = static_cast<MemoryReader*>(gif->UserData);
-    return static_cast<int>(reader->read(out, length < 0 ? 0 : static_cast<std::size_t>(length)));
-}
 
 struct GifCloser {
     void operator()(GifFileType* gif) const {

@@ -1,41 +1,14 @@
 #include "tools/image_pixels.h"
 
-#include <gif_lib.h>
-#include <png.h>
-
 #include <csetjmp>
 #include <cstring>
 #include <vector>
 
+#include "tools/image_memory_io.h"
+
 namespace rdmcp::tools {
 
 namespace {
-
-struct MemoryReader {
-    std::string_view bytes;
-    std::size_t offset = 0;
-
-    std::size_t read(unsigned char* out, std::size_t wanted) {
-        const std::size_t n = std::min(wanted, bytes.size() - offset);
-        std::memcpy(out, bytes.data() + offset, n);
-        offset += n;
-        return n;
-    }
-};
-
-void read_png_bytes(png_structp png, png_bytep out, png_size_t length) {
-    auto* reader = static_cast<MemoryReader*>(png_get_io_ptr(png));
-    if (reader->read(out, length) != length) png_error(png, "the PNG ends early");
-}
-
-// libpng reports errors by longjmp; the message is kept for the caller.
-void on_png_error(png_structp png, png_const_charp message) {
-    auto* problem = static_cast<std::string*>(png_get_error_ptr(png));
-    *problem = message ? message : "unreadable PNG";
-    png_longjmp(png, 1);
-}
-
-void on_png_warning(png_structp, png_const_charp) {}
 
 // Everything between setjmp and a longjmp lives in plain objects owned by the caller, so the
 // jump skips no destructor.
@@ -86,11 +59,6 @@ bool scan_png(PngRead& r) {
         }
     }
     return true;
-}
-
-int read_gif_bytes(GifFileType* gif, GifByteType* out, int length) {
-    auto* reader = static_cast<MemoryReader*>(gif->UserData);
-    return static_cast<int>(reader->read(out, length < 0 ? 0 : static_cast<std::size_t>(length)));
 }
 
 }  // namespace
