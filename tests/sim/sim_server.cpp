@@ -1,5 +1,7 @@
 #include "sim_server.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -19,6 +21,22 @@ std::string url_host(const std::string& host) {
     if (host.find(':') != std::string::npos) return "[" + host + "]";
     return host;
 }
+
+// The API sits behind a load balancer that takes a burst of connections at once. cpp-httplib
+// listens with a compiled-in backlog of 5: a burst of new connections beyond it would wait for
+// SYN retries (1, 3, 7, 15 s...), a delay the real API does not have. The listening socket is
+// the server's to tune once bound.
+template <typename Base>
+class BurstListener : public Base {
+  public:
+    using Base::Base;
+    void raise_backlog(int backlog) { ::listen(this->svr_sock_, backlog); }
+};
+
+constexpr int kListenBacklog = 1024;
+// Every connection holds a thread for its life, keep-alive waits included: enough for the most
+// calls a test keeps in flight at once (200) plus the idle connections its clients pool.
+constexpr std::size_t kConnectionThreads = 320;
 
 }  // namespace
 
@@ -77,12 +95,12 @@ SimServer::SimServer(ServerOptions options)
       state_(options_.keys, SimConfig{options_.latency_ms, options_.async_duration_ms}),
       ctx_{state_, ""} {
     if (!options_.tls_cert.empty()) {
-        server_ = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
-                                                       options_.tls_key.c_str());
+        server_ = std::make_unique<BurstListener<httplib::SSLServer>>(options_.tls_cert.c_str(),
+                                                                      options_.tls_key.c_str());
     } else {
-        server_ = std::make_unique<httplib::Server>();
+        server_ = std::make_unique<BurstListener<httplib::Server>>();
     }
-    server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server_->new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
     install_routes();
 }
 
@@ -147,6 +165,11 @@ std::optional<std::string> SimServer::bind(std::string& error) {
     } else if (!server_->bind_to_port(options_.host, port)) {
         error = "cannot bind to " + options_.host + ":" + std::to_string(port);
         return std::nullopt;
+    }
+    if (auto* tls = dynamic_cast<BurstListener<httplib::SSLServer>*>(server_.get())) {
+        tls->raise_backlog(kListenBacklog);
+    } else if (auto* plain = dynamic_cast<BurstListener<httplib::Server>*>(server_.get())) {
+        plain->raise_backlog(kListenBacklog);
     }
     const std::string scheme = options_.tls_cert.empty() ? "http" : "https";
     ctx_.base_url = scheme + "://" + url_host(options_.host) + ":" + std::to_string(port);
