@@ -4,6 +4,11 @@
 #   docker run --rm -p 127.0.0.1:8000:8000 --read-only --tmpfs /tmp \
 #       -e RD_MCP_JOB_SECRET="$(openssl rand -hex 32)" retrodiffusion-mcp
 #
+# Or as a stdio server that an MCP client starts itself (macOS and Windows users' usual way to
+# run a native server; deploy/clients/*/…container… are ready configurations):
+#
+#   docker run -i --rm -e RD_API_KEY retrodiffusion-mcp --transport stdio
+#
 # Configuration is by environment variables only (see `retrodiffusion-mcp --help`); callers
 # send their own RetroDiffusion key as `Authorization: Bearer <key>`. The root filesystem may
 # be read-only: nothing is written outside /tmp (mount a tmpfs there). deploy/ has a compose
@@ -47,6 +52,7 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home \
         --shell /usr/sbin/nologin rdmcp
 COPY --from=build /build/retrodiffusion-mcp /usr/local/bin/retrodiffusion-mcp
+COPY LICENSE /usr/share/doc/retrodiffusion-mcp/LICENSE
 COPY deploy/image/healthcheck.sh /usr/local/bin/rdmcp-healthcheck
 
 # A numeric user, so Kubernetes' runAsNonRoot can verify it.
@@ -62,6 +68,10 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 \
     CMD ["/usr/local/bin/rdmcp-healthcheck"]
 ENTRYPOINT ["/usr/local/bin/retrodiffusion-mcp"]
 
+# The version is CMakeLists.txt's project(VERSION): deploy/image/build.sh passes it, and
+# tests/deploy/version.test.mjs checks that this default agrees.
+ARG RDMCP_VERSION=0.1.0
 LABEL org.opencontainers.image.title="retrodiffusion-mcp" \
-      org.opencontainers.image.description="MCP server for the RetroDiffusion pixel-art API (Streamable HTTP, stateless)" \
-      org.opencontainers.image.licenses="NOASSERTION"
+      org.opencontainers.image.description="MCP server for the RetroDiffusion pixel-art API (Streamable HTTP, stateless; or stdio with --transport stdio)" \
+      org.opencontainers.image.version="${RDMCP_VERSION}" \
+      org.opencontainers.image.licenses="MIT"

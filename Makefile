@@ -89,6 +89,20 @@ build-release: deps
 	  cmake --build $(RELEASE_DIR) -j $(JOBS) --target retrodiffusion-mcp unit_tests; \
 	  $(RELEASE_DIR)/tests/unit_tests)
 
+# --- The Debian package (cmake/packaging.cmake), made by CPack from the Release build above.
+#   package       retrodiffusion-mcp_<version>_<arch>.deb in $(RELEASE_DIR)
+#   test-package  lints it (lintian) and installs it with dpkg (scripts/test-package.sh)
+.PHONY: package test-package
+package: deps
+	@scripts/install-deps.sh --with-package
+	@$(call timed,package,set -e; \
+	  cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release; \
+	  cmake --build $(RELEASE_DIR) -j $(JOBS) --target retrodiffusion-mcp package_files; \
+	  cd $(RELEASE_DIR) && cpack -G DEB)
+
+test-package: package
+	@$(call timed,test-package,scripts/test-package.sh $(RELEASE_DIR))
+
 # --- Sanitizers and fuzzing (cmake/sanitizers.cmake), each in its own build directory so the
 # default build is untouched. `make test-sanitizers` runs all three.
 #   test-asan   AddressSanitizer + UndefinedBehaviorSanitizer over the whole ctest suite

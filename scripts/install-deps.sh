@@ -4,6 +4,7 @@
 # end-to-end tests with the official MCP SDK clients and the deployment-file tests.
 #   --with-e2e    also the npm packages of tests/e2e, tests/conformance and tests/deploy
 #   --with-image  also what building and testing the container image needs (buildah, debootstrap)
+#   --with-package  also what making and checking the Debian package needs (help2man, lintian)
 #   --with-sanitizers  also clang and its sanitizer/libFuzzer runtimes (make test-asan, test-tsan, fuzz)
 #   --with-format also clang-format (make format, make format-check)
 set -euo pipefail
@@ -13,13 +14,15 @@ with_e2e=0
 with_image=0
 with_sanitizers=0
 with_format=0
+with_package=0
 for option in "$@"; do
     case "$option" in
         --with-e2e) with_e2e=1 ;;
         --with-image) with_image=1 ;;
         --with-sanitizers) with_sanitizers=1 ;;
         --with-format) with_format=1 ;;
-        *) echo "install-deps: unknown option $option (use --with-e2e, --with-image, --with-sanitizers, --with-format)" >&2; exit 2 ;;
+        --with-package) with_package=1 ;;
+        *) echo "install-deps: unknown option $option (use --with-e2e, --with-image, --with-package, --with-sanitizers, --with-format)" >&2; exit 2 ;;
     esac
 done
 
@@ -36,6 +39,11 @@ fi
 # PATH, which turns the addresses in sanitizer reports into file:line.
 if [ "$with_sanitizers" = 1 ]; then
     debian_packages+=(clang libclang-rt-14-dev llvm)
+fi
+# The man page is help2man's reading of --help; dpkg-dev's dpkg-shlibdeps computes Depends;
+# lintian checks the package as Debian would.
+if [ "$with_package" = 1 ]; then
+    debian_packages+=(help2man lintian dpkg-dev file)
 fi
 # The committed .clang-format is read by Debian 12's clang-format 14.
 if [ "$with_format" = 1 ]; then

@@ -17,7 +17,9 @@ started=$SECONDS
 
 rd_log "image: building $RDMCP_IMAGE from $RDMCP_SOURCE_DIR/Dockerfile"
 # --format docker keeps the HEALTHCHECK, which the OCI image format has no field for.
+# The image's version label is the project's one version (CMakeLists.txt).
 rd_buildah build --pull=never --isolation chroot --format docker --layers=false \
+    --build-arg "RDMCP_VERSION=$("$RDMCP_SOURCE_DIR/scripts/version.sh")" \
     --file "$RDMCP_SOURCE_DIR/Dockerfile" --tag "$RDMCP_IMAGE" "$RDMCP_SOURCE_DIR"
 
 # Earlier builds of the same tag, now untagged, would fill the vfs storage.

@@ -9,6 +9,9 @@
 # tests/e2e/image_http.mjs drives both replicas with the official SDK clients (both protocol
 # generations, every tool, a job started on A and finished on B). Both servers must stop on
 # SIGTERM with status 0.
+# Then the image as a stdio server, `docker run -i --rm -e RD_API_KEY <image> --transport stdio`:
+# tests/e2e/image_stdio.mjs has both SDK clients launch a command that does just that (read-only
+# root, /tmp writable, the image's user and environment, RD_API_KEY handed on by name).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -104,13 +107,12 @@ pids+=($!)
 pid_a=$!
 url_a=$(wait_for_line "$work/replica-a.log" "$listening" "replica A" "$pid_a")
 
-# Replica B: the image's root read-only, a tmpfs on /tmp, /dev with the usual four devices, as
-# the image's user, with the image's environment and entrypoint.
-container_b=$(rd_buildah from --pull=never "$RDMCP_IMAGE")
-containers+=("$container_b")
-root_b=$(rd_buildah mount "$container_b")
-mounted+=("$container_b")
-setsid unshare --mount --propagation private -- bash -c '
+# Runs a command in an image's root as a container engine would with --read-only --tmpfs /tmp:
+# the root read-only, a tmpfs on /tmp, /dev with the usual four devices, /proc, as the user.
+#   run-read-only.sh <root> <user> <command...>
+cat >"$work/run-read-only.sh" <<'SCRIPT'
+#!/usr/bin/env bash
+exec unshare --mount --propagation private -- bash -c '
     set -e
     root=$1 user=$2
     shift 2
@@ -124,8 +126,18 @@ setsid unshare --mount --propagation private -- bash -c '
     done
     mount -t proc proc "$root/proc"
     exec chroot --userspec="$user" "$root" "$@"
-' replica-b "$root_b" "$user" /usr/bin/env -i "${image_env[@]}" "${settings[@]}" "${entrypoint[@]}" \
-    >"$work/replica-b.log" 2>&1 &
+' run-read-only "$@"
+SCRIPT
+chmod +x "$work/run-read-only.sh"
+
+# Replica B: the image's root read-only, a tmpfs on /tmp, /dev with the usual four devices, as
+# the image's user, with the image's environment and entrypoint.
+container_b=$(rd_buildah from --pull=never "$RDMCP_IMAGE")
+containers+=("$container_b")
+root_b=$(rd_buildah mount "$container_b")
+mounted+=("$container_b")
+setsid "$work/run-read-only.sh" "$root_b" "$user" \
+    /usr/bin/env -i "${image_env[@]}" "${settings[@]}" "${entrypoint[@]}" >"$work/replica-b.log" 2>&1 &
 pids+=($!)
 pid_b=$!
 url_b=$(wait_for_line "$work/replica-b.log" "$listening" "replica B" "$pid_b")
@@ -168,4 +180,21 @@ for replica in a b; do
     [ "$status" = 0 ] || fail "replica ${replica^^} exited with status $status after SIGTERM"
 done
 echo "ok - both replicas exit 0 on SIGTERM"
+
+# `docker run -i --rm -e RD_API_KEY <image> [args]` without a Docker engine: the image's root
+# (replica B's mount) read-only with a tmpfs on /tmp, its user, its environment plus RD_API_KEY
+# handed on by name, its entrypoint with the arguments after it; stdin and stdout pass through.
+# RD_API_BASE_URL points the server at rd-sim, as `-e RD_API_BASE_URL=...` would.
+cat >"$work/docker-run-i.sh" <<SCRIPT
+#!/usr/bin/env bash
+set -euo pipefail
+key_setting=()
+[ -n "\${RD_API_KEY+set}" ] && key_setting=("RD_API_KEY=\$RD_API_KEY")
+exec "$work/run-read-only.sh" "$root_b" "$user" /usr/bin/env -i $(printf '%q ' "${image_env[@]}") \
+    "RD_API_BASE_URL=$sim_url" "\${key_setting[@]}" $(printf '%q ' "${entrypoint[@]}") "\$@"
+SCRIPT
+chmod +x "$work/docker-run-i.sh"
+(cd "$e2e_dir" && RD_IMAGE_STDIO="$work/docker-run-i.sh" RD_SIM_URL="$sim_url" \
+    node --test --test-reporter=spec image_stdio.mjs) || fail "the MCP session with the image over stdio failed"
+echo "ok - the image serves MCP over stdio as docker run -i --rm -e RD_API_KEY <image> --transport stdio"
 rd_log "test-image: passed in $((SECONDS - started)) s"

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { Command } from 'commander';
 import { parse as parseToml } from 'smol-toml';
 
-import { BINARY_PATH, filesUnder, HOSTED_URL, LOCAL_URL, read, ROOT } from './helpers.mjs';
+import { BINARY_PATH, CONTAINER_ARGS, filesUnder, HOSTED_URL, LOCAL_URL, read, ROOT } from './helpers.mjs';
 
 const CLIENTS = 'deploy/clients';
 const URLS = { hosted: HOSTED_URL, local: LOCAL_URL };
@@ -84,6 +84,14 @@ describe('Codex (~/.codex/config.toml)', () => {
         assert.equal(server.env, undefined, 'no literal environment');
         assert.equal(server.url, undefined);
     });
+
+    it('container: docker run -i with RD_API_KEY forwarded by name', () => {
+        const server = toml(`${CLIENTS}/codex/config.container.toml`).mcp_servers.retrodiffusion;
+        assert.equal(server.command, 'docker');
+        assert.deepEqual(server.args, CONTAINER_ARGS);
+        assert.deepEqual(server.env_vars, ['RD_API_KEY']);
+        assert.equal(server.env, undefined, 'no literal environment');
+    });
 });
 
 describe('Cursor (~/.cursor/mcp.json)', () => {
@@ -99,6 +107,13 @@ describe('Cursor (~/.cursor/mcp.json)', () => {
     it('stdio: command with RD_API_KEY from ${env:RD_API_KEY}', () => {
         const server = json(`${CLIENTS}/cursor/mcp.stdio.json`).mcpServers.retrodiffusion;
         assert.equal(server.command, BINARY_PATH);
+        assert.deepEqual(server.env, { RD_API_KEY: '${env:RD_API_KEY}' });
+    });
+
+    it('container: docker run -i with RD_API_KEY from ${env:RD_API_KEY}', () => {
+        const server = json(`${CLIENTS}/cursor/mcp.container.json`).mcpServers.retrodiffusion;
+        assert.equal(server.command, 'docker');
+        assert.deepEqual(server.args, CONTAINER_ARGS);
         assert.deepEqual(server.env, { RD_API_KEY: '${env:RD_API_KEY}' });
     });
 });
@@ -123,6 +138,16 @@ describe('VS Code (.vscode/mcp.json)', () => {
         const input = /^\$\{input:([^}]+)\}$/.exec(server.env.RD_API_KEY)?.[1];
         assertPasswordInput(config.inputs, input, 'stdio');
     });
+
+    it('container: docker run -i with RD_API_KEY from a password input', () => {
+        const config = json(`${CLIENTS}/vscode/mcp.container.json`);
+        const server = config.servers.retrodiffusion;
+        assert.equal(server.type, 'stdio');
+        assert.equal(server.command, 'docker');
+        assert.deepEqual(server.args, CONTAINER_ARGS);
+        const input = /^\$\{input:([^}]+)\}$/.exec(server.env.RD_API_KEY)?.[1];
+        assertPasswordInput(config.inputs, input, 'container');
+    });
 });
 
 describe('Antigravity (mcp_config.json)', () => {
@@ -139,6 +164,13 @@ describe('Antigravity (mcp_config.json)', () => {
         assert.equal(server.command, BINARY_PATH);
         assert.equal(server.env, undefined);
         assertNoLiteralKey(server, 'stdio');
+    });
+
+    it('container: docker run -i, the key from the inherited environment', () => {
+        const server = json(`${CLIENTS}/antigravity/mcp_config.container.json`).mcpServers.retrodiffusion;
+        assert.equal(server.command, 'docker');
+        assert.deepEqual(server.args, CONTAINER_ARGS);
+        assert.equal(server.env, undefined);
     });
 });
 
@@ -227,6 +259,19 @@ describe('Claude Code', () => {
         });
     });
 
+    it('add-server.sh container: claude mcp add --transport stdio with docker run -i', () => {
+        const { status, stderr, argv } = addServer('container', { RD_API_KEY: key });
+        assert.equal(status, 0, stderr);
+        assert.deepEqual(claudeMcpAdd(argv), {
+            name: 'retrodiffusion',
+            commandOrUrl: 'docker',
+            args: CONTAINER_ARGS,
+            scope: 'user',
+            transport: 'stdio',
+            env: [`RD_API_KEY=${key}`],
+        });
+    });
+
     it('the parser above reads a variadic option as Claude Code does', () => {
         // The order Claude Code's own help once showed, which it rejects (anthropics/claude-code#23365).
         assert.throws(() => claudeMcpAdd(['mcp', 'add', '--env', 'K=v', 'name', '--', 'command']),
@@ -256,30 +301,46 @@ describe('Claude Code', () => {
     });
 });
 
+// Claude Desktop does not expand variables: its entries run `/bin/sh -c` that reads the key from
+// a file only the user can read. This runs such an entry with a home holding that file, and
+// stand-ins for the binary and for `docker` that print the key they got and their arguments.
+function runDesktopEntry(file) {
+    const server = json(`${CLIENTS}/claude-desktop/${file}`).mcpServers.retrodiffusion;
+    assert.equal(server.command, '/bin/sh');
+    assert.equal(server.args[0], '-c');
+    assert.equal(server.env, undefined);
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rdmcp-desktop-'));
+    try {
+        mkdirSync(path.join(home, '.config/retrodiffusion'), { recursive: true });
+        writeFileSync(path.join(home, '.config/retrodiffusion/api-key'), 'key-from-the-file');
+        const bin = path.join(home, 'bin');
+        mkdirSync(bin);
+        for (const name of ['docker', 'retrodiffusion-mcp']) {
+            writeFileSync(path.join(bin, name), '#!/bin/sh\nprintf "%s\\n" "$RD_API_KEY" "$@"\n');
+            chmodSync(path.join(bin, name), 0o755);
+        }
+        const line = server.args[1].replace(BINARY_PATH, path.join(bin, 'retrodiffusion-mcp'));
+        const run = spawnSync(server.command, [server.args[0], line], {
+            env: { HOME: home, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8',
+        });
+        assert.equal(run.status, 0, run.stderr);
+        return { line: server.args[1], printed: run.stdout.trimEnd().split('\n') };
+    } finally {
+        rmSync(home, { recursive: true, force: true });
+    }
+}
+
 describe('Claude Desktop (claude_desktop_config.json)', () => {
     it('stdio: starts the binary with the key read from a file', () => {
-        const server = json(`${CLIENTS}/claude-desktop/claude_desktop_config.json`).mcpServers.retrodiffusion;
-        assert.equal(server.command, '/bin/sh');
-        assert.equal(server.args[0], '-c');
-        assert.equal(server.env, undefined);
+        const { line, printed } = runDesktopEntry('claude_desktop_config.json');
+        assert.ok(line.includes(`exec ${BINARY_PATH}`));
+        assert.deepEqual(printed, ['key-from-the-file']);
+    });
 
-        // Run the command line with the binary replaced by a stand-in that reports its key.
-        const home = mkdtempSync(path.join(os.tmpdir(), 'rdmcp-desktop-'));
-        try {
-            mkdirSync(path.join(home, '.config/retrodiffusion'), { recursive: true });
-            writeFileSync(path.join(home, '.config/retrodiffusion/api-key'), 'key-from-the-file');
-            const standIn = path.join(home, 'server');
-            writeFileSync(standIn, '#!/bin/sh\nprintf %s "$RD_API_KEY"\n');
-            chmodSync(standIn, 0o755);
-            assert.ok(server.args[1].includes(`exec ${BINARY_PATH}`));
-            const run = spawnSync(server.command, [server.args[0], server.args[1].replace(BINARY_PATH, standIn)], {
-                env: { HOME: home, PATH: process.env.PATH }, encoding: 'utf8',
-            });
-            assert.equal(run.status, 0, run.stderr);
-            assert.equal(run.stdout, 'key-from-the-file');
-        } finally {
-            rmSync(home, { recursive: true, force: true });
-        }
+    it('container: docker run -i with the key read from a file', () => {
+        const { line, printed } = runDesktopEntry('claude_desktop_config.container.json');
+        assert.ok(line.includes('exec docker run'));
+        assert.deepEqual(printed, ['key-from-the-file', ...CONTAINER_ARGS]);
     });
 });
 

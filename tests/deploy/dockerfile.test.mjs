@@ -61,11 +61,12 @@ describe('Dockerfile', () => {
         }
     });
 
-    it('compiles the server in the build stage and copies only the binary and the health check', () => {
+    it('compiles the server in the build stage and copies only the binary, the license and the health check', () => {
         assert.match(all(build, 'RUN').map((i) => i.args).join(' '), /--target retrodiffusion-mcp/);
         const copies = all(runtime, 'COPY').map((i) => i.args);
         assert.deepEqual(copies, [
             `--from=build /build/retrodiffusion-mcp ${BINARY_PATH}`,
+            'LICENSE /usr/share/doc/retrodiffusion-mcp/LICENSE',
             'deploy/image/healthcheck.sh /usr/local/bin/rdmcp-healthcheck',
         ]);
     });

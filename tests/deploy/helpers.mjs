@@ -14,6 +14,9 @@ export const DEPLOY = path.join(ROOT, 'deploy');
 export const HOSTED_URL = 'https://mcp.example.com/mcp';
 export const LOCAL_URL = 'http://127.0.0.1:8000/mcp';
 export const BINARY_PATH = '/usr/local/bin/retrodiffusion-mcp';
+// The container image as a stdio server: `docker run -i --rm -e RD_API_KEY <image> --transport stdio`.
+export const IMAGE = 'ghcr.io/retrodiffusion-mcp/retrodiffusion-mcp';
+export const CONTAINER_ARGS = ['run', '-i', '--rm', '-e', 'RD_API_KEY', IMAGE, '--transport', 'stdio'];
 
 export function read(relative) {
     return readFileSync(path.join(ROOT, relative), 'utf8');

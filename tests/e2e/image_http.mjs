@@ -46,6 +46,14 @@ function environment() {
 }
 
 describe('the image', () => {
+    it('is labelled with the project\'s one version and its license', () => {
+        const cmake = readFileSync(new URL('../../CMakeLists.txt', import.meta.url), 'utf8');
+        const version = /project\(retrodiffusion-mcp VERSION ([0-9.]+)/.exec(cmake)?.[1];
+        assert.ok(version, 'CMakeLists.txt names the version');
+        assert.equal(config.Labels?.['org.opencontainers.image.version'], version);
+        assert.equal(config.Labels?.['org.opencontainers.image.licenses'], 'MIT');
+    });
+
     it('runs as a numeric user that is not root', () => {
         const [user, group] = String(config.User ?? '').split(':');
         assert.match(user, /^\d+$/, `User must be numeric for runAsNonRoot, got "${config.User}"`);
