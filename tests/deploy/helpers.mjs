@@ -51,17 +51,22 @@ export function filesUnder(relative) {
     return found;
 }
 
+// The server binary under test: RD_MCP_BINARY (ctest sets it), else the default build's.
+export function serverBinary() {
+    const binary = process.env.RD_MCP_BINARY
+        ? path.resolve(process.env.RD_MCP_BINARY)
+        : path.join(ROOT, 'build/retrodiffusion-mcp');
+    if (!existsSync(binary)) {
+        throw new Error(`retrodiffusion-mcp not found at ${binary}: build it or set RD_MCP_BINARY`);
+    }
+    return binary;
+}
+
 // The environment variables the server reads: each option's [RD_...] in --help, and the key.
 let knownVariables;
 export function serverVariables() {
     if (!knownVariables) {
-        const binary = process.env.RD_MCP_BINARY
-            ? path.resolve(process.env.RD_MCP_BINARY)
-            : path.join(ROOT, 'build/retrodiffusion-mcp');
-        if (!existsSync(binary)) {
-            throw new Error(`retrodiffusion-mcp not found at ${binary}: build it or set RD_MCP_BINARY`);
-        }
-        const help = execFileSync(binary, ['--help'], { encoding: 'utf8' });
+        const help = execFileSync(serverBinary(), ['--help'], { encoding: 'utf8' });
         knownVariables = new Set([...help.matchAll(/\[(RD_[A-Z0-9_]+)\]/g)].map((m) => m[1]));
         knownVariables.add('RD_API_KEY');
     }
