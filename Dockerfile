@@ -69,9 +69,11 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 \
 ENTRYPOINT ["/usr/local/bin/retrodiffusion-mcp"]
 
 # The version is CMakeLists.txt's project(VERSION): deploy/image/build.sh passes it, and
-# tests/deploy/version.test.mjs checks that this default agrees.
+# tests/deploy/version.test.mjs checks that this default agrees. The MCP registry checks that the
+# image belongs to packaging/registry/server.json's entry by its server.name label.
 ARG RDMCP_VERSION=0.1.0
 LABEL org.opencontainers.image.title="retrodiffusion-mcp" \
       org.opencontainers.image.description="MCP server for the RetroDiffusion pixel-art API (Streamable HTTP, stateless; or stdio with --transport stdio)" \
       org.opencontainers.image.version="${RDMCP_VERSION}" \
-      org.opencontainers.image.licenses="MIT"
+      org.opencontainers.image.licenses="MIT" \
+      io.modelcontextprotocol.server.name="io.github.retrodiffusion-mcp/retrodiffusion-mcp"

@@ -1,6 +1,8 @@
 // One version everywhere: CMakeLists.txt's project(VERSION) is what --version prints, what
 // initialize answers as serverInfo.version, what the bundle's manifest and the registry's
-// server.json say, and the tag of the container image server.json names.
+// server.json say, the tag of the container image server.json names, and the image's version
+// label (the Dockerfile's default; deploy/image/build.sh passes scripts/version.sh's). The
+// Debian package takes CMake's PROJECT_VERSION (scripts/test-package.sh checks the .deb).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -67,5 +69,14 @@ describe('one version', () => {
         const images = server.packages.filter((p) => p.registryType === 'oci');
         assert.ok(images.length > 0);
         for (const image of images) assert.equal(image.identifier.split(':').at(-1), cmakeVersion, image.identifier);
+    });
+
+    it('the Dockerfile labels the image with it, and with the registry name server.json gives', () => {
+        const dockerfile = read('Dockerfile');
+        assert.equal(/^ARG RDMCP_VERSION=(\S+)$/m.exec(dockerfile)?.[1], cmakeVersion);
+        assert.match(dockerfile, /org\.opencontainers\.image\.version="\$\{RDMCP_VERSION\}"/);
+        // The registry checks that an OCI image belongs to the entry through this label.
+        const name = JSON.parse(read('packaging/registry/server.json')).name;
+        assert.equal(/io\.modelcontextprotocol\.server\.name="([^"]+)"/.exec(dockerfile)?.[1], name);
     });
 });
