@@ -44,7 +44,10 @@ if [ "$(id -u)" = 0 ]; then
     dpkg -i "$deb" >/dev/null
     installed=1
     binary=/usr/bin/retrodiffusion-mcp
-    [ -f /usr/share/man/man1/retrodiffusion-mcp.1.gz ] || fail "man page not installed"
+    # (Not the man page on disk: container images often exclude /usr/share/man from dpkg;
+    # the package's file list above holds it.)
+    [ "$(dpkg-query -W -f='${Status}' retrodiffusion-mcp)" = "install ok installed" ] ||
+        fail "dpkg does not hold the package as installed"
 else
     dpkg-deb -x "$deb" "$scratch/root"
     binary=$scratch/root/usr/bin/retrodiffusion-mcp
