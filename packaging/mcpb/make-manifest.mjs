@@ -5,9 +5,11 @@
 //
 //   node make-manifest.mjs --template T --binary B --version V --system "Debian 12" \
 //       --libraries "libgif.so.7 (libgif7), ..." --out manifest.json
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+
+import { startStdioServer } from './mcp_stdio.mjs';
 
 const { values: options } = parseArgs({
     options: {
@@ -33,72 +35,6 @@ function firstSentence(text) {
     const flat = text.replace(/\s+/g, ' ').trim();
     const match = /^(.+?[.!?])(?=\s+[A-Z`"(]|$)/.exec(flat);
     return match ? match[1] : flat;
-}
-
-// A JSON-RPC client over the server's stdin/stdout, one message per line.
-function startServer(command, args, env) {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const waiting = new Map();
-    let buffer = '';
-    let stderr = '';
-    let nextId = 1;
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.stdout.on('data', (chunk) => {
-        buffer += chunk;
-        let newline;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-            const line = buffer.slice(0, newline).trim();
-            buffer = buffer.slice(newline + 1);
-            if (!line) continue;
-            const message = JSON.parse(line);
-            const pending = waiting.get(message.id);
-            if (pending && (message.result !== undefined || message.error !== undefined)) {
-                waiting.delete(message.id);
-                pending(message);
-            }
-        }
-    });
-    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    exited.then(({ code, signal }) => {
-        for (const pending of waiting.values()) {
-            pending({ error: { message: `server exited (${signal ?? code}): ${stderr.trim()}` } });
-        }
-        waiting.clear();
-    });
-    return {
-        async request(method, params) {
-            const id = nextId++;
-            const answer = new Promise((resolve) => waiting.set(id, resolve));
-            child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
-            const timeout = new Promise((_, reject) =>
-                setTimeout(() => reject(new Error(`${method}: no answer in 10 s`)), 10000).unref());
-            const message = await Promise.race([answer, timeout]);
-            if (message.error) throw new Error(`${method}: ${JSON.stringify(message.error)}`);
-            return message.result;
-        },
-        notify(method, params) {
-            child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method, params }) + '\n');
-        },
-        async close() {
-            child.stdin.end();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-            const status = await exited;
-            clearTimeout(timer);
-            return status;
-        },
-    };
-}
-
-// Every page of a paginated list.
-async function listAll(server, method, key) {
-    const items = [];
-    let cursor;
-    do {
-        const result = await server.request(method, cursor ? { cursor } : {});
-        items.push(...result[key]);
-        cursor = result.nextCursor;
-    } while (cursor);
-    return items;
 }
 
 // A prompt's text for the manifest: the server's own rendering, with each required argument
@@ -135,20 +71,15 @@ if (!printed.split(/\s+/).includes(options.version)) {
 
 // Started as the bundle starts it, with nothing from this shell's environment but PATH, so an
 // RD_MCP_TOOLSETS or RD_API_KEY set here changes nothing.
-const server = startServer(options.binary, manifest.server.mcp_config.args, { PATH: process.env.PATH });
+const server = startStdioServer(options.binary, manifest.server.mcp_config.args, { PATH: process.env.PATH });
 let tools, prompts;
 try {
-    const init = await server.request('initialize', {
-        protocolVersion: '2025-11-25',
-        capabilities: {},
-        clientInfo: { name: 'retrodiffusion-mcp-make-manifest', version: options.version },
-    });
+    const init = await server.handshake({ name: 'retrodiffusion-mcp-make-manifest', version: options.version });
     if (init.serverInfo?.version !== options.version) {
         fail(`the server says it is version ${init.serverInfo?.version}, not ${options.version}`);
     }
-    server.notify('notifications/initialized');
-    tools = await listAll(server, 'tools/list', 'tools');
-    const offered = init.capabilities?.prompts ? await listAll(server, 'prompts/list', 'prompts') : [];
+    tools = await server.listAll('tools/list', 'tools');
+    const offered = init.capabilities?.prompts ? await server.listAll('prompts/list', 'prompts') : [];
     prompts = [];
     for (const prompt of offered) {
         prompts.push({

@@ -17,7 +17,7 @@ import {
 } from '@anthropic-ai/mcpb';
 
 import { read, ROOT, serverBinary, serverVariables } from './helpers.mjs';
-import { PROTOCOL_VERSION, startStdioServer } from './mcp_stdio.mjs';
+import { PROTOCOL_VERSION, startStdioServer } from '../../packaging/mcpb/mcp_stdio.mjs';
 
 const TEST_KEY = 'rd-test-key-not-a-real-one';
 

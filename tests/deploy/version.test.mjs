@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { read, ROOT, serverBinary } from './helpers.mjs';
-import { startStdioServer } from './mcp_stdio.mjs';
+import { startStdioServer } from '../../packaging/mcpb/mcp_stdio.mjs';
 
 const cmakeVersion = /^project\(retrodiffusion-mcp VERSION (\d+\.\d+\.\d+)[ )]/m.exec(read('CMakeLists.txt'))?.[1];
 

@@ -1,5 +1,6 @@
-// A minimal MCP client over a server's stdin/stdout (one JSON-RPC message per line), for the
-// packaging tests: start the server as a client app would, then ask it what it offers.
+// A minimal MCP client over a server's stdin/stdout (one JSON-RPC message per line), Node's
+// standard library only: make-manifest.mjs asks the server what it offers with it, and the
+// packaging tests (tests/deploy) start the server as a client app would.
 import { spawn } from 'node:child_process';
 
 export const PROTOCOL_VERSION = '2025-11-25';
@@ -72,11 +73,11 @@ export function startStdioServer(command, args, env) {
             return items;
         },
         // initialize, then notifications/initialized: the answer to initialize.
-        async handshake() {
+        async handshake(clientInfo = { name: 'retrodiffusion-mcp-deploy-tests', version: '0.0.0' }) {
             const result = await server.request('initialize', {
                 protocolVersion: PROTOCOL_VERSION,
                 capabilities: {},
-                clientInfo: { name: 'retrodiffusion-mcp-deploy-tests', version: '0.0.0' },
+                clientInfo,
             });
             server.notify('notifications/initialized');
             return result;
