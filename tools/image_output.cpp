@@ -9,8 +9,6 @@
 #include <chrono>
 #include <cstring>
 
-#include "common/base64.h"
-
 namespace rdmcp::tools {
 
 namespace {
@@ -90,13 +88,6 @@ std::string image_file_extension(std::string_view mime) {
     if (type == "image/jpeg" || type == "image/jpg" || type == "image/pjpeg") return "jpg";
     if (type == "image/webp") return "webp";
     return "bin";
-}
-
-ImageWriteResult write_base64_image_file(const fs::path& dir, std::string_view stem,
-                                         std::string_view base64, std::string_view mime) {
-    auto bytes = base64_decode(base64);
-    if (!bytes) return ImageWriteError{"the image data to save is not valid base64"};
-    return write_new_file(dir, stem, image_file_extension(mime), *bytes);
 }
 
 ImageWriteResult write_new_file(const fs::path& dir, std::string_view stem,

@@ -26,14 +26,10 @@ struct ImageWriteError {
 
 using ImageWriteResult = std::variant<WrittenImage, ImageWriteError>;
 
-// Decodes `base64` and writes it to `dir`/<stem><-N>.<extension of mime>, creating `dir` if
-// needed. The stem is reduced to [A-Za-z0-9._-] (other characters become '_', leading dots and
-// dashes are dropped, "image" if nothing is left) so a prompt-derived name cannot leave `dir`.
-ImageWriteResult write_base64_image_file(const std::filesystem::path& dir, std::string_view stem,
-                                         std::string_view base64, std::string_view mime);
-
-// The same for any bytes: `dir`/<stem><-N>.<extension>, complete or not at all, never replacing a
-// file (sidecars, frames, sheets, atlases, palettes).
+// Writes `contents` to `dir`/<stem><-N>.<extension>, creating `dir` if needed: complete or not
+// at all, never replacing a file (images, sidecars, frames, sheets, atlases, palettes). The stem
+// is reduced to [A-Za-z0-9._-] (other characters become '_', leading dots and dashes are
+// dropped, "image" if nothing is left) so a prompt-derived name cannot leave `dir`.
 ImageWriteResult write_new_file(const std::filesystem::path& dir, std::string_view stem,
                                 std::string_view extension, std::string_view contents);
 

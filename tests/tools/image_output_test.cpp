@@ -11,8 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include "common/base64.h"
-
 using namespace rdmcp;
 using namespace rdmcp::tools;
 namespace fs = std::filesystem;
@@ -69,10 +67,9 @@ TEST_CASE("extensions for the API's MIME types") {
     CHECK(image_file_extension("") == "bin");
 }
 
-TEST_CASE("an image is decoded into the directory under its stem") {
+TEST_CASE("a file is written into the directory under its stem") {
     TempDir dir;
-    const auto image =
-        written(write_base64_image_file(dir.path, "knight", base64_encode(kPixels), "image/png"));
+    const auto image = written(write_new_file(dir.path, "knight", "png", kPixels));
     CHECK(image.path == dir.path / "knight.png");
     CHECK(image.path.is_absolute());
     CHECK(image.bytes == kPixels.size());
@@ -82,11 +79,9 @@ TEST_CASE("an image is decoded into the directory under its stem") {
 
 TEST_CASE("existing files are never replaced: -1, -2 ... are added") {
     TempDir dir;
-    const auto encoded = base64_encode(kPixels);
-    const auto first = written(write_base64_image_file(dir.path, "walk", encoded, "image/gif"));
-    const auto second =
-        written(write_base64_image_file(dir.path, "walk", base64_encode("second"), "image/gif"));
-    const auto third = written(write_base64_image_file(dir.path, "walk", encoded, "image/gif"));
+    const auto first = written(write_new_file(dir.path, "walk", "gif", kPixels));
+    const auto second = written(write_new_file(dir.path, "walk", "gif", "second"));
+    const auto third = written(write_new_file(dir.path, "walk", "gif", kPixels));
     CHECK(first.path.filename() == "walk.gif");
     CHECK(second.path.filename() == "walk-1.gif");
     CHECK(third.path.filename() == "walk-2.gif");
@@ -100,8 +95,7 @@ TEST_CASE("concurrent writers with the same stem all get their own file") {
     for (int t = 0; t < 8; ++t) {
         threads.emplace_back([&dir, t] {
             for (int i = 0; i < 5; ++i) {
-                write_base64_image_file(dir.path, "same", base64_encode(std::to_string(t * 10 + i)),
-                                        "image/png");
+                write_new_file(dir.path, "same", "png", std::to_string(t * 10 + i));
             }
         });
     }
@@ -116,53 +110,44 @@ TEST_CASE("concurrent writers with the same stem all get their own file") {
 TEST_CASE("missing directories are created; relative ones become absolute") {
     TempDir dir;
     const auto nested = dir.path / "a" / "b" / "c/";
-    const auto image =
-        written(write_base64_image_file(nested, "x", base64_encode(kPixels), "image/webp"));
+    const auto image = written(write_new_file(nested, "x", "webp", kPixels));
     CHECK(image.path == dir.path / "a" / "b" / "c" / "x.webp");
 
     const auto cwd = fs::current_path();
     fs::current_path(dir.path);
-    const auto relative = write_base64_image_file("out", "y", base64_encode(kPixels), "image/png");
+    const auto relative = write_new_file("out", "y", "png", kPixels);
     fs::current_path(cwd);
     CHECK(written(relative).path == dir.path / "out" / "y.png");
 }
 
 TEST_CASE("stems cannot leave the directory or hide the file") {
     TempDir dir;
-    const auto encoded = base64_encode(kPixels);
-    const auto escaped =
-        written(write_base64_image_file(dir.path, "../../etc/passwd", encoded, "image/png"));
+    const auto escaped = written(write_new_file(dir.path, "../../etc/passwd", "png", kPixels));
     CHECK(escaped.path.parent_path() == dir.path);
     CHECK(escaped.path.filename() == "_.._etc_passwd.png");
-    CHECK(written(write_base64_image_file(dir.path, ".hidden", encoded, "image/png"))
-              .path.filename() == "hidden.png");
-    CHECK(written(write_base64_image_file(dir.path, "", encoded, "image/png")).path.filename() ==
-          "image.png");
-    CHECK(written(write_base64_image_file(dir.path, "a knight, walking", encoded, "image/png"))
-              .path.filename() == "a_knight__walking.png");
-    const auto long_stem =
-        written(write_base64_image_file(dir.path, std::string(500, 's'), encoded, "image/png"));
+    CHECK(written(write_new_file(dir.path, ".hidden", "png", kPixels)).path.filename() ==
+          "hidden.png");
+    CHECK(written(write_new_file(dir.path, "", "png", kPixels)).path.filename() == "image.png");
+    CHECK(written(write_new_file(dir.path, "a knight, walking", "png", kPixels)).path.filename() ==
+          "a_knight__walking.png");
+    const auto long_stem = written(write_new_file(dir.path, std::string(500, 's'), "png", kPixels));
     CHECK(long_stem.path.filename().string().size() == 80 + 4);
 }
 
 TEST_CASE("errors name the cause") {
     TempDir dir;
-    CHECK(failed(write_base64_image_file(dir.path, "x", "not base64!", "image/png")) ==
-          "the image data to save is not valid base64");
-
     const auto file = dir.path / "plain-file";
     std::ofstream(file) << "x";
-    CHECK(failed(write_base64_image_file(file, "x", base64_encode(kPixels), "image/png"))
-              .find("not a directory") != std::string::npos);
-    CHECK(failed(write_base64_image_file(file / "sub", "x", base64_encode(kPixels), "image/png"))
+    CHECK(failed(write_new_file(file, "x", "png", kPixels)).find("not a directory") !=
+          std::string::npos);
+    CHECK(failed(write_new_file(file / "sub", "x", "png", kPixels))
               .find("cannot create the output directory") != std::string::npos);
 
     if (::geteuid() != 0) {  // root ignores permissions
         const auto locked = dir.path / "locked";
         fs::create_directory(locked);
         fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
-        const auto message =
-            failed(write_base64_image_file(locked, "x", base64_encode(kPixels), "image/png"));
+        const auto message = failed(write_new_file(locked, "x", "png", kPixels));
         CHECK(message.find("Permission denied") != std::string::npos);
         fs::permissions(locked, fs::perms::owner_all);
     }
