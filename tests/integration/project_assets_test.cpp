@@ -427,3 +427,36 @@ TEST_CASE("the edit tools and Pixel Fixer save into the project the same way") {
     CHECK(is_error(refused));
     CHECK(api.ledger()["entries"].size() == 1);  // the background removal alone was paid
 }
+
+TEST_CASE("2026-07-28: an edit tool asks for the roots through MRTR and saves where they say") {
+    SimulatedApi api;
+    Project project;
+    McpStdioClient client({}, env_for(api));
+    rdmcp::tools::RgbaImage image{64, 64, std::vector<std::uint8_t>(64 * 64 * 4, 200)};
+    const fs::path source = project.root / "source.png";
+    std::ofstream(source, std::ios::binary) << rdmcp::tools::encode_png(image);
+    const Json meta =
+        modern_meta({{"io.modelcontextprotocol/clientCapabilities", {{"roots", Json::object()}}}});
+    const Json arguments = {{"tool_id", "background_remover"},
+                            {"input_image", source.string()},
+                            {"save_to", "clean"},
+                            {"filename", "rock_cut"}};
+    auto first = client.request(
+        "tools/call", {{"name", "run_edit_tool"}, {"arguments", arguments}, {"_meta", meta}});
+    REQUIRE(first.contains("result"));
+    CHECK(first["result"]["resultType"] == "input_required");
+    CHECK(first["result"]["inputRequests"]["roots"] == Json{{"method", "roots/list"}});
+    CHECK(api.ledger()["entries"].empty());  // nothing is paid before the place is known
+
+    const Json roots = {{"roots", {{{"uri", project.uri()}}}}};
+    auto saved = client.request("tools/call", {{"name", "run_edit_tool"},
+                                               {"arguments", arguments},
+                                               {"inputResponses", {{"roots", roots}}},
+                                               {"_meta", meta}});
+    REQUIRE_MESSAGE(saved.contains("result"), saved.dump());
+    REQUIRE_MESSAGE(!is_error(saved["result"]), saved.dump().substr(0, 600));
+    CHECK(fs::exists(project.root / "clean/rock_cut.png"));
+    CHECK(Json::parse(read_file(project.root / "clean/rock_cut.rd.json"))["tool_id"] ==
+          "background_remover");
+    CHECK(api.ledger()["entries"].size() == 1);  // charged once
+}
