@@ -8,13 +8,16 @@ Json ToolDefinition::to_json() const {
     Json tool = {{"name", name},
                  {"title", title},
                  {"description", description},
-                 {"inputSchema", input_schema},
-                 {"annotations",
-                  {{"title", title},
-                   {"readOnlyHint", annotations.read_only},
-                   {"destructiveHint", annotations.destructive},
-                   {"idempotentHint", annotations.idempotent},
-                   {"openWorldHint", annotations.open_world}}}};
+                 {"inputSchema", input_schema}};
+    // Only the hints that differ from the spec's defaults (readOnly false, destructive true,
+    // idempotent false, openWorld true): every agent pays for each byte of tools/list, and a
+    // client reads an absent hint as its default. The title is the tool's own `title`.
+    Json hints = Json::object();
+    if (annotations.read_only) hints["readOnlyHint"] = true;
+    if (!annotations.read_only && !annotations.destructive) hints["destructiveHint"] = false;
+    if (!annotations.read_only && annotations.idempotent) hints["idempotentHint"] = true;
+    if (!annotations.open_world) hints["openWorldHint"] = false;
+    if (!hints.empty()) tool["annotations"] = std::move(hints);
     if (output_schema) tool["outputSchema"] = *output_schema;
     return tool;
 }

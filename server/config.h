@@ -30,9 +30,11 @@ struct Config {
     // upstream, so well above the core count).
     std::optional<std::size_t> max_concurrency;
     LogLevel log_level = LogLevel::Info;
-    std::string output_dir;          // stdio only: save every generated image here
-    bool no_sidecar = false;         // stdio only: no .rd.json beside images saved with save_to
-    std::set<std::string> toolsets;  // the tool groups offered; empty: all
+    std::string output_dir;   // stdio only: save every generated image here
+    bool no_sidecar = false;  // stdio only: no .rd.json beside images saved with save_to
+    std::set<std::string> toolsets;
+    bool output_schemas = false;  // list each tool's outputSchema (tools/list grows by ~32 KB)  //
+                                  // the tool groups offered; empty: all
     std::size_t inline_image_budget = 512u << 10;  // decoded bytes of images inline per result
     std::chrono::milliseconds progress_interval{5000};
     std::string job_secret;  // MAC secret for job/task ids (replicas share it)

@@ -204,6 +204,14 @@ const std::vector<Option>& options() {
              c.toolsets = std::move(*chosen);
              return std::nullopt;
          }},
+        {"--output-schemas", "RD_MCP_OUTPUT_SCHEMAS", kBothTransports,
+         "list each tool's outputSchema (about 32 KB more tools/list for every conversation); "
+         "for clients that validate or type structured results. The results are the same "
+         "either way",
+         [](Config& c, const std::string& v) {
+             return set_switch(c.output_schemas, v, "--output-schemas");
+         },
+         true},
         {"--api-version", "RD_API_VERSION", kBothTransports,
          "RetroDiffusion API version: v2 (default: generations admitted as tasks with an "
          "idempotency key, asked again when an answer is lost; results recoverable for 24 h) or "

@@ -63,6 +63,7 @@ protocol::McpServer make_server(const server::Config& config, server::Logger& lo
     tools_config.output_dir = config.output_dir;
     tools_config.sidecars = !config.no_sidecar;
     tools_config.toolsets = config.toolsets;
+    tools_config.output_schemas = config.output_schemas;
     tools_config.inline_image_budget_bytes = config.inline_image_budget;
     tools_config.progress_interval = config.progress_interval;
     tools_config.job_secret = config.job_secret;

@@ -97,15 +97,8 @@ protocol::ToolDefinition authenticate_definition() {
         .name = "authenticate",
         .title = "Set the RetroDiffusion API key",
         .description =
-            std::string(
-                "Sets the RetroDiffusion API key for clients that can neither send an "
-                "Authorization header nor set the RD_API_KEY environment variable. The key is "
-                "checked with a free balance call, then held in memory only: for this server "
-                "process over stdio, for this session over HTTP (2025-era sessions; 2026-07-28 "
-                "and stateless requests must send `Authorization: Bearer <key>` instead). Not "
-                "needed, and refused, when RD_API_KEY or the header already provides a key. "
-                "logout forgets it. ") +
-            kSaferWay,
+            "Sets the API key when neither RD_API_KEY nor an Authorization header can be set "
+            "(those are safer: this key passes through the conversation).",
         .input_schema = {{"type", "object"},
                          {"properties",
                           {{"api_key",
@@ -113,9 +106,7 @@ protocol::ToolDefinition authenticate_definition() {
                              {"minLength", 1},
                              {"maxLength", kMaxApiKeyLength},
                              {"description",
-                              "The RetroDiffusion API key (\"rdpk-...\", from "
-                              "https://www.retrodiffusion.ai/app/devtools). It passes through the "
-                              "conversation: prefer RD_API_KEY or the Authorization header."}}}}},
+                              "\"rdpk-...\", from https://www.retrodiffusion.ai/app/devtools."}}}}},
                          {"required", {"api_key"}},
                          {"additionalProperties", false}},
         .output_schema =
@@ -141,11 +132,7 @@ protocol::ToolDefinition logout_definition() {
     return {
         .name = "logout",
         .title = "Forget the RetroDiffusion API key",
-        .description =
-            "Forgets the RetroDiffusion API key that authenticate set for this server process "
-            "(stdio) or this session (HTTP); later calls need a key again. A key from RD_API_KEY "
-            "or an Authorization header is not affected: change those where they are "
-            "configured. Calling it when no key is set changes nothing.",
+        .description = "Forgets the key authenticate set.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
                          {"additionalProperties", false}},

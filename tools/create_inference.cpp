@@ -42,15 +42,9 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
         .name = "create_inference",
         .title = "Generate pixel art",
         .description =
-            "Generates pixel-art images, animations (GIF) or tilesets with RetroDiffusion and "
-            "returns them (PNG/GIF image content, plus files when saved). Costs money: check the "
-            "price first with estimate_inference_cost (free). Pick prompt_style, sizes and limits "
-            "from list_available_styles; the prompt describes only the subject. Arguments are "
-            "checked against the catalog's limits for the style before anything is charged (styles "
-            "the catalog does not know, such as user styles, are left to the API). Generations can "
-            "take minutes "
-            "(animations especially): with async: true it returns a job_id at once instead, as "
-            "start_inference_job does.",
+            "Generates pixel-art images, animations (GIF) or tilesets. Costs money: price it with "
+            "estimate_inference_cost (free); styles, sizes, prices: list_available_styles. Limits "
+            "are checked before anything is charged. async: true answers with a job_id at once.",
         .input_schema = inference_input_schema(config.local_files_allowed),
         .output_schema = output_schema(),
         .annotations = {.read_only = false,

@@ -19,34 +19,21 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
         {"prompt",
          {{"type", "string"},
           {"minLength", 1},
-          {"description", "The change to make, e.g. \"add a red hat\"."}}},
-        {"input_image",
-         {{"type", "string"},
-          {"description", std::string("The image to edit, 16x16 to 256x256: raw "
-                                      "base64 PNG or a data: URL") +
-                              (config.local_files_allowed ? ", or a local file path." : ".")}}},
-        {"seed",
-         {{"type", "integer"},
-          {"description",
-           "Sent with the edit, for a reproducible result where the API "
-           "honours it (the newer edit endpoint documents it)."}}},
+          {"description", "The change, e.g. \"add a red hat\"."}}},
+        {"input_image", {{"type", "string"}, {"description", "16-256 px a side."}}},
+        {"seed", {{"type", "integer"}}},
     };
     properties[kMaxCostArgument] = max_cost_schema();
     if (config.local_files_allowed) {
-        properties["output_dir"] = {{"type", "string"},
-                                    {"minLength", 1},
-                                    {"description", "Also save the edited image here."}};
+        properties["output_dir"] = {{"type", "string"}, {"minLength", 1}};
     }
     add_save_properties(properties, config.local_files_allowed, /*with_frames=*/false);
     return {
         .name = "edit_image",
         .title = "Edit a pixel-art image",
         .description =
-            "The shorthand for prompt-based editing: edits an image (16x16 to 256x256) by a text "
-            "instruction and returns the edited PNG. Costs money (documented at $0.06 per edit). "
-            "For progressive editing, pass the returned image back in as input_image with the "
-            "next instruction. For masks, outpainting, background removal, palettes and the "
-            "other canvas tools, use run_edit_tool.",
+            "Edits an image (16-256 px) by a text instruction ($0.06). Chain edits by passing the "
+            "result back. For masks, backgrounds, palettes: run_edit_tool.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"prompt", "input_image"}},

@@ -20,56 +20,35 @@ enum class Kind { Text, Whole, Number, Flag, Image };
 struct KnownField {
     const char* name;
     Kind kind;
-    const char* description;
 };
 
 // Every field the documents name for some tool. Others pass through to the API untouched.
 const std::vector<KnownField>& known_fields() {
     static const std::vector<KnownField> fields = {
-        {"prompt", Kind::Text,
-         "What to paint: required by image_edit and inpainting, optional for outpainting."},
-        {"seed", Kind::Whole,
-         "For a reproducible result (image_edit, inpainting, outpainting, "
-         "seam_tiling)."},
-        {"mask_image", Kind::Image,
-         "inpainting: the area to repaint, the input's exact size. An RGBA PNG whose alpha is 0 "
-         "where pixels stay and above 12 where they are repainted (or a grayscale PNG, black "
-         "where pixels stay)."},
-        {"soft_inpaint", Kind::Flag,
-         "inpainting/outpainting: blend a little across the mask's edge (default false: "
-         "pixels outside the mask stay exactly)."},
-        {"expand_left", Kind::Whole, "outpainting: pixels to add on the left."},
-        {"expand_right", Kind::Whole, "outpainting: pixels to add on the right."},
-        {"expand_top", Kind::Whole, "outpainting: pixels to add at the top."},
-        {"expand_bottom", Kind::Whole, "outpainting: pixels to add at the bottom."},
-        {"force_solid_pixels", Kind::Flag,
-         "background_remover: make every kept pixel fully opaque."},
-        {"transparency_threshold", Kind::Whole,
-         "background_remover: how transparent a pixel may be and still count as background."},
-        {"color_count", Kind::Whole, "color_reducer: how many colours to keep."},
-        {"dither_mode", Kind::Text,
-         "color_reducer/palette_converter: none, bayer_2x2, bayer_4x4 or bayer_8x8."},
-        {"dither_strength", Kind::Number,
-         "color_reducer/palette_converter: 0 to 10 (values above 10 are read on the older 0 to "
-         "100 scale)."},
-        {"input_palette", Kind::Image,
-         "palette_converter: an image whose colours make the palette."},
-        {"extra_input_image", Kind::Image,
-         "color_style_transfer: the image whose colours to take."},
-        {"width", Kind::Whole, "k_centroid_downscale: target width in pixels."},
-        {"height", Kind::Whole, "k_centroid_downscale: target height in pixels."},
-        {"tile_x", Kind::Flag, "seam_tiling: make the left and right edges meet."},
-        {"tile_y", Kind::Flag, "seam_tiling: make the top and bottom edges meet."},
-        {"seam_width", Kind::Whole, "seam_tiling: width of the repaired seam in pixels."},
-        {"repair_window_size", Kind::Whole, "seam_tiling: size of the repair window in pixels."},
-        {"rotation_degrees", Kind::Number, "rotate: degrees to turn the image."},
-        {"upload_outputs", Kind::Flag,
-         "Return the API's hosted links to the result instead of the images, where the API "
-         "hosts it (image_edit, inpainting, outpainting). The server's own choice: not sent."},
-        {"custom_id", Kind::Text,
-         "Your id for this run (at most 128 characters). For the slow tools (image_edit, "
-         "inpainting, outpainting), sending the same custom_id again returns the first run "
-         "instead of paying for a second."},
+        {"prompt", Kind::Text},
+        {"seed", Kind::Whole},
+        {"mask_image", Kind::Image},
+        {"soft_inpaint", Kind::Flag},
+        {"expand_left", Kind::Whole},
+        {"expand_right", Kind::Whole},
+        {"expand_top", Kind::Whole},
+        {"expand_bottom", Kind::Whole},
+        {"force_solid_pixels", Kind::Flag},
+        {"transparency_threshold", Kind::Whole},
+        {"color_count", Kind::Whole},
+        {"dither_mode", Kind::Text},
+        {"dither_strength", Kind::Number},
+        {"input_palette", Kind::Image},
+        {"extra_input_image", Kind::Image},
+        {"width", Kind::Whole},
+        {"height", Kind::Whole},
+        {"tile_x", Kind::Flag},
+        {"tile_y", Kind::Flag},
+        {"seam_width", Kind::Whole},
+        {"repair_window_size", Kind::Whole},
+        {"rotation_degrees", Kind::Number},
+        {"upload_outputs", Kind::Flag},
+        {"custom_id", Kind::Text},
     };
     return fields;
 }
@@ -404,42 +383,24 @@ std::string describe_fields(const EditToolDefinition& tool) {
     return text + ".";
 }
 
+// Each tool's own fields are listed by list_edit_tools (and named by the error for a field a
+// tool does not take), not here: 24 fields would cost every conversation 2 KB of tools/list.
+// They pass the schema (no additionalProperties bound) and are checked by prepare_edit.
 Json edit_tool_input_schema(const ToolsConfig& config) {
     Json properties = {
         {"tool_id",
          {{"type", "string"},
           {"minLength", 1},
-          {"description",
-           "The edit tool: image_edit, inpainting, outpainting, seam_tiling, "
-           "background_remover, color_style_transfer, color_reducer, palette_converter, "
-           "k_centroid_downscale, pixel_correction, rotate (list_edit_tools has the current "
-           "list, prices and fields)."}}},
-        {"input_image",
+          {"description", "A tool of list_edit_tools, e.g. background_remover."}}},
+        {"input_image", {{"type", "string"}, {"minLength", 1}}},
+        {"prompt", {{"type", "string"}, {"description", "image_edit, inpainting, outpainting."}}},
+        {"mask_image",
          {{"type", "string"},
-          {"minLength", 1},
-          {"description", std::string("The image to edit: raw base64 PNG or a data: URL") +
-                              (config.local_files_allowed ? ", or a local file path." : ".")}}},
+          {"description", "inpainting: the input's size, opaque where repainted."}}},
     };
-    for (const auto& field : known_fields()) {
-        const char* type = field.kind == Kind::Whole    ? "integer"
-                           : field.kind == Kind::Number ? "number"
-                           : field.kind == Kind::Flag   ? "boolean"
-                                                        : "string";
-        std::string description = field.description;
-        if (field.kind == Kind::Image) {
-            description += config.local_files_allowed ? " Raw base64, a data: URL or a local path."
-                                                      : " Raw base64 or a data: URL.";
-        }
-        Json schema = {{"type", type}, {"description", description}};
-        if (std::string(field.name) == "dither_mode") {
-            schema["enum"] = {"none", "bayer_2x2", "bayer_4x4", "bayer_8x8"};
-        }
-        properties[field.name] = std::move(schema);
-    }
     properties[kMaxCostArgument] = max_cost_schema();
     if (config.local_files_allowed) {
-        properties["output_dir"] = {
-            {"type", "string"}, {"minLength", 1}, {"description", "Also save the result here."}};
+        properties["output_dir"] = {{"type", "string"}, {"minLength", 1}};
     }
     add_save_properties(properties, config.local_files_allowed, /*with_frames=*/false);
     // Other members are fields the API has and this server does not know yet: passed through.

@@ -16,23 +16,21 @@ using protocol::Json;
 namespace {
 
 protocol::ToolDefinition definition(const ToolsConfig& config) {
-    Json schema = edit_tool_input_schema(config);
-    for (const char* unsaved : {"output_dir", kSaveToArgument, kFilenameArgument}) {
-        schema["properties"].erase(unsaved);  // nothing is saved by a price
-    }
-    schema["properties"].erase(kMaxCostArgument);
-    // run_edit_tool's descriptions say what each field does; repeating them here would only
-    // cost every client's context another few KB.
-    for (auto& [name, property] : schema["properties"].items()) {
-        if (name != "tool_id" && name != "input_image") property.erase("description");
-    }
+    // The fields that pick the price; the rest of run_edit_tool's arguments are accepted and
+    // checked as they are (no additionalProperties bound), and listing them twice would cost
+    // every client's context another few KB.
+    const Json full = edit_tool_input_schema(config);
+    Json schema = {{"type", "object"},
+                   {"properties",
+                    {{"tool_id", full["properties"]["tool_id"]},
+                     {"input_image", full["properties"]["input_image"]}}},
+                   {"required", full["required"]}};
     return {
         .name = "estimate_edit_tool_cost",
         .title = "Price an edit tool run (free)",
         .description =
-            "Free: validates a run_edit_tool call and says what it would cost (USD and credits) "
-            "and about how long it takes, without running it. Takes exactly run_edit_tool's "
-            "arguments (see its descriptions).",
+            "Free: checks a run_edit_tool call (same arguments) and says what it would cost and "
+            "take.",
         .input_schema = std::move(schema),
         .output_schema =
             Json{{"type", "object"},

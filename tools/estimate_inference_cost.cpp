@@ -16,19 +16,15 @@ using protocol::Json;
 namespace {
 
 protocol::ToolDefinition definition(const ToolsConfig& config) {
-    Json schema = inference_input_schema(config.local_files_allowed);
-    // Always the dry run: the controls of the generation tools mean nothing here.
-    for (const char* moot : {kOutputDirArgument, "check_cost", "async", kMaxCostArgument,
-                             kSaveToArgument, kFilenameArgument, kFramesArgument})
-        schema["properties"].erase(moot);
+    // The arguments that set the price; the rest of create_inference's are accepted and
+    // checked as they are.
+    Json schema = inference_core_schema(config.local_files_allowed);
     return {
         .name = "estimate_inference_cost",
         .title = "Estimate a generation's cost",
         .description =
-            "Returns what create_inference would charge for the same arguments, without "
-            "generating or charging anything (the API's free check_cost dry run). Without an API "
-            "key, or when the API cannot be reached, it falls back to the documented price "
-            "formulas and says so (source: offline_estimate). Call it before generating.",
+            "Free: what create_inference would charge for the same arguments (pass them all): the "
+            "API's dry run, or without it the documented formula.",
         .input_schema = std::move(schema),
         .output_schema =
             Json{{"type", "object"},

@@ -51,41 +51,26 @@ std::variant<RgbaImage, std::string> pixels_of(const ImageInput& input) {
 
 protocol::ToolDefinition definition(const ToolsConfig& config) {
     Json properties = {
-        {"image",
-         {{"type", "string"},
-          {"description",
-           std::string("The image whose colours to take: a PNG or GIF as raw base64, a data: "
-                       "URL") +
-               (config.local_files_allowed ? ", or a local file path." : ".")}}},
+        {"image", {{"type", "string"}, {"description", "PNG or GIF."}}},
         {"max_colors",
          {{"type", "integer"},
           {"minimum", 1},
           {"maximum", 256},
-          {"description", "At most this many colours, in first-seen order (default 256)."}}},
-        {"name",
-         {{"type", "string"},
-          {"maxLength", 64},
-          {"description", "The palette's name inside the .gpl file (default: filename)."}}}};
+          {"description", "First-seen order (256)."}}},
+        {"name", {{"type", "string"}, {"maxLength", 64}, {"description", "In the .gpl file."}}}};
     if (config.local_files_allowed) {
         Json save = Json::object();
         add_save_properties(save, true);
         properties[kSaveToArgument] = save[kSaveToArgument];
         properties[kFilenameArgument] = save[kFilenameArgument];
-        properties[kFilenameArgument]["description"] =
-            "The palette files' name without extension, e.g. \"dungeon\" (default \"palette\").";
+        properties[kFilenameArgument]["description"] = "Without extension (\"palette\").";
     }
     return {
         .name = "extract_palette",
         .title = "Extract a palette",
         .description =
-            "Takes the colours of an image (opaque pixels, first-seen order) and writes them as "
-            "palette files: Lospec .hex, GIMP/Aseprite .gpl and JASC .pal. " +
-            std::string(config.local_files_allowed
-                            ? "With save_to or filename the files are saved into the project; "
-                              "otherwise they come back as embedded resources. "
-                            : "They come back as embedded resources. ") +
-            "Any of them (or the list of colours) works as input_palette of create_inference. "
-            "Free; no API call.",
+            "Writes an image's colours as .hex, .gpl and .pal palette files (saved, or returned as "
+            "resources); usable as input_palette. Free; no API call.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"image"}},

@@ -21,50 +21,31 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
         {"input_image",
          {{"type", "string"},
           {"minLength", 1},
-          {"description",
-           std::string("The pixel art to fix, PNG or JPEG, 16x16 up to 16 megapixels: raw base64 "
-                       "or a data: URL") +
-               (config.local_files_allowed ? ", or a local file path" : "") +
-               ". Inline requests are limited to 900,000 bytes of JSON (about 670 KB of image); "
-               "use image_url for larger files."}}},
+          {"description", "PNG or JPEG, 16 px to 16 MP; inline at most ~670 KB, else image_url."}}},
         {"image_url",
          {{"type", "string"},
           {"minLength", 1},
           {"maxLength", kMaxPixelFixerUrlLength},
-          {"description",
-           "Instead of input_image: a public https:// link to the PNG or JPEG (the API downloads "
-           "it, up to 20 MB)."}}},
+          {"description", "A public https:// link instead (up to 20 MB)."}}},
         {"engine",
          {{"type", "string"},
           {"enum", {"standard", "neural"}},
           {"default", "standard"},
           {"description",
-           "standard: native grid detection (fast, exact for upscaled pixel art); neural: neural "
-           "reconstruction, for AI-rendered or damaged art, optionally at width x height."}}},
-        {"width",
-         {{"type", "integer"},
-          {"minimum", 1},
-          {"description", "engine neural only: the target width in pixels."}}},
-        {"height",
-         {{"type", "integer"},
-          {"minimum", 1},
-          {"description", "engine neural only: the target height in pixels."}}},
+           "standard: grid detection (upscaled art); neural: for AI-rendered or damaged art."}}},
+        {"width", {{"type", "integer"}, {"minimum", 1}, {"description", "neural only."}}},
+        {"height", {{"type", "integer"}, {"minimum", 1}, {"description", "neural only."}}},
     };
     if (config.local_files_allowed) {
-        properties["output_dir"] = {{"type", "string"},
-                                    {"minLength", 1},
-                                    {"description", "Also save the fixed image here."}};
+        properties["output_dir"] = {{"type", "string"}, {"minLength", 1}};
     }
     add_save_properties(properties, config.local_files_allowed, /*with_frames=*/false);
     return {
         .name = "fix_pixel_art",
         .title = "Fix pixel art (Pixel Fixer)",
         .description =
-            "Rebuilds pixel art that was enlarged, softened, AI-rendered or damaged by "
-            "compression at its native pixel grid, and returns one clean PNG. Free (no balance "
-            "spent); limited to 10 calls a minute per API key. Pass exactly one of input_image "
-            "or image_url. engine standard (default) detects the grid; engine neural "
-            "reconstructs, optionally at width x height.",
+            "Rebuilds upscaled, blurry or AI-rendered pixel art at its native grid. Free; 10 calls "
+            "a minute. Give input_image or image_url.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"additionalProperties", false}},

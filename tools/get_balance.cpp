@@ -18,11 +18,7 @@ protocol::ToolDefinition definition() {
     return {
         .name = "get_balance",
         .title = "Check RetroDiffusion balance",
-        .description =
-            "Returns the remaining prepaid balance (USD) and the credits of the RetroDiffusion "
-            "account behind the caller's API key. Free. Check it before a large batch, or after a "
-            "timeout to see "
-            "whether a generation was charged.",
+        .description = "The account's balance (USD) and this server's spend limits. Free.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
                          {"additionalProperties", false}},

@@ -30,24 +30,20 @@ Json output_schema() {
 
 protocol::ToolDefinition definition() {
     const auto id = [](const char* description) {
-        return Json{
-            {"type", "string"}, {"minLength", 1}, {"maxLength", 100}, {"description", description}};
+        Json schema = {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}};
+        if (description) schema["description"] = description;
+        return schema;
     };
     return {
         .name = "get_inference_result",
         .title = "Recover a result",
         .description =
-            "Recovers what a call made with your API key produced in the last 24 hours, without "
-            "paying again: a generation, an edit-tool or a Pixel Fixer result, by the request_id "
-            "every paid result names (API v2), or a generation by its task_id. Returns the images "
-            "as create_inference does; says so when the call is still running (call again in a "
-            "few seconds), failed, or is older than 24 hours (the API keeps outputs for 24 hours "
-            "and what was asked for 30 days). Use it before generating again after a lost "
-            "answer. Free.",
+            "Recovers a paid result of the last 24 h by its request_id (or task_id), unpaid: use "
+            "it before generating again after a lost answer. Free.",
         .input_schema = {{"type", "object"},
                          {"properties",
-                          {{"request_id", id("From a paid result (API v2).")},
-                           {"task_id", id("A generation's upstream task id.")}}},
+                          {{"request_id", id("Named by a paid result (API v2).")},
+                           {"task_id", id(nullptr)}}},
                          {"additionalProperties", false}},
         .output_schema = output_schema(),
         .annotations = {.read_only = true,

@@ -14,10 +14,7 @@ protocol::ToolDefinition definition() {
     return {
         .name = "get_service_status",
         .title = "Check RetroDiffusion service status",
-        .description =
-            "RetroDiffusion's health per model family (rd_fast, rd_plus, rd_pro, animations, "
-            "background removal, ...): ok, degraded, down or unknown, and when it was last "
-            "updated. Check it before a batch or after repeated failures. Free; needs no key.",
+        .description = "RetroDiffusion's health per model family. Free.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
                          {"additionalProperties", false}},

@@ -69,31 +69,28 @@ std::string range_text(int low, int high) {
 
 protocol::ToolDefinition definition() {
     auto whole = [](const char* what, int min, int max) {
-        return Json{{"type", "integer"}, {"minimum", min}, {"maximum", max}, {"description", what}};
+        Json schema = {{"type", "integer"}, {"minimum", min}, {"maximum", max}};
+        if (what) schema["description"] = what;
+        return schema;
     };
     return {
         .name = "get_style_usage",
         .title = "How to use a RetroDiffusion style",
         .description =
-            "Explains one prompt_style before you generate with it: description, allowed sizes, "
-            "batch limit, required and optional inputs (input_image, reference_images, "
-            "frames_duration, extra_prompt, ...), its price at your width/height/num_images (the "
-            "documented formula; estimate_inference_cost asks the API), an example "
-            "create_inference call and tips. Free; no API call.",
-        .input_schema =
-            {{"type", "object"},
-             {"properties",
-              {{"prompt_style",
-                {{"type", "string"},
-                 {"minLength", 1},
-                 {"maxLength", kMaxPromptStyleLength},
-                 {"description", "A style id from list_available_styles, e.g. rd_pro__default."}}},
-               {"width",
-                whole("Pixels, for the price (default: a size the style allows).", 1, 512)},
-               {"height", whole("Pixels, for the price (default: as width).", 1, 512)},
-               {"num_images", whole("Images per request, for the price (default 1).", 1, 64)}}},
-             {"required", {"prompt_style"}},
-             {"additionalProperties", false}},
+            "One prompt_style in full: sizes, batch limit, inputs, price at your size, an example "
+            "call, tips. Free.",
+        .input_schema = {{"type", "object"},
+                         {"properties",
+                          {{"prompt_style",
+                            {{"type", "string"},
+                             {"minLength", 1},
+                             {"maxLength", kMaxPromptStyleLength},
+                             {"description", "e.g. rd_pro__default."}}},
+                           {"width", whole("For the price.", 1, 512)},
+                           {"height", whole(nullptr, 1, 512)},
+                           {"num_images", whole(nullptr, 1, 64)}}},
+                         {"required", {"prompt_style"}},
+                         {"additionalProperties", false}},
         .output_schema =
             Json{{"type", "object"},
                  {"properties",

@@ -114,7 +114,12 @@ protocol::ToolResult invalid_job_id() {
 }  // namespace
 
 protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
-    Json schema = inference_input_schema(jobs->config.local_files_allowed);
+    // Beside create_inference, the arguments are its own (listed there once); without the
+    // generate group they are listed here.
+    const auto& offered = jobs->config.toolsets;
+    Json schema = offered.empty() || offered.count("generate")
+                      ? inference_core_schema(jobs->config.local_files_allowed)
+                      : inference_input_schema(jobs->config.local_files_allowed);
     schema["properties"].erase(kOutputDirArgument);  // images are saved when fetched
     schema["properties"].erase("async");             // a job is always async
     for (const char* later : {kSaveToArgument, kFilenameArgument, kFramesArgument}) {
@@ -124,12 +129,9 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
         .name = "start_inference_job",
         .title = "Start a generation job",
         .description =
-            "Starts the same generation as create_inference as an asynchronous job and returns its "
-            "job_id at once (charged once, at submission). Prefer it for animations, batches and "
-            "anything that may take over a minute, when your client would give up on a long tool "
-            "call. Then call get_inference_job with the job_id every 2-5 seconds until it is done "
-            "(animations often take 30-90 s). Never start the same job twice: if you lose the "
-            "job_id, list_inference_jobs has it.",
+            "create_inference (same arguments) as a job: a job_id at once, for animations and long "
+            "batches; poll get_inference_job every 2-5 s. Never start it twice: "
+            "list_inference_jobs finds a lost job_id.",
         .input_schema = std::move(schema),
         .output_schema = job_status_schema(),
         .annotations = {.read_only = false,
@@ -177,9 +179,8 @@ protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jo
         .name = "get_inference_job",
         .title = "Check a generation job",
         .description =
-            "Checks a job started with start_inference_job. While it runs, says so (poll again in "
-            "2-5 seconds); when it has succeeded, returns the images exactly as create_inference "
-            "does; when it has failed, says why and whether to retry. Free; never starts anything.",
+            "A generation job's state; when done, its images as create_inference returns them. "
+            "Free.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"job_id"}},
@@ -242,10 +243,7 @@ protocol::Tool make_list_inference_jobs_tool(std::shared_ptr<const JobServices> 
         .name = "list_inference_jobs",
         .title = "List generation jobs",
         .description =
-            "Lists your API key's generation jobs, newest first, with their status, so a lost "
-            "job_id never means paying twice: with API v2 the API's own list of the key's tasks "
-            "(started anywhere, also before a restart), merged with what this server started in "
-            "the last 24 hours; with v1 only the latter. Pass a job_id to get_inference_job. "
+            "This key's generation jobs with their status, so a lost job_id is never paid twice. "
             "Free.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},

@@ -287,126 +287,91 @@ std::string price_only_refusal() {
            "generate";
 }
 
+// Terse on purpose: every conversation pays for tools/list. How image arguments are given is
+// said once, in the server instructions; each style's limits and prices are in
+// list_available_styles and get_style_usage.
 Json inference_input_schema(bool local_files_allowed) {
-    const std::string image_hint =
-        local_files_allowed
-            ? "A PNG as raw base64, a data: URL, or a local file path (read by the server)."
-            : "A PNG as raw base64 or a data: URL.";
-    auto image = [&](const std::string& what) {
-        return Json{{"type", "string"}, {"description", what + " " + image_hint}};
+    auto image = [](const char* what) {
+        return Json{{"type", "string"}, {"description", std::string(what)}};
     };
+    auto flag = [] { return Json{{"type", "boolean"}}; };
     Json properties = {
         {"prompt",
          {{"type", "string"},
           {"minLength", 1},
-          {"description",
-           "The subject only (\"a knight resting by a campfire\"); never "
-           "write \"pixel art\" or style words: prompt_style does that."}}},
+          {"description", "The subject only; never \"pixel art\" or style words."}}},
         {"prompt_style",
          {{"type", "string"},
           {"minLength", 1},
           // Ids are short; the bound keeps a client's megabytes out of messages, file names and
           // the upstream request.
           {"maxLength", kMaxPromptStyleLength},
-          {"description",
-           "A style id from list_available_styles (e.g. "
-           "rd_fast__default, rd_pro__default, "
-           "rd_animation__four_angle_walking, rd_tile__tileset) or a "
-           "user style (user__...)."}}},
+          {"description", "A style id from list_available_styles, e.g. rd_fast__default."}}},
         {"width",
          {{"type", "integer"},
           {"minimum", 16},
           {"maximum", 512},
-          {"description",
-           "Pixels; each style has its own range (list_available_styles). "
-           "For tilesets, the tile size."}}},
-        {"height",
-         {{"type", "integer"},
-          {"minimum", 16},
-          {"maximum", 512},
-          {"description", "Pixels; see width."}}},
-        {"num_images",
-         {{"type", "integer"},
-          {"minimum", 1},
-          {"default", 1},
-          {"description", "Images in this request (style limits apply; animations: 1)."}}},
-        {"seed",
-         {{"type", "integer"}, {"description", "Reuse a seed to iterate on one composition."}}},
-        {"input_image", image("img2img source, tile to vary, or animation start frame (RGB, no "
-                              "transparency).")},
+          {"description", "Pixels, in the style's range; tilesets: the tile size."}}},
+        {"height", {{"type", "integer"}, {"minimum", 16}, {"maximum", 512}}},
+        {"num_images", {{"type", "integer"}, {"minimum", 1}, {"default", 1}}},
+        {"seed", {{"type", "integer"}}},
+        {"input_image", image("img2img source, tile to vary, or first frame (RGB).")},
         {"strength",
          {{"type", "number"},
           {"minimum", 0},
           {"maximum", 1},
-          {"description", "img2img: how much to change input_image (default 0.75)."}}},
+          {"description", "img2img change (0.75)."}}},
         {"reference_images",
          {{"type", "array"},
           {"maxItems", 9},
-          {"items", image("A reference.")},
-          {"description",
-           "Up to 9 references guiding style/content (RD Pro "
-           "and some animation styles)."}}},
+          {"items", {{"type", "string"}}},
+          {"description", "Images guiding style/content (RD Pro, some animations)."}}},
         {"input_palette",
          {{"type", "string"},
-          {"description",
-           "The colours the output may use: a small image (" + image_hint +
-               "), hex colours such as \"#1a1c2c, #5d275d, #b13e53\"" +
-               (local_files_allowed ? ", or a palette file path (.hex, .gpl, .pal)" : "") + "."}}},
-        {"return_pre_palette",
-         {{"type", "boolean"}, {"description", "Also return the image before the palette."}}},
-        {"remove_bg", {{"type", "boolean"}, {"description", "Transparent background."}}},
-        {"return_non_bg_removed",
-         {{"type", "boolean"},
-          {"description", "Also return the image before background removal."}}},
-        {"tile_x", {{"type", "boolean"}, {"description", "Seamless horizontally."}}},
-        {"tile_y", {{"type", "boolean"}, {"description", "Seamless vertically."}}},
-        {"bypass_prompt_expansion",
-         {{"type", "boolean"}, {"description", "Use the prompt verbatim (no LLM enrichment)."}}},
-        {"include_downloadable_data",
-         {{"type", "boolean"},
-          {"description",
-           "Extra structured assets, e.g. the item atlas "
-           "JSON of rd_pro__inventory_items."}}},
+          {"description", local_files_allowed
+                              ? "Allowed colours: an image, hex list \"#1a1c2c,#5d275d\" or a "
+                                ".hex/.gpl/.pal path."
+                              : "Allowed colours: an image or hex list \"#1a1c2c,#5d275d\"."}}},
+        {"return_pre_palette", flag()},
+        {"remove_bg", flag()},
+        {"return_non_bg_removed", flag()},
+        {"tile_x", flag()},
+        {"tile_y", flag()},
+        {"bypass_prompt_expansion", flag()},
+        {"include_downloadable_data", flag()},
         {"upscale_output_factor",
-         {{"type", "integer"},
-          {"minimum", 1},
-          {"description", "1 = native pixel size; omit for the regular size."}}},
-        {"return_spritesheet",
-         {{"type", "boolean"}, {"description", "Animations: a PNG spritesheet instead of a GIF."}}},
-        {"extra_prompt",
-         {{"type", "string"}, {"description", "rd_tile__tileset_advanced: the outside texture."}}},
-        {"extra_input_image", image("rd_tile__tileset_advanced: the outside texture image.")},
-        {"frames_duration",
-         {{"type", "integer"},
-          {"enum", {4, 6, 8, 10, 12, 16}},
-          {"description", "Animation length in frames (advanced animations)."}}},
-        {"upload_outputs",
-         {{"type", "boolean"}, {"description", "Return hosted URLs instead of image data."}}},
-        {"check_cost",
-         {{"type", "boolean"},
-          {"description",
-           "Leave out: true is refused; the price comes from "
-           "estimate_inference_cost (free)."}}},
+         {{"type", "integer"}, {"minimum", 1}, {"description", "1: native pixel size."}}},
+        {"return_spritesheet", flag()},
+        {"extra_prompt", {{"type", "string"}, {"description", "Tileset advanced: outside."}}},
+        {"extra_input_image", image("Tileset advanced: outside.")},
+        {"frames_duration", {{"type", "integer"}, {"enum", {4, 6, 8, 10, 12, 16}}}},
+        {"upload_outputs", flag()},
+        // check_cost is read (and refused, pointing at estimate_inference_cost) but not offered.
         {"async",
          {{"type", "boolean"},
-          {"description",
-           "true: run as a job and return its job_id at once (as "
-           "start_inference_job); then poll get_inference_job."}}},
+          {"description", "Answer with a job_id at once (get_inference_job)."}}},
         {kMaxCostArgument, max_cost_schema()},
     };
     if (local_files_allowed) {
-        properties[kOutputDirArgument] = {
-            {"type", "string"},
-            {"minLength", 1},
-            {"description",
-             "Also save the images into this local directory and return the paths."}};
+        properties[kOutputDirArgument] = {{"type", "string"}, {"minLength", 1}};
     }
     add_save_properties(properties, local_files_allowed);
+    // No additionalProperties bound: fields the schema does not know go to the API unchanged
+    // (new upstream features).
     return {{"type", "object"},
             {"properties", properties},
-            {"required", {"prompt", "prompt_style", "width", "height"}},
-            // Fields the schema does not know go to the API unchanged (new upstream features).
-            {"additionalProperties", true}};
+            {"required", {"prompt", "prompt_style", "width", "height"}}};
+}
+
+Json inference_core_schema(bool local_files_allowed) {
+    const Json full = inference_input_schema(local_files_allowed);
+    Json properties = Json::object();
+    for (const char* core : {"prompt", "prompt_style", "width", "height", "num_images"}) {
+        properties[core] = full["properties"][core];
+        properties[core].erase("description");  // create_inference's says it
+    }
+    return {
+        {"type", "object"}, {"properties", std::move(properties)}, {"required", full["required"]}};
 }
 
 }  // namespace rdmcp::tools

@@ -87,5 +87,9 @@ std::string price_only_refusal();
 
 // The inputSchema shared by create_inference, estimate_inference_cost and the async job tools.
 protocol::Json inference_input_schema(bool local_files_allowed);
+// The arguments of inference_input_schema that a tool beside create_inference names itself
+// (the required ones and num_images), with the rest accepted as they are: tools/list would
+// otherwise carry the same 2 KB schema three times.
+protocol::Json inference_core_schema(bool local_files_allowed);
 
 }  // namespace rdmcp::tools

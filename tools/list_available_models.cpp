@@ -119,11 +119,7 @@ protocol::ToolDefinition definition() {
         .name = "list_available_models",
         .title = "List RetroDiffusion model families",
         .description =
-            "The model families (RD Fast, RD Plus, RD Pro, RD Mini, animations, advanced "
-            "animations, tilesets, your user styles) with what each is for, its documented price "
-            "formula (w, h = size in pixels), size range, batch limit and number of styles. Pick "
-            "a family here, then a style with list_available_styles (model filter) and "
-            "get_style_usage. Free; no API call.",
+            "The model families: what each is for, price formula, sizes, batch limit. Free.",
         .input_schema = {{"type", "object"},
                          {"properties", Json::object()},
                          {"additionalProperties", false}},

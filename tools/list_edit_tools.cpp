@@ -39,10 +39,8 @@ protocol::ToolDefinition definition() {
         .name = "list_edit_tools",
         .title = "List the canvas edit tools",
         .description =
-            "RetroDiffusion's canvas edit tools for run_edit_tool (background removal, "
-            "inpainting, outpainting, colour reduction, palettes, seamless tiling, downscaling, "
-            "rotation, ...): each with its price, whether it is free, the largest input and its "
-            "fields (required ones first). Free; needs no key.",
+            "The canvas tools of run_edit_tool with their prices, largest input and fields. Free; "
+            "no key needed.",
         .input_schema =
             {{"type", "object"},
              {"properties",

@@ -64,34 +64,26 @@ Json output_schema() {
 }  // namespace
 
 protocol::Tool make_export_lowpoly_model_tool(LowPolyPtr lowpoly) {
-    Json properties = {
-        {"asset_id", {{"type", "string"}}},
-        {"target",
-         {{"type", "string"},
-          {"enum", kLowPolyExportTargets},
-          {"description",
-           "godot, unity, unreal, web, blender (.glb); blockbench (.bbmodel); obj (zip); "
-           "minecraft (resource pack zip); atlas, turntable (.png); axis_views (zip of 6 PNGs); "
-           "gif; sheet (zip); mp4 (needs animation)."}}},
-        {"version", {{"type", "integer"}, {"minimum", 1}}},
-        {"animation",
-         {{"type", "string"},
-          {"minLength", 1},
-          {"maxLength", kMaxLowPolyAnimationName},
-          {"description", "The animation to export (mp4 needs one; sheet: all when omitted)."}}}};
+    Json properties = {{"asset_id", {{"type", "string"}}},
+                       {"target",
+                        {{"type", "string"},
+                         {"enum", kLowPolyExportTargets},
+                         {"description", "Engines and blender: .glb; mp4 needs an animation."}}},
+                       {"version", {{"type", "integer"}, {"minimum", 1}}},
+                       {"animation",
+                        {{"type", "string"},
+                         {"minLength", 1},
+                         {"maxLength", kMaxLowPolyAnimationName},
+                         {"description", "Default: the model (sheet: every animation)."}}}};
     if (lowpoly->config.local_files_allowed) {
-        properties["output_dir"] = {
-            {"type", "string"},
-            {"description", "Save the file in this directory and answer with its path."}};
+        properties["output_dir"] = {{"type", "string"}, {"description", "Save the file here."}};
     }
     protocol::ToolDefinition definition{
         .name = "export_lowpoly_model",
         .title = "Export a Low-Poly 3D model",
         .description =
-            "Exports a model (a version, an animation) for an engine or tool: Godot, Unity, "
-            "Unreal, web, Blender (.glb), Blockbench, OBJ, Minecraft, texture atlas, turntable, "
-            "axis views, GIF, sprite sheet or MP4. Answers with the file's link, or (over stdio, "
-            "with output_dir) saves the file and answers with its path. Free.",
+            "Exports a model or animation for an engine or tool (target): a link, or a file over "
+            "stdio. Free.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"asset_id", "target"}}},

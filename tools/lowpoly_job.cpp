@@ -189,20 +189,16 @@ protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
         .name = "get_lowpoly_job",
         .title = "Check a Low-Poly 3D job",
         .description =
-            "Reads a Low-Poly job started by start_lowpoly_*: pending or running (poll again in "
-            "10-20 s), failed (refunded), or succeeded with the model's render and turntable "
-            "images, its versions, animations and stats. Free.",
+            "A Low-Poly job: running (poll in 10-20 s), failed (refunded) or done with the model. "
+            "Free.",
         .input_schema = {{"type", "object"},
                          {"properties",
-                          {{"job_id",
-                            {{"type", "string"}, {"description", "start_lowpoly_*'s job_id."}}},
+                          {{"job_id", {{"type", "string"}}},
                            {"wait_seconds",
                             {{"type", "integer"},
                              {"minimum", 0},
                              {"maximum", kMaxWaitSeconds},
-                             {"description",
-                              "Wait up to this long for the job to end, with progress "
-                              "notifications meanwhile (default 0: read it once)."}}}}},
+                             {"description", "Wait this long for the end (default 0)."}}}}},
                          {"required", {"job_id"}}},
         .output_schema = output_schema(),
         .annotations = {.read_only = true,

@@ -15,10 +15,7 @@ namespace {
 constexpr protocol::ToolAnnotations kReadOnly{
     .read_only = true, .destructive = false, .idempotent = true, .open_world = true};
 
-Json asset_id_schema() {
-    return {{"type", "string"},
-            {"description", "The model's id (start_lowpoly_* or list_lowpoly_models)."}};
-}
+Json asset_id_schema() { return {{"type", "string"}}; }
 
 }  // namespace
 
@@ -26,9 +23,7 @@ protocol::Tool make_get_lowpoly_model_tool(LowPolyPtr lowpoly) {
     protocol::ToolDefinition definition{
         .name = "get_lowpoly_model",
         .title = "Read a Low-Poly 3D model",
-        .description =
-            "Reads one Low-Poly model: its status, style and size, every version with its "
-            "render links, animations, rig and stats, and the job running on it, if any. Free.",
+        .description = "One Low-Poly model: versions, renders, animations, rig, running job. Free.",
         .input_schema = {{"type", "object"},
                          {"properties", {{"asset_id", asset_id_schema()}}},
                          {"required", {"asset_id"}}},
@@ -51,17 +46,14 @@ protocol::Tool make_list_lowpoly_models_tool(LowPolyPtr lowpoly) {
     protocol::ToolDefinition definition{
         .name = "list_lowpoly_models",
         .title = "List your Low-Poly 3D models",
-        .description =
-            "Lists this key's Low-Poly models, newest first (limit 1-100, default 20; page on "
-            "with before_id = the answer's next_before_id). Free.",
-        .input_schema =
-            {{"type", "object"},
-             {"properties",
-              {{"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}},
-               {"before_id",
-                {{"type", "string"}, {"description", "The previous page's next_before_id."}}},
-               {"inference_id",
-                {{"type", "string"}, {"description", "Only models made by this inference."}}}}}},
+        .description = "This key's Low-Poly models, newest first. Free.",
+        .input_schema = {{"type", "object"},
+                         {"properties",
+                          {{"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}},
+                           {"before_id",
+                            {{"type", "string"},
+                             {"description", "The last page's next_before_id."}}},
+                           {"inference_id", {{"type", "string"}}}}}},
         .output_schema = Json{{"type", "object"},
                               {"properties",
                                {{"items", {{"type", "array"}, {"items", lowpoly_model_schema()}}},
@@ -99,9 +91,7 @@ protocol::Tool make_delete_lowpoly_animation_tool(LowPolyPtr lowpoly) {
     protocol::ToolDefinition definition{
         .name = "delete_lowpoly_animation",
         .title = "Delete an animation of a Low-Poly 3D model",
-        .description =
-            "Deletes one animation from one version of a model and answers with the model as it "
-            "is now. Free; cannot be undone.",
+        .description = "Deletes one animation of a model version, for good. Free.",
         .input_schema =
             {{"type", "object"},
              {"properties",

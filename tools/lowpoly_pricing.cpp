@@ -32,19 +32,17 @@ Json start_fields_schema() {
     return {{"prompt",
              {{"type", "string"},
               {"maxLength", kMaxLowPolyPrompt},
-              {"description", "What to make or change (at most 250 characters)."}}},
+              {"description", "What to make or change."}}},
             {"size",
              {{"oneOf",
                {{{"type", "string"}, {"enum", {"auto"}}},
                 {{"type", "integer"}, {"enum", {16, 32, 64, 128, 256}}}}},
-              {"description",
-               "\"auto\" (default) or 16, 32, 64, 128 or 256; the price grows "
-               "with it."}}},
+              {"description", "Default auto."}}},
             {"style",
              {{"type", "string"},
               {"enum", kLowPolyStyles},
-              {"description", "Default rd_lowpoly__detailed; the _lite styles cost less."}}},
-            {"asset_id", {{"type", "string"}, {"description", "The model (all but generate)."}}}};
+              {"description", "Default rd_lowpoly__detailed; _lite costs less."}}},
+            {"asset_id", {{"type", "string"}, {"description", "All but generate."}}}};
 }
 
 }  // namespace
@@ -54,8 +52,7 @@ protocol::Tool make_get_lowpoly_pricing_tool(LowPolyPtr lowpoly) {
         .name = "get_lowpoly_pricing",
         .title = "Low-Poly 3D prices, styles and export targets",
         .description =
-            "Lists what Low-Poly 3D models cost (generate, revise, animate, split, re-rig by "
-            "size and style), the styles, sizes, prompt limit and export targets. Free.",
+            "Low-Poly 3D prices by operation, size and style; styles, sizes, export targets. Free.",
         .input_schema = {{"type", "object"}, {"properties", Json::object()}},
         .output_schema = pricing_schema(),
         .annotations = kReadOnly,
@@ -83,10 +80,7 @@ protocol::Tool make_estimate_lowpoly_cost_tool(LowPolyPtr lowpoly) {
     protocol::ToolDefinition definition{
         .name = "estimate_lowpoly_cost",
         .title = "Price a Low-Poly 3D job",
-        .description =
-            "Prices a Low-Poly job before it is started (free, nothing is made): operation "
-            "(generate, revise, animate, split, rerig) with its prompt, size and style, or the "
-            "asset_id of the model worked on.",
+        .description = "Free: the price of a Low-Poly job before it starts.",
         .input_schema = {{"type", "object"}, {"properties", properties}},
         .output_schema = Json{{"type", "object"},
                               {"properties",

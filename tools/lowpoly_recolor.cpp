@@ -12,17 +12,12 @@ using protocol::Json;
 using protocol::ToolResult;
 
 protocol::Tool make_recolor_lowpoly_model_tool(LowPolyPtr lowpoly) {
-    const Json image = {{"type", "string"},
-                        {"description",
-                         "PNG, JPEG or WEBP: base64, a data: URL, or a local path "
-                         "over stdio."}};
+    const Json image = {{"type", "string"}, {"description", "PNG, JPEG or WEBP."}};
     Json properties = {{"asset_id", {{"type", "string"}}},
                        {"tool",
                         {{"type", "string"},
                          {"enum", kLowPolyRecolorTools},
-                         {"description",
-                          "color_reducer and palette_converter are free; color_style_transfer "
-                          "costs $0.01."}}},
+                         {"description", "color_style_transfer: $0.01; the others free."}}},
                        {"color_count", {{"type", "integer"}, {"minimum", 2}, {"maximum", 256}}},
                        {"dither_mode", {{"type", "string"}, {"enum", kLowPolyDitherModes}}},
                        {"dither_strength", {{"type", "number"}, {"minimum", 0}, {"maximum", 10}}},
@@ -33,10 +28,7 @@ protocol::Tool make_recolor_lowpoly_model_tool(LowPolyPtr lowpoly) {
     protocol::ToolDefinition definition{
         .name = "recolor_lowpoly_model",
         .title = "Recolor a Low-Poly 3D model",
-        .description =
-            "Recolors a model into a new version: color_reducer (color_count colors, free), "
-            "palette_converter (the colors of palette_image, free) or color_style_transfer (the "
-            "look of reference_image, $0.01). Answers with the model.",
+        .description = "Recolors a model into a new version.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"asset_id", "tool"}}},

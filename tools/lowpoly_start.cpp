@@ -32,73 +32,60 @@ struct StartTool {
 
 constexpr StartTool kStartTools[] = {
     {LowPolyOperation::Generate, "start_lowpoly_generate", "Start a Low-Poly 3D model",
-     "Starts making a low-poly 3D model from a prompt and/or up to 4 reference images (or "
-     "reference_models), and answers at once with a job_id: poll it with get_lowpoly_job (jobs "
-     "take 1-5 minutes, up to ~15 at size 256). Paid by size: $0.25 (16) to $3.00 (256); lite "
-     "styles $0.10. estimate_lowpoly_cost prices it for free."},
+     "Starts a low-poly 3D model from a prompt and/or reference images; answers with a job_id for "
+     "get_lowpoly_job (1-15 min). Paid by size: $0.25-$3.00, lite styles $0.10."},
     {LowPolyOperation::Revise, "start_lowpoly_revise", "Revise a Low-Poly 3D model",
-     "Starts a new version of a model, changed as the prompt says (optionally from a given "
-     "version, with reference images). Answers at once with a job_id for get_lowpoly_job. "
-     "Paid: $0.20-$1.50 by size, $0.08 for lite styles."},
+     "Starts a new version of a model changed as the prompt says; job_id for get_lowpoly_job. "
+     "Paid: $0.20-$1.50, lite $0.08."},
     {LowPolyOperation::Animate, "start_lowpoly_animate", "Animate a Low-Poly 3D model",
-     "Starts an animation of a model as the prompt describes (\"walk cycle\"), named by "
-     "'animation'; the first animation rigs the model for free. Answers at once with a job_id "
-     "for get_lowpoly_job. Paid: $0.15-$1.00 by size, $0.08 for lite styles."},
+     "Starts an animation of a model (\"walk cycle\"); rigging is free. job_id for "
+     "get_lowpoly_job. Paid: $0.15-$1.00, lite $0.08."},
     {LowPolyOperation::Split, "start_lowpoly_split", "Split a Low-Poly 3D model into parts",
-     "Starts splitting a model of several objects into separate models (one object fails, "
-     "refunded). Answers at once with a job_id for get_lowpoly_job. Paid: $0.10-$0.25 by size."},
+     "Starts splitting a multi-object model into models; job_id for get_lowpoly_job. Paid: "
+     "$0.10-$0.25."},
     {LowPolyOperation::Rerig, "start_lowpoly_rerig", "Re-rig a Low-Poly 3D model",
-     "Starts re-rigging an animated (rigged) model, optionally guided by a prompt. Answers at "
-     "once with a job_id for get_lowpoly_job. Paid: $0.10-$0.25 by size."},
+     "Starts re-rigging a rigged model; job_id for get_lowpoly_job. Paid: $0.10-$0.25."},
 };
 
 Json input_schema(LowPolyOperation operation) {
     const auto image_list = [](const char* what) {
-        return Json{{"type", "array"},
-                    {"maxItems", kMaxLowPolyReferences},
-                    {"items", {{"type", "string"}}},
-                    {"description", what}};
+        Json list = {{"type", "array"},
+                     {"maxItems", kMaxLowPolyReferences},
+                     {"items", {{"type", "string"}}}};
+        if (what) list["description"] = what;
+        return list;
     };
-    Json properties = {
-        {"prompt", {{"type", "string"}, {"maxLength", kMaxLowPolyPrompt}}},
-        {"custom_id",
-         {{"type", "string"},
-          {"maxLength", kMaxLowPolyCustomId},
-          {"description", "Your own id for the job; the API answers a repeat with the same job."}}},
-        {kMaxCostArgument, max_cost_schema()}};
+    Json properties = {{"prompt", {{"type", "string"}, {"maxLength", kMaxLowPolyPrompt}}},
+                       {"custom_id",
+                        {{"type", "string"},
+                         {"maxLength", kMaxLowPolyCustomId},
+                         {"description", "Sent again: the same job, not paid twice."}}},
+                       {kMaxCostArgument, max_cost_schema()}};
     Json required = Json::array();
     if (operation == LowPolyOperation::Generate) {
-        properties["prompt"]["description"] =
-            "The model to make (at most 250 characters); or give reference_images.";
-        properties["size"] = {
-            {"oneOf",
-             {{{"type", "string"}, {"enum", {"auto"}}},
-              {{"type", "integer"}, {"enum", {16, 32, 64, 128, 256}}}}},
-            {"description", "\"auto\" (default: the API picks) or 16, 32, 64, 128, 256."}};
+        properties["prompt"]["description"] = "The model to make; or give reference_images.";
+        properties["size"] = {{"oneOf",
+                               {{{"type", "string"}, {"enum", {"auto"}}},
+                                {{"type", "integer"}, {"enum", {16, 32, 64, 128, 256}}}}},
+                              {"description", "Default auto."}};
         properties["style"] = {{"type", "string"}, {"enum", kLowPolyStyles}};
-        properties["reference_images"] = image_list(
-            "PNG, JPEG or WEBP images (base64, data: URL, or a local path over stdio), up to 8 "
-            "MB each; with reference_models at most 4 in all.");
-        properties["reference_models"] = image_list("asset_ids of models to start from.");
-        properties["input_palette"] = {
-            {"type", "string"}, {"description", "An image of the palette (at most 256 colors)."}};
+        properties["reference_images"] = image_list("PNG/JPEG/WEBP, 8 MB each; 4 with models.");
+        properties["reference_models"] = image_list("asset_ids to start from.");
+        properties["input_palette"] = {{"type", "string"},
+                                       {"description", "A palette image (256 colours)."}};
     } else {
-        properties["asset_id"] = {{"type", "string"},
-                                  {"description", "The model (start_lowpoly_generate's answer)."}};
-        properties["version"] = {{"type", "integer"},
-                                 {"minimum", 1},
-                                 {"description", "The version to work on; default the latest."}};
+        properties["asset_id"] = {{"type", "string"}};
+        properties["version"] = {
+            {"type", "integer"}, {"minimum", 1}, {"description", "Default latest."}};
         required.push_back("asset_id");
     }
     if (operation == LowPolyOperation::Generate || operation == LowPolyOperation::Revise ||
         operation == LowPolyOperation::Animate) {
-        properties["mode"] = {{"type", "string"},
-                              {"enum", kLowPolyModes},
-                              {"description", "auto, quality or fast: the same price."}};
+        properties["mode"] = {{"type", "string"}, {"enum", kLowPolyModes}};
     }
     if (operation == LowPolyOperation::Revise) {
-        properties["prompt"]["description"] = "What to change (at most 250 characters).";
-        properties["reference_images"] = image_list("PNG, JPEG or WEBP images, up to 4.");
+        properties["prompt"]["description"] = "What to change.";
+        properties["reference_images"] = image_list(nullptr);
         required.push_back("prompt");
     }
     if (operation == LowPolyOperation::Animate) {
@@ -106,7 +93,7 @@ Json input_schema(LowPolyOperation operation) {
         properties["animation"] = {{"type", "string"},
                                    {"minLength", 1},
                                    {"maxLength", kMaxLowPolyAnimationName},
-                                   {"description", "The new animation's name."}};
+                                   {"description", "Its name."}};
         required.push_back("prompt");
     }
     Json schema = {{"type", "object"}, {"properties", properties}};

@@ -104,24 +104,13 @@ void add_save_properties(Json& properties, bool local_files_allowed, bool with_f
     if (with_frames)
         properties[kFramesArgument] = {
             {"type", "boolean"},
-            {"description",
-             "Animations: also each frame and a spritesheet with a JSON-hash atlas (frame "
-             "rectangles and durations, as Phaser, Godot importers and TexturePacker read)."}};
+            {"description", "Animations: also each frame, and a sheet with a JSON atlas."}};
     if (!local_files_allowed) return;
-    properties[kSaveToArgument] = {
-        {"type", "string"},
-        {"maxLength", kMaxSaveToLength},
-        {"description",
-         "Save into this folder of the project: relative to the client's first root (or "
-         "--output-dir), e.g. \"assets/sprites\". Never outside them."}};
-    properties[kFilenameArgument] = {
-        {"type", "string"},
-        {"maxLength", kMaxFilenameLength},
-        {"pattern", "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"},
-        {"description",
-         "The file name without extension, e.g. \"hero_idle\"; an existing file is never "
-         "overwritten (hero_idle-1.png follows). A .rd.json sidecar beside it records how it "
-         "was made."}};
+    // What they do is said once, in the server instructions.
+    properties[kSaveToArgument] = {{"type", "string"}, {"maxLength", kMaxSaveToLength}};
+    properties[kFilenameArgument] = {{"type", "string"},
+                                     {"maxLength", kMaxFilenameLength},
+                                     {"pattern", "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}};
 }
 
 std::variant<fs::path, std::string> resolve_save_folder(std::string_view save_to,

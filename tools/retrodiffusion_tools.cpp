@@ -25,14 +25,16 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
     struct Offered {
         protocol::ToolRegistry& all;
         const std::set<std::string>& chosen;
+        bool output_schemas;
         void add(protocol::Tool tool) const {
             const auto group = toolset_of(tool.definition.name);
             if (!group) throw std::logic_error("no toolset names " + tool.definition.name);
             if (chosen.empty() || *group == kAlwaysOnToolset || chosen.count(std::string(*group))) {
+                if (!output_schemas) tool.definition.output_schema.reset();
                 all.add(std::move(tool));
             }
         }
-    } registry{set.registry, config.toolsets};
+    } registry{set.registry, config.toolsets, config.output_schemas};
     registry.add(make_create_inference_tool(jobs));
     registry.add(make_estimate_inference_cost_tool(upstream, config, styles));
     registry.add(make_edit_image_tool(upstream, config, spend));
@@ -116,7 +118,10 @@ std::string server_instructions() {
            "- For a consistent character, generate once with an RD Pro style, then pass that "
            "image in reference_images.\n"
            "- Images come back as PNG (animations as GIF). Image arguments are raw base64 PNGs "
-           "or data: URLs (local file paths too when the server runs locally).";
+           "or data: URLs (local file paths too when the server runs locally).\n"
+           "- Locally, save_to (a folder of the project, relative to its first root) and "
+           "filename save the results as files: nothing is overwritten, and a .rd.json beside "
+           "each records how it was made.";
 }
 
 }  // namespace rdmcp::tools

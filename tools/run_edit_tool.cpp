@@ -24,14 +24,10 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
         .name = "run_edit_tool",
         .title = "Run a canvas edit tool",
         .description =
-            "Runs one of RetroDiffusion's canvas edit tools on an image and returns the result: "
-            "background_remover ($0.01), color_reducer, palette_converter, pixel_correction, "
-            "k_centroid_downscale and rotate (free), color_style_transfer ($0.01), and image_edit, "
-            "inpainting, outpainting and seam_tiling ($0.18). Give tool_id, input_image and that "
-            "tool's fields (list_edit_tools lists them with prices; estimate_edit_tool_cost "
-            "prices a run for free). inpainting needs mask_image at the input's exact size: an "
-            "RGBA PNG, transparent where pixels stay, opaque where they are repainted. Paid runs "
-            "are charged once and never retried blindly.",
+            "Runs a canvas edit tool on an image: tool_id, input_image and that tool's fields, "
+            "which list_edit_tools gives with prices (free quote: estimate_edit_tool_cost). E.g. "
+            "background_remover, color_reducer, palette_converter, inpainting, outpainting, "
+            "seam_tiling, rotate.",
         .input_schema = edit_tool_input_schema(config),
         .output_schema = with_spend(images_output_schema()),
         .annotations = {.read_only = false,

@@ -53,11 +53,8 @@ std::string window_text(std::chrono::seconds window) {
 }
 
 Json max_cost_schema() {
-    return {{"type", "number"},
-            {"minimum", 0},
-            {"description",
-             "USD. Refuse this call, charging nothing, if it would cost more. It lowers the "
-             "server's limits for this call; it never raises them."}};
+    // What it does is said once, in the server instructions.
+    return {{"type", "number"}, {"minimum", 0}, {"description", "USD cap."}};
 }
 
 Json spend_schema() {

@@ -32,6 +32,10 @@ struct ToolsConfig {
     std::chrono::milliseconds task_inline_wait{4000};
     // The tool groups offered (tools/toolsets.h); empty: every group.
     std::set<std::string> toolsets;
+    // List each tool's outputSchema. Off by default: the schemas are a third of tools/list,
+    // which every conversation pays for in context, and only clients that type or validate
+    // structured results use them; structuredContent is the same either way.
+    bool output_schemas = false;
     // What calls may spend without the human's say (tools/spend_guard.h).
     SpendLimits spend_limits;
 };

@@ -1,6 +1,7 @@
 // User styles (RD Pro template): create_user_style (POST /v1/styles), update_user_style
 // (PATCH /v1/styles/{style_id}), delete_user_style (DELETE /v1/styles/{style_id}). The returned
 // prompt_style works in create_inference at once.
+#include <algorithm>
 #include <cctype>
 
 #include "common/text.h"
@@ -43,38 +44,46 @@ const Json& style_icons() {
 
 // The RD Pro template fields, the only ones the API accepts. min_width/min_height: 64..256
 // (the newer document; the older said 96..256: the wider range is used).
-Json template_properties(bool local_files_allowed) {
-    auto text = [](const char* what) { return Json{{"type", "string"}, {"description", what}}; };
-    auto flag = [](const char* what) { return Json{{"type", "boolean"}, {"description", what}}; };
-    auto side = [](const char* what) {
-        return Json{{"type", "integer"}, {"minimum", 64}, {"maximum", 256}, {"description", what}};
+Json template_properties() {
+    auto described = [](Json schema, const char* what) {
+        if (what) schema["description"] = what;
+        return schema;
+    };
+    auto text = [&](const char* what) { return described({{"type", "string"}}, what); };
+    auto flag = [&](const char* what) { return described({{"type", "boolean"}}, what); };
+    auto side = [&](const char* what) {
+        return described({{"type", "integer"}, {"minimum", 64}, {"maximum", 256}}, what);
     };
     return {
-        {"name", {{"type", "string"}, {"minLength", 1}, {"description", "The style's name."}}},
+        {"name", {{"type", "string"}, {"minLength", 1}}},
         {"description", text("What the style is for.")},
-        {"style_icon",
-         {{"type", "string"}, {"enum", style_icons()}, {"description", "Icon in the web app."}}},
-        {"reference_images",
-         {{"type", "array"},
-          {"maxItems", 1},
-          {"items", {{"type", "string"}}},
-          {"description", std::string("At most one reference image: base64 PNG or "
-                                      "data: URL") +
-                              (local_files_allowed ? " or local file path." : ".")}}},
-        {"reference_caption", text("A caption describing the reference image.")},
+        // Not an enum: its 81 names would cost every conversation 1 KB per tool. They are
+        // checked below, and a wrong one's error lists them.
+        {"style_icon", text("Web-app icon, e.g. sparkles, dragon, castle.")},
+        {"reference_images", {{"type", "array"}, {"maxItems", 1}, {"items", {{"type", "string"}}}}},
+        {"reference_caption", text("Describes the reference image.")},
         {"apply_prompt_fixer", flag("Let the API improve prompts (default true).")},
-        {"llm_instructions", text("Instructions for the prompt-expansion model.")},
-        {"expanded_llm_instructions", text("Longer instructions for the prompt-expansion model.")},
-        {"user_prompt_template", text("Template wrapping each prompt; should contain {prompt}.")},
-        {"force_palette", flag("Force the reference's palette.")},
-        {"force_bg_removal", flag("Always remove the background.")},
-        {"min_width", side("Forced width (set together with min_height).")},
-        {"min_height", side("Forced height (set together with min_width).")},
+        {"llm_instructions", text("For the prompt-expansion model.")},
+        {"expanded_llm_instructions", text("Longer, for the prompt-expansion model.")},
+        {"user_prompt_template", text("Wraps each prompt; contains {prompt}.")},
+        {"force_palette", flag("The reference's palette.")},
+        {"force_bg_removal", flag(nullptr)},
+        {"min_width", side("Forced size, with min_height.")},
+        {"min_height", side(nullptr)},
     };
 }
 
 // Checks what the schema cannot express, and resolves the reference image.
 std::optional<std::string> prepare_template_body(Json& body, bool local_files_allowed) {
+    if (auto icon = body.find("style_icon"); icon != body.end()) {
+        const auto& icons = style_icons();
+        if (std::find(icons.begin(), icons.end(), *icon) == icons.end()) {
+            std::string names;
+            for (const auto& name : icons)
+                names += (names.empty() ? "" : ", ") + name.get<std::string>();
+            return "'style_icon' must be one of the web app's icons: " + names;
+        }
+    }
     if (body.contains("min_width") != body.contains("min_height")) {
         return "'min_width' and 'min_height' must be given together (both 64..256), e.g. "
                "{\"min_width\": 192, \"min_height\": 192}";
@@ -127,12 +136,9 @@ protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig con
     protocol::ToolDefinition definition{
         .name = "create_user_style",
         .title = "Create a custom style",
-        .description =
-            "Creates a custom RD Pro style (optionally from one reference image) and returns its "
-            "prompt_style (user__...), usable in create_inference right away. Only the RD Pro "
-            "template fields are accepted.",
+        .description = "Creates a custom RD Pro style; returns its prompt_style (user__...).",
         .input_schema = {{"type", "object"},
-                         {"properties", template_properties(config.local_files_allowed)},
+                         {"properties", template_properties()},
                          {"required", {"name"}},
                          {"additionalProperties", false}},
         .output_schema = user_style_output_schema(),
@@ -154,16 +160,16 @@ protocol::Tool make_create_user_style_tool(UpstreamPtr upstream, ToolsConfig con
 }
 
 protocol::Tool make_update_user_style_tool(UpstreamPtr upstream, ToolsConfig config) {
-    Json properties = template_properties(config.local_files_allowed);
+    // create_user_style describes the fields; the same words again would only cost context.
+    Json properties = template_properties();
+    for (auto& [name, property] : properties.items()) property.erase("description");
     properties["style_id"] = {{"type", "string"},
                               {"minLength", 1},
-                              {"description", "The style's id or prompt_style (user__...)."}};
+                              {"description", "Its id or prompt_style (user__...)."}};
     protocol::ToolDefinition definition{
         .name = "update_user_style",
         .title = "Update a custom style",
-        .description =
-            "Changes fields of a custom style made with create_user_style; fields not "
-            "given stay as they are.",
+        .description = "Changes fields of a user style (create_user_style's); the rest stay.",
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"style_id"}},
@@ -200,7 +206,7 @@ protocol::Tool make_delete_user_style_tool(UpstreamPtr upstream) {
     protocol::ToolDefinition definition{
         .name = "delete_user_style",
         .title = "Delete a custom style",
-        .description = "Deletes a custom style for good; its prompt_style stops working.",
+        .description = "Deletes a user style for good.",
         .input_schema = {{"type", "object"},
                          {"properties",
                           {{"style_id",
