@@ -209,15 +209,20 @@ class Bench:
         init = {'jsonrpc': '2.0', 'id': 1, 'method': 'initialize',
                 'params': {'protocolVersion': LEGACY_VERSION, 'capabilities': {},
                            'clientInfo': {'name': 'bench', 'version': '1'}}}
-        lines = [init, {'jsonrpc': '2.0', 'id': 2, 'method': 'tools/list', 'params': {}},
-                 {'jsonrpc': '2.0', 'id': 3, 'method': 'tools/call',
-                  'params': {'name': 'list_available_styles', 'arguments': {}}}]
+        # The full entries come with a filter (unfiltered, the list is compact): one call per kind.
+        kinds = ('image', 'animation', 'advanced_animation', 'tileset')
+        lines = [init, {'jsonrpc': '2.0', 'id': 2, 'method': 'tools/list', 'params': {}}] + [
+            {'jsonrpc': '2.0', 'id': 3 + i, 'method': 'tools/call',
+             'params': {'name': 'list_available_styles', 'arguments': {'kind': kind}}}
+            for i, kind in enumerate(kinds)]
         done = subprocess.run(self.ours_stdio_command(sim.url),
                               input=''.join(json.dumps(m) + '\n' for m in lines),
                               capture_output=True, text=True, env=self.env, timeout=30)
         answers = {a['id']: a for a in map(json.loads, done.stdout.splitlines())}
         self.file('tools-stdio.json', answers[2]['result']['tools'])
-        self.file('catalog.json', answers[3]['result']['structuredContent'])
+        styles = [style for i in range(len(kinds))
+                  for style in answers[3 + i]['result']['structuredContent']['styles']]
+        self.file('catalog.json', {'count': len(styles), 'styles': styles})
         ours = self.start_ours_http(sim.url)
         try:
             answer = post_json(ours.url, {'jsonrpc': '2.0', 'id': 1, 'method': 'tools/list',

@@ -87,8 +87,8 @@ protocol::ToolRegistry make_retrodiffusion_tools(UpstreamPtr upstream, const Too
 std::string server_instructions() {
     return "RetroDiffusion generates pixel art (images, animations, tilesets) with the caller's "
            "own API key; generations cost real money.\n"
-           "- Pick a style first with list_available_styles: it gives each prompt_style's sizes, "
-           "batch limit, required inputs and price (live from the API, your user styles "
+           "- Pick a style first with list_available_styles: it gives each prompt_style's sizes "
+           "and price; filtered, also batch limit and inputs (live from the API, your user styles "
            "included). list_available_models compares the model families; get_style_usage "
            "explains one style: its inputs, price at your size, an example call and tips.\n"
            "- Prompts describe the subject only (\"a knight resting by a campfire\"); never "

@@ -6,8 +6,8 @@
 //   node server.mjs --transport stdio|http [--port 0] [--host 127.0.0.1]
 //                   --upstream-url URL --tools tools.json --catalog catalog.json
 //
-// tools.json is retrodiffusion-mcp's own tools/list answer and catalog.json its
-// list_available_styles answer (bench/run.py captures both from the binary under test), so the
+// tools.json is retrodiffusion-mcp's own tools/list answer and catalog.json its full
+// list_available_styles entries (bench/run.py captures both from the binary under test), so the
 // peer lists the same tools with the same schemas and serves the same catalog.
 // get_balance, list_available_styles and create_inference are implemented; the other tools are
 // listed (for an equal tools/list) and answer with a tool error.

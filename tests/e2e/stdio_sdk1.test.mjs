@@ -139,7 +139,11 @@ describe('SDK 1.x client over stdio, with RD_API_KEY', { timeout: 45_000 }, () =
         assert.ok(Array.isArray(styles));
         assert.ok(styles.length > 0, 'no animation styles listed');
         assert.equal(count, styles.length);
-        for (const style of styles) assert.equal(style.kind, 'animation', style.prompt_style);
+        for (const style of styles) {
+            assert.equal(style.kind, 'animation', style.prompt_style);
+            // Filtered: the full entry (description, limits).
+            assert.ok(style.description && Number.isInteger(style.max_images), style.prompt_style);
+        }
         assert.ok(resultText(result).length > 0, 'no text content');
         // The caller's live catalog: asked with its key when not cached yet, never more.
         assert.ok(requests.length <= 1, `upstream requests: ${JSON.stringify(requests)}`);
@@ -158,6 +162,13 @@ describe('SDK 1.x client over stdio, with RD_API_KEY', { timeout: 45_000 }, () =
         assert.equal(all.structuredContent.count, all.structuredContent.styles.length);
         const kinds = new Set(all.structuredContent.styles.map((s) => s.kind));
         assert.ok(kinds.has('image') && kinds.has('animation'), [...kinds].join(', '));
+        // Unfiltered: compact, every style's id, sizes and price, the rest behind a filter.
+        for (const style of all.structuredContent.styles) {
+            assert.deepEqual(Object.keys(style).toSorted(), ['kind', 'model', 'price', 'prompt_style', 'sizes']);
+        }
+        assert.match(all.structuredContent.detail, /get_style_usage/);
+        for (const style of styles) assert.ok(resultText(all).includes(style.prompt_style), style.prompt_style);
+        assert.ok(!resultText(all).includes(styles[0].description), 'descriptions are behind a filter');
     });
 
     it('invalid arguments give a tool error that names the argument', async () => {

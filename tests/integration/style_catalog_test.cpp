@@ -87,18 +87,32 @@ TEST_CASE("list_available_styles: the live catalog, merged, per key, cached; its
             REQUIRE(asked.size() == 1);
             CHECK(asked[0]["token"] == kTestKey);
 
+            // Unfiltered, each style's sizes and price: the live ones where they changed.
             const Json* changed = style_in(listed, "rd_fast__simple");
+            REQUIRE(changed);
+            CHECK((*changed)["sizes"] == "64-448px");
+            CHECK((*changed)["price"] == "$0.017-0.05/image");
+            const Json* added = style_in(listed, "rd_fast__brand_new");
+            REQUIRE(added);
+            CHECK((*added)["sizes"] == "32-96px");
+            const Json* user = style_in(listed, mine);
+            REQUIRE(user);
+            CHECK((*user)["model"] == "user");
+            CHECK(text(listed).find("rd_fast__simple (64-448px, $0.017-0.05/image)") !=
+                  std::string::npos);
+            // A filter gives the full entries: the live limits, where each entry came from.
+            auto detailed = caller->call_tool("list_available_styles", {{"model", "rd_fast"}});
+            changed = style_in(detailed, "rd_fast__simple");
             REQUIRE(changed);
             CHECK((*changed)["max_width"] == 448);
             CHECK((*changed)["max_images"] == 2);
             CHECK((*changed)["origin"] == "live");
-            const Json* added = style_in(listed, "rd_fast__brand_new");
+            added = style_in(detailed, "rd_fast__brand_new");
             REQUIRE(added);
             CHECK((*added)["origin"] == "live_only");
             CHECK((*added)["example_prompt"] == "a lighthouse on a cliff");
-            const Json* user = style_in(listed, mine);
-            REQUIRE(user);
-            CHECK((*user)["model"] == "user");
+            CHECK(detailed["structuredContent"]["source"] == "cached");
+            CHECK(selector_calls(api, version) == 1);
             CHECK(style_in(listed, theirs) == nullptr);  // another key's style never shows
             // The selector's internal id is listed under the public one.
             CHECK(style_in(listed, "rd_fast__default"));
@@ -137,6 +151,37 @@ TEST_CASE("list_available_styles: the live catalog, merged, per key, cached; its
     CHECK(listed["structuredContent"]["count"] == 1);
     CHECK(style_in(listed, theirs));
     CHECK(style_in(listed, mine) == nullptr);
+}
+
+TEST_CASE("list_available_styles without filters: every style in under 16,000 bytes") {
+    SimulatedApi api;
+    for (const std::string& key : {std::string(kTestKey), std::string()}) {  // live, built-in
+        for (auto& caller : every_way_in(api, key)) {
+            CAPTURE(caller->name());
+            auto listed = caller->call_tool("list_available_styles", Json::object());
+            REQUIRE_MESSAGE(!listed.contains("isError"), listed.dump());
+            CHECK(listed["structuredContent"]["source"] == (key.empty() ? "built_in" : "live"));
+            // The whole result as sent, text and structuredContent: about 4,000 tokens at most.
+            CHECK(listed.dump().size() < 16'000);
+
+            // Every style the filters know is in it, by id, without its description.
+            std::size_t styles = 0;
+            for (const char* kind : {"image", "animation", "advanced_animation", "tileset"}) {
+                auto full = caller->call_tool("list_available_styles", {{"kind", kind}});
+                for (const auto& style : full["structuredContent"]["styles"]) {
+                    const std::string id = style["prompt_style"];
+                    CAPTURE(id);
+                    ++styles;
+                    CHECK(style_in(listed, id));
+                    CHECK(text(listed).find(id) != std::string::npos);
+                    CHECK(text(listed).find(style["description"].get<std::string>()) ==
+                          std::string::npos);
+                }
+            }
+            CHECK(styles >= 84);
+            CHECK(listed["structuredContent"]["count"] == styles);
+        }
+    }
 }
 
 TEST_CASE("list_available_styles: the built-in catalog when the selector fails, and why") {
