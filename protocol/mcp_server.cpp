@@ -317,7 +317,10 @@ Outcome McpServer::call_tool(const Request& request, RequestContext& context) co
     }
     const Json& arguments = *found;
     if (auto error = read_retry_fields(request.params, context)) return *error;
-    auto violations = validate_against_schema(arguments, tool->definition.input_schema);
+    const auto& definition = tool->definition;
+    auto violations =
+        validate_against_schema(arguments, definition.checked_schema ? *definition.checked_schema
+                                                                     : definition.input_schema);
     if (!violations.empty()) {
         return ToolResult::error("Invalid arguments for " + tool->definition.name + ": " +
                                  describe_violations(violations) + ".")

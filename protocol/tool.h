@@ -23,7 +23,10 @@ struct ToolDefinition {
     std::string name;
     std::string title;
     std::string description;
-    Json input_schema;                  // JSON Schema object; arguments are checked against it
+    Json input_schema;  // JSON Schema object; arguments are checked against it
+    // When set, arguments are checked against this instead: the whole of what the tool takes,
+    // where input_schema lists only part of it to spare the agent's context (tools/list).
+    std::optional<Json> checked_schema;
     std::optional<Json> output_schema;  // when set, structuredContent conforms to it
     ToolAnnotations annotations;
 

@@ -26,6 +26,7 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
             "Free: what create_inference would charge for the same arguments (pass them all): the "
             "API's dry run, or without it the documented formula.",
         .input_schema = std::move(schema),
+        .checked_schema = inference_input_schema(config.local_files_allowed),
         .output_schema =
             Json{{"type", "object"},
                  {"properties",

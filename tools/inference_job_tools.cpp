@@ -114,17 +114,16 @@ protocol::ToolResult invalid_job_id() {
 }  // namespace
 
 protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
-    // Beside create_inference, the arguments are its own (listed there once); without the
-    // generate group they are listed here.
-    const auto& offered = jobs->config.toolsets;
-    Json schema = offered.empty() || offered.count("generate")
-                      ? inference_core_schema(jobs->config.local_files_allowed)
-                      : inference_input_schema(jobs->config.local_files_allowed);
-    schema["properties"].erase(kOutputDirArgument);  // images are saved when fetched
-    schema["properties"].erase("async");             // a job is always async
+    Json arguments = inference_input_schema(jobs->config.local_files_allowed);
+    arguments["properties"].erase(kOutputDirArgument);  // images are saved when fetched
+    arguments["properties"].erase("async");             // a job is always async
     for (const char* later : {kSaveToArgument, kFilenameArgument, kFramesArgument}) {
-        schema["properties"].erase(later);  // see below
+        arguments["properties"].erase(later);  // see below
     }
+    // Beside create_inference, the arguments are its own (listed there once; checked here in
+    // full); without the generate group they are listed here.
+    const auto& offered = jobs->config.toolsets;
+    const bool listed_beside = offered.empty() || offered.count("generate");
     protocol::ToolDefinition definition{
         .name = "start_inference_job",
         .title = "Start a generation job",
@@ -132,7 +131,9 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
             "create_inference (same arguments) as a job: a job_id at once, for animations and long "
             "batches; poll get_inference_job every 2-5 s. Never start it twice: "
             "list_inference_jobs finds a lost job_id.",
-        .input_schema = std::move(schema),
+        .input_schema =
+            listed_beside ? inference_core_schema(jobs->config.local_files_allowed) : arguments,
+        .checked_schema = arguments,
         .output_schema = job_status_schema(),
         .annotations = {.read_only = false,
                         .destructive = false,
@@ -166,14 +167,9 @@ protocol::Tool make_start_inference_job_tool(std::shared_ptr<const JobServices> 
 }
 
 protocol::Tool make_get_inference_job_tool(std::shared_ptr<const JobServices> jobs) {
-    Json properties = {{"job_id",
-                        {{"type", "string"},
-                         {"minLength", 1},
-                         {"description", "The job_id from start_inference_job."}}}};
+    Json properties = {{"job_id", {{"type", "string"}, {"minLength", 1}}}};
     if (jobs->config.local_files_allowed) {
-        properties[kOutputDirArgument] = {{"type", "string"},
-                                          {"minLength", 1},
-                                          {"description", "Also save the images here when done."}};
+        properties[kOutputDirArgument] = {{"type", "string"}, {"minLength", 1}};
     }
     protocol::ToolDefinition definition{
         .name = "get_inference_job",

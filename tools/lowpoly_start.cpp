@@ -56,14 +56,13 @@ Json input_schema(LowPolyOperation operation) {
         return list;
     };
     Json properties = {{"prompt", {{"type", "string"}, {"maxLength", kMaxLowPolyPrompt}}},
-                       {"custom_id",
-                        {{"type", "string"},
-                         {"maxLength", kMaxLowPolyCustomId},
-                         {"description", "Sent again: the same job, not paid twice."}}},
+                       {"custom_id", {{"type", "string"}, {"maxLength", kMaxLowPolyCustomId}}},
                        {kMaxCostArgument, max_cost_schema()}};
     Json required = Json::array();
     if (operation == LowPolyOperation::Generate) {
         properties["prompt"]["description"] = "The model to make; or give reference_images.";
+        // Said once, here, for every start_lowpoly_* tool.
+        properties["custom_id"]["description"] = "Sent again: the same job, not paid twice.";
         properties["size"] = {{"oneOf",
                                {{{"type", "string"}, {"enum", {"auto"}}},
                                 {{"type", "integer"}, {"enum", {16, 32, 64, 128, 256}}}}},
@@ -75,8 +74,7 @@ Json input_schema(LowPolyOperation operation) {
                                        {"description", "A palette image (256 colours)."}};
     } else {
         properties["asset_id"] = {{"type", "string"}};
-        properties["version"] = {
-            {"type", "integer"}, {"minimum", 1}, {"description", "Default latest."}};
+        properties["version"] = {{"type", "integer"}, {"minimum", 1}};
         required.push_back("asset_id");
     }
     if (operation == LowPolyOperation::Generate || operation == LowPolyOperation::Revise ||

@@ -192,8 +192,11 @@ export function serverEnv({ apiKey, baseUrl, extra = {} } = {}) {
     // No spend confirmation unless a test asks (a flag wins over it): the suites count the
     // requests a call makes, and the guard's free price check would be one more
     // (spend_guard.test.mjs tests the guard).
+    // Output schemas listed, so the SDK clients check every structuredContent against its
+    // tool's outputSchema (the server leaves them out by default to spare the agent's context;
+    // checkContextBudget below tests that default).
     const env = { RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug', RD_API_VERSION: 'v1',
-                  RD_CONFIRM_ABOVE: 'none', ...extra };
+                  RD_CONFIRM_ABOVE: 'none', RD_MCP_OUTPUT_SCHEMAS: 'true', ...extra };
     if (apiKey !== undefined) env.RD_API_KEY = apiKey;
     return env;
 }
@@ -347,4 +350,19 @@ export async function checkAnswerShapes(call, sim, apiVersion = 'v1') {
     const balance = await call('get_balance', {});
     assert.equal(balance.structuredContent.credits, 0);
     assert.match(resultText(balance), /credits: 0/);
+}
+
+// What every conversation pays for: tools/list as a client reads it, with every tool of the
+// server, within 24,000 bytes of JSON and, by default, without output schemas.
+export const TOOLS_LIST_BUDGET_BYTES = 24_000;
+export const EVERY_TOOL = 35;
+
+export function checkContextBudget(listing) {
+    assert.equal(listing.tools.length, EVERY_TOOL, listing.tools.map((t) => t.name).join(', '));
+    const bytes = JSON.stringify(listing).length;
+    assert.ok(bytes < TOOLS_LIST_BUDGET_BYTES, `tools/list is ${bytes} bytes`);
+    for (const tool of listing.tools) {
+        assert.equal(tool.outputSchema, undefined, `${tool.name} lists an outputSchema`);
+        assert.equal(tool.inputSchema?.type, 'object', `${tool.name} inputSchema`);
+    }
 }

@@ -20,8 +20,10 @@ export async function startHttpServer({ baseUrl, args = [], env = {}, timeoutMs 
         // Only what the server needs: a key in the test runner's environment must not leak in.
         // API v1 unless args say --api-version (it wins): the suites assert v1's paths. No
         // spend confirmation unless args say --confirm-above (HTTP has none by default anyway).
+        // Output schemas listed, so the SDK clients validate every structuredContent.
         env: { PATH: process.env.PATH, RD_API_BASE_URL: baseUrl, RD_MCP_LOG_LEVEL: 'debug',
-               RD_API_VERSION: 'v1', RD_CONFIRM_ABOVE: 'none', ...env },
+               RD_API_VERSION: 'v1', RD_CONFIRM_ABOVE: 'none', RD_MCP_OUTPUT_SCHEMAS: 'true',
+               ...env },
     });
     track(child);
     let stderr = '';

@@ -27,6 +27,7 @@ import {
     serverChildren,
     serverEnv,
     startSim,
+    checkContextBudget,
 } from './helpers.mjs';
 
 const MODERN = '2026-07-28';
@@ -303,6 +304,28 @@ describe('SDK 2.x client over stdio, default negotiation (legacy initialize)', {
         // 2025-era results carry none of the 2026-07-28 additions.
         for (const message of transport.received) {
             assert.equal(message.result?.resultType, undefined, JSON.stringify(message));
+        }
+    });
+});
+
+describe(`SDK 2.x client over stdio (${MODERN}): the context an agent pays for`,
+         { timeout: 45_000 }, () => {
+    it('lists every tool within the context budget, without output schemas by default',
+       async () => {
+        const sim = await startSim();
+        const env = serverEnv({ apiKey: KEY_1, baseUrl: sim.url });
+        delete env.RD_MCP_OUTPUT_SCHEMAS;
+        const transport = new StdioClientTransport({ command: MCP_BINARY, args: [], env,
+                                                     stderr: 'pipe' });
+        const stderr = drainStderr(transport);
+        const client = modernClient({ pin: MODERN });
+        try {
+            await connect(client, transport, () => `server stderr:\n${stderr()}`);
+            assert.equal(client.getNegotiatedProtocolVersion(), MODERN);
+            checkContextBudget(await client.listTools(undefined, OPTIONS));
+        } finally {
+            await closeClient(client, transport);
+            await sim.stop();
         }
     });
 });

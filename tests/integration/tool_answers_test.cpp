@@ -81,7 +81,8 @@ TEST_CASE(
     "every structuredContent validates against its tool's outputSchema, for every answer shape") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 150}});
-    for (auto& caller : every_way_in(api)) {
+    // The schemas are listed on request only (they cost every conversation context otherwise).
+    for (auto& caller : every_way_in(api, kTestKey, {"--output-schemas"})) {
         CAPTURE(caller->name());
         OutputChecker tools(*caller);
 
@@ -138,7 +139,8 @@ TEST_CASE(
 
 TEST_CASE("no schema in the listing uses a union type or a null type") {
     SimulatedApi api;
-    McpStdioClient client({}, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+    McpStdioClient client({"--output-schemas"},
+                          {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
     auto listed = client.request("tools/list", {{"_meta", modern_meta()}});
     REQUIRE(listed["result"]["tools"].size() > 5);
     for (const auto& tool : listed["result"]["tools"]) {

@@ -152,7 +152,8 @@ TEST_CASE("tools/list is deterministic and complete") {
     REQUIRE(result["tools"].size() == 2);
     CHECK(result["tools"][0]["name"] == "echo");
     CHECK(result["tools"][1]["name"] == "boom");
-    CHECK(result["tools"][0]["annotations"]["readOnlyHint"] == false);
+    // Only the hints that differ from the spec's defaults (echo: not destructive).
+    CHECK(result["tools"][0]["annotations"] == Json{{"destructiveHint", false}});
     CHECK_FALSE(result["tools"][0].contains("outputSchema"));  // omitted, never null
     CHECK(result["ttlMs"].is_number_integer());
     CHECK(result["cacheScope"] == "public");

@@ -99,8 +99,8 @@ TEST_CASE("authenticate and logout say where a key cannot be set, and call nothi
 
 TEST_CASE("authenticate's description says the key passes through the agent's context") {
     const auto definition = tools::make_authenticate_tool(closed_upstream()).definition;
-    CHECK(definition.description.find("passes through the agent's context") != std::string::npos);
-    CHECK(definition.description.find("safer way") != std::string::npos);
+    CHECK(definition.description.find("passes through the conversation") != std::string::npos);
+    CHECK(definition.description.find("safer") != std::string::npos);
     CHECK(definition.annotations.idempotent);
     CHECK_FALSE(definition.annotations.read_only);
     CHECK_FALSE(definition.annotations.destructive);
