@@ -1,8 +1,10 @@
 #include "tools/spend_confirmation.h"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "tools/signed_token.h"
@@ -16,10 +18,20 @@ namespace {
 
 constexpr std::string_view kPrefix = "rdconfirm1.";
 
+// The kernel's CSPRNG (getrandom(2)), not OpenSSL's: the server secret is made at start-up,
+// and instantiating OpenSSL's DRBG there cost 5.8 M instructions (a fifth of a cold start)
+// for 32 bytes.
 std::string random_bytes(std::size_t count) {
     std::string bytes(count, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
-        throw std::runtime_error("no random bytes from OpenSSL");
+    std::size_t filled = 0;
+    while (filled < count) {
+        const ssize_t got = getrandom(bytes.data() + filled, count - filled, 0);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            throw std::runtime_error(std::string("no random bytes from the kernel: ") +
+                                     std::strerror(errno));
+        }
+        filled += static_cast<std::size_t>(got);
     }
     return bytes;
 }
