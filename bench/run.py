@@ -236,6 +236,62 @@ class Bench:
     # =============================================================================================
     # Scenarios
 
+    def stdio_answers(self, command, messages, timeout=30):
+        """One stdio session: initialize, then `messages` (id 2, 3, ...); the answers by id."""
+        init = {'jsonrpc': '2.0', 'id': 1, 'method': 'initialize',
+                'params': {'protocolVersion': LEGACY_VERSION, 'capabilities': {},
+                           'clientInfo': {'name': 'bench', 'version': '1'}}}
+        lines = [init, {'jsonrpc': '2.0', 'method': 'notifications/initialized'}] + [
+            dict(m, jsonrpc='2.0', id=2 + i) for i, m in enumerate(messages)]
+        done = subprocess.run(command, input=''.join(json.dumps(m) + '\n' for m in lines),
+                              capture_output=True, text=True, env=self.env, timeout=timeout)
+        answers = {}
+        for line in done.stdout.splitlines():
+            message = json.loads(line)
+            if 'id' in message:
+                answers[message['id']] = (message, len(line.encode()))
+        return answers
+
+    def scenario_context(self, sim):
+        """What every conversation pays for, in bytes of JSON: tools/list, and the unfiltered
+        list_available_styles answer (deterministic sizes; tests assert the same budgets)."""
+        asks = [{'method': 'tools/list', 'params': {}},
+                {'method': 'tools/call', 'params': {'name': 'list_available_styles', 'arguments': {}}}]
+
+        def measure(command):
+            answers = self.stdio_answers(command, asks)
+            listing, styles = answers[2][0]['result'], answers[3][0]['result']
+            return {'tools': len(listing['tools']),
+                    'tools_list_bytes': len(json.dumps(listing, separators=(',', ':'))),
+                    'per_tool': {t['name']: len(json.dumps(t, separators=(',', ':')))
+                                 for t in listing['tools']},
+                    'styles_bytes': len(json.dumps(styles, separators=(',', ':'))),
+                    'styles_text_bytes': sum(len(c.get('text', '')) for c in styles['content']),
+                    'styles_structured_bytes': len(json.dumps(styles.get('structuredContent'),
+                                                              separators=(',', ':')))}
+
+        results = {'ours': measure(self.ours_stdio_command(sim.url)),
+                   'ours_output_schemas': measure(self.ours_stdio_command(sim.url, ['--output-schemas'])),
+                   'peer': measure(self.peer_command('stdio', sim.url))}
+        self.write('context', results)
+        ours, schemas, peer = results['ours'], results['ours_output_schemas'], results['peer']
+        tokens = lambda b: f'{b:,} B (~{b // 4:,} tokens)'
+        table('Context: what every conversation pays for (stdio, JSON bytes; tokens at 4 bytes)',
+              ('', 'ours', 'peer (SDK 1.x)', 'official server'),
+              [(f"tools/list ({ours['tools']} tools; peer {peer['tools']}; official 33)",
+                tokens(ours['tools_list_bytes']), tokens(peer['tools_list_bytes']),
+                'not reachable here (27 KB for 11 tools in the issue)'),
+               ('tools/list with --output-schemas', tokens(schemas['tools_list_bytes']), '', ''),
+               ('list_available_styles, no filter: whole result', tokens(ours['styles_bytes']),
+                tokens(peer['styles_bytes']), '51 KB in the issue'),
+               ('  of which text / structuredContent',
+                f"{ours['styles_text_bytes']:,} / {ours['styles_structured_bytes']:,} B",
+                f"{peer['styles_text_bytes']:,} / {peer['styles_structured_bytes']:,} B", '')])
+        table('Context: tools/list per tool (ours, stdio)', ('tool', 'bytes', '~tokens'),
+              [(name, f'{b:,}', f'{b // 4:,}') for name, b in
+               sorted(ours['per_tool'].items(), key=lambda item: -item[1])])
+        self.summary['context'] = results
+
     def scenario_stdio(self, sim):
         """stdio cold start (spawn to the first answer) and idle RSS."""
         initialize = self.file('initialize.json', {
@@ -730,6 +786,13 @@ class Bench:
         def target(name, ok, ours, peer, ratio_text):
             rows.append((name, ours, peer, ratio_text, 'met' if ok else 'NOT met'))
 
+        if 'context' in s:
+            c = s['context']['ours']
+            target(f"tools/list < 24 KB with every tool ({c['tools']})", c['tools_list_bytes'] < 24000,
+                   f"{c['tools_list_bytes']:,} B", f"{s['context']['peer']['tools_list_bytes']:,} B "
+                   f"({s['context']['peer']['tools']} tools)", '')
+            target('list_available_styles without filters < 16 KB', c['styles_bytes'] < 16000,
+                   f"{c['styles_bytes']:,} B", f"{s['context']['peer']['styles_bytes']:,} B", '')
         if 'cold_start_ms' in s:
             o, p = s['cold_start_ms']
             target('cold start < 10 ms (stdio, to initialize answer, p50)', o < 10, f'{o:.2f} ms',
@@ -893,7 +956,7 @@ def main():
     parser.add_argument('--build-dir', default=os.path.join(ROOT, 'build'))
     parser.add_argument('--server', help='the retrodiffusion-mcp binary (default: BUILD_DIR/retrodiffusion-mcp)')
     parser.add_argument('--results-dir', default=os.path.join(HERE, 'results'))
-    parser.add_argument('--only', default='stdio,http,large,concurrency,tls')
+    parser.add_argument('--only', default='context,stdio,http,large,concurrency,tls')
     parser.add_argument('--duration', type=float, default=5, help='seconds measured per HTTP load run')
     parser.add_argument('--quiet-load', type=float, default=0,
                         help='first wait until the 1-minute load average is below this (0: do not wait)')
@@ -932,7 +995,8 @@ def main():
             load_at_start = loadavg()
         sim = bench.start_sim()
         bench.capture_definitions(sim)
-        runs = {'stdio': bench.scenario_stdio, 'http': bench.scenario_http,
+        runs = {'context': bench.scenario_context, 'stdio': bench.scenario_stdio,
+                'http': bench.scenario_http,
                 'large': bench.scenario_large, 'concurrency': bench.scenario_concurrency,
                 'tls': bench.scenario_tls}
         for name, run in runs.items():
