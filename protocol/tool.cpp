@@ -61,15 +61,43 @@ Json ToolResult::to_json() const {
 }
 
 void ToolRegistry::add(Tool tool) {
-    if (find(tool.definition.name)) {
-        throw std::logic_error("tool registered twice: " + tool.definition.name);
+    std::string name = tool.definition.name;
+    add(std::move(name), [made = std::make_shared<Tool>(std::move(tool))] { return *made; });
+}
+
+void ToolRegistry::add(std::string name, Maker make) {
+    if (state_->sealed) throw std::logic_error("tool added after the registry was read: " + name);
+    for (const auto& known : state_->names) {
+        if (known == name) throw std::logic_error("tool registered twice: " + name);
     }
-    definitions_.push_back(tool.definition.to_json());
-    tools_.push_back(std::move(tool));
+    state_->names.push_back(std::move(name));
+    state_->makers.push_back(std::move(make));
+}
+
+const ToolRegistry::State& ToolRegistry::built() const {
+    State& state = *state_;
+    std::call_once(state.made, [&state] {
+        state.sealed = true;
+        std::vector<Tool> tools;
+        Json definitions = Json::array();
+        for (std::size_t i = 0; i < state.makers.size(); ++i) {
+            Tool tool = state.makers[i]();
+            if (tool.definition.name != state.names[i]) {
+                throw std::logic_error("tool added as " + state.names[i] + " was made as " +
+                                       tool.definition.name);
+            }
+            definitions.push_back(tool.definition.to_json());
+            tools.push_back(std::move(tool));
+        }
+        state.tools = std::move(tools);
+        state.definitions = std::move(definitions);
+        state.makers.clear();  // what they captured is now held by the tools
+    });
+    return state;
 }
 
 const Tool* ToolRegistry::find(std::string_view name) const {
-    for (const auto& tool : tools_) {
+    for (const auto& tool : tools()) {
         if (tool.definition.name == name) return &tool;
     }
     return nullptr;

@@ -2,6 +2,8 @@
 // What MCP needs to know of a tool: its definition (as tools/list shows it) and a handler that
 // turns validated arguments into a result. The tools themselves live in tools/.
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,17 +67,35 @@ struct Tool {
 };
 
 // The tools a server offers, in the order they were added (tools/list is deterministic).
+// A tool is added by name with a maker: the makers run together the first time the registry is
+// read (tools/list, tools/call), not when the server starts, so a cold start answers initialize
+// without building every definition and schema first (half of its instructions before). Reads
+// are thread-safe; adding is not, and ends before the registry is shared.
 class ToolRegistry {
   public:
+    using Maker = std::function<Tool()>;
     void add(Tool tool);
+    void add(std::string name, Maker make);
     const Tool* find(std::string_view name) const;
-    const std::vector<Tool>& tools() const { return tools_; }
-    // Built as tools are added, so tools/list does not rebuild every schema on each request.
-    const Json& definitions_json() const { return definitions_; }
+    const std::vector<Tool>& tools() const { return built().tools; }
+    // The names, known without making the tools.
+    const std::vector<std::string>& names() const { return state_->names; }
+    // Built once, so tools/list does not rebuild every schema on each request.
+    const Json& definitions_json() const { return built().definitions; }
 
   private:
-    std::vector<Tool> tools_;
-    Json definitions_ = Json::array();
+    struct State {
+        std::vector<std::string> names;
+        std::vector<Maker> makers;  // one per name, run once
+        std::once_flag made;
+        bool sealed = false;  // read once: no more adding
+        std::vector<Tool> tools;
+        Json definitions = Json::array();
+    };
+    const State& built() const;
+    // Shared, so a registry moves and copies (a once_flag does neither); it is immutable once
+    // built.
+    std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 }  // namespace rdmcp::protocol

@@ -4,6 +4,7 @@
 // for again with the same key and charged once; the call answers at once with a signed job id
 // that get_lowpoly_job polls.
 #include <algorithm>
+#include <stdexcept>
 
 #include "tools/agent_errors.h"
 #include "tools/api_fields.h"
@@ -274,9 +275,15 @@ ToolResult start(const StartTool& tool, const Json& arguments, protocol::Request
 
 }  // namespace
 
-std::vector<protocol::Tool> make_lowpoly_start_tools(LowPolyPtr lowpoly) {
-    std::vector<protocol::Tool> tools;
+std::vector<std::string> lowpoly_start_tool_names() {
+    std::vector<std::string> names;
+    for (const auto& tool : kStartTools) names.emplace_back(tool.name);
+    return names;
+}
+
+protocol::Tool make_lowpoly_start_tool(LowPolyPtr lowpoly, std::string_view name) {
     for (const auto& tool : kStartTools) {
+        if (name != tool.name) continue;
         protocol::ToolDefinition definition{
             .name = tool.name,
             .title = tool.title,
@@ -291,8 +298,15 @@ std::vector<protocol::Tool> make_lowpoly_start_tools(LowPolyPtr lowpoly) {
         auto handler = [lowpoly, &tool](const Json& arguments, protocol::RequestContext& context) {
             return start(tool, arguments, context, *lowpoly);
         };
-        tools.push_back({definition, handler});
+        return {std::move(definition), handler};
     }
+    throw std::logic_error("no Low-Poly start tool is named " + std::string(name));
+}
+
+std::vector<protocol::Tool> make_lowpoly_start_tools(LowPolyPtr lowpoly) {
+    std::vector<protocol::Tool> tools;
+    for (const auto& name : lowpoly_start_tool_names())
+        tools.push_back(make_lowpoly_start_tool(lowpoly, name));
     return tools;
 }
 

@@ -1,5 +1,6 @@
 #include "tools/retrodiffusion_tools.h"
 
+#include <functional>
 #include <stdexcept>
 
 #include "tools/edit_tool_catalog.h"
@@ -22,55 +23,68 @@ ToolSet make_tool_set(UpstreamPtr upstream, const ToolsConfig& config) {
         upstream, config, std::make_shared<JobLedger>(), config.job_secret, styles, spend});
     ToolSet set;
     // Only the groups the user chose (--toolsets); the always-on account tools in any case.
+    // Each tool is made when the registry is first read, not here (protocol/tool.h).
     struct Offered {
         protocol::ToolRegistry& all;
         const std::set<std::string>& chosen;
         bool output_schemas;
-        void add(protocol::Tool tool) const {
-            const auto group = toolset_of(tool.definition.name);
-            if (!group) throw std::logic_error("no toolset names " + tool.definition.name);
-            if (chosen.empty() || *group == kAlwaysOnToolset || chosen.count(std::string(*group))) {
-                if (!output_schemas) tool.definition.output_schema.reset();
-                all.add(std::move(tool));
+        void add(const std::string& name, std::function<protocol::Tool()> make) const {
+            const auto group = toolset_of(name);
+            if (!group) throw std::logic_error("no toolset names " + name);
+            if (!chosen.empty() && *group != kAlwaysOnToolset &&
+                !chosen.count(std::string(*group))) {
+                return;
             }
+            all.add(name, [make = std::move(make), output_schemas = output_schemas] {
+                auto tool = make();
+                if (!output_schemas) tool.definition.output_schema.reset();
+                return tool;
+            });
         }
     } registry{set.registry, config.toolsets, config.output_schemas};
-    registry.add(make_create_inference_tool(jobs));
-    registry.add(make_estimate_inference_cost_tool(upstream, config, styles));
-    registry.add(make_edit_image_tool(upstream, config, spend));
+    registry.add("create_inference", [=] { return make_create_inference_tool(jobs); });
+    registry.add("estimate_inference_cost",
+                 [=] { return make_estimate_inference_cost_tool(upstream, config, styles); });
+    registry.add("edit_image", [=] { return make_edit_image_tool(upstream, config, spend); });
     // The catalog is public: one cache serves every caller.
     auto edit_catalog = std::make_shared<EditToolCatalog>(*upstream);
-    registry.add(make_list_edit_tools_tool(edit_catalog));
-    registry.add(make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config));
-    registry.add(make_run_edit_tool_tool(upstream, edit_catalog, config, spend));
-    registry.add(make_fix_pixel_art_tool(upstream, config));
-    registry.add(make_extract_palette_tool(config));
+    registry.add("list_edit_tools", [=] { return make_list_edit_tools_tool(edit_catalog); });
+    registry.add("estimate_edit_tool_cost",
+                 [=] { return make_estimate_edit_tool_cost_tool(upstream, edit_catalog, config); });
+    registry.add("run_edit_tool",
+                 [=] { return make_run_edit_tool_tool(upstream, edit_catalog, config, spend); });
+    registry.add("fix_pixel_art", [=] { return make_fix_pixel_art_tool(upstream, config); });
+    registry.add("extract_palette", [=] { return make_extract_palette_tool(config); });
     auto lowpoly =
         std::make_shared<const LowPolyServices>(LowPolyServices{upstream, config, spend});
-    registry.add(make_get_lowpoly_pricing_tool(lowpoly));
-    registry.add(make_estimate_lowpoly_cost_tool(lowpoly));
-    for (auto& tool : make_lowpoly_start_tools(lowpoly)) registry.add(std::move(tool));
-    registry.add(make_get_lowpoly_job_tool(lowpoly));
-    registry.add(make_get_lowpoly_model_tool(lowpoly));
-    registry.add(make_list_lowpoly_models_tool(lowpoly));
-    registry.add(make_export_lowpoly_model_tool(lowpoly));
-    registry.add(make_recolor_lowpoly_model_tool(lowpoly));
-    registry.add(make_delete_lowpoly_animation_tool(lowpoly));
-    registry.add(make_list_available_styles_tool(styles));
-    registry.add(make_list_available_models_tool(styles));
-    registry.add(make_get_style_usage_tool(styles));
-    registry.add(make_get_balance_tool(upstream, spend));
-    registry.add(make_get_service_status_tool(upstream));
-    registry.add(make_create_user_style_tool(upstream, config));
-    registry.add(make_update_user_style_tool(upstream, config));
-    registry.add(make_delete_user_style_tool(upstream));
-    registry.add(make_start_inference_job_tool(jobs));
-    registry.add(make_get_inference_job_tool(jobs));
-    registry.add(make_list_inference_jobs_tool(jobs));
-    registry.add(make_get_inference_result_tool(jobs));
+    registry.add("get_lowpoly_pricing", [=] { return make_get_lowpoly_pricing_tool(lowpoly); });
+    registry.add("estimate_lowpoly_cost", [=] { return make_estimate_lowpoly_cost_tool(lowpoly); });
+    for (const auto& name : lowpoly_start_tool_names())
+        registry.add(name, [=] { return make_lowpoly_start_tool(lowpoly, name); });
+    registry.add("get_lowpoly_job", [=] { return make_get_lowpoly_job_tool(lowpoly); });
+    registry.add("get_lowpoly_model", [=] { return make_get_lowpoly_model_tool(lowpoly); });
+    registry.add("list_lowpoly_models", [=] { return make_list_lowpoly_models_tool(lowpoly); });
+    registry.add("export_lowpoly_model", [=] { return make_export_lowpoly_model_tool(lowpoly); });
+    registry.add("recolor_lowpoly_model", [=] { return make_recolor_lowpoly_model_tool(lowpoly); });
+    registry.add("delete_lowpoly_animation",
+                 [=] { return make_delete_lowpoly_animation_tool(lowpoly); });
+    registry.add("list_available_styles", [=] { return make_list_available_styles_tool(styles); });
+    registry.add("list_available_models", [=] { return make_list_available_models_tool(styles); });
+    registry.add("get_style_usage", [=] { return make_get_style_usage_tool(styles); });
+    registry.add("get_balance", [=] { return make_get_balance_tool(upstream, spend); });
+    registry.add("get_service_status", [=] { return make_get_service_status_tool(upstream); });
+    registry.add("create_user_style",
+                 [=] { return make_create_user_style_tool(upstream, config); });
+    registry.add("update_user_style",
+                 [=] { return make_update_user_style_tool(upstream, config); });
+    registry.add("delete_user_style", [=] { return make_delete_user_style_tool(upstream); });
+    registry.add("start_inference_job", [=] { return make_start_inference_job_tool(jobs); });
+    registry.add("get_inference_job", [=] { return make_get_inference_job_tool(jobs); });
+    registry.add("list_inference_jobs", [=] { return make_list_inference_jobs_tool(jobs); });
+    registry.add("get_inference_result", [=] { return make_get_inference_result_tool(jobs); });
     // Last: most clients never need them (RD_API_KEY or the Authorization header is better).
-    registry.add(make_authenticate_tool(upstream));
-    registry.add(make_logout_tool());
+    registry.add("authenticate", [=] { return make_authenticate_tool(upstream); });
+    registry.add("logout", [] { return make_logout_tool(); });
     set.tasks = make_lowpoly_task_provider(lowpoly, make_inference_task_provider(jobs));
     set.resources = make_resources(styles, jobs, set.tasks);
     // The workflows generate: without that group they would name tools the agent does not have.

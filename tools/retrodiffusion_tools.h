@@ -3,6 +3,7 @@
 // is made by a make_*_tool function; this is the table of contents.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/prompts.h"
@@ -57,6 +58,9 @@ protocol::Tool make_get_lowpoly_pricing_tool(LowPolyPtr lowpoly);
 protocol::Tool make_estimate_lowpoly_cost_tool(LowPolyPtr lowpoly);
 // start_lowpoly_generate, _revise, _animate, _split, _rerig.
 std::vector<protocol::Tool> make_lowpoly_start_tools(LowPolyPtr lowpoly);
+// One of them, by name (start_lowpoly_generate, ...), and their names.
+protocol::Tool make_lowpoly_start_tool(LowPolyPtr lowpoly, std::string_view name);
+std::vector<std::string> lowpoly_start_tool_names();
 protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly);
 protocol::Tool make_get_lowpoly_model_tool(LowPolyPtr lowpoly);
 protocol::Tool make_list_lowpoly_models_tool(LowPolyPtr lowpoly);

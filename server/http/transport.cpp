@@ -45,11 +45,7 @@ HttpTransport::HttpTransport(const protocol::McpServer& server, HttpOptions opti
     : server_(server),
       options_(std::move(options)),
       logger_(logger),
-      metrics_([&] {
-          std::vector<std::string> names;
-          for (const auto& tool : server.tools().tools()) names.push_back(tool.definition.name);
-          return names;
-      }()),
+      metrics_(server.tools().names()),
       log_(logger_, metrics_),
       origins_(options_.allowed_origins, options_.host, options_.port),
       endpoint_(server_, options_, log_, draining_),

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+#include <string>
+#include <vector>
+
 using rdmcp::protocol::Json;
 using rdmcp::protocol::ToolDefinition;
 
@@ -39,4 +43,38 @@ TEST_CASE("a tool's title is listed once, and its outputSchema only when it has 
     CHECK_FALSE(listed.contains("outputSchema"));
     tool.output_schema = Json{{"type", "object"}};
     CHECK(tool.to_json()["outputSchema"] == Json{{"type", "object"}});
+}
+
+TEST_CASE("a registry makes its tools when first read, once, in the order they were added") {
+    using rdmcp::protocol::Tool;
+    using rdmcp::protocol::ToolRegistry;
+    int made = 0;
+    ToolRegistry registry;
+    for (const char* name : {"first", "second"}) {
+        registry.add(name, [&made, name] {
+            ++made;
+            return Tool{{.name = name, .input_schema = {{"type", "object"}}}, {}};
+        });
+    }
+    CHECK(made == 0);  // not at start-up
+    CHECK(registry.names() == std::vector<std::string>{"first", "second"});
+    CHECK(made == 0);  // the names need no tool
+    REQUIRE(registry.find("second") != nullptr);
+    CHECK(made == 2);
+    CHECK(registry.definitions_json().size() == 2);
+    CHECK(registry.definitions_json()[0]["name"] == "first");
+    CHECK(made == 2);  // once
+    CHECK_THROWS_AS(registry.add("third", [] { return Tool{}; }), std::logic_error);
+}
+
+TEST_CASE("a registry refuses a name twice, and a tool made under another name") {
+    using rdmcp::protocol::Tool;
+    using rdmcp::protocol::ToolRegistry;
+    ToolRegistry twice;
+    twice.add("same", [] { return Tool{}; });
+    CHECK_THROWS_AS(twice.add("same", [] { return Tool{}; }), std::logic_error);
+
+    ToolRegistry misnamed;
+    misnamed.add("announced", [] { return Tool{{.name = "other"}, {}}; });
+    CHECK_THROWS_AS(misnamed.tools(), std::logic_error);
 }
