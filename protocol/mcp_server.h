@@ -5,10 +5,11 @@
 // client's handshake in its LegacySession.
 #include <memory>
 #include <string>
-#include <variant>
+#include <string_view>
 
 #include "protocol/in_flight.h"
 #include "protocol/json_rpc.h"
+#include "protocol/outcome.h"
 #include "protocol/prompts.h"
 #include "protocol/request_context.h"
 #include "protocol/resources.h"
@@ -24,9 +25,6 @@ struct ServerIdentity {
     std::string version;
     std::string instructions;
 };
-
-// What a request produced: a result object, or a JSON-RPC error.
-using Outcome = std::variant<Json, RpcError>;
 
 class McpServer {
   public:
@@ -76,7 +74,8 @@ class McpServer {
 
     Outcome discover() const;
     Outcome initialize(const Request& request, LegacySession* session) const;
-    Outcome list_tools(const Request& request) const;
+    Outcome list_tools(const Request& request, const RequestContext& context) const;
+    Json tools_list_result(std::string_view protocol_version) const;
     Outcome call_tool(const Request& request, RequestContext& context) const;
     Outcome task_method(const Request& request, RequestContext& context) const;
     Outcome list_resources(const Request& request) const;
@@ -87,13 +86,19 @@ class McpServer {
     Outcome complete(const Request& request, RequestContext& context) const;
     bool offers_completions() const;
     Json capabilities() const;
-    void decorate(Json& result, const RequestContext& context) const;
+    void decorate(Json& result, std::string_view protocol_version) const;
 
     ServerIdentity identity_;
     ToolRegistry tools_;
     std::shared_ptr<const TaskProvider> tasks_;
     ResourceRegistry resources_;
     PromptRegistry prompts_;
+    // tools/list's answer, encoded once per protocol generation (they differ in the 2026-07-28
+    // decoration) when the server is made, after the members it reads. The tool set never
+    // changes after that: tools_ is private and const to every method, and a different set is a
+    // different McpServer.
+    EncodedJson tools_list_legacy_;
+    EncodedJson tools_list_modern_;
 };
 
 }  // namespace rdmcp::protocol
