@@ -187,14 +187,17 @@ test-image: build
 
 
 # --- Benchmarks (bench/, BENCHMARKS.md): retrodiffusion-mcp and the official-SDK peer
-# (bench/peers, pinned by its package-lock.json) against rd-sim on loopback. Tables on stdout,
-# JSON in bench/results/. Not a test: it never fails on a missed target. About 8 minutes.
-#   bench   builds the server, the load generator (bench/*.cpp) and the peer, then runs it all
+# (bench/peers, pinned by its package-lock.json) against rd-sim on loopback, and nginx serving
+# our tools/list answer as a floor. Tables on stdout, JSON in bench/results/. Not a test: it
+# never fails on a missed target. About 8 minutes.
+#   bench   installs nginx, builds the server, the load generator (bench/*.cpp) and the peer,
+#           then runs it all
 # BENCH_ARGS goes to bench/run.py, e.g. BENCH_ARGS="--only http,tls --duration 10".
 BENCH_ARGS ?=
 .PHONY: bench
 
 bench: build
+	@scripts/install-deps.sh --with-bench
 	cmake -S bench -B $(BUILD_DIR)/bench-tools -DCMAKE_BUILD_TYPE=Release $(DEV_CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR)/bench-tools -j $(JOBS)
 	cd bench/peers && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \

@@ -7,13 +7,17 @@
 //
 //   rdbench load --url URL [--method POST] [--header "K: V"]... [--body-file F | --body S]
 //                [--clients N] [--rate R] [--warmup S] [--duration S | --requests N]
-//                [--expect TEXT] [--pid PID]
+//                [--expect TEXT] [--pid PID]...
+// The server's CPU time is that of every --pid together (nginx: its master and workers); its
+// memory that of the first.
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "driver.h"
 #include "options.h"
@@ -21,6 +25,12 @@
 namespace rdbench {
 
 namespace {
+
+double cpu_seconds(const std::vector<int>& pids) {
+    double total = 0;
+    for (int pid : pids) total += process_cpu_seconds(pid);
+    return total;
+}
 
 double self_cpu_seconds() {
     rusage usage{};
@@ -44,7 +54,9 @@ nlohmann::json run_load(const Options& options) {
     const auto max_requests =
         static_cast<std::size_t>(options.number("requests", 0));  // 0: by time
     const std::string expect = options.get("expect");
-    const int pid = static_cast<int>(options.number("pid", 0));
+    std::vector<int> pids;
+    for (const auto& pid : options.all("pid")) pids.push_back(std::stoi(pid));
+    const int pid = pids.empty() ? 0 : pids.front();
     const double rate = options.number("rate", 0);  // 0: closed loop
 
     Driver driver(*url);
@@ -67,13 +79,13 @@ nlohmann::json run_load(const Options& options) {
     auto begin_window = [&](Clock::time_point now) {
         measuring = true;
         measured_from = now;
-        if (pid) cpu_start = process_cpu_seconds(pid);
+        if (pid) cpu_start = cpu_seconds(pids);
         self_start = self_cpu_seconds();
     };
     auto end_window = [&](Clock::time_point now) {
         stopped = true;
         measured_to = now;
-        if (pid) cpu_end = process_cpu_seconds(pid);
+        if (pid) cpu_end = cpu_seconds(pids);
         self_end = self_cpu_seconds();
     };
     if (warmup <= 0) begin_window(start);

@@ -4,10 +4,11 @@ against the simulated RetroDiffusion API (rd-sim). `make bench` runs this; BENCH
 what each figure means. Every scenario prints a table and writes bench/results/<scenario>.json.
 
     bench/run.py [--build-dir build] [--duration 5] [--only stdio,http,large,concurrency,tls]
-                 [--quiet-load 1.5] [--server BINARY] [--results-dir DIR]
+                 [--quiet-load 1.5] [--server BINARY] [--results-dir DIR] [--nginx-workers auto]
 
 Scenarios: stdio (cold start, idle memory), http (tools/list and get_balance at 1/16/64
-keep-alive clients, plus the proxy overhead against rd-sim directly), large (create_inference
+keep-alive clients, plus the proxy overhead against rd-sim directly, and nginx serving our
+tools/list answer's bytes as the floor of any HTTP server), large (create_inference
 with 9 x 1 MiB reference images), concurrency (1,000 calls in flight against a 5 s upstream),
 tls (get_balance through an HTTPS upstream). The load generator and probes are
 BUILD_DIR/bench-tools/rdbench (bench/*.cpp); this script starts the processes, hands rdbench
@@ -21,6 +22,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -34,6 +36,46 @@ KEY = 'rdpk-test-key-1'
 LEGACY_VERSION = '2025-11-25'
 MODERN_VERSION = '2026-07-28'
 
+# nginx answering every POST /mcp with one file: our tools/list answer, byte for byte. nginx's
+# static module refuses POST (405), and error_page turns that into the file itself (an internal
+# redirect, as GET) with 200; the request body is read and discarded, so connections stay alive.
+# Tuned as a production static server would be (sendfile, open_file_cache, no access log), with
+# the Content-Type we send. worker_processes is --nginx-workers (default auto: one per CPU, as
+# Debian's nginx.conf has it). It runs in the foreground (daemon off) as whoever runs the bench,
+# on a loopback port above 1024, with its pid, logs and temporary files in its own folder; started
+# as root, its workers run as nobody (nginx's default user), so that folder is world-readable.
+NGINX_CONF = """\
+worker_processes {workers};
+pid nginx.pid;
+error_log error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    server_tokens off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    open_file_cache max=16;
+    open_file_cache_valid 1h;
+    etag off;
+    client_body_temp_path tmp/body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root root;
+        location = /mcp {{
+            default_type "{content_type}";
+            error_page 405 =200 $uri;
+        }}
+    }}
+}}
+"""
+
 
 # ---------------------------------------------------------------------------------------------
 # Processes we start (and only those are ever stopped).
@@ -41,7 +83,9 @@ MODERN_VERSION = '2026-07-28'
 class Process:
     """A child process whose stdout/stderr go to files; `url` is what it announced."""
 
-    def __init__(self, name, argv, log_dir, announce, env=None, timeout=20):
+    def __init__(self, name, argv, log_dir, announce, env=None, timeout=20, url=None):
+        """`announce`: a pattern whose group 1 is the URL, printed once it serves; with `url`
+        instead, it serves once that URL's port takes connections."""
         self.name = name
         self.stdout_path = os.path.join(log_dir, f'{name}.out')
         self.stderr_path = os.path.join(log_dir, f'{name}.err')
@@ -52,7 +96,10 @@ class Process:
         self.url = None
         deadline = time.time() + timeout
         while time.time() < deadline:
-            for path in (self.stdout_path, self.stderr_path):
+            if url and accepts_connections(url):
+                self.url = url
+                return
+            for path in (self.stdout_path, self.stderr_path) if announce else ():
                 with open(path, 'r', errors='replace') as f:
                     match = re.search(announce, f.read())
                 if match:
@@ -101,6 +148,8 @@ class Bench:
         os.makedirs(self.results_dir, exist_ok=True)
         self.processes = []
         self.summary = {}
+        self.nginx = shutil.which('nginx') or next(
+            (p for p in ('/usr/sbin/nginx', '/usr/local/sbin/nginx') if os.path.exists(p)), None)
         for path in (self.server, self.sim, self.rdbench_bin, self.nodelay, self.floor_httplib,
                      self.floor_proxy):
             if not os.path.exists(path):
@@ -112,8 +161,8 @@ class Bench:
 
     # -- processes -----------------------------------------------------------------------------
 
-    def start(self, name, argv, announce, env=None):
-        process = Process(name, argv, self.logs, announce, env=env or self.env)
+    def start(self, name, argv, announce, env=None, url=None):
+        process = Process(name, argv, self.logs, announce, env=env or self.env, url=url)
         self.processes.append(process)
         return process
 
@@ -150,6 +199,40 @@ class Bench:
         return self.start('peer-http', self.peer_command('http', upstream) + ['--port', '0'],
                           r'event=listening url=(\S+)', env=dict(self.env, **(env or {})))
 
+    def start_nginx(self, ours, request_file):
+        """nginx answering POST /mcp with exactly what `ours` answers the request in
+        `request_file` with (body and Content-Type): checked here before it is measured."""
+        with open(request_file, 'rb') as f:
+            request = f.read()
+        answer = post_raw(ours.url, request, self.mcp_header_dict())
+        if answer['status'] != 200:
+            raise RuntimeError(f"our server answered {request_file} with {answer['status']}")
+        prefix = os.path.join(self.work, 'nginx')
+        shutil.rmtree(prefix, ignore_errors=True)
+        for folder in ('root', 'tmp'):
+            os.makedirs(os.path.join(prefix, folder))
+        os.chmod(prefix, 0o755)
+        with open(os.path.join(prefix, 'root', 'mcp'), 'wb') as f:
+            f.write(answer['body'])
+        port = free_port()
+        with open(os.path.join(prefix, 'nginx.conf'), 'w') as f:
+            f.write(NGINX_CONF.format(workers=self.args.nginx_workers, port=port,
+                                      content_type=answer['content_type']))
+        nginx = self.start('nginx', [self.nginx, '-p', prefix + '/', '-c', 'nginx.conf', '-e',
+                                     'error.log', '-g', 'daemon off;'], None,
+                           url=f'http://127.0.0.1:{port}/mcp')
+        served = post_raw(nginx.url, request, self.mcp_header_dict())
+        if served['status'] != 200 or served['body'] != answer['body']:
+            self.stop(nginx)
+            raise RuntimeError(f"nginx answered POST /mcp with {served['status']} and "
+                               f"{len(served['body'])} bytes, not 200 and our "
+                               f"{len(answer['body'])}: see {prefix}/error.log")
+        nginx.version = subprocess.run([self.nginx, '-v'], capture_output=True,
+                                       text=True).stderr.strip().split('/')[-1]
+        nginx.workers = len(child_pids(nginx.pid))
+        nginx.body_bytes = len(answer['body'])
+        return nginx
+
     def ours_stdio_command(self, upstream, extra=()):
         return [self.server, '--upstream-url', upstream, *extra]
 
@@ -170,16 +253,22 @@ class Bench:
             f.write(content if isinstance(content, str) else json.dumps(content))
         return path
 
+    def mcp_header_dict(self):
+        return {'Content-Type': 'application/json',
+                'Accept': 'application/json, text/event-stream',
+                'MCP-Protocol-Version': LEGACY_VERSION,
+                'Authorization': f'Bearer {KEY}'}
+
     def mcp_headers(self):
-        return ['--header', 'Content-Type: application/json',
-                '--header', 'Accept: application/json, text/event-stream',
-                '--header', f'MCP-Protocol-Version: {LEGACY_VERSION}',
-                '--header', f'Authorization: Bearer {KEY}']
+        return [option for name, value in self.mcp_header_dict().items()
+                for option in ('--header', f'{name}: {value}')]
 
     def load(self, url, body_file, clients, pid, expect, headers=None, duration=None, warmup=1,
              requests=None, rate=None):
+        pids = pid if isinstance(pid, (list, tuple)) else [pid]
         options = ['--url', url, *(headers if headers is not None else self.mcp_headers()),
-                   '--clients', clients, '--warmup', warmup, '--pid', pid]
+                   '--clients', clients, '--warmup', warmup,
+                   *[option for p in pids for option in ('--pid', p)]]
         if rate:
             options += ['--rate', rate]
         if body_file:
@@ -385,13 +474,22 @@ class Bench:
             'jsonrpc': '2.0', 'id': 1, 'method': 'tools/call',
             'params': {'name': 'get_balance', 'arguments': {}}})
         clients = self.args.clients
-        results = {'ours': {}, 'peer': {}, 'direct': {}, 'paced': {}, 'floor': {}}
+        results = {'ours': {}, 'peer': {}, 'direct': {}, 'paced': {}, 'floor': {}, 'nginx': {}}
         ours = self.start_ours_http(sim.url)
         peer = self.start_peer_http(sim.url)
         # The least a proxy on cpp-httplib does (bench/floor_proxy.cpp): what our MCP layers add
         # is the difference between it and us.
         floor = self.start('floor-proxy', [self.floor_proxy, '--upstream-url', sim.url],
                            r'event=listening url=(\S+)')
+        # The floor of any HTTP server answering tools/list: nginx sending the same bytes.
+        nginx = None
+        if self.nginx:
+            nginx = self.start_nginx(ours, list_body)
+            results['nginx'] = {'version': nginx.version, 'worker_processes': self.args.nginx_workers,
+                                'workers': nginx.workers, 'body_bytes': nginx.body_bytes}
+        else:
+            print('bench: no nginx (scripts/install-deps.sh --with-bench installs it); '
+                  'the tools/list floor is not measured', flush=True)
         results['ours']['idle_vmrss_kb'] = ours.status('VmRSS')
         results['peer']['idle_vmrss_kb'] = peer.status('VmRSS')
         try:
@@ -403,6 +501,9 @@ class Bench:
                 for label, server in (('ours', ours), ('peer', peer)):
                     entry = results[label].setdefault(n, {})
                     entry['tools/list'] = self.load(server.url, list_body, n, server.pid, '"tools"')
+                    if label == 'ours' and nginx:  # right after ours, under the same load
+                        results['nginx'][n] = self.load(nginx.url, list_body, n,
+                                                        [nginx.pid, *child_pids(nginx.pid)], '"tools"')
                     entry['get_balance'] = self.load(server.url, balance_body, n, server.pid, '"balance"')
                 results['floor'][n] = self.load(floor.url, balance_body, n, floor.pid, '"balance"')
                 delete(sim.url + '/_sim/requests')
@@ -427,6 +528,8 @@ class Bench:
             self.stop(ours)
             self.stop(peer)
             self.stop(floor)
+            if nginx:
+                self.stop(nginx)
         # The same call over stdio, one at a time: the engine and upstream client without the
         # HTTP transport, to tell which part adds what.
         balance_params = self.file('get-balance-params.json', {'name': 'get_balance', 'arguments': {}})
@@ -458,6 +561,21 @@ class Bench:
         table('HTTP (keep-alive, stateless, rd-sim at 0 ms)',
               ('method', 'clients', 'req/s ours', 'req/s peer', 'ratio', 'p50 ours', 'p50 peer',
                'p99 ours', 'p99 peer', 'CPU/req ours', 'CPU/req peer', 'CPU ratio', 'errors'), rows)
+
+        if nginx:
+            rows = []
+            for n in clients:
+                o, f = results['ours'][n]['tools/list'], results['nginx'][n]
+                rows.append((n, f"{o['requests_per_s']:.0f}", f"{f['requests_per_s']:.0f}",
+                             ratio(o['requests_per_s'], f['requests_per_s']),
+                             us(o['p50_us']), us(f['p50_us']), us(o['p99_us']), us(f['p99_us']),
+                             us(o['server_cpu_us_per_request']), us(f['server_cpu_us_per_request']),
+                             o['errors'] + f['errors']))
+            info = results['nginx']
+            table(f"tools/list floor: nginx {info['version']} ({info['workers']} workers) answering "
+                  f"POST /mcp with the same {info['body_bytes']} bytes",
+                  ('clients', 'req/s ours', 'req/s nginx', 'ours/nginx', 'p50 ours', 'p50 nginx',
+                   'p99 ours', 'p99 nginx', 'CPU/req ours', 'CPU/req nginx', 'errors'), rows)
 
         rows = []
         for n in clients:
@@ -782,6 +900,7 @@ class Bench:
     def report_targets(self):
         s = self.summary
         rows = []
+        floors = {}
 
         def target(name, ok, ours, peer, ratio_text):
             rows.append((name, ours, peer, ratio_text, 'met' if ok else 'NOT met'))
@@ -828,6 +947,18 @@ class Bench:
             best_p = max(http['peer'][c]['tools/list']['requests_per_s'] for c in http['direct'])
             target('tools/list throughput >= 10x peer (best of 1/16/64 clients)', best_o >= 10 * best_p,
                    f'{best_o:.0f}/s', f'{best_p:.0f}/s', ratio(best_o, best_p))
+            name = f'tools/list throughput >= 40% of nginx serving the same bytes ({n} clients)'
+            if n in http.get('nginx', {}):
+                o = http['ours'][n]['tools/list']['requests_per_s']
+                f = http['nginx'][n]['requests_per_s']
+                target(name, o >= 0.4 * f, f'{o:.0f}/s', f'nginx {f:.0f}/s', ratio(o, f))
+                floors['nginx_tools_list'] = {
+                    'clients': n, 'ours_requests_per_s': o, 'nginx_requests_per_s': f,
+                    'ratio': o / f if f else None, 'target_ratio': 0.4, 'met': o >= 0.4 * f,
+                    **{k: http['nginx'][k] for k in ('version', 'worker_processes', 'workers',
+                                                     'body_bytes')}}
+            else:
+                rows.append((name, '', '', '', 'not measured (no nginx)'))
         if 'large' in s:
             for transport, figures in s['large'].items():
                 o, p = figures['ours'], figures['peer']
@@ -846,7 +977,7 @@ class Bench:
                    kib(p['kb_per_inflight_call']), ratio(o['kb_per_inflight_call'], p['kb_per_inflight_call']))
         table('Targets', ('target', 'ours', 'peer', 'ours/peer', ''), rows)
         self.write('summary', {'targets': [dict(zip(('target', 'ours', 'peer', 'ratio', 'status'), r))
-                                           for r in rows]})
+                                           for r in rows], 'floors': floors})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -857,6 +988,45 @@ def post_json(url, body, headers=None):
                                      headers={'Content-Type': 'application/json', **(headers or {})})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b'null')
+
+
+def post_raw(url, body, headers):
+    """The answer to a POST as it came: status, Content-Type and the body's bytes."""
+    request = urllib.request.Request(url, data=body, method='POST', headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return {'status': response.status, 'content_type': response.headers.get('Content-Type'),
+                'body': response.read()}
+
+
+def free_port():
+    """A loopback port nobody listens on now (for nginx, which cannot pick its own)."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def accepts_connections(url):
+    host, port = re.match(r'https?://([^/:]+):(\d+)', url).groups()
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def child_pids(pid):
+    """The processes whose parent is `pid` (nginx's workers)."""
+    children = []
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open(f'/proc/{entry}/stat') as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children.append(int(entry))
+    return children
 
 
 def delete(url):
@@ -972,6 +1142,8 @@ def main():
     parser.add_argument('--stdio-calls', type=int, default=2000, help='sequential get_balance calls over stdio')
     parser.add_argument('--inflight', type=int, default=1000)
     parser.add_argument('--slow-ms', type=int, default=5000)
+    parser.add_argument('--nginx-workers', default='auto',
+                        help="nginx's worker_processes for the tools/list floor (auto: one per CPU)")
     parser.add_argument('--tls-clients', default='16,64')
     parser.add_argument('--tls-inflight', type=int, default=50,
                         help='slow calls in flight over TLS (rd-sim holds about 60 at once)')

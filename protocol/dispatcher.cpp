@@ -11,11 +11,6 @@ namespace {
 
 constexpr int kServerError = -32000;  // JSON-RPC's range for implementation-defined errors
 
-std::string encode(const RequestId& id, const Outcome& outcome) {
-    if (const auto* error = std::get_if<RpcError>(&outcome)) return encode_error(id, *error);
-    return encode_result(id, std::get<Json>(outcome));
-}
-
 }  // namespace
 
 // A request between run() and its outbox's finish().
@@ -139,7 +134,8 @@ void Dispatcher::complete(Running& running) {
     if (!running.serial.is_null()) everything_.remove(running.serial);
     incoming.context->notify = nullptr;  // nothing more goes out for it
     incoming.context->ask_client = nullptr;
-    running.outbox->finish(outcome, encode(incoming.request.id, outcome), !client_cancelled);
+    running.outbox->finish(outcome, encode_outcome(incoming.request.id, outcome),
+                           !client_cancelled);
 
     if (incoming.large) {
         incoming.request.params = nullptr;  // the images go now, not with the last owner

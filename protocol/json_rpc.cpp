@@ -145,19 +145,20 @@ Decoded decode(std::string_view frame, const DecodeLimits& limits) {
     return decode_object(std::move(message));
 }
 
-namespace {
 // Invalid UTF-8 in text we echo (a tool name, a prompt) must not make dump() throw.
-std::string dump(const Json& message) {
-    return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+std::string encode_value(const Json& value) {
+    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
-}  // namespace
+
+std::string encode_result(const RequestId& id, const Json& result) {
+    return encode_result_text(id, encode_value(result));
+}
 
 // Written around the serialised result rather than by copying the result into an envelope
 // object first: a result can hold megabytes of images, and tools/list a large tree. The keys
 // come in the order nlohmann's sorted objects give them, so the bytes are the same as before.
-std::string encode_result(const RequestId& id, const Json& result) {
-    const std::string id_text = dump(id);
-    const std::string result_text = dump(result);
+std::string encode_result_text(const RequestId& id, std::string_view result_text) {
+    const std::string id_text = encode_value(id);
     std::string message;
     message.reserve(result_text.size() + id_text.size() + 40);
     message.append(R"({"id":)").append(id_text).append(R"(,"jsonrpc":"2.0","result":)");
@@ -166,15 +167,16 @@ std::string encode_result(const RequestId& id, const Json& result) {
 }
 
 std::string encode_error(const RequestId& id, const RpcError& error) {
-    return dump(Json{{"jsonrpc", "2.0"}, {"id", id}, {"error", error.to_json()}});
+    return encode_value(Json{{"jsonrpc", "2.0"}, {"id", id}, {"error", error.to_json()}});
 }
 
 std::string encode_notification(std::string_view method, const Json& params) {
-    return dump(Json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
+    return encode_value(Json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
 }
 
 std::string encode_request(const RequestId& id, std::string_view method, const Json& params) {
-    return dump(Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
+    return encode_value(
+        Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
 }
 
 }  // namespace rdmcp::protocol

@@ -74,9 +74,14 @@ Decoded decode(std::string_view frame, const DecodeLimits& limits = {});
 
 // Serialisation of our outgoing messages, one line each without a trailing newline.
 std::string encode_result(const RequestId& id, const Json& result);
+// The same around a result already serialised by encode_value: its text goes in as it is.
+std::string encode_result_text(const RequestId& id, std::string_view result_text);
 std::string encode_error(const RequestId& id, const RpcError& error);
 std::string encode_notification(std::string_view method, const Json& params);
 std::string encode_request(const RequestId& id, std::string_view method, const Json& params);
+
+// One JSON value as every message above writes it: compact, invalid UTF-8 replaced.
+std::string encode_value(const Json& value);
 
 // How deep the JSON text nests, counted without parsing; stops counting past `limit`.
 std::size_t nesting_depth(std::string_view text, std::size_t limit);

@@ -194,7 +194,7 @@ Outcome McpServer::handle(const Request& request, LegacySession* session,
         if (method == "initialize") return initialize(request, session);
         if (method == "server/discover") return discover();
         if (method == "ping") return Json::object();
-        if (method == "tools/list") return list_tools(request);
+        if (method == "tools/list") return list_tools(request, context);
         if (method == "tools/call") return call_tool(request, context);
         if (!resources_.empty()) {
             if (method == "resources/list") return list_resources(request);
@@ -221,7 +221,8 @@ Outcome McpServer::handle(const Request& request, LegacySession* session,
         }
         return method_not_found(method);
     }();
-    if (auto* result = std::get_if<Json>(&outcome)) decorate(*result, context);
+    // An encoded result was decorated when it was encoded.
+    if (auto* result = std::get_if<Json>(&outcome)) decorate(*result, context.protocol_version);
     return outcome;
 }
 
@@ -250,8 +251,8 @@ Json McpServer::capabilities() const {
     return capabilities;
 }
 
-void McpServer::decorate(Json& result, const RequestContext& context) const {
-    if (!is_modern_version(context.protocol_version)) return;
+void McpServer::decorate(Json& result, std::string_view protocol_version) const {
+    if (!is_modern_version(protocol_version)) return;
     if (!result.contains("resultType")) result["resultType"] = "complete";  // "task" stays
     result["_meta"][kMetaServerInfo] = {{"name", identity_.name}, {"version", identity_.version}};
 }
@@ -283,16 +284,28 @@ Outcome McpServer::initialize(const Request& request, LegacySession* session) co
         {"instructions", identity_.instructions}};
 }
 
-Outcome McpServer::list_tools(const Request& request) const {
+Outcome McpServer::list_tools(const Request& request, const RequestContext& context) const {
     if (auto cursor = request.params.find("cursor");
         cursor != request.params.end() && !cursor->is_null()) {
         // We never hand out cursors: the whole list fits in one page.
         return invalid_params("invalid cursor: tools/list has a single page; omit params.cursor");
     }
+    // The same answer for every caller of a generation: encoded once, not copied per request.
+    auto& lists = *tools_lists_;
+    std::call_once(lists.made, [&] {
+        lists.legacy = EncodedJson::of(tools_list_result(kLatestLegacyVersion));
+        lists.modern = EncodedJson::of(tools_list_result(kLatestModernVersion));
+    });
+    return is_modern_version(context.protocol_version) ? lists.modern : lists.legacy;
+}
+
+// tools/list's result as a request of `protocol_version` is answered, decorated.
+Json McpServer::tools_list_result(std::string_view protocol_version) const {
     Json result = {{"tools", tools_.definitions_json()}};
     // ttlMs/cacheScope belong to 2026-07-28; earlier clients ignore unknown fields.
     result["ttlMs"] = kListTtlMs;
     result["cacheScope"] = "public";
+    decorate(result, protocol_version);
     return result;
 }
 

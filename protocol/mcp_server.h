@@ -4,11 +4,13 @@
 // per-caller state: the caller's key and version travel in the RequestContext, a legacy
 // client's handshake in its LegacySession.
 #include <memory>
+#include <mutex>
 #include <string>
-#include <variant>
+#include <string_view>
 
 #include "protocol/in_flight.h"
 #include "protocol/json_rpc.h"
+#include "protocol/outcome.h"
 #include "protocol/prompts.h"
 #include "protocol/request_context.h"
 #include "protocol/resources.h"
@@ -24,9 +26,6 @@ struct ServerIdentity {
     std::string version;
     std::string instructions;
 };
-
-// What a request produced: a result object, or a JSON-RPC error.
-using Outcome = std::variant<Json, RpcError>;
 
 class McpServer {
   public:
@@ -76,7 +75,8 @@ class McpServer {
 
     Outcome discover() const;
     Outcome initialize(const Request& request, LegacySession* session) const;
-    Outcome list_tools(const Request& request) const;
+    Outcome list_tools(const Request& request, const RequestContext& context) const;
+    Json tools_list_result(std::string_view protocol_version) const;
     Outcome call_tool(const Request& request, RequestContext& context) const;
     Outcome task_method(const Request& request, RequestContext& context) const;
     Outcome list_resources(const Request& request) const;
@@ -87,13 +87,24 @@ class McpServer {
     Outcome complete(const Request& request, RequestContext& context) const;
     bool offers_completions() const;
     Json capabilities() const;
-    void decorate(Json& result, const RequestContext& context) const;
+    void decorate(Json& result, std::string_view protocol_version) const;
 
     ServerIdentity identity_;
     ToolRegistry tools_;
     std::shared_ptr<const TaskProvider> tasks_;
     ResourceRegistry resources_;
     PromptRegistry prompts_;
+    // tools/list's answer, encoded once per protocol generation (they differ in the 2026-07-28
+    // decoration) at the first tools/list, when the tool table is made too: a cold start
+    // answers initialize without either. The tool set never changes: tools_ is private and
+    // const to every method, and a different set is a different McpServer. Shared, so the
+    // server moves and copies (a once_flag does neither).
+    struct EncodedToolLists {
+        std::once_flag made;
+        EncodedJson legacy;
+        EncodedJson modern;
+    };
+    std::shared_ptr<EncodedToolLists> tools_lists_ = std::make_shared<EncodedToolLists>();
 };
 
 }  // namespace rdmcp::protocol

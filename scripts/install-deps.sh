@@ -8,6 +8,7 @@
 #   --with-package  also what making and checking the Debian package needs (help2man, lintian)
 #   --with-sanitizers  also clang and its sanitizer/libFuzzer runtimes (make test-asan, test-tsan, fuzz)
 #   --with-format also clang-format (make format, make format-check)
+#   --with-bench  also nginx, the floor `make bench` measures tools/list against (bench/run.py)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -16,6 +17,7 @@ with_image=0
 with_sanitizers=0
 with_format=0
 with_package=0
+with_bench=0
 for option in "$@"; do
     case "$option" in
         --with-e2e) with_e2e=1 ;;
@@ -23,7 +25,8 @@ for option in "$@"; do
         --with-sanitizers) with_sanitizers=1 ;;
         --with-format) with_format=1 ;;
         --with-package) with_package=1 ;;
-        *) echo "install-deps: unknown option $option (use --with-e2e, --with-image, --with-package, --with-sanitizers, --with-format)" >&2; exit 2 ;;
+        --with-bench) with_bench=1 ;;
+        *) echo "install-deps: unknown option $option (use --with-e2e, --with-image, --with-package, --with-sanitizers, --with-format, --with-bench)" >&2; exit 2 ;;
     esac
 done
 
@@ -49,6 +52,12 @@ fi
 # The committed .clang-format is read by Debian 12's clang-format 14.
 if [ "$with_format" = 1 ]; then
     debian_packages+=(clang-format)
+fi
+# nginx-light: the smallest of Debian's nginx builds (its static module is all the bench uses);
+# any nginx already installed (nginx, nginx-full, ...) does as well. Installing it does not start
+# it where policy-rc.d forbids services (containers); elsewhere Debian starts the system nginx.
+if [ "$with_bench" = 1 ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    debian_packages+=(nginx-light)
 fi
 missing=()
 for p in "${debian_packages[@]}"; do

@@ -305,7 +305,7 @@ void McpEndpoint::legacy_initialize(const httplib::Request& request, httplib::Re
         }
         return runner_.answer_here(std::move(exchange));
     }();
-    if (std::holds_alternative<Json>(outcome) && !options_.stateless) {
+    if (!std::holds_alternative<protocol::RpcError>(outcome) && !options_.stateless) {
         auto state = handshake->state();
         std::variant<std::shared_ptr<SessionStore::Lease>, OpenRefused> opened;
         try {
@@ -327,7 +327,7 @@ void McpEndpoint::legacy_initialize(const httplib::Request& request, httplib::Re
         }
         response.set_header("Mcp-Session-Id", (*lease)->id());
     }
-    reply_json(response, 200, encode_outcome(id, outcome));
+    reply_json(response, 200, protocol::encode_outcome(id, outcome));
     log_.record(record, 200, outcome_name(outcome));
 }
 

@@ -39,7 +39,7 @@ void InlineOutbox::finish(const protocol::Outcome& outcome, std::string message,
         response_.status = 200;
         response_.set_content(sse_message(message), kSseContentType);
     } else {
-        reply_json(response_, status, message);
+        reply_json(response_, status, std::move(message));
     }
     log_.record(record_, status, outcome_name(outcome));
 }

@@ -28,9 +28,12 @@ bool zero_quality(std::string_view media) {
 
 }  // namespace
 
-void reply_json(httplib::Response& response, int status, const std::string& body) {
+void reply_json(httplib::Response& response, int status, std::string body) {
     response.status = status;
-    response.set_content(body, kJsonContentType);
+    // What Response::set_content does, with the body moved in (cpp-httplib 0.11 copies it).
+    response.body = std::move(body);
+    response.headers.erase("Content-Type");
+    response.set_header("Content-Type", kJsonContentType);
 }
 
 void reply_error(httplib::Response& response, int status, const Json& id,
@@ -84,18 +87,7 @@ int status_for_prepare_error(const protocol::RpcError& error) {
 
 std::string_view outcome_name(const protocol::Outcome& outcome) {
     if (std::holds_alternative<protocol::RpcError>(outcome)) return "error";
-    const auto& result = std::get<Json>(outcome);
-    if (auto is_error = result.find("isError"); is_error != result.end() && *is_error == true) {
-        return "tool_error";
-    }
-    return "ok";
-}
-
-std::string encode_outcome(const protocol::RequestId& id, const protocol::Outcome& outcome) {
-    if (const auto* error = std::get_if<protocol::RpcError>(&outcome)) {
-        return protocol::encode_error(id, *error);
-    }
-    return protocol::encode_result(id, std::get<Json>(outcome));
+    return protocol::is_tool_error(outcome) ? "tool_error" : "ok";
 }
 
 std::optional<std::string> header_value(const httplib::Request& request, const char* name) {

@@ -12,7 +12,8 @@
 
 namespace rdmcp::server {
 
-void reply_json(httplib::Response& response, int status, const std::string& body);
+// The body is moved into the response, not copied (an answer can be large: tools/list).
+void reply_json(httplib::Response& response, int status, std::string body);
 // A JSON-RPC error response (id null when the request's id is unknown) with an HTTP status.
 void reply_error(httplib::Response& response, int status, const protocol::Json& id,
                  const protocol::RpcError& error);
@@ -41,9 +42,6 @@ int status_for_prepare_error(const protocol::RpcError& error);
 
 // ok, tool_error or error, for logs and metrics.
 std::string_view outcome_name(const protocol::Outcome& outcome);
-
-// The encoded response for an outcome.
-std::string encode_outcome(const protocol::RequestId& id, const protocol::Outcome& outcome);
 
 std::optional<std::string> header_value(const httplib::Request& request, const char* name);
 

@@ -12,8 +12,6 @@
 
 namespace rdmcp::server {
 
-using protocol::Json;
-
 namespace {
 constexpr std::size_t kReadChunk = 1 << 16;
 
@@ -21,9 +19,7 @@ std::string outcome_name(const protocol::Outcome& outcome) {
     if (const auto* error = std::get_if<protocol::RpcError>(&outcome)) {
         return "error " + std::to_string(error->code);
     }
-    const auto& result = std::get<Json>(outcome);
-    if (result.value("isError", false)) return "tool_error";
-    return "ok";
+    return protocol::is_tool_error(outcome) ? "tool_error" : "ok";
 }
 
 // A request's answers go out as stdout lines; each request is logged once, when it ends.

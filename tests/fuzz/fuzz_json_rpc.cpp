@@ -26,9 +26,7 @@ Json checked(const std::string& line) {
 }
 
 void answer(const RequestId& id, const Outcome& outcome) {
-    const std::string line = std::holds_alternative<RpcError>(outcome)
-                                 ? encode_error(id, std::get<RpcError>(outcome))
-                                 : encode_result(id, std::get<Json>(outcome));
+    const std::string line = encode_outcome(id, outcome);
     FUZZ_REQUIRE(checked(line)["id"] == id);
 }
 

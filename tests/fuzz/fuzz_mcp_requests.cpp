@@ -265,7 +265,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
 
         auto outcome = server.handle(request, session, context);
-        if (auto* result = std::get_if<Json>(&outcome)) {
+        if (auto result = result_json(outcome)) {  // tools/list's is encoded ahead
             check_result(*result, context);
             // The caching utility: every cacheable result says how long and for whom.
             if (method == "resources/read" || method == "resources/list" ||
@@ -284,7 +284,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                               : std::string(kLatestLegacyVersion)));
                 FUZZ_REQUIRE(session.state() && session.state()->version == answered);
             }
-            encode_result(request.id, *result);
+            encode_outcome(request.id, outcome);
         } else {
             encode_error(request.id, std::get<RpcError>(outcome));
         }

@@ -51,8 +51,9 @@ Outcome call(const McpServer& server, LegacySession& session, const std::string&
 }
 
 Json result_of(const Outcome& outcome) {
-    REQUIRE(std::holds_alternative<Json>(outcome));
-    return std::get<Json>(outcome);
+    auto result = result_json(outcome);  // tools/list's is encoded ahead
+    REQUIRE(result);
+    return *result;
 }
 
 RpcError error_of(const Outcome& outcome) {

@@ -43,4 +43,16 @@ TEST_CASE("statuses of engine errors and outcome names") {
     CHECK(outcome_name(rdmcp::protocol::Outcome(Json{{"isError", true}})) == "tool_error");
     CHECK(outcome_name(rdmcp::protocol::Outcome(Json{{"isError", "odd"}})) == "ok");
     CHECK(outcome_name(rdmcp::protocol::Outcome(Json::object())) == "ok");
+    CHECK(outcome_name(rdmcp::protocol::EncodedJson::of(Json{{"tools", Json::array()}})) == "ok");
+}
+
+TEST_CASE("a JSON reply takes its body as it is and names JSON once") {
+    httplib::Response response;
+    response.set_header("Content-Type", "text/plain");
+    const std::string body = R"({"id":1,"jsonrpc":"2.0","result":{}})";
+    reply_json(response, 200, body);
+    CHECK(response.status == 200);
+    CHECK(response.body == body);
+    CHECK(response.get_header_value_count("Content-Type") == 1);
+    CHECK(response.get_header_value("Content-Type") == "application/json; charset=utf-8");
 }
