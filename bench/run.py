@@ -923,6 +923,15 @@ class Bench:
             target('idle RSS < 8 MB (stdio)', o * 1024 < 8e6, mib(o), mib(p), ratio(o, p))
             rows.append(('  floor: any program linking cpp-httplib, idle RSS', mib(f['idle_vmrss_kb']),
                          '', '', 'floor'))
+            # Issue 19: against the floor measured in the same run.
+            o_ms = s['cold_start_ms'][0]
+            f_ms = f['p50_us'] / 1000
+            target('cold start <= 1.3x the floor program (p50)', o_ms <= 1.3 * f_ms,
+                   f'{o_ms:.2f} ms', f'floor {f_ms:.2f} ms', f'{o_ms / f_ms:.2f}x floor')
+            o_kb = s['idle_rss_kb'][0]
+            target('idle RSS <= the floor program + 1.5 MiB', o_kb <= f['idle_vmrss_kb'] + 1536,
+                   mib(o_kb), f"floor {mib(f['idle_vmrss_kb'])}",
+                   f"+{(o_kb - f['idle_vmrss_kb']) / 1024:.1f} MiB")
         if 'http' in s:
             http = s['http']
             n = 16 if 16 in http['direct'] else max(http['direct'])
@@ -937,8 +946,17 @@ class Bench:
                 p = entry['peer']['p50_us'] - d
                 target(f"added p50 < 200 us per proxied call ({c} clients, paced {entry['rate']:.0f}/s)",
                        o < 200, us(o), us(p), ratio(o, p))
-                rows.append(('  floor: a bare proxy on cpp-httplib, same load',
-                             us(entry['floor']['p50_us'] - d), '', '', 'floor'))
+                fl = entry['floor']['p50_us'] - d
+                rows.append(('  floor: a bare proxy on cpp-httplib, same load', us(fl), '', '', 'floor'))
+                target(f"added p50 <= 1.2x the bare proxy's ({c} clients, paced)", o <= 1.2 * fl,
+                       us(o), f'proxy {us(fl)}', f'{o / fl:.2f}x proxy' if fl > 0 else '')
+            if 1 in http['direct'] and 1 in http.get('floor', {}):
+                d = http['direct'][1]['p50_us']
+                o = http['ours'][1]['get_balance']['p50_us'] - d
+                fl = http['floor'][1]['p50_us'] - d
+                target("added p50 < 200 us and <= 1.2x the bare proxy's (1 client)",
+                       o < 200 and o <= 1.2 * fl, us(o), f'proxy {us(fl)}',
+                       f'{o / fl:.2f}x proxy' if fl > 0 else '')
             o = http['ours'][n]['tools/list']['requests_per_s']
             p = http['peer'][n]['tools/list']['requests_per_s']
             target(f'tools/list throughput >= 10x peer ({n} clients)', o >= 10 * p, f'{o:.0f}/s',
