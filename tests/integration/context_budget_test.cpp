@@ -100,3 +100,28 @@ TEST_CASE("a style_icon the web app lacks is refused before the API, naming the 
         CHECK(api.requests_to("POST", "/v1/styles").size() == 1);
     }
 }
+
+TEST_CASE("start_inference_job lists create_inference's core arguments but checks them all") {
+    SimulatedApi api;
+    for (auto& caller : every_way_in(api)) {
+        CAPTURE(caller->name());
+        api.clear_requests();
+        const auto listing = caller->request("tools/list");
+        for (const auto& tool : listing["result"]["tools"]) {
+            if (tool["name"] == "start_inference_job")
+                CHECK_FALSE(tool["inputSchema"]["properties"].contains("strength"));
+        }
+        // Checked against the whole schema all the same: refused, nothing sent, nothing charged.
+        const auto refused =
+            caller->call_tool("start_inference_job", {{"prompt", "a knight"},
+                                                      {"prompt_style", "rd_fast__default"},
+                                                      {"width", 64},
+                                                      {"height", 64},
+                                                      {"strength", 1.5}});
+        CHECK(refused.value("isError", false));
+        CHECK(refused["content"][0]["text"].get<std::string>().find("strength") !=
+              std::string::npos);
+        CHECK(api.requests_to("POST", "/v1/inferences").empty());
+        CHECK(api.ledger()["entries"].empty());
+    }
+}

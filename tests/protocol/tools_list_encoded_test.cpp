@@ -1,4 +1,4 @@
-// tools/list is answered with text encoded once per protocol generation when the server is made
+// tools/list is answered with text encoded once per protocol generation, at the first tools/list
 // (protocol/mcp_server.h): its bytes must be those of encoding the Json form tools/list was
 // built as for each request before, for every generation and tool set.
 #include <doctest/doctest.h>
