@@ -138,7 +138,6 @@ class Bench:
         self.server = os.path.abspath(args.server) if args.server else os.path.join(self.build, 'retrodiffusion-mcp')
         self.sim = os.path.join(self.build, 'tests', 'rd-sim')
         self.rdbench_bin = os.path.join(self.build, 'bench-tools', 'rdbench')
-        self.nodelay = os.path.join(self.build, 'bench-tools', 'libnodelay.so')
         self.floor_httplib = os.path.join(self.build, 'bench-tools', 'floor_httplib')
         self.floor_proxy = os.path.join(self.build, 'bench-tools', 'floor_proxy')
         self.work = os.path.join(self.build, 'bench-work')
@@ -150,8 +149,7 @@ class Bench:
         self.summary = {}
         self.nginx = shutil.which('nginx') or next(
             (p for p in ('/usr/sbin/nginx', '/usr/local/sbin/nginx') if os.path.exists(p)), None)
-        for path in (self.server, self.sim, self.rdbench_bin, self.nodelay, self.floor_httplib,
-                     self.floor_proxy):
+        for path in (self.server, self.sim, self.rdbench_bin, self.floor_httplib, self.floor_proxy):
             if not os.path.exists(path):
                 sys.exit(f'bench: {path} is missing: run `make bench` (it builds everything)')
         # API v1, as the peer and every earlier table: a v2 generation is admitted as a task and
@@ -176,9 +174,8 @@ class Bench:
             self.stop(process)
 
     def start_sim(self, latency_ms=0):
-        env = dict(self.env, LD_PRELOAD=self.nodelay)
         sim = self.start('rd-sim', [self.sim, '--port', '0', '--latency-ms', str(latency_ms)],
-                         r'listening on (http://\S+)', env=env)
+                         r'listening on (http://\S+)')
         # Enough balance for every paid call of the run.
         post_json(sim.url + '/_sim/keys', {'key': KEY, 'balance': 1e9})
         return sim
@@ -833,9 +830,8 @@ class Bench:
                 out.write(open(system_bundle).read())
             out.write(open(cert).read())
         tls_env = {'SSL_CERT_FILE': bundle, 'NODE_EXTRA_CA_CERTS': cert}
-        env = dict(self.env, LD_PRELOAD=self.nodelay)
         tls_sim = self.start('rd-sim-tls', [self.sim, '--port', '0', '--tls-cert', cert, '--tls-key', key],
-                             r'listening on (https://\S+)', env=env)
+                             r'listening on (https://\S+)')
         balance_body = self.file('get-balance.json', {
             'jsonrpc': '2.0', 'id': 1, 'method': 'tools/call',
             'params': {'name': 'get_balance', 'arguments': {}}})
