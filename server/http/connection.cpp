@@ -88,6 +88,7 @@ void linger(int fd, std::uint64_t bytes) {
 
 void serve_connection(int fd, const ConnectionLimits& limits, const std::atomic<bool>& stopping,
                       const RequestProcessor& process, const HeadRefusalReporter& report) {
+    const SocketAddresses addresses(fd);
     for (std::size_t served = 0; served < limits.max_requests; ++served) {
         AdmittedHead admitted = admit_head(fd, limits.head, served == 0, stopping);
         if (auto refusal = refusal_for(admitted, limits.head)) {
@@ -104,7 +105,7 @@ void serve_connection(int fd, const ConnectionLimits& limits, const std::atomic<
         const bool framed = !framing.chunked && !framing.ambiguous;
         ConnectionStream stream(fd, std::move(admitted.head),
                                 framed ? std::optional(framing.content_length) : std::nullopt,
-                                limits.stream);
+                                limits.stream, addresses);
         const bool close = !framed || served + 1 == limits.max_requests ||
                            stopping.load(std::memory_order_acquire);
         bool closed_by_request = false;

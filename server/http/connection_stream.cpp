@@ -49,8 +49,9 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
 
 ConnectionStream::ConnectionStream(int fd, std::string head,
                                    std::optional<std::uint64_t> body_bytes,
-                                   const StreamTimeouts& timeouts)
+                                   const StreamTimeouts& timeouts, const SocketAddresses& addresses)
     : fd_(fd),
+      addresses_(addresses),
       buffer_(std::move(head)),
       body_bytes_(body_bytes),
       timeouts_(timeouts),
@@ -103,30 +104,64 @@ ssize_t ConnectionStream::read(char* ptr, std::size_t size) {
     return receive(ptr, size);
 }
 
+// What is already there is read at once (a body usually comes with its head); only an empty
+// socket is waited on, and never past the body's deadline.
 ssize_t ConnectionStream::receive(char* ptr, std::size_t size) {
     while (true) {
-        if (!is_readable()) return -1;
+        if (read_wait().count() <= 0) return -1;
         const ssize_t n = ::recv(fd_, ptr, size, MSG_DONTWAIT);
         if (n > 0) body_read_ += static_cast<std::uint64_t>(n);
-        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return n;
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return n;
+        if (!is_readable()) return -1;
     }
 }
 
+// Never a blocking send: a client that stops reading would hold this thread for good. The send
+// is tried first and only a full socket buffer is waited on, up to the write timeout. A client
+// gone away fails the send (EPIPE, ECONNRESET); a stream that writes over time (SSE) asks
+// is_writable() between its events, which also notices a client that only closed its side.
 ssize_t ConnectionStream::write(const char* ptr, std::size_t size) {
-    // Never a blocking send: a client that stops reading would hold this thread for good.
     while (true) {
-        if (!is_writable()) return -1;
         const ssize_t n = ::send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return n;
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return n;
+        if (!wait_for(fd_, POLLOUT, timeouts_.write)) return -1;
     }
+}
+
+void SocketAddresses::remote(std::string& ip, int& port) const {
+    if (!remote_) {
+        Address address;
+        sockaddr_storage storage{};
+        socklen_t length = sizeof storage;
+        if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&storage), &length) == 0) {
+            address_of(storage, address.ip, address.port);
+        }
+        remote_ = std::move(address);
+    }
+    ip = remote_->ip;
+    port = remote_->port;
+}
+
+void SocketAddresses::local(std::string& ip, int& port) const {
+    if (!local_) {
+        Address address;
+        sockaddr_storage storage{};
+        socklen_t length = sizeof storage;
+        if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&storage), &length) == 0) {
+            address_of(storage, address.ip, address.port);
+        }
+        local_ = std::move(address);
+    }
+    ip = local_->ip;
+    port = local_->port;
 }
 
 void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        address_of(address, ip, port);
-    }
+    addresses_.remote(ip, port);
 }
 
 std::string peer_address(int fd) {
@@ -141,11 +176,7 @@ std::string peer_address(int fd) {
 }
 
 void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        address_of(address, ip, port);
-    }
+    addresses_.local(ip, port);
 }
 
 }  // namespace rdmcp::server

@@ -18,13 +18,31 @@ struct StreamTimeouts {
     std::chrono::milliseconds body{60000};   // the whole body, from the end of the head
 };
 
+// The two ends of a connection, looked up (getpeername, getsockname) once for all of its
+// requests: cpp-httplib asks for both with every request.
+class SocketAddresses {
+  public:
+    explicit SocketAddresses(int fd) : fd_(fd) {}
+    void remote(std::string& ip, int& port) const;
+    void local(std::string& ip, int& port) const;
+
+  private:
+    struct Address {
+        std::string ip;
+        int port = 0;
+    };
+    const int fd_;
+    mutable std::optional<Address> remote_;
+    mutable std::optional<Address> local_;
+};
+
 class ConnectionStream final : public httplib::Stream {
   public:
     // `head`: the complete request head; `body_bytes`: how many bytes after it are this
     // request's (nothing when only the parser knows: chunked; then reads may run ahead, and the
-    // connection is closed after this request).
+    // connection is closed after this request). `addresses` outlives the stream.
     ConnectionStream(int fd, std::string head, std::optional<std::uint64_t> body_bytes,
-                     const StreamTimeouts& timeouts);
+                     const StreamTimeouts& timeouts, const SocketAddresses& addresses);
 
     bool is_readable() const override;
     bool is_writable() const override;
@@ -43,6 +61,7 @@ class ConnectionStream final : public httplib::Stream {
     ssize_t receive(char* ptr, std::size_t size);  // from the socket, waiting as allowed
 
     const int fd_;
+    const SocketAddresses& addresses_;
     std::string buffer_;  // the head, then (chunked only) what was read ahead
     std::size_t offset_ = 0;
     const std::optional<std::uint64_t> body_bytes_;
