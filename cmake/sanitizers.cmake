@@ -2,9 +2,11 @@
 #   -DRDMCP_SANITIZE=address,undefined   build-asan: every target, the whole test suite
 #   -DRDMCP_SANITIZE=thread              build-tsan: every target, the tests labelled concurrency
 #   -DRDMCP_FUZZ=ON (clang only)         build-fuzz: the libFuzzer targets of tests/fuzz
-# The flags go on every target of the build, rd-sim included. Libraries we link but do not
-# build (Debian's libcpp-httplib.so, OpenSSL) stay uninstrumented: their flags come from
-# pkg-config as in the default build, and nothing here defines a CPPHTTPLIB_* macro.
+# The flags go on every target of the build. `make` gives the sanitizer builds the default
+# build's rd-sim, the stand-in for the API (RDMCP_PREBUILT_SIM in tests/CMakeLists.txt).
+# Libraries we link but do not build (Debian's libcpp-httplib.so, OpenSSL) stay uninstrumented:
+# their flags come from pkg-config as in the default build, and nothing here defines a
+# CPPHTTPLIB_* macro.
 set(RDMCP_SANITIZE "" CACHE STRING
     "Sanitizers for every target: address,undefined or thread (empty: none)")
 option(RDMCP_FUZZ "Build the libFuzzer targets in tests/fuzz (needs clang)" OFF)
@@ -46,8 +48,10 @@ if(NOT RDMCP_SANITIZE STREQUAL "")
     endif()
     set(RDMCP_SANITIZE_OPTIMIZE ${rdmcp_optimize} CACHE STRING "Optimisation of sanitizer builds")
     # Any report ends the process (no "recover and carry on"), so no report goes unnoticed.
+    # Line tables (-g1) are all a report's stack trace needs (file:line per frame), and compile
+    # in less time than full debug information (-g).
     add_compile_options(${rdmcp_sanitize_flags} -fno-sanitize-recover=all
-                        -fno-omit-frame-pointer ${RDMCP_SANITIZE_OPTIMIZE} -g)
+                        -fno-omit-frame-pointer ${RDMCP_SANITIZE_OPTIMIZE} -g1)
     add_link_options(${rdmcp_sanitize_flags})
     if("address" IN_LIST rdmcp_sanitizers)
         # Bounds checks in libstdc++'s containers (operator[], front/back): no ABI change.
