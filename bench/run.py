@@ -853,7 +853,7 @@ class Bench:
         # In flight: a slow TLS upstream (rd-sim holds up to ~60 slow calls at once).
         tls_sim = self.start('rd-sim-tls', [self.sim, '--port', '0', '--tls-cert', cert, '--tls-key', key,
                                             '--latency-ms', str(self.args.slow_ms)],
-                             r'listening on (https://\S+)', env=env)
+                             r'listening on (https://\S+)')
         try:
             for label in ('ours', 'peer'):
                 server = (self.start_peer_http(tls_sim.url, env=tls_env) if label == 'peer'
