@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "tests/support/eventually.h"
 #include "tests/support/mcp_http_client.h"
 #include "tests/support/simulated_api.h"
 
@@ -15,17 +16,6 @@ using namespace std::chrono_literals;
 namespace {
 std::map<std::string, std::string> env_for(const SimulatedApi& api) {
     return {{"RD_API_BASE_URL", api.url()}};
-}
-
-// Polls `condition` every 20 ms until it holds or `timeout` passes.
-template <typename Condition>
-bool eventually(Condition condition, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return condition();
 }
 
 double balance_of(const HttpReply& reply) {

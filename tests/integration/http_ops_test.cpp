@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include "tests/support/eventually.h"
 #include "tests/support/mcp_http_client.h"
 #include "tests/support/simulated_api.h"
 
@@ -24,6 +25,14 @@ TEST_CASE("health, readiness and Prometheus metrics") {
     McpHttpClient client(server, kTestKey);
     CHECK(client.modern("server/discover").status == 200);
     CHECK(client.modern_tool("get_balance").status == 200);
+    // Counted once its answer is written, which the client may read first.
+    CHECK(eventually(
+        [&] {
+            return server.metric("rdmcp_request_duration_seconds_count", "method=\"tools/call\"") ==
+                       1 &&
+                   server.metric("rdmcp_requests_in_flight") == 0;
+        },
+        2000ms * kSlowdown));
 
     httplib::Client ops(server.base());
     auto health = ops.Get("/healthz");
