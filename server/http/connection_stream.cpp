@@ -28,6 +28,19 @@ void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
     ip = text;
 }
 
+// getpeername or getsockname.
+using AddressCall = int (*)(int, sockaddr*, socklen_t*);
+
+SocketAddress look_up(int fd, AddressCall call) {
+    SocketAddress address;
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (call(fd, reinterpret_cast<sockaddr*>(&storage), &length) == 0) {
+        address_of(storage, address.ip, address.port);
+    }
+    return address;
+}
+
 // A read the size of cpp-httplib's own buffer: it reads chunk-size lines a byte at a time.
 constexpr std::size_t kReadAhead = 4096;
 
@@ -132,51 +145,26 @@ ssize_t ConnectionStream::write(const char* ptr, std::size_t size) {
     }
 }
 
-void SocketAddresses::remote(std::string& ip, int& port) const {
-    if (!remote_) {
-        Address address;
-        sockaddr_storage storage{};
-        socklen_t length = sizeof storage;
-        if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&storage), &length) == 0) {
-            address_of(storage, address.ip, address.port);
-        }
-        remote_ = std::move(address);
-    }
-    ip = remote_->ip;
-    port = remote_->port;
+const SocketAddress& SocketAddresses::remote() const {
+    if (!remote_) remote_ = look_up(fd_, ::getpeername);
+    return *remote_;
 }
 
-void SocketAddresses::local(std::string& ip, int& port) const {
-    if (!local_) {
-        Address address;
-        sockaddr_storage storage{};
-        socklen_t length = sizeof storage;
-        if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&storage), &length) == 0) {
-            address_of(storage, address.ip, address.port);
-        }
-        local_ = std::move(address);
-    }
-    ip = local_->ip;
-    port = local_->port;
+const SocketAddress& SocketAddresses::local() const {
+    if (!local_) local_ = look_up(fd_, ::getsockname);
+    return *local_;
 }
 
 void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-    addresses_.remote(ip, port);
+    ip = addresses_.remote().ip;
+    port = addresses_.remote().port;
 }
 
-std::string peer_address(int fd) {
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    std::string ip;
-    int port = 0;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        address_of(address, ip, port);
-    }
-    return ip;
-}
+std::string peer_address(int fd) { return look_up(fd, ::getpeername).ip; }
 
 void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
-    addresses_.local(ip, port);
+    ip = addresses_.local().ip;
+    port = addresses_.local().port;
 }
 
 }  // namespace rdmcp::server

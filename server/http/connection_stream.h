@@ -18,22 +18,24 @@ struct StreamTimeouts {
     std::chrono::milliseconds body{60000};   // the whole body, from the end of the head
 };
 
+// One end of a socket: "" and 0 when the socket has no address.
+struct SocketAddress {
+    std::string ip;
+    int port = 0;
+};
+
 // The two ends of a connection, looked up (getpeername, getsockname) once for all of its
 // requests: cpp-httplib asks for both with every request.
 class SocketAddresses {
   public:
     explicit SocketAddresses(int fd) : fd_(fd) {}
-    void remote(std::string& ip, int& port) const;
-    void local(std::string& ip, int& port) const;
+    const SocketAddress& remote() const;
+    const SocketAddress& local() const;
 
   private:
-    struct Address {
-        std::string ip;
-        int port = 0;
-    };
     const int fd_;
-    mutable std::optional<Address> remote_;
-    mutable std::optional<Address> local_;
+    mutable std::optional<SocketAddress> remote_;
+    mutable std::optional<SocketAddress> local_;
 };
 
 class ConnectionStream final : public httplib::Stream {
