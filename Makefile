@@ -170,7 +170,8 @@ test-asan: sanitizer-deps sim
 test-tsan: sanitizer-deps sim
 	@$(call timed,test-tsan,set -e; \
 	  [ -f $(TSAN_DIR)/CMakeCache.txt ] || cmake -S . -B $(TSAN_DIR) \
-	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=thread $(DEV_CMAKE_FLAGS) -DRDMCP_PREBUILT_SIM=$(SIM); \
+	      -DCMAKE_BUILD_TYPE=Debug -DRDMCP_SANITIZE=thread $(DEV_CMAKE_FLAGS) \
+	      -DRDMCP_PREBUILT_SIM=$(SIM); \
 	  cmake --build $(TSAN_DIR) -j $(JOBS) --target $(TSAN_TARGETS); \
 	  cd $(TSAN_DIR) && ctest -j $(TEST_JOBS) -L concurrency --output-on-failure --timeout 600)
 
