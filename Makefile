@@ -177,7 +177,7 @@ test-tsan: sanitizer-deps sim
 
 $(FUZZ_DIR)/CMakeCache.txt:
 	CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Debug -DRDMCP_FUZZ=ON \
-	    $(DEV_CMAKE_FLAGS)
+	    -DRDMCP_UNITY_BUILD=OFF $(DEV_CMAKE_FLAGS)
 
 fuzz-smoke: sanitizer-deps $(FUZZ_DIR)/CMakeCache.txt
 	@$(call timed,fuzz-smoke,set -e; cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets; \

@@ -9,10 +9,6 @@ namespace rdmcp::protocol {
 
 namespace {
 
-RpcError invalid_params(std::string message, std::optional<Json> data = std::nullopt) {
-    return {error_code::kInvalidParams, std::move(message), std::move(data)};
-}
-
 // As nlohmann's serializer writes it: quotes, two-character escapes, \u00XX for other controls.
 std::size_t quoted_size(const std::string& text) {
     std::size_t size = 2;

@@ -8,6 +8,10 @@ Json RpcError::to_json() const {
     return error;
 }
 
+RpcError invalid_params(std::string message, std::optional<Json> data) {
+    return {error_code::kInvalidParams, std::move(message), std::move(data)};
+}
+
 namespace {
 
 bool is_valid_id(const Json& id) { return id.is_string() || id.is_number_integer(); }

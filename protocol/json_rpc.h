@@ -31,6 +31,9 @@ struct RpcError {
     Json to_json() const;
 };
 
+// -32602 Invalid params: what in the request's params cannot be used, and how to fix it.
+RpcError invalid_params(std::string message, std::optional<Json> data = std::nullopt);
+
 // A request id: a string or an integer, kept as parsed so it is echoed byte for byte.
 using RequestId = Json;
 

@@ -17,10 +17,6 @@ constexpr const char* kMetaClientInfo = "io.modelcontextprotocol/clientInfo";
 constexpr const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
 constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
 
-RpcError invalid_params(std::string message) {
-    return {error_code::kInvalidParams, std::move(message), {}};
-}
-
 std::string versions_text() {
     std::string text;
     for (const auto& version : supported_versions()) {

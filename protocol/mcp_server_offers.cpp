@@ -13,10 +13,6 @@ namespace {
 // 2025-11-25 and earlier name a missing resource -32002; 2026-07-28 (SEP-2164) -32602.
 constexpr int kLegacyResourceNotFound = -32002;
 
-RpcError invalid_params(std::string message) {
-    return {error_code::kInvalidParams, std::move(message), {}};
-}
-
 // We never hand out cursors: each list fits in one page.
 std::optional<RpcError> single_page(const Request& request) {
     if (auto cursor = request.params.find("cursor");

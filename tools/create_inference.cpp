@@ -24,7 +24,7 @@ using protocol::Json;
 namespace {
 
 // The images; or, for async: true, the job to poll (no images yet).
-Json output_schema() {
+Json create_inference_output_schema() {
     Json schema = images_output_schema();
     auto& properties = schema["properties"];
     properties["job_id"] = {{"type", "string"},
@@ -37,7 +37,7 @@ Json output_schema() {
     return schema;
 }
 
-protocol::ToolDefinition definition(const ToolsConfig& config) {
+protocol::ToolDefinition create_inference_definition(const ToolsConfig& config) {
     return {
         .name = "create_inference",
         .title = "Generate pixel art",
@@ -46,7 +46,7 @@ protocol::ToolDefinition definition(const ToolsConfig& config) {
             "estimate_inference_cost (free); styles, sizes, prices: list_available_styles. Limits "
             "are checked before anything is charged. async: true answers with a job_id at once.",
         .input_schema = inference_input_schema(config.local_files_allowed),
-        .output_schema = output_schema(),
+        .output_schema = create_inference_output_schema(),
         .annotations = {.read_only = false,
                         .destructive = false,
                         .idempotent = false,
@@ -247,7 +247,7 @@ protocol::Tool make_create_inference_tool(JobsPtr jobs) {
                                    .frames = request.frames},
                                   config));
     };
-    return {definition(jobs->config), handler};
+    return {create_inference_definition(jobs->config), handler};
 }
 
 }  // namespace rdmcp::tools

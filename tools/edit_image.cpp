@@ -14,7 +14,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition(const ToolsConfig& config) {
+protocol::ToolDefinition edit_image_definition(const ToolsConfig& config) {
     Json properties = {
         {"prompt",
          {{"type", "string"},
@@ -138,7 +138,7 @@ protocol::Tool make_edit_image_tool(UpstreamPtr upstream, ToolsConfig config, Sp
         permit.annotate(result, cost);
         return result;
     };
-    return {definition(config), handler};
+    return {edit_image_definition(config), handler};
 }
 
 }  // namespace rdmcp::tools

@@ -250,4 +250,11 @@ EditToolCatalogView EditToolCatalog::get(const UpstreamCaller& caller) {
     return {kDocumented, false, problem, ""};
 }
 
+std::string limit_text(double value) {
+    if (value == static_cast<double>(static_cast<long long>(value))) {
+        return std::to_string(static_cast<long long>(value));
+    }
+    return protocol::Json(value).dump();
+}
+
 }  // namespace rdmcp::tools

@@ -61,6 +61,9 @@ struct EditToolCatalogView {
     const EditToolDefinition* find(const std::string& id) const;
 };
 
+// A field's limit as an agent writes it: 2 rather than 2.0, 0.5 as it is.
+std::string limit_text(double value);
+
 // "There is no edit tool 'x'": the tools there are, and where the list came from.
 std::string unknown_edit_tool_message(const std::string& id, const EditToolCatalogView& view);
 

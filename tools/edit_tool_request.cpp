@@ -98,14 +98,6 @@ std::string allowed_list(const EditToolDefinition& tool) {
     return list.empty() ? "no other field" : list;
 }
 
-// 2 rather than 2.0: limits and values as an agent writes them.
-std::string number_text(double value) {
-    if (value == static_cast<double>(static_cast<long long>(value))) {
-        return std::to_string(static_cast<long long>(value));
-    }
-    return Json(value).dump();
-}
-
 // The catalog's min/max for a number. dither_strength takes both of its documented scales.
 std::optional<std::string> check_range(const EditToolDefinition& tool, const std::string& name,
                                        double value) {
@@ -119,12 +111,10 @@ std::optional<std::string> check_range(const EditToolDefinition& tool, const std
         max = 100;
     }
     if ((min && value < *min) || (max && value > *max)) {
-        std::string range = min && max
-                                ? "between " + number_text(*min) + " and " + number_text(*max)
-                            : min ? "at least " + number_text(*min)
-                                  : "at most " + number_text(*max);
-        return "'" + name + "' must be " + range + " for " + tool.id + ", got " +
-               number_text(value);
+        std::string range = min && max ? "between " + limit_text(*min) + " and " + limit_text(*max)
+                            : min      ? "at least " + limit_text(*min)
+                                       : "at most " + limit_text(*max);
+        return "'" + name + "' must be " + range + " for " + tool.id + ", got " + limit_text(value);
     }
     return std::nullopt;
 }

@@ -15,7 +15,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition(const ToolsConfig& config) {
+protocol::ToolDefinition estimate_edit_tool_cost_definition(const ToolsConfig& config) {
     // The fields that pick the price; the rest of run_edit_tool's arguments are accepted and
     // checked as they are (no additionalProperties bound), and listing them twice would cost
     // every client's context another few KB.
@@ -100,7 +100,7 @@ protocol::Tool make_estimate_edit_tool_cost_tool(UpstreamPtr upstream, EditCatal
         result.structured_content = std::move(structured);
         return result;
     };
-    return {definition(config), handler};
+    return {estimate_edit_tool_cost_definition(config), handler};
 }
 
 }  // namespace rdmcp::tools

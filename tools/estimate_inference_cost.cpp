@@ -15,7 +15,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition(const ToolsConfig& config) {
+protocol::ToolDefinition estimate_inference_cost_definition(const ToolsConfig& config) {
     // The arguments that set the price; the rest of create_inference's are accepted and
     // checked as they are.
     Json schema = inference_core_schema(config.local_files_allowed);
@@ -98,7 +98,7 @@ protocol::Tool make_estimate_inference_cost_tool(UpstreamPtr upstream, ToolsConf
         }
         return estimate_inference(std::get<InferenceRequest>(built), *upstream, context);
     };
-    return {definition(config), handler};
+    return {estimate_inference_cost_definition(config), handler};
 }
 
 }  // namespace rdmcp::tools

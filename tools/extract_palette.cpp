@@ -49,7 +49,7 @@ std::variant<RgbaImage, std::string> pixels_of(const ImageInput& input) {
     return std::move(std::get<RgbaImage>(image));
 }
 
-protocol::ToolDefinition definition(const ToolsConfig& config) {
+protocol::ToolDefinition extract_palette_definition(const ToolsConfig& config) {
     Json properties = {
         {"image", {{"type", "string"}, {"description", "PNG or GIF."}}},
         {"max_colors",
@@ -163,7 +163,7 @@ protocol::Tool make_extract_palette_tool(ToolsConfig config) {
         result.structured_content = std::move(structured);
         return result;
     };
-    return {definition(config), handler};
+    return {extract_palette_definition(config), handler};
 }
 
 }  // namespace rdmcp::tools

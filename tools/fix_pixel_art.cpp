@@ -16,7 +16,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition(const ToolsConfig& config) {
+protocol::ToolDefinition fix_pixel_art_definition(const ToolsConfig& config) {
     Json properties = {
         {"input_image",
          {{"type", "string"},
@@ -171,7 +171,7 @@ protocol::Tool make_fix_pixel_art_tool(UpstreamPtr upstream, ToolsConfig config)
              .save = std::move(save.plan)},
             config);
     };
-    return {definition(config), handler};
+    return {fix_pixel_art_definition(config), handler};
 }
 
 }  // namespace rdmcp::tools

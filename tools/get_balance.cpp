@@ -14,7 +14,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition() {
+protocol::ToolDefinition get_balance_definition() {
     return {
         .name = "get_balance",
         .title = "Check RetroDiffusion balance",
@@ -111,7 +111,7 @@ protocol::Tool make_get_balance_tool(UpstreamPtr upstream, SpendGuardPtr spend) 
         result.structured_content = std::move(structured);
         return result;
     };
-    return {definition(), handler};
+    return {get_balance_definition(), handler};
 }
 
 }  // namespace rdmcp::tools

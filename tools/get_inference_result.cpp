@@ -15,7 +15,7 @@ using protocol::Json;
 
 namespace {
 
-Json output_schema() {
+Json get_inference_result_output_schema() {
     Json schema = images_output_schema();
     auto& properties = schema["properties"];
     properties["request_id"] = {{"type", "string"}};
@@ -28,7 +28,7 @@ Json output_schema() {
     return schema;
 }
 
-protocol::ToolDefinition definition() {
+protocol::ToolDefinition get_inference_result_definition() {
     const auto id = [](const char* description) {
         Json schema = {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}};
         if (description) schema["description"] = description;
@@ -45,7 +45,7 @@ protocol::ToolDefinition definition() {
                           {{"request_id", id("Named by a paid result (API v2).")},
                            {"task_id", id(nullptr)}}},
                          {"additionalProperties", false}},
-        .output_schema = output_schema(),
+        .output_schema = get_inference_result_output_schema(),
         .annotations = {.read_only = true,
                         .destructive = false,
                         .idempotent = true,
@@ -198,7 +198,7 @@ protocol::Tool make_get_inference_result_tool(JobsPtr jobs) {
         return request_id.empty() ? by_task_id(task_id, *jobs, context)
                                   : by_request_id(request_id, *jobs, context);
     };
-    return {definition(), handler};
+    return {get_inference_result_definition(), handler};
 }
 
 }  // namespace rdmcp::tools

@@ -10,7 +10,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition() {
+protocol::ToolDefinition get_service_status_definition() {
     return {
         .name = "get_service_status",
         .title = "Check RetroDiffusion service status",
@@ -70,7 +70,7 @@ protocol::Tool make_get_service_status_tool(UpstreamPtr upstream) {
         result.structured_content = std::move(structured);
         return result;
     };
-    return {definition(), handler};
+    return {get_service_status_definition(), handler};
 }
 
 }  // namespace rdmcp::tools

@@ -67,7 +67,7 @@ std::string range_text(int low, int high) {
     return low == high ? std::to_string(low) : std::to_string(low) + "-" + std::to_string(high);
 }
 
-protocol::ToolDefinition definition() {
+protocol::ToolDefinition get_style_usage_definition() {
     auto whole = [](const char* what, int min, int max) {
         Json schema = {{"type", "integer"}, {"minimum", min}, {"maximum", max}};
         if (what) schema["description"] = what;
@@ -206,7 +206,7 @@ protocol::Tool make_get_style_usage_tool(StylesPtr styles) {
         }
         return usage(s, w, h, n, view);
     };
-    return {definition(), handler};
+    return {get_style_usage_definition(), handler};
 }
 
 }  // namespace rdmcp::tools

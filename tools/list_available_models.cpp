@@ -95,7 +95,7 @@ std::string model_line(const Json& m) {
            m["price"].get<std::string>() + "\n";
 }
 
-protocol::ToolDefinition definition() {
+protocol::ToolDefinition list_available_models_definition() {
     Json model_schema = {
         {"type", "object"},
         {"properties",
@@ -171,7 +171,7 @@ protocol::Tool make_list_available_models_tool(StylesPtr styles) {
             Json{{"models", std::move(models)}, {"source", to_string(view.source)}};
         return result;
     };
-    return {definition(), handler};
+    return {list_available_models_definition(), handler};
 }
 
 }  // namespace rdmcp::tools

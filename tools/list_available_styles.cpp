@@ -187,7 +187,7 @@ constexpr const char* kDetail =
     "Filter by model, kind or query for each style's description, aliases, batch and input "
     "limits, or call get_style_usage.";
 
-protocol::ToolDefinition definition() {
+protocol::ToolDefinition list_available_styles_definition() {
     const auto string = Json{{"type", "string"}};
     const auto integer = Json{{"type", "integer"}};
     const auto boolean = Json{{"type", "boolean"}};
@@ -340,7 +340,7 @@ protocol::Tool make_list_available_styles_tool(StylesPtr styles) {
         if (!view.note.empty()) structured["note"] = view.note;
         return result;
     };
-    return {definition(), handler};
+    return {list_available_styles_definition(), handler};
 }
 
 }  // namespace rdmcp::tools

@@ -12,7 +12,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition() {
+protocol::ToolDefinition list_edit_tools_definition() {
     const Json field_schema = {{"type", "object"},
                                {"properties",
                                 {{"name", {{"type", "string"}}},
@@ -65,23 +65,17 @@ protocol::ToolDefinition definition() {
     };
 }
 
-std::string number_text(double value) {
-    const Json number =
-        value == static_cast<long long>(value) ? Json(static_cast<long long>(value)) : Json(value);
-    return number.dump();
-}
-
 // "color_count (integer, 2-256)", "prompt*": what an agent needs to fill the field in.
 std::string field_text(const EditToolField& field) {
     std::string text = field.id + (field.required ? "*" : "");
     std::string facts = field.type;
     if (field.min && field.max) {
         facts +=
-            (facts.empty() ? "" : ", ") + number_text(*field.min) + "-" + number_text(*field.max);
+            (facts.empty() ? "" : ", ") + limit_text(*field.min) + "-" + limit_text(*field.max);
     } else if (field.min) {
-        facts += (facts.empty() ? ">=" : ", >=") + number_text(*field.min);
+        facts += (facts.empty() ? ">=" : ", >=") + limit_text(*field.min);
     } else if (field.max) {
-        facts += (facts.empty() ? "<=" : ", <=") + number_text(*field.max);
+        facts += (facts.empty() ? "<=" : ", <=") + limit_text(*field.max);
     }
     if (field.default_value)
         facts += (facts.empty() ? "" : ", ") + ("default " + field.default_value->dump());
@@ -157,7 +151,7 @@ protocol::Tool make_list_edit_tools_tool(EditCatalogPtr catalog) {
         result.structured_content = std::move(structured);
         return result;
     };
-    return {definition(), handler};
+    return {list_edit_tools_definition(), handler};
 }
 
 }  // namespace rdmcp::tools

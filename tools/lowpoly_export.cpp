@@ -49,7 +49,7 @@ std::variant<std::filesystem::path, std::string> save(const std::string& dir,
     return fs::absolute(path, error);
 }
 
-Json output_schema() {
+Json lowpoly_export_output_schema() {
     return {{"type", "object"},
             {"properties",
              {{"target", nullable("string")},
@@ -87,7 +87,7 @@ protocol::Tool make_export_lowpoly_model_tool(LowPolyPtr lowpoly) {
         .input_schema = {{"type", "object"},
                          {"properties", properties},
                          {"required", {"asset_id", "target"}}},
-        .output_schema = output_schema(),
+        .output_schema = lowpoly_export_output_schema(),
         .annotations = {.read_only = true,
                         .destructive = false,
                         .idempotent = true,

@@ -21,7 +21,7 @@ namespace {
 
 constexpr int kMaxWaitSeconds = 120;
 
-Json output_schema() {
+Json lowpoly_job_output_schema() {
     Json schema = images_output_schema();
     schema.erase("required");
     auto& properties = schema["properties"];
@@ -200,7 +200,7 @@ protocol::Tool make_get_lowpoly_job_tool(LowPolyPtr lowpoly) {
                              {"maximum", kMaxWaitSeconds},
                              {"description", "Wait this long for the end (default 0)."}}}}},
                          {"required", {"job_id"}}},
-        .output_schema = output_schema(),
+        .output_schema = lowpoly_job_output_schema(),
         .annotations = {.read_only = true,
                         .destructive = false,
                         .idempotent = true,

@@ -100,7 +100,7 @@ Json input_schema(LowPolyOperation operation) {
     return schema;
 }
 
-Json output_schema() {
+Json lowpoly_start_output_schema() {
     return with_spend({{"type", "object"},
                        {"properties",
                         {{"job_id", {{"type", "string"}, {"description", "For get_lowpoly_job."}}},
@@ -289,7 +289,7 @@ protocol::Tool make_lowpoly_start_tool(LowPolyPtr lowpoly, std::string_view name
             .title = tool.title,
             .description = tool.description,
             .input_schema = input_schema(tool.operation),
-            .output_schema = output_schema(),
+            .output_schema = lowpoly_start_output_schema(),
             .annotations = {.read_only = false,
                             .destructive = false,
                             .idempotent = false,

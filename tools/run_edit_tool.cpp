@@ -19,7 +19,7 @@ using protocol::Json;
 
 namespace {
 
-protocol::ToolDefinition definition(const ToolsConfig& config) {
+protocol::ToolDefinition run_edit_tool_definition(const ToolsConfig& config) {
     return {
         .name = "run_edit_tool",
         .title = "Run a canvas edit tool",
@@ -122,7 +122,7 @@ protocol::Tool make_run_edit_tool_tool(UpstreamPtr upstream, EditCatalogPtr cata
         permit.annotate(result, cost);
         return result;
     };
-    return {definition(config), handler};
+    return {run_edit_tool_definition(config), handler};
 }
 
 }  // namespace rdmcp::tools

@@ -15,11 +15,11 @@ namespace {
 
 // Prices are in tenths of a cent; a sum of doubles must not refuse a call priced exactly at a
 // limit.
-constexpr double kSlack = 1e-9;
+constexpr double kLimitSlack = 1e-9;
 // How long a 2025-11-25 client's user has to answer before the call ends unpaid.
 constexpr std::chrono::minutes kAnswerTimeout{10};
 
-bool above(double price, double limit) { return price > limit + kSlack; }
+bool above(double price, double limit) { return price > limit + kLimitSlack; }
 
 // Sums of prices as the API states them: to a tenth of a cent.
 double in_mills(double usd) { return std::round(usd * 1000.0) / 1000.0; }

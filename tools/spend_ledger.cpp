@@ -8,7 +8,7 @@ namespace rdmcp::tools {
 
 namespace {
 // Prices come to a tenth of a cent; sums of doubles must not refuse a budget spent exactly.
-constexpr double kSlack = 1e-9;
+constexpr double kBudgetSlack = 1e-9;
 }  // namespace
 
 SpendReservation::SpendReservation(std::shared_ptr<SpendLedger> ledger, std::string key_digest,
@@ -53,7 +53,7 @@ SpendLedger::Account* SpendLedger::current(const std::string& key_digest) {
     auto& charges = it->second.charges;
     const auto oldest_counted = clock_() - window_;
     while (!charges.empty() && charges.front().at <= oldest_counted) charges.pop_front();
-    if (charges.empty() && it->second.reserved <= kSlack) {
+    if (charges.empty() && it->second.reserved <= kBudgetSlack) {
         accounts_.erase(it);
         return nullptr;
     }
@@ -66,7 +66,7 @@ std::optional<SpendReservation> SpendLedger::reserve(const std::string& api_key,
     std::lock_guard lock(mutex_);
     const Account* account = current(digest);
     const double committed = account ? spent(*account) + account->reserved : 0;
-    if (committed + usd > budget + kSlack) return std::nullopt;
+    if (committed + usd > budget + kBudgetSlack) return std::nullopt;
     accounts_[digest].reserved += usd;
     return SpendReservation(shared_from_this(), digest, usd);
 }

@@ -24,7 +24,7 @@ std::string shorten(std::string text, std::size_t limit = kMaxQuotedBody) {
 }
 
 // The member as text when it is a string; `fallback` when it is missing or anything else.
-std::string text_in(const Json& object, const char* name, std::string fallback = "") {
+std::string text_or(const Json& object, const char* name, std::string fallback = "") {
     auto it = object.find(name);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
 }
@@ -48,7 +48,7 @@ std::string read_validation_list(const Json& items, const char* location, const 
     std::string joined;
     for (const auto& item : items) {
         if (!item.is_object()) continue;
-        std::string msg = text_in(item, text);
+        std::string msg = text_or(item, text);
         std::string where = location_of(item, location);
         if (!joined.empty()) joined += "; ";
         joined += where.empty() ? msg : where + ": " + msg;
@@ -58,11 +58,11 @@ std::string read_validation_list(const Json& items, const char* location, const 
 
 // The v2 envelope's `error` (also the v2 form of a failed task's error).
 void read_v2_error(const Json& body, UpstreamError& error) {
-    error.code = shorten(text_in(body, "code"), kMaxIdentifier);
-    if (auto id = text_in(body, "request_id"); !id.empty()) {
+    error.code = shorten(text_or(body, "code"), kMaxIdentifier);
+    if (auto id = text_or(body, "request_id"); !id.empty()) {
         error.request_id = shorten(std::move(id), kMaxIdentifier);
     }
-    std::string message = text_in(body, "message");
+    std::string message = text_or(body, "message");
     auto details = body.find("details");
     if (details != body.end() && !details->is_null()) {
         if (details->dump(-1, ' ', false, Json::error_handler_t::replace).size() <= kMaxDetails) {
@@ -82,8 +82,8 @@ void read_v2_error(const Json& body, UpstreamError& error) {
 
 void read_v1_detail(const Json& detail, UpstreamError& error) {
     if (detail.is_object()) {
-        error.code = shorten(text_in(detail, "code"), kMaxIdentifier);
-        error.message = shorten(text_in(detail, "message", detail.dump()));
+        error.code = shorten(text_or(detail, "code"), kMaxIdentifier);
+        error.message = shorten(text_or(detail, "message", detail.dump()));
     } else if (detail.is_array()) {
         error.message = shorten(read_validation_list(detail, "loc", "msg"));
     } else if (detail.is_string()) {
@@ -143,7 +143,7 @@ void read_error_body(const std::string& body, UpstreamError& error) {
         read_v1_detail(*detail, error);
     } else {
         error.message =
-            shorten(text_in(parsed, "message", text_in(parsed, "error", parsed.dump())));
+            shorten(text_or(parsed, "message", text_or(parsed, "error", parsed.dump())));
     }
     if (error.code.empty()) error.code = code_for_uncoded(error.status, error.message);
 }

@@ -15,7 +15,7 @@ namespace rdmcp::server {
 namespace {
 constexpr std::size_t kReadChunk = 1 << 16;
 
-std::string outcome_name(const protocol::Outcome& outcome) {
+std::string logged_outcome(const protocol::Outcome& outcome) {
     if (const auto* error = std::get_if<protocol::RpcError>(&outcome)) {
         return "error " + std::to_string(error->code);
     }
@@ -37,7 +37,7 @@ class StdioOutbox final : public protocol::Outbox {
     bool send_request(std::string message) override { return transport_.write_line(message); }
 
     void finish(const protocol::Outcome& outcome, std::string message, bool answer_due) override {
-        log(answer_due ? outcome_name(outcome) : "cancelled");
+        log(answer_due ? logged_outcome(outcome) : "cancelled");
         if (answer_due) transport_.write_line(message);  // a cancelled request is owed nothing
     }
 
