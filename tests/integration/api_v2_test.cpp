@@ -9,6 +9,7 @@
 
 #include "tests/support/mcp_callers.h"
 #include "tests/support/mcp_stdio_client.h"
+#include "tests/support/paid_calls.h"
 #include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
@@ -16,14 +17,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const Json kImage = {
-    {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
-constexpr double kImageCost = 0.017;  // rd_fast 64x64
 // A short upstream timeout, so an admission whose answer never comes is taken for lost quickly.
-const std::vector<std::string> kV2 = {"--api-version", "v2", "--upstream-timeout", "3"};
+const std::vector<std::string> kV2ShortTimeout = {"--api-version", "v2", "--upstream-timeout", "3"};
 
 // The paid submissions the API received (the free dry runs left out), and the keys they carried.
-std::vector<Json> paid_posts(SimulatedApi& api) {
+std::vector<Json> paid_v2_posts(SimulatedApi& api) {
     std::vector<Json> paid;
     for (const auto& post : api.requests_to("POST", "/v2/inferences")) {
         if (post["body"].value("check_cost", false) == false) paid.push_back(post);
@@ -37,36 +35,26 @@ std::set<std::string> keys_of(const std::vector<Json>& posts) {
     return keys;
 }
 
-Json images_of_job(McpCaller& caller, const std::string& job_id) {
-    Json result;
-    for (int i = 0; i < 100; ++i) {
-        result = caller.call_tool("get_inference_job", {{"job_id", job_id}});
-        if (result["structuredContent"]["done"] == true) break;
-        std::this_thread::sleep_for(50ms);
-    }
-    return result;
-}
-
 }  // namespace
 
 TEST_CASE("v2: create_inference submits once with a key, polls the task and returns the images") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 200}});
-    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+    for (auto& caller : every_way_in(api, kTestKey, kV2ShortTimeout)) {
         CAPTURE(caller->name());
         api.clear_requests();
         const double before = charged(api);
-        auto result = caller->call_tool("create_inference", kImage);
+        auto result = caller->call_tool("create_inference", kCorgi);
         REQUIRE_MESSAGE(!result.contains("isError"), result.dump());
         CHECK(result["structuredContent"]["images"].size() == 1);
         CHECK(result["content"][1]["type"] == "image");
         CHECK(result["structuredContent"]["request_id"].is_string());
-        const auto posts = paid_posts(api);
+        const auto posts = paid_v2_posts(api);
         REQUIRE(posts.size() == 1);
         CHECK_FALSE(posts[0]["body"].contains("async"));
         CHECK(keys_of(posts).begin()->rfind("rdmcp-", 0) == 0);
         CHECK(api.requests_to("GET", "/v1/inferences/tasks").empty());  // never v1
-        CHECK(charged(api) - before == doctest::Approx(kImageCost));
+        CHECK(charged(api) - before == doctest::Approx(kCorgiCost));
     }
 }
 
@@ -77,7 +65,7 @@ TEST_CASE("v2: a lost admission answer is asked for again with the same key: cha
         {"502 after the charge", {{"status", 502}, {"raw", "<html>bad gateway</html>"}}},
         {"no answer in time", {{"status", 504}, {"delay_ms", 5000}}},
         {"connection reset", {{"reset", true}}}};
-    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+    for (auto& caller : every_way_in(api, kTestKey, kV2ShortTimeout)) {
         for (const auto& [name, fault] : faults) {
             CAPTURE(caller->name());
             CAPTURE(name);
@@ -86,13 +74,13 @@ TEST_CASE("v2: a lost admission answer is asked for again with the same key: cha
             Json failure = fault;
             failure["path_prefix"] = "/v2/inferences";
             api.fail_after_admission(failure);
-            auto result = caller->call_tool("create_inference", kImage);
+            auto result = caller->call_tool("create_inference", kCorgi);
             REQUIRE_MESSAGE(!result.contains("isError"), result.dump());
             CHECK(result["structuredContent"]["images"].size() == 1);
-            const auto posts = paid_posts(api);
+            const auto posts = paid_v2_posts(api);
             CHECK(posts.size() == 2);           // the lost one, and the one asked again
             CHECK(keys_of(posts).size() == 1);  // with the same key
-            CHECK(charged(api) - before == doctest::Approx(kImageCost));
+            CHECK(charged(api) - before == doctest::Approx(kCorgiCost));
         }
     }
 }
@@ -100,28 +88,30 @@ TEST_CASE("v2: a lost admission answer is asked for again with the same key: cha
 TEST_CASE("v2: the job path keeps its key too; a job started before a restart is found again") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 200}});
-    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+    for (auto& caller : every_way_in(api, kTestKey, kV2ShortTimeout)) {
         CAPTURE(caller->name());
         api.clear_requests();
         const double before = charged(api);
         api.fail_after_admission({{"path_prefix", "/v2/inferences"}, {"status", 503}});
-        auto started = caller->call_tool("start_inference_job", kImage);
+        auto started = caller->call_tool("start_inference_job", kCorgi);
         REQUIRE_MESSAGE(!started.contains("isError"), started.dump());
-        CHECK(keys_of(paid_posts(api)).size() == 1);
+        CHECK(keys_of(paid_v2_posts(api)).size() == 1);
         auto done = images_of_job(*caller, started["structuredContent"]["job_id"]);
         CHECK(done["structuredContent"]["images"].size() == 1);
-        CHECK(charged(api) - before == doctest::Approx(kImageCost));
+        CHECK(charged(api) - before == doctest::Approx(kCorgiCost));
     }
 
     // Another server process (a restart, another replica) knows nothing of this job but what
     // the API's task list says.
     std::string upstream_task_id;
     {
-        McpStdioClient first(kV2, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
-        auto started = first.call_tool_modern("start_inference_job", kImage);
+        McpStdioClient first(kV2ShortTimeout,
+                             {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+        auto started = first.call_tool_modern("start_inference_job", kCorgi);
         upstream_task_id = started["result"]["structuredContent"]["upstream_task_id"];
     }
-    McpStdioClient second(kV2, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+    McpStdioClient second(kV2ShortTimeout,
+                          {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
     auto listed = second.call_tool_modern("list_inference_jobs", Json::object())["result"];
     std::string found;
     for (const auto& job : listed["structuredContent"]["jobs"]) {
@@ -139,9 +129,9 @@ TEST_CASE("v2: the job path keeps its key too; a job started before a restart is
 TEST_CASE("v2: get_inference_result recovers a generation and an edit by request id, for 24 h") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 100}});
-    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+    for (auto& caller : every_way_in(api, kTestKey, kV2ShortTimeout)) {
         CAPTURE(caller->name());
-        auto generated = caller->call_tool("create_inference", kImage);
+        auto generated = caller->call_tool("create_inference", kCorgi);
         REQUIRE_MESSAGE(!generated.contains("isError"), generated.dump());
         const std::string generation = generated["structuredContent"]["request_id"];
         const std::string png = generated["content"][1]["data"];
@@ -178,9 +168,9 @@ TEST_CASE("v2: get_inference_result recovers a generation and an edit by request
 TEST_CASE("v2: after 24 hours a result's outputs are gone, and get_inference_result says so") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 100}});
-    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+    for (auto& caller : every_way_in(api, kTestKey, kV2ShortTimeout)) {
         CAPTURE(caller->name());
-        auto generated = caller->call_tool("create_inference", kImage);
+        auto generated = caller->call_tool("create_inference", kCorgi);
         const std::string id = generated["structuredContent"]["request_id"];
         api.advance_clock(25 * 3600);
         auto expired = caller->call_tool("get_inference_result", {{"request_id", id}});
@@ -192,7 +182,8 @@ TEST_CASE("v2: after 24 hours a result's outputs are gone, and get_inference_res
 TEST_CASE("v2: the Tasks path keeps the key: a lost admission answer is charged once") {
     SimulatedApi api;
     api.configure({{"async_duration_ms", 600}});
-    McpStdioClient client(kV2, {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
+    McpStdioClient client(kV2ShortTimeout,
+                          {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}});
     const Json tasks =
         modern_meta({{"io.modelcontextprotocol/clientCapabilities",
                       {{"extensions", {{"io.modelcontextprotocol/tasks", Json::object()}}}}}});
@@ -210,7 +201,7 @@ TEST_CASE("v2: the Tasks path keeps the key: a lost admission answer is charged 
     }
     REQUIRE(task["status"] == "completed");
     CHECK(task["result"]["content"][1]["mimeType"] == "image/gif");  // fetched from output_urls
-    const auto posts = paid_posts(api);
+    const auto posts = paid_v2_posts(api);
     CHECK(posts.size() == 2);
     CHECK(keys_of(posts).size() == 1);
     CHECK(api.ledger()["total_charged"].get<double>() > 0);
@@ -219,7 +210,7 @@ TEST_CASE("v2: the Tasks path keeps the key: a lost admission answer is charged 
 
 TEST_CASE("v2: idempotency_backend_unavailable is not sent again, and says what to do") {
     SimulatedApi api;
-    for (auto& caller : every_way_in(api, kTestKey, kV2)) {
+    for (auto& caller : every_way_in(api, kTestKey, kV2ShortTimeout)) {
         CAPTURE(caller->name());
         api.clear_requests();
         api.fail_next({{"path_prefix", "/v2/inferences"},
@@ -229,10 +220,10 @@ TEST_CASE("v2: idempotency_backend_unavailable is not sent again, and says what 
                           {{"code", "idempotency_backend_unavailable"},
                            {"message", "Idempotency backend unavailable."},
                            {"request_id", "req_idem_1"}}}}}});
-        auto refused = caller->call_tool("create_inference", kImage);
+        auto refused = caller->call_tool("create_inference", kCorgi);
         CHECK(refused["isError"] == true);
         CHECK(text(refused).find("idempotency_backend_unavailable") != std::string::npos);
         CHECK(text(refused).find("list_inference_jobs") != std::string::npos);
-        CHECK(paid_posts(api).size() == 1);  // the catalog: not retryable
+        CHECK(paid_v2_posts(api).size() == 1);  // the catalog: not retryable
     }
 }

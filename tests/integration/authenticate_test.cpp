@@ -13,11 +13,6 @@ using namespace rdmcp::testing;
 
 namespace {
 
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    // Debug: the most a log ever says, and still no key in it.
-    return {{"RD_API_BASE_URL", api.url()}, {"RD_MCP_LOG_LEVEL", "debug"}};
-}
-
 std::string text_of(const Json& result) { return result["content"][0]["text"].get<std::string>(); }
 bool is_error(const Json& result) { return result.value("isError", false); }
 
@@ -77,7 +72,7 @@ TEST_CASE("every way in without a key: authenticate where a key can be held, els
 
 TEST_CASE("stdio without RD_API_KEY: a refused key stores nothing, a good one serves the process") {
     SimulatedApi api;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, debug_env_for(api));
     client.initialize();
     auto call = [&](const std::string& tool, Json arguments) {
         auto reply = client.request("tools/call", {{"name", tool}, {"arguments", arguments}});
@@ -128,7 +123,7 @@ TEST_CASE("stdio without RD_API_KEY: a refused key stores nothing, a good one se
 
 TEST_CASE("stdio with RD_API_KEY: authenticate and logout refuse and the environment's key stays") {
     SimulatedApi api;
-    auto env = env_for(api);
+    auto env = debug_env_for(api);
     env["RD_API_KEY"] = kTestKey;
     McpStdioClient client({}, env);
     auto refused = client.call_tool_modern("authenticate", authenticate(kSecondTestKey));
@@ -142,7 +137,7 @@ TEST_CASE("stdio with RD_API_KEY: authenticate and logout refuse and the environ
 
 TEST_CASE("HTTP 2025 session without a bearer: the key serves that session and no other") {
     SimulatedApi api;
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server);  // sends no Authorization header
     REQUIRE(client.initialize().status == 200);
     REQUIRE(client.session_id());
@@ -197,7 +192,7 @@ TEST_CASE("HTTP 2025 session without a bearer: the key serves that session and n
 TEST_CASE("HTTP 2026-07-28 and --stateless: authenticate explains the Authorization header") {
     SimulatedApi api;
     SUBCASE("2026-07-28, without and with a bearer") {
-        HttpServerProcess server({}, env_for(api));
+        HttpServerProcess server({}, debug_env_for(api));
         McpHttpClient client(server);
         auto result = tool_result(client.modern_tool("authenticate", authenticate(kTestKey)));
         CHECK(is_error(result));
@@ -211,7 +206,7 @@ TEST_CASE("HTTP 2026-07-28 and --stateless: authenticate explains the Authorizat
         check_no_key_in(server.stderr_text());
     }
     SUBCASE("a 2025 client of a --stateless server") {
-        HttpServerProcess server({"--stateless"}, env_for(api));
+        HttpServerProcess server({"--stateless"}, debug_env_for(api));
         McpHttpClient client(server);
         REQUIRE(client.initialize().status == 200);
         auto result = tool_result(client.legacy(

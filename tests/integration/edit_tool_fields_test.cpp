@@ -11,15 +11,15 @@ using namespace rdmcp::testing;
 
 namespace {
 
-const std::string kImage = rgb_png_base64(64, 64);
-const std::string kMask = rgba_png_base64(64, 64, rectangle(0, 0, 32, 64));
+const std::string kOpaqueImage = rgb_png_base64(64, 64);
+const std::string kLeftHalfMask = rgba_png_base64(64, 64, rectangle(0, 0, 32, 64));
 const std::string kPalette = rgb_png_base64(16, 16);
 
 // Every tool with all of its documented fields set to a value other than its default.
 const std::vector<Json> kEveryField = {
     {{"tool_id", "image_edit"}, {"prompt", "add a tiny wizard hat"}, {"seed", 11}},
     {{"tool_id", "inpainting"},
-     {"mask_image", kMask},
+     {"mask_image", kLeftHalfMask},
      {"prompt", "a red gem"},
      {"seed", 12},
      {"soft_inpaint", true}},
@@ -79,7 +79,7 @@ TEST_CASE("run_edit_tool: every tool with every field, as given, every way in") 
             CAPTURE(tool);
             api.clear_requests();
             Json arguments = fields;
-            arguments["input_image"] = kImage;
+            arguments["input_image"] = kOpaqueImage;
             auto run = caller->call_tool("run_edit_tool", arguments);
             REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
             CHECK(says(run, "Ran " + tool));
@@ -88,7 +88,7 @@ TEST_CASE("run_edit_tool: every tool with every field, as given, every way in") 
                 if (name == "tool_id") continue;
                 CHECK_MESSAGE(body[name] == value, name);
             }
-            CHECK(body["input_image"] == kImage);
+            CHECK(body["input_image"] == kOpaqueImage);
         }
     }
 }
@@ -100,7 +100,7 @@ TEST_CASE("run_edit_tool: upload_outputs hands on the API's links instead of fet
         CAPTURE(caller->name());
         const double charged_before = charged(api);
         auto run = caller->call_tool("run_edit_tool", {{"tool_id", "image_edit"},
-                                                       {"input_image", kImage},
+                                                       {"input_image", kOpaqueImage},
                                                        {"prompt", "a hat"},
                                                        {"upload_outputs", true}});
         REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
@@ -155,8 +155,8 @@ TEST_CASE("run_edit_tool: each error class from the API says what to do; paid ru
             fault["path_prefix"] = "/v2/edit/tools/background_remover";
             fault["method"] = "POST";
             api.fail_next(fault);
-            auto failed = caller->call_tool(
-                "run_edit_tool", {{"tool_id", "background_remover"}, {"input_image", kImage}});
+            auto failed = caller->call_tool("run_edit_tool", {{"tool_id", "background_remover"},
+                                                              {"input_image", kOpaqueImage}});
             CHECK(failed["isError"] == true);
             CHECK_MESSAGE(says(failed, c.expected), text(failed));
             CHECK(api.requests_to("POST", "/v2/edit/tools/background_remover").size() == 1);
@@ -181,8 +181,8 @@ TEST_CASE(
                          {"balance_cost", 0.01},
                          {"charged", true},
                          {"remaining_balance", 99.99}}}});
-        auto run = caller->call_tool("run_edit_tool",
-                                     {{"tool_id", "background_remover"}, {"input_image", kImage}});
+        auto run = caller->call_tool(
+            "run_edit_tool", {{"tool_id", "background_remover"}, {"input_image", kOpaqueImage}});
         // Paid for, so never dropped: handed on as the link the API gave, with the reason.
         REQUIRE_MESSAGE(!run.contains("isError"), run.dump());
         CHECK(says(run, "not https"));

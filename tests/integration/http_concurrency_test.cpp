@@ -14,10 +14,6 @@ using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    return {{"RD_API_BASE_URL", api.url()}};
-}
-
 double balance_of(const HttpReply& reply) {
     const auto balance = reply.response()["result"]["structuredContent"]["balance"];
     return balance.is_number() ? balance.get<double>() : -1;

@@ -17,10 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    return {{"RD_API_BASE_URL", api.url()}};
-}
-
 // RSS bounds cannot hold where a sanitizer keeps freed memory (ASan's quarantine) or shadows
 // every byte touched (TSan); those builds check for leaks and races instead.
 #if defined(RDMCP_SANITIZE_ADDRESS) || defined(RDMCP_SANITIZE_THREAD)

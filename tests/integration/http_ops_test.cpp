@@ -10,16 +10,9 @@
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
-namespace {
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    return {{"RD_API_BASE_URL", api.url()}, {"RD_MCP_LOG_LEVEL", "debug"}};
-}
-
-}  // namespace
-
 TEST_CASE("health, readiness and Prometheus metrics") {
     SimulatedApi api;
-    HttpServerProcess server({"--path", "/rd/mcp"}, env_for(api));
+    HttpServerProcess server({"--path", "/rd/mcp"}, debug_env_for(api));
     CHECK(server.url().size() > 7);
     CHECK(server.url().substr(server.url().size() - 7) == "/rd/mcp");
     McpHttpClient client(server, kTestKey);
@@ -60,7 +53,7 @@ TEST_CASE("health, readiness and Prometheus metrics") {
 
 TEST_CASE("one log line per request, and never the key") {
     SimulatedApi api;
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server, kTestKey);
     client.initialize();
     client.legacy("tools/call", {{"name", "get_balance"}});

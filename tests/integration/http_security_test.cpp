@@ -11,12 +11,6 @@
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
-namespace {
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    return {{"RD_API_BASE_URL", api.url()}};
-}
-}  // namespace
-
 TEST_CASE("Origin: foreign origins get 403, loopback and configured ones are served with CORS") {
     SimulatedApi api;
     HttpServerProcess server(

@@ -14,16 +14,12 @@ using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    return {{"RD_API_BASE_URL", api.url()}, {"RD_MCP_LOG_LEVEL", "debug"}};
-}
-
 int error_code(const HttpReply& reply) { return reply.response()["error"].value("code", 0); }
 }  // namespace
 
 TEST_CASE("a 2026-07-28 client: stateless requests, JSON or a request-scoped SSE stream") {
     SimulatedApi api;
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server, kTestKey);
 
     auto discover = client.modern("server/discover");
@@ -82,7 +78,7 @@ TEST_CASE("a 2026-07-28 client: stateless requests, JSON or a request-scoped SSE
 
 TEST_CASE("2026-07-28 header validation: 400 with -32020, -32022 or -32602 as the spec says") {
     SimulatedApi api;
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server);
     const Json call = {{"name", "list_available_styles"},
                        {"arguments", {{"kind", "tileset"}}},
@@ -173,7 +169,7 @@ TEST_CASE("2026-07-28 header validation: 400 with -32020, -32022 or -32602 as th
 
 TEST_CASE("a 2025-11-25 client: initialize opens a session that its later requests name") {
     SimulatedApi api;
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server, kSecondTestKey);
 
     auto init = client.initialize("2025-06-18");
@@ -238,7 +234,7 @@ TEST_CASE(
     "notifications/cancelled in a session stops the call; its stream ends without an answer") {
     SimulatedApi api;
     api.configure({{"latency_ms", 10000 * kSlowdown}});
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server, kTestKey);
     client.initialize();
 
@@ -271,7 +267,7 @@ TEST_CASE(
 
 TEST_CASE("DELETE ends a session: afterwards it is 404") {
     SimulatedApi api;
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server, kTestKey);
     client.initialize();
     CHECK(client.legacy("ping").status == 200);
@@ -284,7 +280,7 @@ TEST_CASE("DELETE ends a session: afterwards it is 404") {
 
 TEST_CASE("GET opens the session's SSE stream: keep-alive comments until the session ends") {
     SimulatedApi api;
-    HttpServerProcess server({"--sse-keepalive-seconds", "1"}, env_for(api));
+    HttpServerProcess server({"--sse-keepalive-seconds", "1"}, debug_env_for(api));
     McpHttpClient client(server, kTestKey);
     client.initialize();
 
@@ -323,7 +319,7 @@ TEST_CASE("GET opens the session's SSE stream: keep-alive comments until the ses
 
 TEST_CASE("--stateless: 2025 clients without sessions; GET and DELETE are 405") {
     SimulatedApi api;
-    HttpServerProcess server({"--stateless"}, env_for(api));
+    HttpServerProcess server({"--stateless"}, debug_env_for(api));
     McpHttpClient client(server, kTestKey);
 
     auto init = client.initialize();
@@ -344,7 +340,7 @@ TEST_CASE("--stateless: 2025 clients without sessions; GET and DELETE are 405") 
 
 TEST_CASE("subscriptions/listen is acknowledged, kept alive, and closed gracefully on SIGTERM") {
     SimulatedApi api;
-    HttpServerProcess server({"--sse-keepalive-seconds", "1"}, env_for(api));
+    HttpServerProcess server({"--sse-keepalive-seconds", "1"}, debug_env_for(api));
     const std::string body =
         Json{{"jsonrpc", "2.0"},
              {"id", "sub-1"},
@@ -383,7 +379,7 @@ TEST_CASE("subscriptions/listen is acknowledged, kept alive, and closed graceful
 TEST_CASE(
     "malformed requests get a JSON error with the right status, and the server keeps serving") {
     SimulatedApi api;
-    HttpServerProcess server({}, env_for(api));
+    HttpServerProcess server({}, debug_env_for(api));
     McpHttpClient client(server);
 
     auto parse_error = client.post_text("this is not json");

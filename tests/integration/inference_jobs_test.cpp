@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/mcp_stdio_client.h"
+#include "tests/support/paid_calls.h"
 #include "tests/support/simulated_api.h"
 #include "tests/support/tool_results.h"
 
@@ -11,24 +12,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::map<std::string, std::string> env_for(const SimulatedApi& api, const std::string& key) {
-    return {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", key}};
-}
-
 Json tasks_meta() {
     return modern_meta({{"io.modelcontextprotocol/clientCapabilities",
                          {{"extensions", {{"io.modelcontextprotocol/tasks", Json::object()}}}}}});
 }
 
-const Json kImage = {
-    {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
 const Json kAnimation = {
     {"prompt", "fire"}, {"prompt_style", "rd_animation__vfx"}, {"width", 48}, {"height", 48}};
-
-Json result_of(const Json& reply) {
-    REQUIRE_MESSAGE(reply.contains("result"), reply.dump());
-    return reply["result"];
-}
 
 std::size_t submissions(SimulatedApi& api) {
     std::size_t count = 0;
@@ -45,7 +35,7 @@ TEST_CASE("start, poll until done, and list: submitted exactly once") {
     api.configure({{"async_duration_ms", 1500}});
     McpStdioClient client({}, env_for(api, kTestKey));
 
-    auto started = result_of(client.call_tool_modern("start_inference_job", kImage));
+    auto started = result_of(client.call_tool_modern("start_inference_job", kCorgi));
     const std::string job_id = started["structuredContent"]["job_id"];
     CHECK(started["structuredContent"]["status"] == "accepted");
     CHECK(started["structuredContent"]["estimated_cost"] == doctest::Approx(0.017));
@@ -84,7 +74,7 @@ TEST_CASE("forged, altered and foreign job ids are refused") {
     SimulatedApi api;
     McpStdioClient alice({}, env_for(api, kTestKey));
     McpStdioClient bob({}, env_for(api, kSecondTestKey));
-    auto started = result_of(alice.call_tool_modern("start_inference_job", kImage));
+    auto started = result_of(alice.call_tool_modern("start_inference_job", kCorgi));
     std::string job_id = started["structuredContent"]["job_id"];
     const std::string upstream_id = started["structuredContent"]["upstream_task_id"];
 
@@ -109,7 +99,7 @@ TEST_CASE("a failed job is an actionable tool error, and its charge is refunded"
     SimulatedApi api;
     api.configure({{"async_duration_ms", 300}});
     McpStdioClient client({}, env_for(api, kTestKey));
-    Json failing = kImage;
+    Json failing = kCorgi;
     failing["prompt"] = "FAILME please";
     auto started = result_of(client.call_tool_modern("start_inference_job", failing));
     Json result;
@@ -166,13 +156,13 @@ TEST_CASE("Tasks extension: quick work completes inline, slow work becomes a tas
     SimulatedApi api;
     api.configure({{"async_duration_ms", 300}});
     McpStdioClient client({"--task-inline-wait-ms", "3000"}, env_for(api, kTestKey));
-    auto quick = result_of(client.call_tool_modern("create_inference", kImage, tasks_meta()));
+    auto quick = result_of(client.call_tool_modern("create_inference", kCorgi, tasks_meta()));
     CHECK(quick["resultType"] == "complete");
     CHECK(quick["structuredContent"]["images"].size() == 1);
 
     api.configure({{"async_duration_ms", 8000}});
     const auto started = std::chrono::steady_clock::now();
-    auto slow = result_of(client.call_tool_modern("create_inference", kImage, tasks_meta()));
+    auto slow = result_of(client.call_tool_modern("create_inference", kCorgi, tasks_meta()));
     CHECK(slow["resultType"] == "task");
     CHECK(std::chrono::steady_clock::now() - started < 6s);
 }

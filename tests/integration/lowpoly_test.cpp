@@ -17,8 +17,6 @@ using namespace rdmcp::testing;
 
 namespace {
 
-const std::vector<std::string> kV2 = {"--api-version", "v2"};
-
 std::size_t posts_to(SimulatedApi& api, const std::string& part) {
     std::size_t count = 0;
     for (const auto& request : api.requests()) {

@@ -7,16 +7,13 @@
 #include <thread>
 
 #include "tests/support/mcp_callers.h"
+#include "tests/support/paid_calls.h"
 #include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-const Json kImage = {
-    {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
-constexpr double kImageCost = 0.017;  // rd_fast 64x64
 
 Json with(Json arguments, const Json& extra) {
     arguments.update(extra);
@@ -32,17 +29,6 @@ std::size_t paid_posts(SimulatedApi& api) {
     return count;
 }
 
-// Polls get_inference_job until the job is done.
-Json images_of_job(McpCaller& caller, const std::string& job_id) {
-    Json result;
-    for (int i = 0; i < 100; ++i) {
-        result = caller.call_tool("get_inference_job", {{"job_id", job_id}});
-        if (result["structuredContent"]["done"] == true) break;
-        std::this_thread::sleep_for(50ms);
-    }
-    return result;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -55,7 +41,7 @@ TEST_CASE(
         api.clear_requests();
         const double before = charged(api);
 
-        auto started = caller->call_tool("create_inference", with(kImage, {{"async", true}}));
+        auto started = caller->call_tool("create_inference", with(kCorgi, {{"async", true}}));
         REQUIRE_MESSAGE(!started.contains("isError"), started.dump());
         const std::string job_id = started["structuredContent"]["job_id"];
         CHECK(job_id.rfind("rdjob1.", 0) == 0);
@@ -72,7 +58,7 @@ TEST_CASE(
         auto listed = caller->call_tool("list_inference_jobs", Json::object());
         CHECK(listed["structuredContent"]["jobs"][0]["job_id"] == job_id);
         CHECK(paid_posts(api) == 1);
-        CHECK(charged(api) - before == doctest::Approx(kImageCost));
+        CHECK(charged(api) - before == doctest::Approx(kCorgiCost));
     }
 }
 
@@ -83,14 +69,14 @@ TEST_CASE(
         CAPTURE(caller->name());
         for (const char* tool : {"create_inference", "start_inference_job"}) {
             CAPTURE(tool);
-            auto refused = caller->call_tool(tool, with(kImage, {{"check_cost", true}}));
+            auto refused = caller->call_tool(tool, with(kCorgi, {{"check_cost", true}}));
             CHECK(refused["isError"] == true);
             CHECK(text(refused).find("estimate_inference_cost") != std::string::npos);
             CHECK(text(refused).find("Nothing was charged") != std::string::npos);
         }
         // The price itself, from its own tool, whatever controls came along.
         auto priced = caller->call_tool("estimate_inference_cost",
-                                        with(kImage, {{"num_images", 2}, {"async", true}}));
+                                        with(kCorgi, {{"num_images", 2}, {"async", true}}));
         CHECK(priced["structuredContent"]["source"] == "api_check_cost");
         CHECK(priced["structuredContent"]["balance_cost"] ==
               doctest::Approx(0.035));  // 2 x 0.01735
@@ -108,7 +94,7 @@ TEST_CASE("control fields take only true or false, refused before anything is se
     for (auto& caller : every_way_in(api)) {
         CAPTURE(caller->name());
         for (const char* field : {"async", "check_cost"}) {
-            auto refused = caller->call_tool("create_inference", with(kImage, {{field, "yes"}}));
+            auto refused = caller->call_tool("create_inference", with(kCorgi, {{field, "yes"}}));
             CHECK(refused["isError"] == true);
             CHECK(text(refused).find(field) != std::string::npos);
         }
@@ -131,7 +117,7 @@ TEST_CASE(
                         {{"status", "accepted"},
                          {"task_id", "8d24e990-0b1c-4d2e-9f00-0123456789ab"},
                          {"message", "Inference accepted."}}}});
-        auto result = caller->call_tool("create_inference", kImage);
+        auto result = caller->call_tool("create_inference", kCorgi);
         CHECK_FALSE(result.contains("isError"));
         const std::string job_id = result["structuredContent"].value("job_id", "");
         CHECK(job_id.rfind("rdjob1.", 0) == 0);
@@ -157,7 +143,7 @@ TEST_CASE(
     for (auto& caller : every_way_in(api)) {
         CAPTURE(caller->name());
         const double before = charged(api);
-        auto started = caller->call_tool("start_inference_job", kImage);
+        auto started = caller->call_tool("start_inference_job", kCorgi);
         const std::string job_id = started["structuredContent"]["job_id"];
         std::this_thread::sleep_for(400ms);  // done upstream: only the look-up can fail now
 
@@ -177,7 +163,7 @@ TEST_CASE(
         auto done = caller->call_tool("get_inference_job", {{"job_id", job_id}});
         CHECK(done["structuredContent"]["done"] == true);
         CHECK(done["structuredContent"]["images"].size() == 1);
-        CHECK(charged(api) - before == doctest::Approx(kImageCost));
+        CHECK(charged(api) - before == doctest::Approx(kCorgiCost));
     }
     CHECK(paid_posts(api) == 4);  // one job per way in, never resubmitted
 

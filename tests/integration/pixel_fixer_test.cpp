@@ -18,7 +18,6 @@ using namespace rdmcp::testing;
 namespace {
 
 const std::vector<std::string> kV1 = {"--api-version", "v1"};
-const std::vector<std::string> kV2 = {"--api-version", "v2"};
 
 std::uint32_t crc32(const std::string& bytes) {
     std::uint32_t crc = 0xFFFFFFFFu;

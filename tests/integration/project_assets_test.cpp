@@ -34,10 +34,6 @@ struct Project {
     static inline int count = 0;
 };
 
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    return {{"RD_API_BASE_URL", api.url()}, {"RD_API_KEY", kTestKey}};
-}
-
 const Json kKnight = {{"prompt", "a knight"},
                       {"prompt_style", "rd_fast__default"},
                       {"width", 64},
@@ -86,7 +82,7 @@ Json call(McpStdioClient& client, const std::string& tool, const Json& arguments
 TEST_CASE("2025-11-25: a generation lands in <root>/<save_to>/<filename>.png with its sidecar") {
     SimulatedApi api;
     Project project;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     open_with_root(client, project);
 
     auto first = call(client, "create_inference",
@@ -132,7 +128,7 @@ TEST_CASE("paths outside the roots are refused before anything is paid") {
     Project project;
     fs::create_directories(project.root / "inside");
     fs::create_symlink("/tmp", project.root / "inside/escape");
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     open_with_root(client, project);
     struct Bad {
         Json arguments;
@@ -158,7 +154,7 @@ TEST_CASE("paths outside the roots are refused before anything is paid") {
 TEST_CASE("2026-07-28: the roots come through MRTR, asked again beside a spend confirmation") {
     SimulatedApi api;
     Project project;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     const Json meta =
         modern_meta({{"io.modelcontextprotocol/clientCapabilities", {{"roots", Json::object()}}}});
     const Json arguments = with(kKnight, {{"save_to", "art"}, {"filename", "knight"}});
@@ -182,7 +178,7 @@ TEST_CASE("2026-07-28: the roots come through MRTR, asked again beside a spend c
 
     // With a confirmation threshold, the confirmation round asks for the roots again beside it,
     // so the retry that answers both still knows where to save.
-    McpStdioClient confirming({"--confirm-above", "0.001"}, env_for(api));
+    McpStdioClient confirming({"--confirm-above", "0.001"}, env_for(api, kTestKey));
     const Json meta2 =
         modern_meta({{"io.modelcontextprotocol/clientCapabilities",
                       {{"roots", Json::object()}, {"elicitation", {{"form", Json::object()}}}}}});
@@ -211,13 +207,14 @@ TEST_CASE("2026-07-28: the roots come through MRTR, asked again beside a spend c
 TEST_CASE("without roots: save_to goes under --output-dir, or is refused when there is none") {
     SimulatedApi api;
     Project project;
-    McpStdioClient without_dir({}, env_for(api));
+    McpStdioClient without_dir({}, env_for(api, kTestKey));
     without_dir.initialize();
     auto refused = call(without_dir, "create_inference", with(kKnight, {{"save_to", "sprites"}}));
     CHECK(is_error(refused));
     CHECK(text(refused).find("--output-dir") != std::string::npos);
 
-    McpStdioClient with_dir({"--output-dir", project.root.string(), "--no-sidecar"}, env_for(api));
+    McpStdioClient with_dir({"--output-dir", project.root.string(), "--no-sidecar"},
+                            env_for(api, kTestKey));
     with_dir.initialize();
     auto saved = call(with_dir, "create_inference",
                       with(kKnight, {{"save_to", "sprites"}, {"filename", "slime"}}));
@@ -230,7 +227,7 @@ TEST_CASE("without roots: save_to goes under --output-dir, or is refused when th
 TEST_CASE("an animation with frames: each frame, a sheet and an atlas whose rectangles match") {
     SimulatedApi api;
     Project project;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     open_with_root(client, project);
     for (const bool spritesheet : {false, true}) {
         CAPTURE(spritesheet);
@@ -278,7 +275,7 @@ TEST_CASE("an animation with frames: each frame, a sheet and an atlas whose rect
 TEST_CASE("palettes: extract_palette writes .hex, .gpl and .pal; each works as input_palette") {
     SimulatedApi api;
     Project project;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     open_with_root(client, project);
     // An image with four known colours.
     rdmcp::tools::RgbaImage image{4, 1, {}};
@@ -355,7 +352,7 @@ TEST_CASE(
 TEST_CASE("an item sheet is cut into one PNG per item, named after it, its box's size") {
     SimulatedApi api;
     Project project;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     open_with_root(client, project);
     const Json sheet = {{"prompt", "sword, shield, potion, amulet"},
                         {"prompt_style", "rd_pro__inventory_items"},
@@ -391,7 +388,7 @@ TEST_CASE("an item sheet is cut into one PNG per item, named after it, its box's
 TEST_CASE("the edit tools and Pixel Fixer save into the project the same way") {
     SimulatedApi api;
     Project project;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     open_with_root(client, project);
     rdmcp::tools::RgbaImage image{64, 64, std::vector<std::uint8_t>(64 * 64 * 4, 200)};
     const fs::path source = project.root / "source.png";
@@ -431,7 +428,7 @@ TEST_CASE("the edit tools and Pixel Fixer save into the project the same way") {
 TEST_CASE("2026-07-28: an edit tool asks for the roots through MRTR and saves where they say") {
     SimulatedApi api;
     Project project;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     rdmcp::tools::RgbaImage image{64, 64, std::vector<std::uint8_t>(64 * 64 * 4, 200)};
     const fs::path source = project.root / "source.png";
     std::ofstream(source, std::ios::binary) << rdmcp::tools::encode_png(image);

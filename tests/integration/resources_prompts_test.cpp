@@ -13,11 +13,6 @@ using namespace rdmcp::testing;
 
 namespace {
 
-Json result_of(const Json& reply) {
-    REQUIRE_MESSAGE(reply.contains("result"), reply.dump());
-    return reply["result"];
-}
-
 Json error_of(const Json& reply) {
     REQUIRE_MESSAGE(reply.contains("error"), reply.dump());
     return reply["error"];

@@ -10,10 +10,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::map<std::string, std::string> env_for(const SimulatedApi& api) {
-    return {{"RD_API_BASE_URL", api.url()}};
-}
-
 // initialize with extra headers (X-Forwarded-For); the client keeps the session it got.
 HttpReply open_session(McpHttpClient& client, httplib::Headers headers = {}) {
     auto reply = client.post({{"jsonrpc", "2.0"},

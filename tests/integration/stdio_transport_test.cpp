@@ -9,12 +9,6 @@ using namespace rdmcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-std::map<std::string, std::string> env_for(const SimulatedApi& api, std::string key = kTestKey) {
-    std::map<std::string, std::string> env = {{"RD_API_BASE_URL", api.url()}};
-    if (!key.empty()) env["RD_API_KEY"] = key;
-    return env;
-}
-
 std::string text_of(const Json& reply) {
     return reply["result"]["content"][0]["text"].get<std::string>();
 }
@@ -22,7 +16,7 @@ std::string text_of(const Json& reply) {
 
 TEST_CASE("a legacy client initializes, lists tools and checks its balance") {
     SimulatedApi api;
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
 
     auto init = client.initialize("2025-06-18");
     CHECK(init["result"]["protocolVersion"] == "2025-06-18");
@@ -65,7 +59,7 @@ TEST_CASE("a modern client speaks 2026-07-28 on the same stream with no handshak
 TEST_CASE("a slow call never blocks ping or tools/list") {
     SimulatedApi api;
     api.configure({{"latency_ms", 3000}});
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     client.initialize();
 
     const int slow_id = client.next_id();
@@ -88,7 +82,7 @@ TEST_CASE("a slow call never blocks ping or tools/list") {
 TEST_CASE("notifications/cancelled stops the wait and the request gets no answer") {
     SimulatedApi api;
     api.configure({{"latency_ms", 10000}});
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     client.initialize();
 
     client.send_raw(Json{{"jsonrpc", "2.0"},
@@ -112,7 +106,7 @@ TEST_CASE("notifications/cancelled stops the wait and the request gets no answer
 
 TEST_CASE("bad input gets the right error and the server keeps serving") {
     SimulatedApi api;
-    McpStdioClient client({"--max-message-bytes", "4096"}, env_for(api));
+    McpStdioClient client({"--max-message-bytes", "4096"}, env_for(api, kTestKey));
     client.initialize();
 
     client.send_raw("this is not json");
@@ -145,7 +139,7 @@ TEST_CASE("bad input gets the right error and the server keeps serving") {
 TEST_CASE("end of input: in-flight answers are still delivered, then a clean exit") {
     SimulatedApi api;
     api.configure({{"latency_ms", 500}});
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     client.initialize();
     client.send_raw(Json{{"jsonrpc", "2.0"},
                          {"id", 99},
@@ -163,7 +157,7 @@ TEST_CASE("end of input: in-flight answers are still delivered, then a clean exi
 TEST_CASE("SIGTERM ends the server promptly even with a call waiting upstream") {
     SimulatedApi api;
     api.configure({{"latency_ms", 30000}});
-    McpStdioClient client({}, env_for(api));
+    McpStdioClient client({}, env_for(api, kTestKey));
     client.initialize();
     client.send_raw(Json{{"jsonrpc", "2.0"},
                          {"id", 5},
@@ -179,7 +173,7 @@ TEST_CASE("SIGTERM ends the server promptly even with a call waiting upstream") 
 
 TEST_CASE("the API key never appears in logs or answers") {
     SimulatedApi api;
-    McpStdioClient client({"--log-level", "debug"}, env_for(api));
+    McpStdioClient client({"--log-level", "debug"}, env_for(api, kTestKey));
     client.initialize();
     std::string everything;
     everything += client.request("tools/call", {{"name", "get_balance"}}).dump();
@@ -203,7 +197,7 @@ TEST_CASE("the API key never appears in logs or answers") {
 
 TEST_CASE("a missing key is a tool error that explains where the key goes") {
     SimulatedApi api;
-    McpStdioClient client({}, env_for(api, ""));
+    McpStdioClient client({}, env_for(api));
     client.initialize();
     auto reply = client.request("tools/call", {{"name", "get_balance"}});
     CHECK(reply["result"]["isError"] == true);

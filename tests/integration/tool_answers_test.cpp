@@ -8,6 +8,7 @@
 
 #include "protocol/schema_validator.h"
 #include "tests/support/mcp_callers.h"
+#include "tests/support/paid_calls.h"
 #include "tests/support/tool_results.h"
 
 using namespace rdmcp::testing;
@@ -54,9 +55,6 @@ class OutputChecker {
     int checked_ = 0;
 };
 
-const Json kImage = {
-    {"prompt", "corgi"}, {"prompt_style", "rd_fast__default"}, {"width", 64}, {"height", 64}};
-
 Json with(Json arguments, const Json& extra) {
     arguments.update(extra);
     return arguments;
@@ -90,9 +88,9 @@ TEST_CASE(
             CAPTURE(created_at);
             api.configure({{"created_at_format", created_at}});
             tools.call("create_inference",
-                       kImage);  // output_urls, output_images, downloadable_data: null
+                       kCorgi);  // output_urls, output_images, downloadable_data: null
             tools.call("create_inference",
-                       with(kImage, {{"upload_outputs", true}, {"num_images", 2}}));
+                       with(kCorgi, {{"upload_outputs", true}, {"num_images", 2}}));
             tools.call("create_inference", {{"prompt", "sword, shield, potion, ring"},
                                             {"prompt_style", "rd_pro__inventory_items"},
                                             {"width", 256},
@@ -102,7 +100,7 @@ TEST_CASE(
                                             {"prompt_style", "rd_animation__vfx"},
                                             {"width", 48},
                                             {"height", 48}});
-            auto job = tools.call("create_inference", with(kImage, {{"async", true}}));
+            auto job = tools.call("create_inference", with(kCorgi, {{"async", true}}));
             const std::string job_id = job["structuredContent"]["job_id"];
             tools.call("get_inference_job",
                        {{"job_id", job_id}});  // pending: result and error null
@@ -111,9 +109,9 @@ TEST_CASE(
             CHECK(done["structuredContent"]["done"] == true);
             api.fail_next({{"path_prefix", "/v1/inferences/tasks/"}, {"status", 503}});
             tools.call("get_inference_job", {{"job_id", job_id}});  // could not be checked
-            tools.call("start_inference_job", kImage);
+            tools.call("start_inference_job", kCorgi);
             tools.call("list_inference_jobs", Json::object());
-            tools.call("estimate_inference_cost", kImage);
+            tools.call("estimate_inference_cost", kCorgi);
             tools.call("get_balance", Json::object());
             tools.call("list_available_styles", {{"kind", "tileset"}});
 
@@ -133,7 +131,7 @@ TEST_CASE(
 
     // Without a key: the offline estimate.
     McpStdioClient offline({}, {{"RD_API_BASE_URL", api.url()}});
-    auto estimate = offline.call_tool_modern("estimate_inference_cost", kImage);
+    auto estimate = offline.call_tool_modern("estimate_inference_cost", kCorgi);
     CHECK(estimate["result"]["structuredContent"]["source"] == "offline_estimate");
 }
 

@@ -4,8 +4,11 @@
 #include <stdexcept>
 
 #include "protocol/mcp_server.h"
+#include "tests/support/outcomes.h"
 
 using namespace rdmcp::protocol;
+using rdmcp::testing::error_of;
+using rdmcp::testing::result_of;
 
 namespace {
 
@@ -77,16 +80,6 @@ Outcome ask(const McpServer& server, const std::string& method, Json params = Js
     Request request{1, method, std::move(params)};
     if (auto error = server.prepare(request, session, context)) return *error;
     return server.handle(request, session, context);
-}
-
-Json result_of(const Outcome& outcome) {
-    REQUIRE_MESSAGE(std::holds_alternative<Json>(outcome), std::get<RpcError>(outcome).message);
-    return std::get<Json>(outcome);
-}
-
-RpcError error_of(const Outcome& outcome) {
-    REQUIRE(std::holds_alternative<RpcError>(outcome));
-    return std::get<RpcError>(outcome);
 }
 
 }  // namespace

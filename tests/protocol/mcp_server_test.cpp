@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/outcomes.h"
+
 using namespace rdmcp::protocol;
+using rdmcp::testing::error_of;
+using rdmcp::testing::result_of;
 
 namespace {
 
@@ -48,17 +52,6 @@ Outcome call(const McpServer& server, LegacySession& session, const std::string&
     auto outcome = server.handle(request, session, context);
     if (context_out) *context_out = context;
     return outcome;
-}
-
-Json result_of(const Outcome& outcome) {
-    auto result = result_json(outcome);  // tools/list's is encoded ahead
-    REQUIRE(result);
-    return *result;
-}
-
-RpcError error_of(const Outcome& outcome) {
-    REQUIRE(std::holds_alternative<RpcError>(outcome));
-    return std::get<RpcError>(outcome);
 }
 
 }  // namespace

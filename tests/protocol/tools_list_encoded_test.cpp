@@ -15,7 +15,8 @@ constexpr const char* kModern = "2026-07-28";
 const std::vector<std::string> kLegacyVersions = {"2025-11-25", "2025-06-18", "2025-03-26",
                                                   "2024-11-05"};
 
-ToolRegistry example_tools() {
+// Tools whose texts need escaping (non-ASCII, quotes), with and without output schemas.
+ToolRegistry escaped_example_tools() {
     ToolRegistry tools;
     tools.add({{.name = "echo",
                 .title = "\u00c9cho",
@@ -79,7 +80,7 @@ void check_byte_identical(const McpServer& server) {
 }  // namespace
 
 TEST_CASE("tools/list is answered with the bytes of its Json form, in both generations") {
-    const McpServer server(kIdentity, example_tools());
+    const McpServer server(kIdentity, escaped_example_tools());
     check_byte_identical(server);
     const auto modern = result_json(list_tools(server, kModern));
     REQUIRE(modern);
@@ -93,7 +94,7 @@ TEST_CASE("tools/list is answered with the bytes of its Json form, in both gener
 }
 
 TEST_CASE("every tools/list of a generation shares one text encoded when the server was made") {
-    const McpServer server(kIdentity, example_tools());
+    const McpServer server(kIdentity, escaped_example_tools());
     auto text = [&](const std::string& version) {
         return std::get<EncodedJson>(list_tools(server, version)).text;
     };
@@ -105,14 +106,14 @@ TEST_CASE("every tools/list of a generation shares one text encoded when the ser
     const McpServer copy = server;
     CHECK(std::get<EncodedJson>(list_tools(copy, kModern)).text == text(kModern));
     ToolRegistry fewer;
-    fewer.add(example_tools().tools().front());
+    fewer.add(escaped_example_tools().tools().front());
     const McpServer other(kIdentity, std::move(fewer));
     CHECK(result_json(list_tools(other, kModern)).value()["tools"].size() == 1);
     check_byte_identical(other);
 }
 
 TEST_CASE("tools/list still has a single page") {
-    const McpServer server(kIdentity, example_tools());
+    const McpServer server(kIdentity, escaped_example_tools());
     for (const std::string version : {kModern, "2025-11-25"}) {
         const auto paged = list_tools(server, version, 1, {{"cursor", "page-2"}});
         REQUIRE(std::holds_alternative<RpcError>(paged));

@@ -65,7 +65,8 @@ void start_task(Ctx& ctx, const httplib::Request& req, httplib::Response& res, c
     send_json(res, 202, admitted.answer);
 }
 
-std::string iso_time(std::int64_t unix_seconds) {
+// The contract's date-time: RFC 3339, in UTC.
+std::string rfc3339_time(std::int64_t unix_seconds) {
     const std::time_t t = static_cast<std::time_t>(unix_seconds);
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -79,7 +80,7 @@ std::string iso_time(std::int64_t unix_seconds) {
 // (FastAPI), v2 omits them. A failed task is still HTTP 200.
 json task_json(const Call& call, const TaskSnapshot& snap) {
     const auto when = [&](std::int64_t ms) -> json {
-        return call.v2() ? json(iso_time(ms / 1000)) : json(ms / 1000);
+        return call.v2() ? json(rfc3339_time(ms / 1000)) : json(ms / 1000);
     };
     json view = {{"status", snap.status},
                  {"task_id", snap.task.id},

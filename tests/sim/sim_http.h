@@ -13,6 +13,7 @@ namespace rdsim {
 using json = nlohmann::json;
 
 std::string dump(const json& value);  // never throws on invalid UTF-8
+std::string lower(std::string s);     // ASCII letters in lower case (header names, URL hosts)
 void send_json(httplib::Response& res, int status, const json& body);
 
 // {"detail": {"code": ..., "message": ...}}

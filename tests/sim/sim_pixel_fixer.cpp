@@ -101,11 +101,6 @@ json check_request(const json& body, Engine engine) {
     return issues;
 }
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // "host:port" of a URL (port made explicit: 443 for https, 80 for http), and the rest.
 struct UrlParts {
     std::string scheme, host, authority, rest;

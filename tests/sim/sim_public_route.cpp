@@ -10,11 +10,6 @@
 namespace rdsim {
 namespace {
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // httplib adds these to Request::headers itself; they were not sent by the client.
 bool is_pseudo_header(const std::string& name) {
     return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace rdmcp::testing {
 
 namespace {
@@ -79,6 +82,16 @@ std::vector<std::unique_ptr<McpCaller>> every_way_in(const SimulatedApi& api,
         callers.push_back(std::make_unique<HttpCaller>(api, key, args, env, modern));
     }
     return callers;
+}
+
+Json images_of_job(McpCaller& caller, const std::string& job_id) {
+    Json result;
+    for (int i = 0; i < 100; ++i) {
+        result = caller.call_tool("get_inference_job", {{"job_id", job_id}});
+        if (result["structuredContent"]["done"] == true) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return result;
 }
 
 }  // namespace rdmcp::testing

@@ -34,4 +34,10 @@ std::vector<std::unique_ptr<McpCaller>> every_way_in(const SimulatedApi& api,
                                                      std::vector<std::string> args = {},
                                                      std::map<std::string, std::string> env = {});
 
+// The server's arguments to call the API's v2 (every_way_in's `args`).
+inline const std::vector<std::string> kV2 = {"--api-version", "v2"};
+
+// Polls get_inference_job until the job is done (100 looks, 50 ms apart); its last result.
+Json images_of_job(McpCaller& caller, const std::string& job_id);
+
 }  // namespace rdmcp::testing

@@ -14,7 +14,7 @@
 namespace rdmcp::testing {
 
 namespace {
-std::vector<std::string> server_argv(std::vector<std::string> args) {
+std::vector<std::string> http_server_argv(std::vector<std::string> args) {
     args.insert(args.begin(), {RDMCP_SERVER_BINARY, "--transport", "http", "--port", "0"});
     return args;
 }
@@ -22,7 +22,7 @@ std::vector<std::string> server_argv(std::vector<std::string> args) {
 
 HttpServerProcess::HttpServerProcess(std::vector<std::string> args,
                                      std::map<std::string, std::string> env)
-    : process_(server_argv(std::move(args)), with_api_version(std::move(env))) {
+    : process_(http_server_argv(std::move(args)), with_api_version(std::move(env))) {
     static const std::regex listening(R"(event=listening url=(http://([^/ ]+)(/\S*)))");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10 * kSlowdown);
     std::smatch match;

@@ -5,7 +5,7 @@
 namespace rdmcp::testing {
 
 namespace {
-std::vector<std::string> server_argv(std::vector<std::string> args) {
+std::vector<std::string> stdio_server_argv(std::vector<std::string> args) {
     args.insert(args.begin(), RDMCP_SERVER_BINARY);
     return args;
 }
@@ -22,7 +22,7 @@ Json modern_meta(Json extra) {
 
 McpStdioClient::McpStdioClient(std::vector<std::string> args,
                                std::map<std::string, std::string> env)
-    : process_(server_argv(std::move(args)), with_api_version(std::move(env))) {}
+    : process_(stdio_server_argv(std::move(args)), with_api_version(std::move(env))) {}
 
 std::optional<Json> McpStdioClient::next_message(std::chrono::milliseconds timeout) {
     auto line = process_.read_line(timeout);

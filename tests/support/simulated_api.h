@@ -3,6 +3,7 @@
 // endpoints: what it received, its balances, injected failures, latency.
 #include <httplib.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -42,5 +43,21 @@ class SimulatedApi {
     ChildProcess process_;
     std::string url_;
 };
+
+// The environment of a server under test whose upstream is `api`, with `key` as its API key (none
+// when empty, as for an HTTP server, whose clients send theirs).
+inline std::map<std::string, std::string> env_for(const SimulatedApi& api,
+                                                  const std::string& key = "") {
+    std::map<std::string, std::string> env = {{"RD_API_BASE_URL", api.url()}};
+    if (!key.empty()) env["RD_API_KEY"] = key;
+    return env;
+}
+
+// The same without a key, logging at debug level: the most a log ever says.
+inline std::map<std::string, std::string> debug_env_for(const SimulatedApi& api) {
+    auto env = env_for(api);
+    env["RD_MCP_LOG_LEVEL"] = "debug";
+    return env;
+}
 
 }  // namespace rdmcp::testing

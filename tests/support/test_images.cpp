@@ -12,6 +12,11 @@ namespace rdmcp::testing {
 
 namespace {
 
+std::string big_endian_32(unsigned v) {
+    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+            static_cast<char>(v)};
+}
+
 std::string encode_png(int width, int height, png_uint_32 format,
                        const std::vector<unsigned char>& pixels) {
     png_image image{};
@@ -87,6 +92,16 @@ PixelValue rectangle(int x0, int y0, int x1, int y1) {
     return [=](int x, int y) -> unsigned char {
         return x >= x0 && x < x1 && y >= y0 && y < y1 ? 255 : 0;
     };
+}
+
+std::string png_header(unsigned width, unsigned height, std::size_t padding) {
+    return std::string("\x89PNG\r\n\x1a\n", 8) + big_endian_32(13) + "IHDR" + big_endian_32(width) +
+           big_endian_32(height) + std::string("\x08\x06\0\0\0", 5) + big_endian_32(0) +
+           std::string(padding, '\0');
+}
+
+std::string png_header_base64(unsigned width, unsigned height, std::size_t padding) {
+    return base64_encode(png_header(width, height, padding));
 }
 
 }  // namespace rdmcp::testing

@@ -1,10 +1,19 @@
 #pragma once
-// Reading a tool result, and what the simulated API charged, the same way in every test.
+// Reading a reply's result, a tool result, and what the simulated API charged, the same way in
+// every test.
+#include <doctest/doctest.h>
+
 #include <string>
 
 #include "tests/support/simulated_api.h"
 
 namespace rdmcp::testing {
+
+// The result of a JSON-RPC reply; fails the test, showing the reply, if it has none.
+inline Json result_of(const Json& reply) {
+    REQUIRE_MESSAGE(reply.contains("result"), reply.dump());
+    return reply["result"];
+}
 
 // The first text block of a tool result.
 inline std::string text(const Json& result) {

@@ -3,27 +3,19 @@
 #include <doctest/doctest.h>
 
 #include "common/base64.h"
+#include "tests/support/image_input_policies.h"
+#include "tests/support/test_images.h"
+#include "tests/support/text_checks.h"
 
 using namespace rdmcp;
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
+using rdmcp::testing::contains;
+using rdmcp::testing::kRemote;
+using rdmcp::testing::kStdio;
+using rdmcp::testing::png_header_base64;
 
 namespace {
-
-std::string be32(unsigned v) {
-    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-            static_cast<char>(v)};
-}
-
-// A PNG header is all the size check reads.
-std::string png_base64(unsigned width, unsigned height) {
-    return base64_encode(std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) +
-                         be32(height) + std::string("\x08\x06\0\0\0", 5) + be32(0) +
-                         std::string(64, '\0'));
-}
-
-const ImageInputPolicy kRemote{.allow_local_files = false};
-const ImageInputPolicy kStdio{.allow_local_files = true};
 
 std::string refusal(const Json& arguments, const ImageInputPolicy& policy = kRemote) {
     auto built = build_edit_image_request(arguments, policy);
@@ -31,14 +23,10 @@ std::string refusal(const Json& arguments, const ImageInputPolicy& policy = kRem
     return std::get<std::string>(built);
 }
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("an edit request: the arguments read, the image resolved") {
-    const std::string image = png_base64(64, 32);
+    const std::string image = png_header_base64(64, 32);
     auto built = build_edit_image_request({{"prompt", "add a red hat"},
                                            {"input_image", "data:image/png;base64," + image},
                                            {"seed", 7}},
@@ -57,8 +45,8 @@ TEST_CASE("an edit request: the arguments read, the image resolved") {
 }
 
 TEST_CASE("an edit request without a seed sends none") {
-    auto built =
-        build_edit_image_request({{"prompt", "x"}, {"input_image", png_base64(16, 16)}}, kRemote);
+    auto built = build_edit_image_request(
+        {{"prompt", "x"}, {"input_image", png_header_base64(16, 16)}}, kRemote);
     REQUIRE(std::holds_alternative<EditImageRequest>(built));
     const auto body = upstream_body(std::get<EditImageRequest>(built));
     CHECK(body == Json{{"prompt", "x"}});
@@ -66,10 +54,11 @@ TEST_CASE("an edit request without a seed sends none") {
 }
 
 TEST_CASE("an edit request is refused with a message, never thrown") {
-    const std::string image = png_base64(64, 64);
-    CHECK(contains(refusal({{"prompt", "x"}, {"input_image", png_base64(300, 64)}}),
+    const std::string image = png_header_base64(64, 64);
+    CHECK(contains(refusal({{"prompt", "x"}, {"input_image", png_header_base64(300, 64)}}),
                    "must be between 16x16 and 256x256 pixels, got 300x64"));
-    CHECK(contains(refusal({{"prompt", "x"}, {"input_image", png_base64(8, 8)}}), "got 8x8"));
+    CHECK(
+        contains(refusal({{"prompt", "x"}, {"input_image", png_header_base64(8, 8)}}), "got 8x8"));
     CHECK(contains(refusal({{"prompt", "x"}, {"input_image", "not an image"}}), "input_image"));
     CHECK(refusal({{"input_image", image}}) == "'prompt' is required");
     CHECK(refusal({{"prompt", "x"}}) == "'input_image' is required");
@@ -84,7 +73,7 @@ TEST_CASE("an edit request is refused with a message, never thrown") {
 
 TEST_CASE("output_dir: over stdio only") {
     const Json arguments = {
-        {"prompt", "x"}, {"input_image", png_base64(16, 16)}, {"output_dir", "/tmp/out"}};
+        {"prompt", "x"}, {"input_image", png_header_base64(16, 16)}, {"output_dir", "/tmp/out"}};
     CHECK(contains(refusal(arguments, kRemote), "'output_dir' only works"));
     auto built = build_edit_image_request(arguments, kStdio);
     REQUIRE(std::holds_alternative<EditImageRequest>(built));

@@ -15,6 +15,7 @@
 #include "tests/support/test_images.h"
 
 using namespace rdmcp::tools;
+using rdmcp::testing::bytes_of;
 
 using Pixel = std::array<int, 4>;
 
@@ -210,8 +211,6 @@ std::string gif_error(std::string_view bytes, const DecodeLimits& limits = {}) {
     REQUIRE(std::holds_alternative<std::string>(result));
     return std::get<std::string>(result);
 }
-
-std::string bytes_of(const std::string& base64) { return *rdmcp::base64_decode(base64); }
 
 constexpr Pixel kClear{0, 0, 0, 0};
 constexpr Pixel kBlack{0, 0, 0, 255};

@@ -8,22 +8,18 @@
 #include <string>
 
 #include "common/base64.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_images.h"
+#include "tests/support/text_checks.h"
 
 using namespace rdmcp;
 using namespace rdmcp::tools;
+using rdmcp::testing::contains;
+using rdmcp::testing::png_header;
+using rdmcp::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string be32(unsigned v) {
-    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-            static_cast<char>(v)};
-}
-
-std::string png(unsigned width, unsigned height) {
-    return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) + be32(height) +
-           std::string("\x08\x06\0\0\0", 5) + be32(0) + std::string(64, '\0');
-}
 
 std::string jpeg(unsigned width, unsigned height) {
     const auto w = static_cast<char>(width), h = static_cast<char>(height);
@@ -31,44 +27,26 @@ std::string jpeg(unsigned width, unsigned height) {
            std::string("\x01\x01\x11\x00", 4) + std::string(64, '\0');
 }
 
-const ImageInputPolicy kRemote{.allow_local_files = false, .max_bytes = 1u << 20};
-const ImageInputPolicy kStdio{.allow_local_files = true, .max_bytes = 1u << 20};
+const ImageInputPolicy kRemote1MiB{.allow_local_files = false, .max_bytes = 1u << 20};
+const ImageInputPolicy kStdio1MiB{.allow_local_files = true, .max_bytes = 1u << 20};
 
-ImageInput ok(std::string_view value, const ImageInputPolicy& policy = kRemote) {
+ImageInput ok(std::string_view value, const ImageInputPolicy& policy = kRemote1MiB) {
     auto result = resolve_image_input("input_image", value, policy);
     if (auto* error = std::get_if<std::string>(&result)) FAIL("unexpected error: ", *error);
     return std::get<ImageInput>(std::move(result));
 }
 
-std::string error(std::string_view value, const ImageInputPolicy& policy = kRemote) {
+std::string error(std::string_view value, const ImageInputPolicy& policy = kRemote1MiB) {
     auto result = resolve_image_input("input_image", value, policy);
     if (std::holds_alternative<ImageInput>(result))
         FAIL("accepted: ", std::string(value.substr(0, 60)));
     return std::get<std::string>(std::move(result));
 }
 
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
-}
-
-// A fresh directory for files, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "rdmcp-image-input-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    fs::path write(const std::string& name, const std::string& bytes) const {
-        std::ofstream(path / name, std::ios::binary) << bytes;
-        return path / name;
-    }
-};
-
 }  // namespace
 
 TEST_CASE("raw base64 is passed on as it is") {
-    const auto encoded = base64_encode(png(64, 32));
+    const auto encoded = base64_encode(png_header(64, 32));
     const auto input = ok(encoded);
     CHECK(input.base64 == encoded);
     CHECK(input.info == ImageInfo{"image/png", 64, 32});
@@ -76,7 +54,7 @@ TEST_CASE("raw base64 is passed on as it is") {
 }
 
 TEST_CASE("whitespace is stripped and missing padding added, as the API needs") {
-    const auto encoded = base64_encode(png(8, 8) + "x");  // ends in "=="
+    const auto encoded = base64_encode(png_header(8, 8) + "x");  // ends in "=="
     std::string wrapped;
     for (std::size_t i = 0; i < encoded.size(); i += 10) wrapped += encoded.substr(i, 10) + "\n";
     CHECK(ok("  " + wrapped).base64 == encoded);
@@ -89,11 +67,11 @@ TEST_CASE("base64 of a JPEG starts with '/' and is still base64") {
     const auto encoded = base64_encode(jpeg(40, 30));
     REQUIRE(encoded.rfind("/9j/", 0) == 0);
     CHECK(ok(encoded).info == ImageInfo{"image/jpeg", 40, 30});
-    CHECK(ok(encoded, kStdio).source == "base64");
+    CHECK(ok(encoded, kStdio1MiB).source == "base64");
 }
 
 TEST_CASE("a data: URL loses its prefix, which the API rejects") {
-    const auto encoded = base64_encode(png(16, 16));
+    const auto encoded = base64_encode(png_header(16, 16));
     const auto input = ok("data:image/png;base64," + encoded);
     CHECK(input.base64 == encoded);
     CHECK(input.source == "data URL");
@@ -133,12 +111,12 @@ TEST_CASE("bad base64 is pointed at") {
 
 TEST_CASE("the size limit is checked before anything is decoded") {
     const ImageInputPolicy tight{.allow_local_files = false, .max_bytes = 50};
-    const auto small_image = png(8, 8);
+    const auto small_image = png_header(8, 8);
     const auto text = error(base64_encode(small_image), tight);
     CHECK(contains(text, "is " + std::to_string(small_image.size()) +
                              " bytes once decoded, over the limit of 50 bytes"));
-    const auto large_image = png(8, 8) + std::string(3u << 20, '\0');
-    const auto large = error(base64_encode(large_image), kRemote);
+    const auto large_image = png_header(8, 8) + std::string(3u << 20, '\0');
+    const auto large = error(base64_encode(large_image), kRemote1MiB);
     CHECK(contains(large,
                    "is 3.0 MiB (" + std::to_string(large_image.size()) + " bytes) once decoded"));
     CHECK(contains(large, "over the limit of 1.0 MiB (1048576 bytes)"));
@@ -163,49 +141,50 @@ TEST_CASE("paths are refused when the server is not local, with what to send ins
 
 TEST_CASE("local files over stdio are read and encoded") {
     TempDir dir;
-    const auto image = png(48, 24);
+    const auto image = png_header(48, 24);
     const auto path = dir.write("sprite.png", image);
 
-    const auto input = ok(path.string(), kStdio);
+    const auto input = ok(path.string(), kStdio1MiB);
     CHECK(input.base64 == base64_encode(image));
     CHECK(input.info == ImageInfo{"image/png", 48, 24});
     CHECK(input.source == "file " + path.string());
 
     dir.write("with space.png", image);
-    CHECK(ok("file://" + (dir.path / "with%20space.png").string(), kStdio).info.width == 48);
-    CHECK(ok("file://localhost" + path.string(), kStdio).info.width == 48);
-    CHECK(ok((dir.path / "." / "sprite.png").string(), kStdio).source == "file " + path.string());
+    CHECK(ok("file://" + (dir.path / "with%20space.png").string(), kStdio1MiB).info.width == 48);
+    CHECK(ok("file://localhost" + path.string(), kStdio1MiB).info.width == 48);
+    CHECK(ok((dir.path / "." / "sprite.png").string(), kStdio1MiB).source ==
+          "file " + path.string());
 }
 
 TEST_CASE("~/ is the server's home directory") {
     TempDir dir;
-    dir.write("cat.png", png(5, 5));
+    dir.write("cat.png", png_header(5, 5));
     const char* saved = std::getenv("HOME");
     const std::string old_home = saved ? saved : "";
     ::setenv("HOME", dir.path.c_str(), 1);
-    const auto input = ok("~/cat.png", kStdio);
+    const auto input = ok("~/cat.png", kStdio1MiB);
     if (saved)
         ::setenv("HOME", old_home.c_str(), 1);
     else
         ::unsetenv("HOME");
     CHECK(input.info.width == 5);
-    CHECK(contains(error("~bob/cat.png", kStdio), "'~user'"));
+    CHECK(contains(error("~bob/cat.png", kStdio1MiB), "'~user'"));
 }
 
 TEST_CASE("file problems say which file and what is wrong") {
     TempDir dir;
-    CHECK(contains(error((dir.path / "missing.png").string(), kStdio),
+    CHECK(contains(error((dir.path / "missing.png").string(), kStdio1MiB),
                    "no file at '" + (dir.path / "missing.png").string()));
-    CHECK(contains(error(dir.path.string() + "/", kStdio), "is a directory"));
-    CHECK(contains(error("images/cat.png", kStdio), "is a relative path"));
-    CHECK(contains(error("file://server/share/cat.png", kStdio), "on another host"));
-    CHECK(contains(error("file:///tmp/bad%2", kStdio), "bad %-escape"));
+    CHECK(contains(error(dir.path.string() + "/", kStdio1MiB), "is a directory"));
+    CHECK(contains(error("images/cat.png", kStdio1MiB), "is a relative path"));
+    CHECK(contains(error("file://server/share/cat.png", kStdio1MiB), "on another host"));
+    CHECK(contains(error("file:///tmp/bad%2", kStdio1MiB), "bad %-escape"));
 
     const auto text_file = dir.write("notes.png", "these are not pixels");
-    CHECK(contains(error(text_file.string(), kStdio),
+    CHECK(contains(error(text_file.string(), kStdio1MiB),
                    "is not a PNG/JPEG/GIF/WEBP image (first bytes 74 68 65 73"));
 
-    const auto big_image = png(8, 8) + std::string(2000, '\0');
+    const auto big_image = png_header(8, 8) + std::string(2000, '\0');
     const auto big = dir.write("big.png", big_image);
     const ImageInputPolicy small{.allow_local_files = true, .max_bytes = 1000};
     const auto too_large = error(big.string(), small);

@@ -11,23 +11,14 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 using namespace rdmcp;
 using namespace rdmcp::tools;
+using rdmcp::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "rdmcp-image-output-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() {
-        fs::permissions(path, fs::perms::owner_all, fs::perm_options::add);
-        fs::remove_all(path);
-    }
-};
 
 WrittenImage written(const ImageWriteResult& result) {
     if (auto* error = std::get_if<ImageWriteError>(&result))

@@ -11,8 +11,6 @@ using namespace rdmcp::testing;
 
 namespace {
 
-std::string bytes_of(const std::string& base64) { return *rdmcp::base64_decode(base64); }
-
 MaskCoverage coverage_of(const std::string& base64) {
     std::string problem;
     auto coverage = png_mask_coverage(bytes_of(base64), problem);

@@ -7,22 +7,20 @@
 #include <fstream>
 
 #include "common/base64.h"
+#include "tests/support/image_input_policies.h"
 #include "tests/support/test_images.h"
+#include "tests/support/text_checks.h"
 #include "tools/lowpoly_job_token.h"
 #include "tools/lowpoly_tools.h"
 
 using namespace rdmcp;
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
+using rdmcp::testing::contains;
+using rdmcp::testing::kRemote;
+using rdmcp::testing::kStdio;
 
 namespace {
-
-const ImageInputPolicy kRemote{.allow_local_files = false};
-const ImageInputPolicy kStdio{.allow_local_files = true};
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string start_refusal(LowPolyOperation operation, const Json& arguments,
                           const ImageInputPolicy& policy = kRemote) {

@@ -3,27 +3,19 @@
 #include <doctest/doctest.h>
 
 #include "common/base64.h"
+#include "tests/support/image_input_policies.h"
+#include "tests/support/test_images.h"
+#include "tests/support/text_checks.h"
 #include "tools/json_pieces.h"
 
 using namespace rdmcp;
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
+using rdmcp::testing::contains;
+using rdmcp::testing::kRemote;
+using rdmcp::testing::png_header_base64;
 
 namespace {
-
-std::string be32(unsigned v) {
-    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-            static_cast<char>(v)};
-}
-
-// A PNG header is all the checks read; `extra` bytes make it longer.
-std::string png_base64(unsigned width, unsigned height, std::size_t extra = 64) {
-    return base64_encode(std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) +
-                         be32(height) + std::string("\x08\x06\0\0\0", 5) + be32(0) +
-                         std::string(extra, '\0'));
-}
-
-const ImageInputPolicy kRemote{.allow_local_files = false};
 
 std::string refusal(const Json& arguments) {
     auto built = build_pixel_fixer_request(arguments, kRemote);
@@ -31,14 +23,10 @@ std::string refusal(const Json& arguments) {
     return std::get<std::string>(built);
 }
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("a Pixel Fixer request: standard by default, the image sent apart") {
-    const std::string image = png_base64(256, 256);
+    const std::string image = png_header_base64(256, 256);
     auto built =
         build_pixel_fixer_request({{"input_image", "data:image/png;base64," + image}}, kRemote);
     REQUIRE(std::holds_alternative<PixelFixerRequest>(built));
@@ -53,9 +41,11 @@ TEST_CASE("a Pixel Fixer request: standard by default, the image sent apart") {
 }
 
 TEST_CASE("a neural request carries its size; image_url goes in the body") {
-    auto neural = build_pixel_fixer_request(
-        {{"input_image", png_base64(64, 64)}, {"engine", "neural"}, {"width", 32}, {"height", 16}},
-        kRemote);
+    auto neural = build_pixel_fixer_request({{"input_image", png_header_base64(64, 64)},
+                                             {"engine", "neural"},
+                                             {"width", 32},
+                                             {"height", 16}},
+                                            kRemote);
     REQUIRE(std::holds_alternative<PixelFixerRequest>(neural));
     const auto& request = std::get<PixelFixerRequest>(neural);
     CHECK(pixel_fixer_path(request.engine) == "/pixel-fixer/neural");
@@ -71,24 +61,27 @@ TEST_CASE("a neural request carries its size; image_url goes in the body") {
 
 TEST_CASE("Pixel Fixer's limits are checked before sending, each refusal naming its argument") {
     CHECK(contains(refusal(Json::object()), "'input_image'"));
-    CHECK(contains(refusal({{"input_image", png_base64(32, 32)}, {"image_url", "https://a.b/c"}}),
-                   "exactly one"));
+    CHECK(contains(
+        refusal({{"input_image", png_header_base64(32, 32)}, {"image_url", "https://a.b/c"}}),
+        "exactly one"));
     CHECK(contains(refusal({{"image_url", "http://a.b/c.png"}}), "https://"));
     CHECK(contains(refusal({{"image_url", "https://a.b/" + std::string(2080, 'x')}}), "2083"));
-    CHECK(contains(refusal({{"input_image", png_base64(32, 32)}, {"height", 16}}), "neural"));
-    CHECK(contains(refusal({{"input_image", png_base64(32, 32)}, {"engine", "turbo"}}), "engine"));
     CHECK(
-        contains(refusal({{"input_image", png_base64(32, 32)}, {"engine", "neural"}, {"width", 0}}),
-                 "'width'"));
-    CHECK(contains(refusal({{"input_image", png_base64(16, 15)}}), "16x16"));
-    CHECK(contains(refusal({{"input_image", png_base64(4000, 4001)}}), "16 megapixels"));
-    CHECK(contains(refusal({{"input_image", png_base64(32, 32)}, {"output_dir", "/tmp"}}),
+        contains(refusal({{"input_image", png_header_base64(32, 32)}, {"height", 16}}), "neural"));
+    CHECK(contains(refusal({{"input_image", png_header_base64(32, 32)}, {"engine", "turbo"}}),
+                   "engine"));
+    CHECK(contains(
+        refusal({{"input_image", png_header_base64(32, 32)}, {"engine", "neural"}, {"width", 0}}),
+        "'width'"));
+    CHECK(contains(refusal({{"input_image", png_header_base64(16, 15)}}), "16x16"));
+    CHECK(contains(refusal({{"input_image", png_header_base64(4000, 4001)}}), "16 megapixels"));
+    CHECK(contains(refusal({{"input_image", png_header_base64(32, 32)}, {"output_dir", "/tmp"}}),
                    "output_dir"));
 }
 
 TEST_CASE("the 900,000-byte limit is the JSON's exact size") {
     // A 33-byte header plus the rest: 674,976 bytes are 899,968 characters of base64.
-    const std::string at_limit = png_base64(64, 64, 674'976 - 33);
+    const std::string at_limit = png_header_base64(64, 64, 674'976 - 33);
     REQUIRE(at_limit.size() == 899'968);
     // {"width":10000,"input_image":"..."} adds 32 bytes: exactly 900,000.
     const Json neural = {{"engine", "neural"}, {"width", 10000}};

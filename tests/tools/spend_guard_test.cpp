@@ -2,18 +2,17 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/paid_calls.h"
+#include "tests/support/text_checks.h"
+
 using namespace rdmcp;
 using namespace rdmcp::tools;
 using protocol::Json;
 using protocol::ToolResult;
+using rdmcp::testing::contains;
+using rdmcp::testing::kPaidArguments;
 
 namespace {
-
-const Json kArguments = {{"prompt", "a knight"},
-                         {"prompt_style", "rd_pro__default"},
-                         {"width", 256},
-                         {"height", 256},
-                         {"num_images", 4}};
 
 // A quote of `usd` that counts how often it was asked.
 struct CountingQuote {
@@ -50,11 +49,7 @@ std::string refusal(const std::variant<SpendPermit, ToolResult>& outcome) {
     return result->content[0]["text"].get<std::string>();
 }
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-const PaidCall kCall{"create_inference", "4 x rd_pro__default at 256x256", kArguments};
+const PaidCall kCall{"create_inference", "4 x rd_pro__default at 256x256", kPaidArguments};
 
 }  // namespace
 
@@ -80,13 +75,13 @@ TEST_CASE("a call above the limit per call is refused, confirmation or not") {
 TEST_CASE("max_cost lowers the limit for one call and never raises it") {
     SpendGuard guard({.max_cost_per_call = 1.0}, "secret");
     auto context = modern_context(false);
-    Json lowered = kArguments;
+    Json lowered = kPaidArguments;
     lowered["max_cost"] = 0.5;
     CountingQuote quote{0.72};
     CHECK(contains(refusal(guard.authorize({"create_inference", "4 images", lowered},
                                            quote.quoter(), context)),
                    "max_cost of $0.500"));
-    Json raised = kArguments;
+    Json raised = kPaidArguments;
     raised["max_cost"] = 5.0;
     CountingQuote dear{2.88};
     CHECK(contains(
@@ -147,7 +142,7 @@ TEST_CASE("2026-07-28: confirmation is an input_required answer and a retry boun
     CHECK(contains(request["params"]["message"].get<std::string>(), "$0.720"));
     CHECK(request["params"]["requestedSchema"]["properties"]["approve"]["type"] == "boolean");
 
-    auto retry = [&](Json answer, const Json& arguments = kArguments) {
+    auto retry = [&](Json answer, const Json& arguments = kPaidArguments) {
         auto context = modern_context(true);
         context.request_state = input->request_state;
         context.input_responses = {{kConfirmSpendKey, std::move(answer)}};
@@ -156,7 +151,7 @@ TEST_CASE("2026-07-28: confirmation is an input_required answer and a retry boun
     };
     CHECK(contains(refusal(retry({{"action", "decline"}})), "the user declined"));
     CHECK(contains(refusal(retry({{"action", "cancel"}})), "cancelled"));
-    Json other = kArguments;
+    Json other = kPaidArguments;
     other["num_images"] = 16;
     CHECK(contains(refusal(retry({{"action", "accept"}}, other)), "other arguments"));
 

@@ -2,9 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/tool_errors.h"
 #include "tools/agent_errors.h"
 
 using namespace rdmcp::tools;
+using rdmcp::testing::tool_text;
 
 namespace {
 UpstreamError http_error(int status, const std::string& body) {
@@ -13,11 +15,6 @@ UpstreamError http_error(int status, const std::string& body) {
     error.path = "/v1/inferences";
     read_error_body(body, error);
     return error;
-}
-std::string tool_text(const UpstreamError& error) {
-    auto result = tool_error_for(error, "Generating");
-    CHECK(result.is_error);
-    return result.content[0]["text"].get<std::string>();
 }
 }  // namespace
 

@@ -2,25 +2,22 @@
 // v1-to-v2 mapping), and the tool error text an agent reads for them.
 #include <doctest/doctest.h>
 
+#include "tests/support/tool_errors.h"
 #include "tools/agent_errors.h"
 #include "tools/upstream_error.h"
 
 using namespace rdmcp::tools;
 using rdmcp::protocol::Json;
+using rdmcp::testing::tool_text;
 
 namespace {
-UpstreamError http_error(int status, const std::string& body, std::string header_id = "") {
+UpstreamError v2_http_error(int status, const std::string& body, std::string header_id = "") {
     auto error = UpstreamError::of(UpstreamError::Kind::Http, "", status);
     error.method = "POST";
     error.path = "/v2/inferences";
     error.request_id = std::move(header_id);
     read_error_body(body, error);
     return error;
-}
-std::string tool_text(const UpstreamError& error) {
-    auto result = tool_error_for(error, "Generating");
-    CHECK(result.is_error);
-    return result.content[0]["text"].get<std::string>();
 }
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
@@ -29,7 +26,7 @@ bool has(const std::string& text, const std::string& part) {
 
 TEST_CASE("the v2 envelope: code, message, request id and details") {
     auto error =
-        http_error(402, R"({"error":{"code":"not_enough_balance","message":"Not enough balance.",
+        v2_http_error(402, R"({"error":{"code":"not_enough_balance","message":"Not enough balance.",
                  "request_id":"req_abc123","details":{"balance":0.01}}})");
     CHECK(error.code == "not_enough_balance");
     CHECK(error.message == "Not enough balance.");
@@ -41,13 +38,14 @@ TEST_CASE("the v2 envelope: code, message, request id and details") {
           "(request id: req_abc123)");
 
     // No details: none kept; a null one is none either.
-    CHECK_FALSE(http_error(404, R"({"error":{"code":"not_found","message":"x","request_id":"r"}})")
-                    .details);
-    CHECK_FALSE(http_error(404, R"({"error":{"code":"not_found","details":null}})").details);
+    CHECK_FALSE(
+        v2_http_error(404, R"({"error":{"code":"not_found","message":"x","request_id":"r"}})")
+            .details);
+    CHECK_FALSE(v2_http_error(404, R"({"error":{"code":"not_found","details":null}})").details);
 }
 
 TEST_CASE("v2 validation issues read like v1's list: location: message") {
-    auto error = http_error(422, R"({"error":{"code":"validation_error",
+    auto error = v2_http_error(422, R"({"error":{"code":"validation_error",
         "message":"The request could not be validated.","request_id":"req_1",
         "details":{"issues":[
             {"location":["body","width"],"code":"less_than_equal","message":"must be <= 512"},
@@ -57,16 +55,16 @@ TEST_CASE("v2 validation issues read like v1's list: location: message") {
     CHECK(error.details->contains("issues"));
 
     // No readable issues: the envelope's message stays.
-    CHECK(http_error(422, R"({"error":{"code":"validation_error","message":"Invalid.",
+    CHECK(v2_http_error(422, R"({"error":{"code":"validation_error","message":"Invalid.",
                               "details":{"issues":[]}}})")
               .message == "Invalid.");
 }
 
 TEST_CASE("the request id: the body's, else the header's") {
-    CHECK(http_error(503, R"({"error":{"code":"service_unavailable","request_id":"from-body"}})",
-                     "from-header")
+    CHECK(v2_http_error(503, R"({"error":{"code":"service_unavailable","request_id":"from-body"}})",
+                        "from-header")
               .request_id == "from-body");
-    CHECK(http_error(503, "", "from-header").request_id == "from-header");
+    CHECK(v2_http_error(503, "", "from-header").request_id == "from-header");
     CHECK(request_id_from_headers("x-request", "x-rd") == "x-request");
     CHECK(request_id_from_headers("", "x-rd") == "x-rd");
     CHECK(request_id_from_headers("", "") == "");
@@ -75,28 +73,29 @@ TEST_CASE("the request id: the body's, else the header's") {
 
 TEST_CASE("every v1 shape gets a code: its own, a mapped message's, or the status's default") {
     // contracts/v1-error-compatibility.json, case by case.
-    auto unknown_route = http_error(404, R"({"detail":"Not Found"})");
+    auto unknown_route = v2_http_error(404, R"({"detail":"Not Found"})");
     CHECK(unknown_route.code == "not_found");
     CHECK(unknown_route.message == "Not Found");
-    CHECK(http_error(405, R"({"detail":"Method Not Allowed"})").code == "method_not_allowed");
+    CHECK(v2_http_error(405, R"({"detail":"Method Not Allowed"})").code == "method_not_allowed");
     auto missing_token =
-        http_error(422, R"({"detail":[{"loc":["header","X-RD-Token"],"msg":"field required",
+        v2_http_error(422, R"({"detail":[{"loc":["header","X-RD-Token"],"msg":"field required",
                             "type":"value_error.missing"}]})");
     CHECK(missing_token.code == "validation_error");
     CHECK(missing_token.message == "header.X-RD-Token: field required");
-    auto legacy = http_error(410, R"({"detail":[{"msg":"This endpoint has been deprecated. Please
+    auto legacy = v2_http_error(410, R"({"detail":[{"msg":"This endpoint has been deprecated. Please
 use /v1/inferences instead.","migration_guide":"https://github.com/Retro-Diffusion/api-examples",
 "new_endpoint":"/v1/inferences"}]})");
     CHECK(legacy.code == "gone");
     CHECK(has(legacy.message, "deprecated"));
 
     // detail.code is the API's own; a known v1 message gets the code v2 gives it.
-    CHECK(http_error(500, R"({"detail":{"code":"inference_failed","message":"x"}})").code ==
+    CHECK(v2_http_error(500, R"({"detail":{"code":"inference_failed","message":"x"}})").code ==
           "inference_failed");
-    CHECK(http_error(400, R"({"detail":[{"msg":"Not enough balance."}]})").code ==
+    CHECK(v2_http_error(400, R"({"detail":[{"msg":"Not enough balance."}]})").code ==
           "not_enough_balance");
-    CHECK(http_error(401, R"({"detail":"Invalid or expired API token"})").code == "invalid_token");
-    CHECK(http_error(400, R"({"detail":[{"msg":"prompt is too long"}]})").code == "bad_request");
+    CHECK(v2_http_error(401, R"({"detail":"Invalid or expired API token"})").code ==
+          "invalid_token");
+    CHECK(v2_http_error(400, R"({"detail":[{"msg":"prompt is too long"}]})").code == "bad_request");
 }
 
 TEST_CASE("bodiless and unreadable answers get the status's default code") {
@@ -111,36 +110,38 @@ TEST_CASE("bodiless and unreadable answers get the status's default code") {
         {504, "request_timeout"}};
     for (const auto& [status, code] : defaults) {
         CAPTURE(status);
-        CHECK(http_error(status, "").code == code);
-        CHECK(http_error(status, "<html>oops</html>").code == code);
+        CHECK(v2_http_error(status, "").code == code);
+        CHECK(v2_http_error(status, "<html>oops</html>").code == code);
     }
-    auto unmapped = http_error(418, "");
+    auto unmapped = v2_http_error(418, "");
     CHECK(unmapped.code.empty());
     CHECK(unmapped.summary() == "POST /v2/inferences: HTTP 418");
 }
 
 TEST_CASE("tool errors carry the request id and branch on the code") {
     auto balance =
-        http_error(402, R"({"error":{"code":"not_enough_balance","message":"Not enough balance.",
+        v2_http_error(402, R"({"error":{"code":"not_enough_balance","message":"Not enough balance.",
                  "request_id":"req_42"}})");
     const auto text = tool_text(balance);
     CHECK(has(text, "request id: req_42"));
     CHECK(has(text, "get_balance"));  // explained like v1's "Not enough balance"
     CHECK(has(text, "Nothing was charged"));
     // v1's 400 says the same thing, and is explained the same way.
-    CHECK(has(tool_text(http_error(400, R"({"detail":[{"msg":"Not enough balance."}]})")),
+    CHECK(has(tool_text(v2_http_error(400, R"({"detail":[{"msg":"Not enough balance."}]})")),
               "get_balance"));
     // The wording is not what decides: a 400 that mentions balance is a field error.
-    CHECK_FALSE(has(tool_text(http_error(400, R"({"detail":"balance_cost must be positive"})")),
+    CHECK_FALSE(has(tool_text(v2_http_error(400, R"({"detail":"balance_cost must be positive"})")),
                     "get_balance"));
 
-    CHECK(has(tool_text(http_error(401, R"({"error":{"code":"invalid_token","request_id":"r"}})")),
-              "RD_API_KEY"));
-    auto retryable = tool_text(http_error(502, R"({"error":{"code":"inference_failed"}})", "r-9"));
+    CHECK(
+        has(tool_text(v2_http_error(401, R"({"error":{"code":"invalid_token","request_id":"r"}})")),
+            "RD_API_KEY"));
+    auto retryable =
+        tool_text(v2_http_error(502, R"({"error":{"code":"inference_failed"}})", "r-9"));
     CHECK(has(retryable, "safe to retry"));
     CHECK(has(retryable, "request id: r-9"));
     auto final_failure =
-        tool_text(http_error(503, R"({"error":{"code":"idempotency_backend_unavailable"}})"));
+        tool_text(v2_http_error(503, R"({"error":{"code":"idempotency_backend_unavailable"}})"));
     CHECK_FALSE(has(final_failure, "safe to retry"));
     CHECK(has(final_failure, "will not help"));
 }
@@ -152,11 +153,11 @@ TEST_CASE("keys are redacted from details too; hostile codes and ids are bounded
     CHECK(clean["list"][0] == "[redacted]");
     CHECK(clean["list"][1] == 3);
 
-    auto hostile = http_error(500, Json{{"error",
-                                         {{"code", std::string(5000, 'c')},
-                                          {"request_id", std::string(5000, 'i')},
-                                          {"details", {{"big", std::string(10000, 'd')}}}}}}
-                                       .dump());
+    auto hostile = v2_http_error(500, Json{{"error",
+                                            {{"code", std::string(5000, 'c')},
+                                             {"request_id", std::string(5000, 'i')},
+                                             {"details", {{"big", std::string(10000, 'd')}}}}}}
+                                          .dump());
     CHECK(hostile.code.size() < 200);
     CHECK(hostile.request_id.size() < 200);
     CHECK_FALSE(hostile.details);  // too large to carry
