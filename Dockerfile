@@ -63,7 +63,8 @@ ENV RD_MCP_TRANSPORT=http \
     RD_MCP_STATELESS=true \
     TMPDIR=/tmp
 EXPOSE 8000
-# GET /healthz with bash alone (the slim image has no curl): see deploy/image/healthcheck.sh.
+# GET /healthz with bash alone (the slim image has no curl); over stdio (`--transport stdio`)
+# there is no port, and the check passes: see deploy/image/healthcheck.sh.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 \
     CMD ["/usr/local/bin/rdmcp-healthcheck"]
 ENTRYPOINT ["/usr/local/bin/retrodiffusion-mcp"]

@@ -2,7 +2,9 @@
 // run by `make test-image` (deploy/image/test.sh); these checks need no container tools.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -176,6 +178,38 @@ describe('deploy/image/healthcheck.sh', () => {
             }
         });
     }
+
+    // Over stdio nothing listens: the server is process 1 and the container lives as long as it.
+    for (const [what, env, args] of [
+        ['RD_MCP_TRANSPORT=stdio', { RD_MCP_TRANSPORT: 'stdio' }, ['retrodiffusion-mcp']],
+        ['--transport stdio', { RD_MCP_TRANSPORT: 'http' }, ['retrodiffusion-mcp', '--transport', 'stdio']],
+        ['--transport=stdio', {}, ['retrodiffusion-mcp', '--transport=stdio']],
+    ]) {
+        it(`exits 0 with no port to ask when the server runs over stdio (${what})`, async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdmcp-health-'));
+            try {
+                const cmdline = path.join(dir, 'cmdline');
+                fs.writeFileSync(cmdline, args.map((arg) => `${arg}\0`).join(''));
+                const result = await healthcheck({ ...env, RD_MCP_PORT: '1', RDMCP_SERVER_CMDLINE: cmdline });
+                assert.equal(result.code, 0, result.stderr);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    }
+
+    it('checks the port when the command line says http, whatever the environment says', async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdmcp-health-'));
+        try {
+            const cmdline = path.join(dir, 'cmdline');
+            fs.writeFileSync(cmdline, 'retrodiffusion-mcp\0--transport\0http\0');
+            const result = await healthcheck({ RD_MCP_TRANSPORT: 'stdio', RD_MCP_PORT: '1', RDMCP_SERVER_CMDLINE: cmdline });
+            assert.equal(result.code, 1);
+            assert.match(result.stderr, /nothing listens/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 
     it('exits 1 when nothing listens', async () => {
         const server = await serve(200);
