@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "tools/api_fields.h"
 #include "tools/error_catalog.h"
 
 namespace rdmcp::tools {
@@ -21,12 +22,6 @@ constexpr std::size_t kMaxDetails = 4096;
 std::string shorten(std::string text, std::size_t limit = kMaxQuotedBody) {
     if (text.size() > limit) text = text.substr(0, limit) + "...";
     return text;
-}
-
-// The member as text when it is a string; `fallback` when it is missing or anything else.
-std::string text_or(const Json& object, const char* name, std::string fallback = "") {
-    auto it = object.find(name);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
 }
 
 // A validation problem's location (v1 "loc", v2 "location": ["body", "width"]) as "width".
@@ -48,7 +43,7 @@ std::string read_validation_list(const Json& items, const char* location, const 
     std::string joined;
     for (const auto& item : items) {
         if (!item.is_object()) continue;
-        std::string msg = text_or(item, text);
+        std::string msg = text_in(item, text).value_or("");
         std::string where = location_of(item, location);
         if (!joined.empty()) joined += "; ";
         joined += where.empty() ? msg : where + ": " + msg;
@@ -58,11 +53,11 @@ std::string read_validation_list(const Json& items, const char* location, const 
 
 // The v2 envelope's `error` (also the v2 form of a failed task's error).
 void read_v2_error(const Json& body, UpstreamError& error) {
-    error.code = shorten(text_or(body, "code"), kMaxIdentifier);
-    if (auto id = text_or(body, "request_id"); !id.empty()) {
+    error.code = shorten(text_in(body, "code").value_or(""), kMaxIdentifier);
+    if (auto id = text_in(body, "request_id").value_or(""); !id.empty()) {
         error.request_id = shorten(std::move(id), kMaxIdentifier);
     }
-    std::string message = text_or(body, "message");
+    std::string message = text_in(body, "message").value_or("");
     auto details = body.find("details");
     if (details != body.end() && !details->is_null()) {
         if (details->dump(-1, ' ', false, Json::error_handler_t::replace).size() <= kMaxDetails) {
@@ -82,8 +77,8 @@ void read_v2_error(const Json& body, UpstreamError& error) {
 
 void read_v1_detail(const Json& detail, UpstreamError& error) {
     if (detail.is_object()) {
-        error.code = shorten(text_or(detail, "code"), kMaxIdentifier);
-        error.message = shorten(text_or(detail, "message", detail.dump()));
+        error.code = shorten(text_in(detail, "code").value_or(""), kMaxIdentifier);
+        error.message = shorten(text_in(detail, "message").value_or(detail.dump()));
     } else if (detail.is_array()) {
         error.message = shorten(read_validation_list(detail, "loc", "msg"));
     } else if (detail.is_string()) {
@@ -142,8 +137,8 @@ void read_error_body(const std::string& body, UpstreamError& error) {
     } else if (auto detail = parsed.find("detail"); detail != parsed.end()) {
         read_v1_detail(*detail, error);
     } else {
-        error.message =
-            shorten(text_or(parsed, "message", text_or(parsed, "error", parsed.dump())));
+        error.message = shorten(
+            text_in(parsed, "message").value_or(text_in(parsed, "error").value_or(parsed.dump())));
     }
     if (error.code.empty()) error.code = code_for_uncoded(error.status, error.message);
 }
